@@ -1,0 +1,66 @@
+/** @file Test helpers: margin-stripped documents, the seed mails, the repository root. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** The repository root: the nearest folder above this file holding package.json. */
+export const repoRoot: string = (() => {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('package.json not found above ' + __dirname);
+    dir = up;
+  }
+  return dir;
+})();
+
+/** The five real list messages, read where they live (never copied into the repository). */
+export const seedsDir: string = process.env.MM_REVIEW_SEEDS ?? path.resolve(repoRoot, '..', 'shared', 'seeds');
+
+export function seedNames(): string[] {
+  return fs
+    .readdirSync(seedsDir)
+    .filter((n) => n.endsWith('.txt'))
+    .sort();
+}
+
+/** Reads the seed whose name starts with `prefix` (`'002'`). */
+export function readSeed(prefix: string): string {
+  const name = seedNames().find((n) => n.startsWith(prefix));
+  if (!name) throw new Error(`no seed ${prefix} in ${seedsDir}`);
+  return fs.readFileSync(path.join(seedsDir, name), 'utf8');
+}
+
+export function seedPath(prefix: string): string {
+  const name = seedNames().find((n) => n.startsWith(prefix));
+  if (!name) throw new Error(`no seed ${prefix} in ${seedsDir}`);
+  return path.join(seedsDir, name);
+}
+
+/**
+ * A document written in a test with a `|` margin, so leading spaces (diff context markers) survive:
+ * ```
+ * doc`
+ *   |@@ -1,2 +1,2 @@
+ *   | int a;
+ * `
+ * ```
+ * Everything up to and including the first `|` of each line is dropped; lines without a `|` are dropped.
+ */
+export function doc(strings: TemplateStringsArray, ...values: unknown[]): string {
+  let raw = strings[0];
+  for (let i = 0; i < values.length; i++) raw += String(values[i]) + strings[i + 1];
+  const out: string[] = [];
+  for (const line of raw.split('\n')) {
+    const m = /^\s*\|(.*)$/.exec(line);
+    if (m) out.push(m[1]);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** 1-based line numbers of the lines of `text` that satisfy `pred`. */
+export function linesWhere(text: string, pred: (line: string) => boolean): number[] {
+  return text
+    .split('\n')
+    .map((l, i) => (pred(l) ? i + 1 : -1))
+    .filter((n) => n > 0);
+}
