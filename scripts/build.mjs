@@ -1,0 +1,41 @@
+// Builds dist/: the CLI bundle and, next to it, the two WASM files it loads. Also places the grammar
+// in grammars/ after checking it is the file PROVENANCE.md names (by SHA-256).
+import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(root, 'package.json'));
+const runtimeDir = dirname(require.resolve('web-tree-sitter/web-tree-sitter.wasm'));
+const grammarWasm = join(dirname(require.resolve('tree-sitter-c/package.json')), 'tree-sitter-c.wasm');
+
+const provenance = readFileSync(join(root, 'grammars', 'PROVENANCE.md'), 'utf8');
+for (const [file, path] of [['tree-sitter-c.wasm', grammarWasm], ['web-tree-sitter.wasm', join(runtimeDir, 'web-tree-sitter.wasm')]]) {
+  const sha = createHash('sha256').update(readFileSync(path)).digest('hex');
+  if (!provenance.includes(sha)) {
+    console.error(`build: ${file} (${path}) has SHA-256 ${sha}, which grammars/PROVENANCE.md does not list`);
+    process.exit(1);
+  }
+}
+
+mkdirSync(join(root, 'dist'), { recursive: true });
+copyFileSync(grammarWasm, join(root, 'grammars', 'tree-sitter-c.wasm'));
+copyFileSync(grammarWasm, join(root, 'dist', 'tree-sitter-c.wasm'));
+copyFileSync(join(runtimeDir, 'web-tree-sitter.wasm'), join(root, 'dist', 'web-tree-sitter.wasm'));
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  // The ESM build of web-tree-sitter loses import.meta.url in a CommonJS bundle, silently.
+  alias: { 'web-tree-sitter': join(runtimeDir, 'web-tree-sitter.cjs') },
+};
+
+await build({ ...common, entryPoints: [join(root, 'server/src/cli.ts')], outfile: join(root, 'dist/cli.js'), banner: { js: '#!/usr/bin/env node' } });
+chmodSync(join(root, 'dist/cli.js'), 0o755);

@@ -1,0 +1,73 @@
+/**
+ * @file Kernel annotations that the C grammar does not know (`int __meminit f(...)`, `__acquires(x)`) make
+ * tree-sitter wrap the whole declaration in an ERROR node. They are blanked out with spaces of the same
+ * length before parsing, so every position in the tree is still a position in the original text.
+ */
+
+const ANNOTATIONS = [
+  '__init', '__exit', '__meminit', '__meminitdata', '__initdata', '__initconst', '__exitdata', '__ref', '__refdata',
+  '__weak', '__always_inline', '__noinline', 'noinline', '__cold', '__hot', '__must_check', '__maybe_unused',
+  '__always_unused', '__used', '__pure', '__noreturn', '__sched', '__iomem', '__user', '__kernel', '__rcu',
+  '__percpu', '__force', '__bitwise', '__private', '__visible', '__latent_entropy', '__randomize_layout',
+  '__ro_after_init', '__read_mostly', '__cacheline_aligned', '__cacheline_aligned_in_smp', '__packed',
+  '__nonstring', '__cpuidle', '__flatten', '__naked', '__no_kcsan', '__no_sanitize_address', 'asmlinkage',
+  'notrace', 'noinstr', '__init_or_module', '__devinit', '__cpuinit', 'fastcall', '__section_aligned',
+];
+const WITH_ARGS = [
+  '__acquires', '__releases', '__must_hold', '__printf', '__scanf', '__aligned', '__section', '__counted_by',
+  '__alloc_size', '__malloc', '__assume_aligned', '__cond_acquires', '__cond_releases', '__free', '__cleanup',
+  '__diagnose_as', '__nocfi', '__attribute_const__',
+];
+
+const BARE = new RegExp(`\\b(?:${ANNOTATIONS.join('|')})\\b(?!\\s*\\()`, 'g');
+const CALL_LIKE = new RegExp(`\\b(?:${WITH_ARGS.join('|')})\\s*\\(`, 'g');
+
+const blank = (s: string): string => s.replace(/[^\n]/g, ' ');
+
+export function maskKernelAnnotations(text: string): string {
+  const t = blankTrailingOpenComment(blankLeadingCommentTail(text));
+  if (!t.includes('__') && !/\b(?:asmlinkage|notrace|noinstr|noinline|fastcall)\b/.test(t)) return t;
+  return blankCallLike(t.replace(BARE, blank));
+}
+
+/**
+ * A hunk that starts inside a block comment shows its tail (`* text`, `*\/`) before any opener; the
+ * parser would read the comment's words as code. Everything up to that first `*\/` is blanked.
+ */
+export function blankLeadingCommentTail(text: string): string {
+  const close = text.indexOf('*/');
+  if (close < 0) return text;
+  const open = text.indexOf('/*');
+  if (open >= 0 && open < close) return text;
+  return blank(text.slice(0, close + 2)) + text.slice(close + 2);
+}
+
+/** A hunk that ends inside a block comment: the unclosed comment is blanked to the end. */
+export function blankTrailingOpenComment(text: string): string {
+  const open = text.lastIndexOf('/*');
+  if (open < 0 || text.indexOf('*/', open + 2) >= 0) return text;
+  return text.slice(0, open) + blank(text.slice(open));
+}
+
+/** Blanks `__acquires(x)` and the like through the balanced closing parenthesis, within one line. */
+function blankCallLike(text: string): string {
+  const cuts: [number, number][] = [];
+  for (const m of text.matchAll(CALL_LIKE)) {
+    const start = m.index ?? 0;
+    let depth = 0;
+    let i = start + m[0].length - 1;
+    for (; i < text.length && text[i] !== '\n'; i++) {
+      if (text[i] === '(') depth++;
+      else if (text[i] === ')' && --depth === 0) break;
+    }
+    if (depth === 0) cuts.push([start, i + 1]);
+  }
+  if (cuts.length === 0) return text;
+  let out = '';
+  let at = 0;
+  for (const [from, to] of cuts) {
+    out += text.slice(at, from) + ' '.repeat(to - from);
+    at = to;
+  }
+  return out + text.slice(at);
+}

@@ -1,0 +1,189 @@
+/** @file The command-line front end: argument parsing, file reading, output. All analysis is in the core. */
+import * as fs from 'node:fs';
+import { Engine, atLeast, type EngineOptions, type RuleSetting } from './engine';
+import type { Finding, Severity } from './findings';
+import { loadParser } from './host/grammar';
+import { ingest } from './ingest';
+import { inspectSeries } from './output/inspect';
+import { toJson, type DocumentFindings } from './output/json';
+import { toSarif } from './output/sarif';
+import { toText } from './output/text';
+import { defaultRules } from './rules';
+import { TOOL_NAME, TOOL_VERSION } from './version';
+
+const USAGE = `usage:
+  mm-review check [--format text|json|sarif] [--fail-on error|warning|information|never] [--all]
+                  [--rule ID=error|warning|information|hint|off]... [--max-size MIB] FILE...
+  mm-review inspect FILE
+  mm-review rules [--format text|json]
+  mm-review lsp --stdio          (the language server)
+  mm-review --version | --help
+
+FILE may be - for standard input. check exits 0 when no finding is at or above --fail-on
+(default error), 1 otherwise, 2 on bad usage or unreadable input.`;
+
+export class UsageError extends Error {}
+
+export interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  readFile: (path: string) => Buffer;
+  readStdin: () => Buffer;
+}
+
+const nodeIo: Io = {
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  readFile: (p) => fs.readFileSync(p),
+  readStdin: () => fs.readFileSync(0),
+};
+
+/** UTF-8 when the bytes are valid UTF-8, else Latin-1, so no byte is lost or replaced. */
+export function decode(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('latin1').decode(bytes);
+  }
+}
+
+interface CheckArgs {
+  format: 'text' | 'json' | 'sarif';
+  failOn: Severity | 'never';
+  all: boolean;
+  rules: Record<string, RuleSetting>;
+  maxChars: number | undefined;
+  files: string[];
+}
+
+const SEVERITIES = ['error', 'warning', 'information', 'hint'];
+
+function parseCheckArgs(argv: string[]): CheckArgs {
+  const a: CheckArgs = { format: 'text', failOn: 'error', all: false, rules: {}, maxChars: undefined, files: [] };
+  const known = new Set(defaultRules.map((r) => r.id));
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = (): string => {
+      const eq = arg.indexOf('=');
+      if (arg.startsWith('--') && eq > 0) return arg.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    const name = arg.startsWith('--') ? arg.split('=')[0] : arg;
+    if (name === '--format') {
+      const v = value();
+      if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`unknown format ${v}`);
+      a.format = v;
+    } else if (name === '--fail-on') {
+      const v = value();
+      if (!['error', 'warning', 'information', 'never'].includes(v)) throw new UsageError(`unknown --fail-on level ${v}`);
+      a.failOn = v as CheckArgs['failOn'];
+    } else if (name === '--all') a.all = true;
+    else if (name === '--rule') {
+      const [id, setting] = value().split('=');
+      if (!known.has(id)) throw new UsageError(`unknown rule ${id}`);
+      if (![...SEVERITIES, 'off'].includes(setting)) throw new UsageError(`--rule ${id}= needs one of ${[...SEVERITIES, 'off'].join(', ')}`);
+      a.rules[id] = setting as RuleSetting;
+    } else if (name === '--max-size') {
+      const mib = Number(value());
+      if (!(mib > 0)) throw new UsageError('--max-size takes a size in MiB');
+      a.maxChars = Math.floor(mib * 1024 * 1024);
+    } else if (arg === '-' || !arg.startsWith('-')) a.files.push(arg);
+    else throw new UsageError(`unknown option ${arg}`);
+  }
+  if (a.files.length === 0) throw new UsageError('check needs at least one FILE (or - for standard input)');
+  return a;
+}
+
+function readInput(io: Io, file: string): string {
+  try {
+    return decode(file === '-' ? io.readStdin() : io.readFile(file));
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+async function check(io: Io, argv: string[]): Promise<number> {
+  const args = parseCheckArgs(argv);
+  const texts = args.files.map((f) => ({ path: f === '-' ? '<stdin>' : f, text: readInput(io, f) }));
+  const engine = new Engine(await loadParser());
+  const options: EngineOptions = { rules: args.rules, maxDocumentChars: args.maxChars };
+  const docs: DocumentFindings[] = [];
+  let patches = 0;
+  for (const { path, text } of texts) {
+    const analysis = engine.analyze(text, options);
+    patches += analysis.series.patches.length;
+    const shown = analysis.findings.filter((f: Finding) => args.all || f.origin === 'introduced');
+    docs.push({ path, findings: shown });
+  }
+  if (args.format === 'json') io.stdout(toJson(docs) + '\n');
+  else if (args.format === 'sarif') io.stdout(JSON.stringify(toSarif(docs, engine.rules), null, 2) + '\n');
+  else io.stdout(toText(docs, patches));
+  if (args.failOn === 'never') return 0;
+  const threshold = args.failOn;
+  return docs.some((d) => d.findings.some((f) => atLeast(f.severity, threshold))) ? 1 : 0;
+}
+
+function inspect(io: Io, argv: string[]): number {
+  if (argv.length !== 1) throw new UsageError('inspect takes exactly one FILE');
+  io.stdout(JSON.stringify(inspectSeries(ingest(readInput(io, argv[0]))), null, 2) + '\n');
+  return 0;
+}
+
+function rules(io: Io, argv: string[]): number {
+  const json = argv.includes('--format=json') || (argv[0] === '--format' && argv[1] === 'json');
+  if (json) {
+    io.stdout(JSON.stringify(defaultRules.map((r) => ({ id: r.id, severity: r.meta.defaultSeverity, confidence: r.meta.confidence, summary: r.meta.summary })), null, 2) + '\n');
+    return 0;
+  }
+  const width = Math.max(...defaultRules.map((r) => r.id.length));
+  for (const r of defaultRules) io.stdout(`${r.id.padEnd(width)}  ${r.meta.defaultSeverity.padEnd(11)}  ${r.meta.summary}\n`);
+  return 0;
+}
+
+export async function main(argv: string[], io: Io = nodeIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'check':
+        return await check(io, rest);
+      case 'inspect':
+        return inspect(io, rest);
+      case 'rules':
+        return rules(io, rest);
+      case 'lsp':
+        io.stderr('mm-review lsp: the language server is not part of this build yet\n');
+        return 2;
+      case '--version':
+      case '-v':
+        io.stdout(`${TOOL_NAME} ${TOOL_VERSION}\n`);
+        return 0;
+      case '--help':
+      case '-h':
+      case undefined:
+        io.stdout(USAGE + '\n');
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command ${command}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`mm-review: ${e.message}\n${command === 'check' || command === 'inspect' ? '' : USAGE + '\n'}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: Error) => {
+      process.stderr.write(`mm-review: internal error: ${e.stack ?? e.message}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,163 @@
+/**
+ * @file Runs the rules over a document: ingest, parse (cached by image text), check, then classify each
+ * finding by comparing old and new images: introduced, pre-existing or fixed.
+ */
+import { FactsCache, ParsedSeries, type CacheStats } from './c/parsed';
+import type { CParser } from './c/parser';
+import { SEVERITY_RANK, type Finding, type Severity } from './findings';
+import { ingest, type Range, type Series } from './ingest';
+import { defaultRules } from './rules';
+import { formatMessage, type Report, type Rule } from './rules/rule';
+
+export type RuleSetting = Severity | 'off';
+
+export interface EngineOptions {
+  /** Per-rule severity or `off`. */
+  rules?: Record<string, RuleSetting>;
+  /** Documents longer than this (in UTF-16 units) get one finding instead of an analysis. */
+  maxDocumentChars?: number;
+}
+
+export interface Analysis {
+  series: Series;
+  parsed: ParsedSeries | null;
+  /** All findings, every origin, in document order. */
+  findings: Finding[];
+  stats: CacheStats & { ms: number };
+}
+
+export const DEFAULT_MAX_DOCUMENT_CHARS = 32 * 1024 * 1024;
+
+interface Raw {
+  rule: Rule;
+  report: Report;
+}
+
+export class Engine {
+  readonly cache: FactsCache;
+
+  constructor(
+    private readonly parser: CParser,
+    readonly rules: Rule[] = defaultRules,
+    cache?: FactsCache,
+  ) {
+    this.cache = cache ?? new FactsCache();
+  }
+
+  analyze(text: string, options: EngineOptions = {}): Analysis {
+    const t0 = performance.now();
+    this.cache.resetStats();
+    const limit = options.maxDocumentChars ?? DEFAULT_MAX_DOCUMENT_CHARS;
+    const empty: Series = { lines: [], messages: [], patches: [], fragments: [], problems: [] };
+    if (text.length > limit) {
+      const f = this.limitFinding(`document is ${formatSize(text.length)}, over the limit of ${formatSize(limit)}; it is not analysed`);
+      return { series: empty, parsed: null, findings: [f], stats: { ...this.cache.stats, ms: performance.now() - t0 } };
+    }
+    let series: Series;
+    try {
+      series = ingest(text);
+    } catch (e) {
+      const f = this.limitFinding(`the document could not be read (${(e as Error).message}); it is not analysed`);
+      return { series: empty, parsed: null, findings: [f], stats: { ...this.cache.stats, ms: performance.now() - t0 } };
+    }
+    const parsed = new ParsedSeries(series, this.parser, this.cache);
+    const raws: Raw[] = [];
+    const findings: Finding[] = [];
+    for (const rule of this.rules) {
+      const setting = options.rules?.[rule.id];
+      if (setting === 'off') continue;
+      try {
+        rule.check({ series: parsed, report: (report) => raws.push({ rule, report }) });
+      } catch (e) {
+        findings.push(this.crashFinding(rule, e as Error));
+      }
+    }
+    findings.push(...this.classify(raws, options));
+    findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId));
+    return { series, parsed, findings, stats: { ...this.cache.stats, ms: performance.now() - t0 } };
+  }
+
+  /** Old-side and new-side findings with the same rule and key cancel out into pre-existing ones. */
+  private classify(raws: Raw[], options: EngineOptions): Finding[] {
+    const out: Finding[] = [];
+    const groups = new Map<string, { old: Raw[]; new: Raw[] }>();
+    for (const raw of raws) {
+      if (raw.rule.meta.differential === false) {
+        out.push(this.toFinding(raw, 'introduced', options));
+        continue;
+      }
+      const k = `${raw.rule.id}\u0000${raw.report.key}`;
+      const g = groups.get(k) ?? { old: [], new: [] };
+      g[raw.report.side].push(raw);
+      groups.set(k, g);
+    }
+    for (const g of groups.values()) {
+      const both = Math.min(g.old.length, g.new.length);
+      g.new.forEach((raw, i) => out.push(this.toFinding(raw, i < both ? 'pre-existing' : 'introduced', options)));
+      g.old.slice(both).forEach((raw) => out.push(this.toFinding(raw, 'fixed', options)));
+    }
+    return out;
+  }
+
+  private toFinding({ rule, report }: Raw, origin: Finding['origin'], options: EngineOptions): Finding {
+    const setting = options.rules?.[rule.id];
+    const severity: Severity = origin !== 'introduced' ? 'hint' : setting && setting !== 'off' ? setting : (report.severity ?? rule.meta.defaultSeverity);
+    const at = report.at;
+    let range: Range;
+    let fileLine: number | null;
+    if ('view' in at) {
+      range = at.view.image.spanToDoc(at.span);
+      const row = at.view.image.lineAt(at.span.startRow);
+      fileLine = row ? (at.view.side === 'old' ? row.oldLine : row.newLine) : null;
+    } else {
+      range = at.range;
+      fileLine = at.fileLine;
+    }
+    const template = rule.meta.messages[report.messageId] ?? report.messageId;
+    return {
+      ruleId: rule.id,
+      severity,
+      origin,
+      message: formatMessage(template, report.data),
+      range,
+      file: at.path,
+      fileLine,
+      patch: at.patch ? { index: at.patch.index, subject: at.patch.subject } : null,
+      explanation: report.explanation ?? '',
+      fixes: origin === 'introduced' ? (report.fixes ?? []) : [],
+      related: report.related ?? [],
+      key: report.key,
+    };
+  }
+
+  private limitFinding(message: string): Finding {
+    const rule = this.rules.find((r) => r.id === 'analysis-limit');
+    return {
+      ruleId: 'analysis-limit',
+      severity: rule?.meta.defaultSeverity ?? 'warning',
+      origin: 'introduced',
+      message,
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      file: null,
+      fileLine: null,
+      patch: null,
+      explanation: message,
+      fixes: [],
+      related: [],
+      key: 'analysis-limit',
+    };
+  }
+
+  private crashFinding(rule: Rule, e: Error): Finding {
+    const f = this.limitFinding(`rule ${rule.id} failed on this document (${e.message}); its findings are missing`);
+    return { ...f, ruleId: rule.id, severity: 'information', key: `${rule.id}:crash`, explanation: '```\n' + (e.stack ?? e.message) + '\n```' };
+  }
+}
+
+export function atLeast(severity: Severity, threshold: Severity): boolean {
+  return SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold];
+}
+
+function formatSize(chars: number): string {
+  return chars >= 1024 * 1024 ? `${(chars / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(chars / 1024)} KiB`;
+}

@@ -1,0 +1,43 @@
+/** @file What the analysis reports. Plain data: the CLI prints it, the language server maps it to LSP. */
+import type { Range } from './ingest';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+/** introduced: only in the new image; pre-existing: in both; fixed: only in the old image. */
+export type Origin = 'introduced' | 'pre-existing' | 'fixed';
+
+export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, information: 1, hint: 0 };
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+}
+
+export interface RelatedInfo {
+  range: Range;
+  message: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  origin: Origin;
+  /** One sentence naming the thing and the reason. */
+  message: string;
+  /** In the input document, 0-based. */
+  range: Range;
+  /** Kernel path and 1-based line in the patched file (pre-image for removed lines), when known. */
+  file: string | null;
+  fileLine: number | null;
+  patch: { index: number; subject: string | null } | null;
+  /** Markdown for a hover: how the rule or its model reached the finding. */
+  explanation: string;
+  fixes: Fix[];
+  related: RelatedInfo[];
+  /** Identity that survives edits elsewhere: matches old and new findings, fingerprints SARIF results. */
+  key: string;
+}

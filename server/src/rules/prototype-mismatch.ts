@@ -1,0 +1,204 @@
+/**
+ * @file When a series changes a function's parameter list, every definition, declaration and call of that
+ * function in the series must agree with the new prototype: parameter count and types, argument count.
+ * Known false positives: calls through a macro of the same name (skipped when the series defines one);
+ * a function that really has different prototypes under different configurations (#ifdef variants).
+ */
+import type { ParamFact } from '../c/facts';
+import type { Span } from '../c/image';
+import { alignParams, macroNames, prototypeHistories, sitesOf, type CallSite, type FunctionSite, type Prototype, type PrototypeChange, type PrototypeHistory } from '../c/prototypes';
+import type { Fix } from '../findings';
+import { editHunkLine } from './edits';
+import { defineRule, type RuleContext } from './rule';
+
+export default defineRule({
+  id: 'prototype-mismatch',
+  meta: {
+    summary: 'Definitions, declarations and calls must match a prototype the series changed',
+    defaultSeverity: 'error',
+    confidence: 'high',
+    messages: {
+      missingParam: '`{{fn}}()` is missing parameter {{params}}, which the prototype changed in {{where}} takes',
+      extraParam: '`{{fn}}()` still has parameter {{params}}, which the prototype changed in {{where}} no longer takes',
+      paramType: 'parameter {{index}} of `{{fn}}()` is `{{got}}`, but the prototype changed in {{where}} declares `{{want}}`',
+      argCount: '`{{fn}}()` is called with {{got}} arguments, but the prototype changed in {{where}} takes {{want}}{{detail}}',
+    },
+    knownFalsePositives: [
+      'A call through a function-like macro of the same name that supplies arguments (skipped when the series defines the macro).',
+      'Configuration variants: an `#ifdef` branch that deliberately declares the function differently.',
+    ],
+  },
+  check(ctx) {
+    const macros = macroNames(ctx.series);
+    for (const history of prototypeHistories(ctx.series).values()) {
+      if (macros.has(history.name)) continue;
+      const sites = sitesOf(ctx.series, history.name, history.scopePath);
+      const summary = siteSummary(history, sites.functions, sites.calls);
+      for (const site of sites.functions) checkFunction(ctx, history, site, summary);
+      for (const site of sites.calls) checkCall(ctx, history, site, summary);
+    }
+  },
+});
+
+const quoteParams = (ps: ParamFact[]): string => ps.map((p) => `\`${p.text}\``).join(', ');
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function where(change: PrototypeChange): string {
+  const n = change.patch.number;
+  const patch = n ? `patch ${n.n}/${n.total}` : `patch ${change.patch.index}`;
+  return `${change.path ?? 'a quoted hunk'} (${patch})`;
+}
+
+function signature(name: string, params: ParamFact[], variadic: boolean): string {
+  const list = params.map((p) => p.text).concat(variadic ? ['...'] : []);
+  return `${name}(${list.length ? list.join(', ') : 'void'})`;
+}
+
+function checkFunction(ctx: RuleContext, history: PrototypeHistory, site: FunctionSite, summary: string): void {
+  const { fn, view, hunk } = site;
+  if (fn.params === null || fn.hasError) return;
+  const proto = history.at(site.patchPos, view.side);
+  if (!proto) return;
+  const align = alignParams(fn.params, proto.params);
+  const base = {
+    side: view.side,
+    related: relatedTo(ctx, proto.change),
+    explanation: explain(history, proto, `This ${fn.kind} in ${hunk.path ?? 'the quoted hunk'} reads \`${signature(fn.name, fn.params, fn.variadic)}\`.`, summary),
+  };
+  const at = (span: Span) => ({ view, span, patch: hunk.patch, path: hunk.path });
+  const keyBase = `${fn.kind}:${fn.name}:${hunk.path}:${fn.params.map((p) => p.type).join(',')}`;
+  if (align.missing.length > 0 && align.extra.length === 0) {
+    const anchor = align.missing[0].after ?? align.missing[0].before;
+    const fixes = missingParamFix(ctx, site, align.missing, proto);
+    ctx.report({
+      ...base,
+      at: at(anchor ? anchor.span : fn.paramsSpan),
+      messageId: 'missingParam',
+      data: { fn: fn.name, params: quoteParams(align.missing.map((m) => m.param)), where: where(proto.change) },
+      key: `${keyBase}:missing`,
+      fixes,
+    });
+  } else if (align.extra.length > 0 && align.missing.length === 0) {
+    ctx.report({
+      ...base,
+      at: at(align.extra[0].span),
+      messageId: 'extraParam',
+      data: { fn: fn.name, params: quoteParams(align.extra), where: where(proto.change) },
+      key: `${keyBase}:extra`,
+    });
+  } else {
+    const pairs = align.mismatched.length
+      ? align.mismatched
+      : align.extra.map((e, i) => ({ site: e, proto: align.missing[i]?.param ?? proto.params[proto.params.length - 1], index: fn.params!.indexOf(e) }));
+    for (const m of pairs) {
+      ctx.report({
+        ...base,
+        at: at(m.site.span),
+        messageId: 'paramType',
+        data: { fn: fn.name, index: m.index + 1, got: m.site.text, want: m.proto.text, where: where(proto.change) },
+        key: `${keyBase}:type${m.index}`,
+      });
+    }
+  }
+}
+
+function checkCall(ctx: RuleContext, history: PrototypeHistory, site: CallSite, summary: string): void {
+  const { call, view, hunk } = site;
+  if (!call.reliable) return;
+  const proto = history.at(site.patchPos, view.side);
+  if (!proto) return;
+  const want = proto.params.length;
+  const got = call.args.length;
+  if (proto.variadic ? got >= want : got === want) return;
+  const before = proto.change.before;
+  const added = alignParams(before, proto.params).missing.map((m) => m.param);
+  const detail = got === before.length && added.length > 0 ? ` (${quoteParams(added)} was added)` : '';
+  ctx.report({
+    side: view.side,
+    at: { view, span: call.span, patch: hunk.patch, path: hunk.path },
+    messageId: 'argCount',
+    data: { fn: call.callee, got, want: proto.variadic ? `at least ${want}` : want, where: where(proto.change), detail },
+    key: `call:${call.callee}:${hunk.path}:${call.args.map((a) => a.text).join(',')}`,
+    related: relatedTo(ctx, proto.change),
+    explanation: explain(history, proto, `This call in ${hunk.path ?? 'the quoted hunk'} passes ${plural(got, 'argument')}: \`${call.callee}(${call.args.map((a) => a.text).join(', ')})\`.`, summary),
+    fixes: got < want && !proto.variadic ? missingArgFix(ctx, site, proto.params.slice(got)) : [],
+  });
+}
+
+function relatedTo(ctx: RuleContext, change: PrototypeChange) {
+  void ctx;
+  return [{ range: change.site.view.image.spanToDoc(change.site.fn.nameSpan), message: `prototype of ${change.name}() changed here` }];
+}
+
+/** How the series' sites stand against the newest prototype, for the hover. */
+function siteSummary(history: PrototypeHistory, functions: FunctionSite[], calls: CallSite[]): string {
+  let agree = 0;
+  let disagree = 0;
+  const last = history.changes[history.changes.length - 1];
+  for (const s of functions) {
+    if (s.view.side !== 'new' || s.patchPos < last.patchPos || s.fn.params === null || s.fn.hasError) continue;
+    const a = alignParams(s.fn.params, last.after);
+    if (a.missing.length + a.extra.length + a.mismatched.length === 0) agree++;
+    else disagree++;
+  }
+  let callsOk = 0;
+  let callsBad = 0;
+  for (const c of calls) {
+    if (c.view.side !== 'new' || c.patchPos < last.patchPos || !c.call.reliable) continue;
+    if (c.call.args.length === last.after.length || (last.afterVariadic && c.call.args.length >= last.after.length)) callsOk++;
+    else callsBad++;
+  }
+  return `In this series after ${where(last)}: ${plural(agree, 'declaration or definition')} and ${plural(callsOk, 'call')} follow the new prototype; ${plural(disagree, 'declaration or definition')} and ${plural(callsBad, 'call')} do not. Sites outside the series are not checked without a kernel tree.`;
+}
+
+function explain(history: PrototypeHistory, proto: Prototype, here: string, summary: string): string {
+  const c = proto.change;
+  return [
+    `**${history.name}()**: the parameter list changed in ${where(c)}.`,
+    '',
+    `- before: \`${signature(history.name, c.before, c.beforeVariadic)}\``,
+    `- after: \`${signature(history.name, proto.params, proto.variadic)}\``,
+    '',
+    here,
+    '',
+    summary,
+  ].join('\n');
+}
+
+function missingParamFix(ctx: RuleContext, site: FunctionSite, missing: { param: ParamFact; after: ParamFact | null }[], proto: Prototype): Fix[] {
+  // Only the common case: parameters missing at the end of the list, inserted after the last one.
+  const last = site.fn.params![site.fn.params!.length - 1];
+  if (!last || missing.some((m) => m.after !== last) || missing.length !== proto.params.length - site.fn.params!.length) return [];
+  const row = site.view.image.lineAt(last.span.endRow);
+  if (!row || last.span.startRow !== last.span.endRow) return [];
+  const text = missing.map((m) => `, ${m.param.text}`).join('');
+  const edits = editHunkLine(ctx.series.series.lines, row, last.span.endCol, last.span.endCol, text);
+  return edits ? [{ title: `Add parameter ${missing.map((m) => `\`${m.param.text}\``).join(', ')}`, edits }] : [];
+}
+
+function missingArgFix(ctx: RuleContext, site: CallSite, params: ParamFact[]): Fix[] {
+  const close = site.call.argsSpan;
+  const row = site.view.image.lineAt(close.endRow);
+  if (!row) return [];
+  const callerParams = callerParameters(site);
+  const args = params.map((p) => (p.name && callerParams.some((c) => c.name === p.name && c.type === p.type) ? p.name : p.type.includes('*') ? 'NULL' : '0'));
+  const separator = site.call.args.length > 0 ? ', ' : '';
+  const edits = editHunkLine(ctx.series.series.lines, row, close.endCol - 1, close.endCol - 1, separator + args.join(', '));
+  return edits ? [{ title: `Pass ${args.map((a) => `\`${a}\``).join(', ')} for ${params.map((p) => `\`${p.name ?? p.type}\``).join(', ')}`, edits }] : [];
+}
+
+/** Parameters of the function the call sits in, when its definition is visible in the same image. */
+function callerParameters(site: CallSite): ParamFact[] {
+  const name = site.call.enclosing ?? sectionFunction(site.hunk.hunk.section);
+  if (!name) return [];
+  const def = site.view.facts.functions.find((f) => f.kind === 'definition' && f.name === name && f.params);
+  if (def?.params) return def.params;
+  const inHunk = site.hunk.new.facts.functions.find((f) => f.name === name && f.params);
+  return inHunk?.params ?? [];
+}
+
+/** The function git named after the hunk header: the identifier before the first `(`. */
+export function sectionFunction(section: string): string | null {
+  const m = /([A-Za-z_]\w*)\s*\(/.exec(section);
+  return m ? m[1] : null;
+}

@@ -1,0 +1,60 @@
+/**
+ * @file The shape of a rule: one module with `meta` (id, default severity, one-line summary, messages by
+ * id, confidence, known false positives) and `check(ctx)`, which reads the parsed series and reports.
+ */
+import type { ImageView, ParsedSeries } from '../c/parsed';
+import type { Side, Span } from '../c/image';
+import type { Fix, RelatedInfo, Severity } from '../findings';
+import type { Patch, Range } from '../ingest';
+
+export type Confidence = 'high' | 'medium' | 'low';
+
+export interface RuleMeta {
+  summary: string;
+  defaultSeverity: Severity;
+  confidence: Confidence;
+  /** Message templates by id; `{{name}}` is replaced from the report's data. */
+  messages: Record<string, string>;
+  /** false: the rule reports on the document itself (its damage, its size), not on old and new code. */
+  differential?: boolean;
+  knownFalsePositives?: string[];
+}
+
+export interface Rule {
+  id: string;
+  meta: RuleMeta;
+  check(ctx: RuleContext): void;
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}
+
+/** Where a finding is: a span of an image (mapped to the document by the engine) or a document range. */
+export type Location =
+  | { view: ImageView; span: Span; patch: Patch | null; path: string | null }
+  | { range: Range; patch: Patch | null; path: string | null; fileLine: number | null };
+
+export interface Report {
+  at: Location;
+  /** Which image the finding was made on; findings on `old` only are fixed by the patch. */
+  side: Side;
+  messageId: string;
+  data?: Record<string, string | number>;
+  /** Identity across the old and new image and across edits elsewhere: no document positions in it. */
+  key: string;
+  explanation?: string;
+  /** Overrides the rule's default severity for this finding (a user setting still wins). */
+  severity?: Severity;
+  fixes?: Fix[];
+  related?: RelatedInfo[];
+}
+
+export interface RuleContext {
+  readonly series: ParsedSeries;
+  report(report: Report): void;
+}
+
+export function formatMessage(template: string, data: Record<string, string | number> = {}): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => (name in data ? String(data[name]) : whole));
+}
