@@ -86,7 +86,8 @@ export class Engine {
         out.push(this.toFinding(raw, 'introduced', options));
         continue;
       }
-      const k = `${raw.rule.id}\u0000${raw.report.key}`;
+      // Old and new images of the same patch are compared; a later patch's old side is not this patch's.
+      const k = `${raw.rule.id}\u0000${raw.report.at.patch?.index ?? 0}\u0000${raw.report.key}`;
       const g = groups.get(k) ?? { old: [], new: [] };
       g[raw.report.side].push(raw);
       groups.set(k, g);

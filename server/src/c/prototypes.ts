@@ -39,7 +39,8 @@ export interface PrototypeChange {
 export interface Prototype {
   params: ParamFact[];
   variadic: boolean;
-  /** The change that put this prototype in effect. */
+  /** after: this change put the prototype in effect; before: the prototype as it was before this change. */
+  phase: 'before' | 'after';
   change: PrototypeChange;
 }
 
@@ -51,8 +52,8 @@ export interface PrototypeHistory {
   allChanges: PrototypeChange[];
   /** A static function: only sites in this file are its sites. null: every file. */
   scopePath: string | null;
-  /** The prototype in effect at one side of a patch; null before the first change (nothing to compare with). */
-  at(patchPos: number, side: Side): Prototype | null;
+  /** The prototype in effect at one side of a patch: before the first change, that change's old list. */
+  at(patchPos: number, side: Side): Prototype;
 }
 
 export const typesKey = (params: ParamFact[], variadic: boolean): string => params.map((p) => p.type).join(', ') + (variadic ? ', ...' : '');
@@ -132,10 +133,11 @@ function history(name: string, all: PrototypeChange[]): PrototypeHistory {
     changes,
     allChanges: all,
     scopePath,
-    at(patchPos: number, side: Side): Prototype | null {
+    at(patchPos: number, side: Side): Prototype {
       let current: PrototypeChange | null = null;
       for (const c of changes) if (side === 'new' ? c.patchPos <= patchPos : c.patchPos < patchPos) current = c;
-      return current ? { params: current.after, variadic: current.afterVariadic, change: current } : null;
+      if (current) return { params: current.after, variadic: current.afterVariadic, phase: 'after', change: current };
+      return { params: first.before, variadic: first.beforeVariadic, phase: 'before', change: first };
     },
   };
 }

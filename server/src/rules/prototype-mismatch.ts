@@ -18,10 +18,10 @@ export default defineRule({
     defaultSeverity: 'error',
     confidence: 'high',
     messages: {
-      missingParam: '`{{fn}}()` is missing parameter {{params}}, which the prototype changed in {{where}} takes',
-      extraParam: '`{{fn}}()` still has parameter {{params}}, which the prototype changed in {{where}} no longer takes',
-      paramType: 'parameter {{index}} of `{{fn}}()` is `{{got}}`, but the prototype changed in {{where}} declares `{{want}}`',
-      argCount: '`{{fn}}()` is called with {{got}} arguments, but the prototype changed in {{where}} takes {{want}}{{detail}}',
+      missingParam: '`{{fn}}()` is missing parameter {{params}}, which the prototype {{where}} takes',
+      extraParam: '`{{fn}}()` has parameter {{params}}, which the prototype {{where}} does not take',
+      paramType: 'parameter {{index}} of `{{fn}}()` is `{{got}}`, but the prototype {{where}} declares `{{want}}`',
+      argCount: '`{{fn}}()` is called with {{got}} arguments, but the prototype {{where}} takes {{want}}{{detail}}',
     },
     knownFalsePositives: [
       'A call through a function-like macro of the same name that supplies arguments (skipped when the series defines the macro).',
@@ -43,10 +43,15 @@ export default defineRule({
 const quoteParams = (ps: ParamFact[]): string => ps.map((p) => `\`${p.text}\``).join(', ');
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-function where(change: PrototypeChange): string {
+function place(change: PrototypeChange): string {
   const n = change.patch.number;
   const patch = n ? `patch ${n.n}/${n.total}` : `patch ${change.patch.index}`;
   return `${change.path ?? 'a quoted hunk'} (${patch})`;
+}
+
+/** `changed in include/linux/mm.h (patch 4/49)`, or for sites that precede it, `as it was before ...`. */
+function where(proto: Prototype): string {
+  return proto.phase === 'after' ? `changed in ${place(proto.change)}` : `as it was before ${place(proto.change)}`;
 }
 
 function signature(name: string, params: ParamFact[], variadic: boolean): string {
@@ -58,7 +63,6 @@ function checkFunction(ctx: RuleContext, history: PrototypeHistory, site: Functi
   const { fn, view, hunk } = site;
   if (fn.params === null || fn.hasError) return;
   const proto = history.at(site.patchPos, view.side);
-  if (!proto) return;
   const align = alignParams(fn.params, proto.params);
   const base = {
     side: view.side,
@@ -74,7 +78,7 @@ function checkFunction(ctx: RuleContext, history: PrototypeHistory, site: Functi
       ...base,
       at: at(anchor ? anchor.span : fn.paramsSpan),
       messageId: 'missingParam',
-      data: { fn: fn.name, params: quoteParams(align.missing.map((m) => m.param)), where: where(proto.change) },
+      data: { fn: fn.name, params: quoteParams(align.missing.map((m) => m.param)), where: where(proto) },
       key: `${keyBase}:missing`,
       fixes,
     });
@@ -83,7 +87,7 @@ function checkFunction(ctx: RuleContext, history: PrototypeHistory, site: Functi
       ...base,
       at: at(align.extra[0].span),
       messageId: 'extraParam',
-      data: { fn: fn.name, params: quoteParams(align.extra), where: where(proto.change) },
+      data: { fn: fn.name, params: quoteParams(align.extra), where: where(proto) },
       key: `${keyBase}:extra`,
     });
   } else {
@@ -95,7 +99,7 @@ function checkFunction(ctx: RuleContext, history: PrototypeHistory, site: Functi
         ...base,
         at: at(m.site.span),
         messageId: 'paramType',
-        data: { fn: fn.name, index: m.index + 1, got: m.site.text, want: m.proto.text, where: where(proto.change) },
+        data: { fn: fn.name, index: m.index + 1, got: m.site.text, want: m.proto.text, where: where(proto) },
         key: `${keyBase}:type${m.index}`,
       });
     }
@@ -106,18 +110,17 @@ function checkCall(ctx: RuleContext, history: PrototypeHistory, site: CallSite, 
   const { call, view, hunk } = site;
   if (!call.reliable) return;
   const proto = history.at(site.patchPos, view.side);
-  if (!proto) return;
   const want = proto.params.length;
   const got = call.args.length;
   if (proto.variadic ? got >= want : got === want) return;
   const before = proto.change.before;
   const added = alignParams(before, proto.params).missing.map((m) => m.param);
-  const detail = got === before.length && added.length > 0 ? ` (${quoteParams(added)} was added)` : '';
+  const detail = proto.phase === 'after' && got === before.length && added.length > 0 ? ` (${quoteParams(added)} was added)` : '';
   ctx.report({
     side: view.side,
     at: { view, span: call.span, patch: hunk.patch, path: hunk.path },
     messageId: 'argCount',
-    data: { fn: call.callee, got, want: proto.variadic ? `at least ${want}` : want, where: where(proto.change), detail },
+    data: { fn: call.callee, got, want: proto.variadic ? `at least ${want}` : want, where: where(proto), detail },
     key: `call:${call.callee}:${hunk.path}:${call.args.map((a) => a.text).join(',')}`,
     related: relatedTo(ctx, proto.change),
     explanation: explain(history, proto, `This call in ${hunk.path ?? 'the quoted hunk'} passes ${plural(got, 'argument')}: \`${call.callee}(${call.args.map((a) => a.text).join(', ')})\`.`, summary),
@@ -148,16 +151,16 @@ function siteSummary(history: PrototypeHistory, functions: FunctionSite[], calls
     if (c.call.args.length === last.after.length || (last.afterVariadic && c.call.args.length >= last.after.length)) callsOk++;
     else callsBad++;
   }
-  return `In this series after ${where(last)}: ${plural(agree, 'declaration or definition')} and ${plural(callsOk, 'call')} follow the new prototype; ${plural(disagree, 'declaration or definition')} and ${plural(callsBad, 'call')} do not. Sites outside the series are not checked without a kernel tree.`;
+  return `In this series after ${place(last)}: ${plural(agree, 'declaration or definition')} and ${plural(callsOk, 'call')} follow the new prototype; ${plural(disagree, 'declaration or definition')} and ${plural(callsBad, 'call')} do not. Sites outside the series are not checked without a kernel tree.`;
 }
 
 function explain(history: PrototypeHistory, proto: Prototype, here: string, summary: string): string {
   const c = proto.change;
   return [
-    `**${history.name}()**: the parameter list changed in ${where(c)}.`,
+    `**${history.name}()**: the parameter list changed in ${place(c)}.`,
     '',
     `- before: \`${signature(history.name, c.before, c.beforeVariadic)}\``,
-    `- after: \`${signature(history.name, proto.params, proto.variadic)}\``,
+    `- after: \`${signature(history.name, c.after, c.afterVariadic)}\``,
     '',
     here,
     '',
