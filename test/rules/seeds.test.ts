@@ -1,0 +1,94 @@
+/**
+ * Acceptance on the real mails: no introduced warning or error on any seed as posted; on seed 002, every
+ * site the patch updated is reverted one at a time, and the error must land on exactly that line.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import prototypeMismatch from '../../server/src/rules/prototype-mismatch';
+import { readSeed, seedNames } from '../helpers';
+import { messageIdOf, sharedEngine } from './tester';
+
+test('no seed as posted has an introduced warning or error', async () => {
+  const engine = await sharedEngine();
+  for (const name of seedNames()) {
+    const a = engine.analyze(readSeed(name.slice(0, 3)));
+    const bad = a.findings.filter((f) => f.origin === 'introduced' && (f.severity === 'error' || f.severity === 'warning'));
+    assert.deepEqual(bad.map((f) => `${name}:${f.range.start.line + 1}: ${f.message}`), []);
+  }
+});
+
+test('seed 002 as posted: only the two dropped-pgmap notes the domain expects', async () => {
+  const a = (await sharedEngine()).analyze(readSeed('002'));
+  const shown = a.findings.filter((f) => f.origin === 'introduced');
+  assert.deepEqual(
+    shown.map((f) => [f.ruleId, f.severity, f.range.start.line + 1, f.file]),
+    [
+      // `return __vmemmap_populate(start, end, node, altmap);`: powerpc's hash-MMU path
+      ['parameter-dropped', 'information', 135, 'arch/powerpc/mm/init_64.c'],
+      // `return vmemmap_populate_range(start, end, node, altmap, -1, 0);` in vmemmap_populate_basepages()
+      ['parameter-dropped', 'information', 264, 'mm/sparse-vmemmap.c'],
+    ],
+  );
+});
+
+interface Mutation {
+  what: string;
+  text: string;
+  line: number;
+  messageId: string;
+}
+
+/** Every updated site of seed 002, reverted one at a time. */
+function mutations(seed: string): Mutation[] {
+  const lines = seed.split('\n');
+  const out: Mutation[] = [];
+  const hunkHeaderAbove = (i: number): number => {
+    for (let k = i; k >= 0; k--) if (lines[k].startsWith('@@ ')) return k;
+    throw new Error('no hunk header');
+  };
+  lines.forEach((line, i) => {
+    if (!line.startsWith('+')) return;
+    if (/, struct dev_pagemap \*pgmap\);?$/.test(line)) {
+      const copy = lines.slice();
+      copy[i] = line.replace(', struct dev_pagemap *pgmap', '');
+      out.push({ what: `line ${i + 1} without pgmap`, text: copy.join('\n'), line: i + 1, messageId: 'missingParam' });
+    } else if (/^\+ struct dev_pagemap \*pgmap\);?$/.test(line)) {
+      // The parameter has a line of its own: drop it, close the list on the line before, fix the count.
+      const copy = lines.slice();
+      const closing = line.endsWith(';') ? ');' : ')';
+      copy[i - 1] = copy[i - 1].replace(/,$/, closing);
+      const h = hunkHeaderAbove(i);
+      copy[h] = copy[h].replace(/\+(\d+),(\d+)/, (_m, start: string, n: string) => `+${start},${Number(n) - 1}`);
+      copy.splice(i, 1);
+      out.push({ what: `line ${i} without its pgmap line`, text: copy.join('\n'), line: i, messageId: 'missingParam' });
+    } else if (/\((?:.*), (?:pgmap|NULL)\)\)?;?$/.test(line) && /vmemmap_populate\w*\(/.test(line)) {
+      const copy = lines.slice();
+      copy[i] = line.replace(/, (?:pgmap|NULL)(\)\)?;?)$/, '$1');
+      out.push({ what: `call at line ${i + 1} left at its old count`, text: copy.join('\n'), line: i + 1, messageId: 'argCount' });
+    }
+  });
+  return out;
+}
+
+test('seed 002: every definition, declaration and call reverted alone is an error on its own line', async () => {
+  const engine = await sharedEngine();
+  const all = mutations(readSeed('002'));
+  // Counted in the mail: 7 definitions/declarations with pgmap inline (arm64, radix_pgtable, init_64,
+  // riscv, s390, x86, mm.h), 7 with it on a line of its own (loongarch, radix.h, sparc, two in mm.h, two in
+  // sparse-vmemmap.c), 14 updated calls (arm64 2, loongarch 2, powerpc 1, riscv 1, sparc 1, x86 3,
+  // hugetlb_vmemmap 2, sparse-vmemmap 2).
+  assert.deepEqual(
+    [all.filter((m) => m.what.includes('without pgmap')).length, all.filter((m) => m.what.includes('its pgmap line')).length, all.filter((m) => m.messageId === 'argCount').length],
+    [7, 7, 14],
+  );
+  for (const m of all) {
+    const a = engine.analyze(m.text);
+    assert.deepEqual(a.series.problems, [], m.what);
+    const errors = a.findings.filter((f) => f.origin === 'introduced' && f.severity === 'error');
+    assert.deepEqual(
+      errors.map((f) => [f.ruleId, messageIdOf(prototypeMismatch, f), f.range.start.line + 1]),
+      [['prototype-mismatch', m.messageId, m.line]],
+      m.what,
+    );
+  }
+});
