@@ -5,6 +5,7 @@
  * comments interleaved inside a quoted hunk. The hunk header's counts decide where a hunk ends.
  */
 import { parseQuote, stripQuoteLevels, type QuotedLine } from './quote';
+import { problemMessage, type ProblemId } from './problems';
 import { restoreBlankLines } from './restore';
 import { isVersionLine, looksLikeProse, looksLikeReplyText } from './textkind';
 import type { DiffLine, FileDiff, Hunk, IngestProblem, ProblemSeverity } from './types';
@@ -36,6 +37,7 @@ export class DiffReader {
   /** Reads every diff in lines [start, end] (inclusive). */
   readAll(start: number, end: number): FileDiff[] {
     const files: FileDiff[] = [];
+    let inCombined = false;
     let i = start;
     while (i <= end) {
       const q = this.quoted[i];
@@ -46,14 +48,15 @@ export class DiffReader {
         (c.startsWith('--- ') && this.contentIf(i + 1, d, end)?.startsWith('+++ ')) ||
         c.startsWith('@@ -');
       if (startsFile) {
+        inCombined = false;
         const r = this.readFile(i, d, end);
         if (r.file) files.push(r.file);
         i = Math.max(r.next, i + 1);
         continue;
       }
-      if (c.startsWith('diff --cc ') || c.startsWith('@@@ ')) {
-        this.problem(i, 'combinedDiff', 'combined (merge) diffs are not analysed', 'information');
-      }
+      // One note per merge diff, not one per `@@@` line of it.
+      if (c.startsWith('diff --cc ') || (c.startsWith('@@@ ') && !inCombined)) this.problem(i, 'combinedDiff', {}, 'information');
+      if (c.startsWith('diff --cc ')) inCombined = true;
       i++;
     }
     return files;
@@ -68,9 +71,10 @@ export class DiffReader {
     return this.lines[i].slice(stripQuoteLevels(this.lines[i], depth));
   }
 
-  private problem(line: number, messageId: string, message: string, severity: ProblemSeverity, from = 0, to?: number): void {
-    const end = to ?? this.lines[line]?.length ?? 0;
-    this.problems.push({ messageId, message, severity, range: { start: { line, character: from }, end: { line, character: end } } });
+  private problem(line: number, messageId: ProblemId, data: Record<string, string | number>, severity: ProblemSeverity, from = 0): void {
+    const end = this.lines[line]?.length ?? 0;
+    const message = problemMessage(messageId, data);
+    this.problems.push({ messageId, data, message, severity, range: { start: { line, character: from }, end: { line, character: end } } });
   }
 
   private readFile(i: number, d: number, end: number): { file: FileDiff | null; next: number } {
@@ -151,7 +155,7 @@ export class DiffReader {
     this.covered[h] = 1;
     if (!m) {
       const col = stripQuoteLevels(this.lines[h], d);
-      this.problem(h, 'badHunkHeader', `hunk header \`${clip(headerText)}\` does not parse; its lines are not analysed`, 'warning', col);
+      this.problem(h, 'badHunkHeader', { header: clip(headerText) }, 'warning', col);
       return { hunk: null, next: h + 1 };
     }
     const oldStart = Number(m[1]);
@@ -263,15 +267,7 @@ export class DiffReader {
         lines = restoreBlankLines(lines, remOld, oldStart);
       } else {
         const quoted = d > 0;
-        this.problem(
-          h,
-          quoted ? 'partialHunk' : 'truncatedHunk',
-          quoted
-            ? `quoted hunk is incomplete (${remOld} old and ${remNew} new lines of the header's count are not in the quote); it is analysed as far as it goes`
-            : `hunk is truncated: ${remOld} old and ${remNew} new lines that its header counts are missing`,
-          quoted ? 'information' : 'warning',
-          stripQuoteLevels(this.lines[h], d),
-        );
+        this.problem(h, quoted ? 'partialHunk' : 'truncatedHunk', { old: remOld, new: remNew }, quoted ? 'information' : 'warning', stripQuoteLevels(this.lines[h], d));
       }
     } else if (overflowAt < 0 && j <= end && this.quoted[j].depth >= d) {
       const c = this.content(j, d);
@@ -281,7 +277,7 @@ export class DiffReader {
       this.problem(
         overflowAt,
         'hunkOverflow',
-        `line is beyond the counts of the hunk header at line ${h + 1} (-${oldStart},${oldLines} +${newStart},${newLines}); it is not analysed`,
+        { header: h + 1, counts: `-${oldStart},${oldLines} +${newStart},${newLines}` },
         'warning',
         stripQuoteLevels(this.lines[overflowAt], d),
       );

@@ -107,6 +107,7 @@ export type ProblemSeverity = 'warning' | 'information';
 /** Something in the input that could not be read as intended. Becomes a `malformed-patch` finding. */
 export interface IngestProblem {
   messageId: string;
+  data: Record<string, string | number>;
   message: string;
   severity: ProblemSeverity;
   range: Range;

@@ -3,6 +3,7 @@
  * lines beyond a header's counts. The rest of the document is still analysed; this says what was not.
  * Known false positives: a reviewer trimming a quoted hunk is reported as information, not a warning.
  */
+import { PROBLEM_MESSAGES } from '../ingest/problems';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -12,7 +13,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     confidence: 'high',
     differential: false,
-    messages: { problem: '{{message}}' },
+    messages: { ...PROBLEM_MESSAGES },
     knownFalsePositives: ['A deliberately trimmed quote in a reply (reported as information).'],
   },
   check(ctx) {
@@ -20,8 +21,8 @@ export default defineRule({
       ctx.report({
         side: 'new',
         at: { range: p.range, patch: null, path: null, fileLine: null },
-        messageId: 'problem',
-        data: { message: p.message },
+        messageId: p.messageId,
+        data: p.data,
         severity: p.severity,
         key: `${p.messageId}:${p.range.start.line}`,
         explanation: p.severity === 'information' ? `${p.message}.\n\nThis is information only: replies often quote part of a hunk.` : `${p.message}.`,
