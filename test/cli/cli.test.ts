@@ -1,0 +1,178 @@
+/** The built command-line tool (dist/cli.js, the bundle users run), spoken to as a user would. */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { repoRoot, readSeed, seedPath } from '../helpers';
+
+const cli = path.join(repoRoot, 'dist', 'cli.js');
+
+function run(args: string[], input?: string | Buffer): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { input, encoding: 'utf8', cwd: repoRoot });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-review-cli-'));
+function file(name: string, content: string | Buffer): string {
+  const p = path.join(tmp, name);
+  fs.writeFileSync(p, content);
+  return p;
+}
+
+/** Seed 002 with riscv's definition missing pgmap (line 144) and one call left at four arguments (line 241). */
+function brokenSeed002(): string {
+  const lines = readSeed('002').split('\n');
+  assert.equal(lines[143], '+ struct vmem_altmap *altmap, struct dev_pagemap *pgmap)');
+  lines[143] = '+ struct vmem_altmap *altmap)';
+  assert.equal(lines[240], '+ vmemmap_populate(start, end, nid, NULL, NULL);');
+  lines[240] = '+ vmemmap_populate(start, end, nid, NULL);';
+  return lines.join('\n');
+}
+
+test('check, text format: one line per finding, a summary, exit 0 when nothing reaches --fail-on', () => {
+  const r = run(['check', seedPath('002')]);
+  assert.equal(r.code, 0, r.err);
+  const lines = r.out.trim().split('\n');
+  assert.equal(lines.length, 3);
+  assert.match(lines[0], /^.*002_[0-9a-f]+\.txt:135:8: information: `vmemmap_populate\(\)` receives `pgmap` .* \[parameter-dropped\]$/);
+  assert.match(lines[1], /:264:8: information: .*\[parameter-dropped\]$/);
+  assert.equal(lines[2], 'mm-review: 0 errors, 0 warnings, 2 information (1 document, 1 patch)');
+});
+
+test('check: errors land on their lines and exit 1; --fail-on moves the threshold', () => {
+  const bad = file('bad002.txt', brokenSeed002());
+  const r = run(['check', bad]);
+  assert.equal(r.code, 1);
+  const errors = r.out.split('\n').filter((l) => l.includes(': error: '));
+  assert.deepEqual(errors.map((l) => l.split(':').slice(1, 3).join(':')), ['144:3', '241:3']);
+  assert.ok(errors.every((l) => l.endsWith('[prototype-mismatch]')));
+  assert.equal(run(['check', '--fail-on', 'never', bad]).code, 0);
+  assert.equal(run(['check', '--fail-on=information', seedPath('002')]).code, 1);
+  assert.equal(run(['check', '--fail-on', 'warning', seedPath('002')]).code, 0);
+});
+
+test('check --format json has the documented shape, 1-based positions, kernel file and line', () => {
+  const r = run(['check', '--format', 'json', file('bad.txt', brokenSeed002())]);
+  assert.equal(r.code, 1);
+  const j = JSON.parse(r.out);
+  assert.deepEqual(Object.keys(j), ['tool', 'documents']);
+  assert.deepEqual(j.tool, { name: 'mm-review', version: JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version });
+  assert.equal(j.documents.length, 1);
+  const f = j.documents[0].findings.find((x: { severity: string }) => x.severity === 'error');
+  for (const key of ['ruleId', 'severity', 'origin', 'message', 'line', 'column', 'endLine', 'endColumn', 'file', 'fileLine', 'patch', 'explanation']) assert.ok(key in f, key);
+  assert.deepEqual([f.ruleId, f.origin, f.line, f.column, f.file], ['prototype-mismatch', 'introduced', 144, 3, 'arch/riscv/mm/init.c']);
+  // Hunk @@ -1443,7 +1443,7 @@: `}`, a restored blank, the definition line (1445), then this added line.
+  assert.equal(f.fileLine, 1446);
+  assert.deepEqual(f.patch, { index: 1, subject: '[PATCH 04/49] mm/sparse: add a @pgmap parameter to arch vmemmap_populate()' });
+  assert.match(f.explanation, /before: `vmemmap_populate\(unsigned long start, unsigned long end, int node, struct vmem_altmap \*altmap\)`/);
+});
+
+test('check --format sarif is SARIF 2.1.0 with rule metadata and fingerprints that survive a shift', () => {
+  const text = brokenSeed002();
+  const a = JSON.parse(run(['check', '--format', 'sarif', file('a.txt', text)]).out);
+  const b = JSON.parse(run(['check', '--format', 'sarif', file('b.txt', 'A note added above the mail.\n\n' + text)]).out);
+  assert.equal(a.version, '2.1.0');
+  assert.equal(a.$schema, 'https://json.schemastore.org/sarif-2.1.0.json');
+  const driver = a.runs[0].tool.driver;
+  assert.equal(driver.name, 'mm-review');
+  const ruleIds = driver.rules.map((x: { id: string }) => x.id);
+  assert.deepEqual(ruleIds, JSON.parse(run(['rules', '--format', 'json']).out).map((x: { id: string }) => x.id));
+  for (const rule of driver.rules) {
+    assert.ok(rule.shortDescription.text && ['error', 'warning', 'note', 'none'].includes(rule.defaultConfiguration.level));
+  }
+  const ra = a.runs[0].results;
+  const rb = b.runs[0].results;
+  assert.equal(ra.length, 4);
+  for (const r of ra) {
+    assert.equal(driver.rules[r.ruleIndex].id, r.ruleId);
+    assert.ok(['error', 'note'].includes(r.level));
+    assert.equal(r.locations[0].physicalLocation.artifactLocation.uri, a.runs[0].artifacts[0].location.uri);
+    assert.match(r.partialFingerprints['mmReviewFinding/v1'], /^[0-9a-f]{16}$/);
+    assert.equal(r.baselineState, 'new');
+  }
+  const errorA = ra.find((r: { level: string }) => r.level === 'error');
+  const errorB = rb.find((r: { partialFingerprints: object }) => JSON.stringify(r.partialFingerprints) === JSON.stringify(errorA.partialFingerprints));
+  assert.ok(errorB, 'the same finding has the same fingerprint after the document shifted');
+  assert.equal(errorB.locations[0].physicalLocation.region.startLine, errorA.locations[0].physicalLocation.region.startLine + 2);
+  assert.equal(new Set(ra.map((r: { partialFingerprints: Record<string, string> }) => r.partialFingerprints['mmReviewFinding/v1'])).size, ra.length);
+  assert.equal(a.runs[0].columnKind, 'utf16CodeUnits');
+});
+
+test('check reads standard input with -', () => {
+  const r = run(['check', '-'], readSeed('002'));
+  assert.equal(r.code, 0);
+  assert.match(r.out, /^<stdin>:135:8: information: /);
+});
+
+test('unreadable input and bad usage exit 2 with a message', () => {
+  const missing = run(['check', path.join(tmp, 'does-not-exist.patch')]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /cannot read .*does-not-exist\.patch: ENOENT/);
+  assert.equal(run(['check', tmp]).code, 2, 'a directory');
+  for (const args of [['check'], ['check', '--format', 'xml', 'x'], ['check', '--fail-on', 'hint', 'x'], ['check', '--bogus', 'x'], ['check', '--rule', 'nope=off', 'x'], ['frobnicate'], []]) {
+    const r = run(args);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.ok(r.err.length > 0 || r.out.includes('usage'), args.join(' '));
+  }
+});
+
+test('non-UTF-8 bytes, CRLF and an empty file are read without complaint', () => {
+  const latin1 = Buffer.concat([Buffer.from('From: J\xf6rg <j@example.org>\r\nSubject: [PATCH] x\r\n\r\n', 'latin1'), Buffer.from(readSeed('002').split('\n').slice(40).join('\r\n'))]);
+  const r = run(['check', file('latin1.patch', latin1)]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /2 information \(1 document, 1 patch\)/);
+  const empty = run(['check', file('empty.patch', '')]);
+  assert.equal(empty.code, 0);
+  assert.equal(empty.out, 'mm-review: 0 errors, 0 warnings, 0 information (1 document, 0 patches)\n');
+});
+
+test('--all adds pre-existing and fixed findings; --rule turns a rule off or re-grades it', () => {
+  const text = readSeed('002');
+  assert.match(run(['check', '--rule', 'parameter-dropped=off', file('s.txt', text)]).out, /^mm-review: 0 errors, 0 warnings, 0 information/);
+  const raised = run(['check', '--rule', 'parameter-dropped=error', file('s2.txt', text)]);
+  assert.equal(raised.code, 1);
+  assert.match(raised.out, /2 errors/);
+  // A call stale before the patch and still stale after it is pre-existing: hidden unless --all.
+  const stale = text
+    .replace('\nif (vmemmap_populate_hvo(start, end, huge_page_order(h), zone,', '\nvmemmap_populate(start, end);\nif (vmemmap_populate_hvo(start, end, huge_page_order(h), zone,')
+    .replace('@@ -845,7 +845,7 @@', '@@ -845,8 +845,8 @@');
+  assert.equal(stale.split('\n').length, text.split('\n').length + 1);
+  const plain = run(['check', file('stale.txt', stale)]);
+  assert.doesNotMatch(plain.out, /pre-existing/);
+  const all = run(['check', '--all', file('stale2.txt', stale)]);
+  assert.match(all.out, /: hint: `vmemmap_populate\(\)` is called with 2 arguments.* \(pre-existing\) \[prototype-mismatch\]/);
+});
+
+test('--max-size degrades a large document to one clear finding', () => {
+  const r = run(['check', '--max-size', '0.01', seedPath('002')]);
+  assert.equal(r.code, 0);
+  assert.match(r.out, /:1:1: warning: document is 20 KiB, over the limit of 11 KiB; it is not analysed \[analysis-limit\]/);
+});
+
+test('inspect prints what was ingested in the documented shape', () => {
+  const r = run(['inspect', seedPath('001')]);
+  assert.equal(r.code, 0);
+  const j = JSON.parse(r.out);
+  const p = j.patches[0];
+  for (const key of ['subject', 'from', 'date', 'messageId', 'quoteDepth', 'files']) assert.ok(key in p, key);
+  assert.equal(p.quoteDepth, 2);
+  const h = p.files[1].hunks.find((x: { line: number }) => x.line === 164);
+  for (const key of ['oldStart', 'oldLines', 'newStart', 'newLines', 'section', 'line', 'lines']) assert.ok(key in h, key);
+  assert.equal(h.section, 'static int zswap_cpu_comp_prepare(unsigned int cpu, struct hlist_node *node)');
+  const wrapped = h.lines.find((l: { line: number }) => l.line === 176);
+  assert.deepEqual(wrapped, { kind: 'remove', text: ' acomp_ctx->buffer = kmalloc_node(PAGE_SIZE * 2, GFP_KERNEL, cpu_to_node(cpu));', line: 176, continuedOn: [177] });
+  const frag = JSON.parse(run(['inspect', seedPath('000')]).out).fragments;
+  assert.deepEqual([frag.length, frag[0].line, frag[0].endLine, frag[0].quoteDepth], [1, 39, 58, 10]);
+  assert.equal(run(['inspect']).code, 2);
+});
+
+test('rules lists every rule; --version prints the package version', () => {
+  const r = run(['rules']);
+  assert.equal(r.code, 0);
+  assert.match(r.out, /^prototype-mismatch\s+error\s+Definitions, declarations and calls must match/m);
+  assert.match(r.out, /^parameter-dropped\s+information\s+/m);
+  const v = run(['--version']);
+  assert.equal(v.out.trim(), `mm-review ${JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version}`);
+});

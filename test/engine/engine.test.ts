@@ -1,0 +1,149 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { Engine } from '../../server/src/engine';
+import { loadParser } from '../../server/src/host/grammar';
+import { defaultRules } from '../../server/src/rules';
+import { defineRule } from '../../server/src/rules/rule';
+import { doc, readSeed, seedNames } from '../helpers';
+
+const patch = (n: number, total: number, file: string, fn: string): string => doc`
+  |From 00000000000000000000000000000000000000${String(n).padStart(2, '0')} Mon Sep 17 00:00:00 2001
+  |From: A Developer <dev@example.org>
+  |Subject: [PATCH ${n}/${total}] mm: touch ${file}
+  |
+  |diff --git a/mm/${file} b/mm/${file}
+  |--- a/mm/${file}
+  |+++ b/mm/${file}
+  |@@ -10,4 +10,4 @@
+  | static int ${fn}(struct page *page)
+  | {
+  |-	return page_count(page);
+  |+	return folio_ref_count(page_folio(page));
+  | }
+`;
+
+test('a one-line edit re-parses only the images of the patch it touched', async () => {
+  const engine = new Engine(await loadParser());
+  const text = patch(1, 3, 'a.c', 'fa') + patch(2, 3, 'b.c', 'fb') + patch(3, 3, 'c.c', 'fc');
+  const first = engine.analyze(text);
+  assert.equal(first.stats.parses + first.stats.incrementalParses, 6, 'three hunks, two images each');
+  // String.replace changes the first occurrence only: patch 1's removed line.
+  const edited = text.replace('return page_count(page);', 'return page_count(page) + 0;');
+  assert.notEqual(edited, text);
+  const second = engine.analyze(edited);
+  // Only patch 1's removed line changed: its old image is new text, its new image is cached.
+  assert.equal(second.stats.parses + second.stats.incrementalParses, 1);
+  assert.equal(second.stats.hits, 5);
+  const third = engine.analyze(edited);
+  assert.equal(third.stats.parses + third.stats.incrementalParses, 0);
+});
+
+test('a document over the size limit gets one finding and no analysis', async () => {
+  const engine = new Engine(await loadParser());
+  const a = engine.analyze(readSeed('002'), { maxDocumentChars: 1000 });
+  assert.equal(a.findings.length, 1);
+  assert.equal(a.findings[0].ruleId, 'analysis-limit');
+  assert.match(a.findings[0].message, /over the limit of 1 KiB/);
+  assert.equal(a.stats.parses + a.stats.incrementalParses, 0);
+});
+
+test('a rule that throws is reported under its id and the other rules still report', async () => {
+  const broken = defineRule({
+    id: 'broken',
+    meta: { summary: 'throws', defaultSeverity: 'error', confidence: 'low', messages: {} },
+    check() {
+      throw new Error('boom');
+    },
+  });
+  const engine = new Engine(await loadParser(), [broken, ...defaultRules]);
+  const a = engine.analyze(readSeed('002'));
+  const crash = a.findings.filter((f) => f.ruleId === 'broken');
+  assert.equal(crash.length, 1);
+  assert.equal(crash[0].severity, 'information');
+  assert.match(crash[0].message, /rule broken failed on this document \(boom\)/);
+  assert.equal(a.findings.filter((f) => f.ruleId === 'parameter-dropped').length, 2);
+});
+
+test('old-only, both-sides and new-only reports become fixed, pre-existing and introduced', async () => {
+  const probe = defineRule({
+    id: 'probe',
+    meta: { summary: 'reports fixed keys', defaultSeverity: 'warning', confidence: 'high', messages: { m: 'probe {{k}}' } },
+    check(ctx) {
+      const h = ctx.series.hunks[0];
+      const at = (v: typeof h.old) => ({ view: v, span: { startRow: 0, startCol: 0, endRow: 0, endCol: 1 }, patch: h.patch, path: h.path });
+      for (const [side, key] of [['old', 'gone'], ['old', 'kept'], ['new', 'kept'], ['new', 'added']] as const) {
+        ctx.report({ side, at: at(side === 'old' ? h.old : h.new), messageId: 'm', data: { k: key }, key });
+      }
+    },
+  });
+  const engine = new Engine(await loadParser(), [probe]);
+  const a = engine.analyze(patch(1, 1, 'a.c', 'fa'));
+  const byKey = Object.fromEntries(a.findings.map((f) => [f.key, [f.origin, f.severity]]));
+  assert.deepEqual(byKey, { gone: ['fixed', 'hint'], kept: ['pre-existing', 'hint'], added: ['introduced', 'warning'] });
+});
+
+test('rule settings turn a rule off or change its severity', async () => {
+  const engine = new Engine(await loadParser());
+  const seed = readSeed('002');
+  assert.equal(engine.analyze(seed, { rules: { 'parameter-dropped': 'off' } }).findings.length, 0);
+  const raised = engine.analyze(seed, { rules: { 'parameter-dropped': 'warning' } }).findings;
+  assert.deepEqual(raised.map((f) => f.severity), ['warning', 'warning']);
+});
+
+test('a malformed hunk does not stop the analysis of the rest of the document', async () => {
+  const engine = new Engine(await loadParser());
+  const text = doc`
+    |diff --git a/include/linux/x.h b/include/linux/x.h
+    |--- a/include/linux/x.h
+    |+++ b/include/linux/x.h
+    |@@ -1,1 +1,1 @@
+    |-int frob(int a);
+    |+int frob(int a, int b);
+    |diff --git a/mm/broken.c b/mm/broken.c
+    |@@ -1,two +1,2 @@
+    | x
+    |diff --git a/mm/x.c b/mm/x.c
+    |--- a/mm/x.c
+    |+++ b/mm/x.c
+    |@@ -5,3 +5,3 @@ void caller(void)
+    | {
+    |-	y = 1;
+    |+	y = 2;
+    | 	frob(1);
+  `;
+  const a = engine.analyze(text);
+  assert.deepEqual(
+    a.findings.map((f) => [f.ruleId, f.range.start.line + 1]),
+    [
+      ['malformed-patch', 8],
+      ['prototype-mismatch', 17],
+    ],
+  );
+});
+
+test('truncated and mutated seeds never throw out of the core', async () => {
+  const engine = new Engine(await loadParser());
+  let seed = 7;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const junk = ['@@ -1', '@@ -1,99999 +1,99999 @@', '>', '> > @@ -5,3 +5,3 @@', 'diff --git a/x', '--- a/x', '+++ b/x', '\\ No newline', '-- ', '+{', '-}', '\t', '\u0000', '\uFFFD', '>'.repeat(500)];
+  for (const name of seedNames()) {
+    const lines = readSeed(name.slice(0, 3)).split('\n');
+    for (let cut = 0; cut < lines.length; cut += 11) engine.analyze(lines.slice(0, cut).join('\n'));
+    for (let k = 0; k < 40; k++) {
+      const copy = lines.slice();
+      for (let m = 0; m < 5; m++) {
+        const at = rnd(copy.length);
+        const op = rnd(4);
+        if (op === 0) copy.splice(at, 1);
+        else if (op === 1) copy.splice(at, 0, junk[rnd(junk.length)]);
+        else if (op === 2) copy[at] = copy[at].slice(0, rnd(copy[at].length + 1));
+        else copy[at] = junk[rnd(junk.length)] + copy[at];
+      }
+      const a = engine.analyze(copy.join('\r\n'));
+      for (const f of a.findings) assert.ok(f.range.start.line >= 0 && f.range.start.line < copy.length + 1, `${name}: ${f.message}`);
+    }
+  }
+});
