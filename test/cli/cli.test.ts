@@ -176,3 +176,17 @@ test('rules lists every rule; --version prints the package version', () => {
   const v = run(['--version']);
   assert.equal(v.out.trim(), `mm-review ${JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version}`);
 });
+
+test('the bundled example series: what `npm start` prints', () => {
+  const example = path.join(repoRoot, 'examples', 'pgmap-series.mbox');
+  const r = run(['check', example, '--fail-on', 'never']);
+  assert.equal(r.code, 0);
+  // Line 63: riscv's definition, left at three parameters; 82: x86 drops gfp; 138: patch 2's new call.
+  assert.deepEqual(
+    r.out.trim().split('\n').map((l) => l.replace(/^.*pgmap-series\.mbox:/, '').replace(/: `.*\[/, ' [')),
+    ['63:68: error [prototype-mismatch]', '82:10: information [parameter-dropped]', '138:10: error [prototype-mismatch]', 'mm-review: 2 errors, 0 warnings, 1 information (1 document, 3 patches)'],
+  );
+  // Patch 3 repairs patch 2's call: with --all, its removed line (170) shows as fixed.
+  assert.match(run(['check', '--all', example]).out, /pgmap-series\.mbox:170:10: hint: .*\(fixed by this patch\) \[prototype-mismatch\]/);
+  assert.deepEqual(JSON.parse(run(['inspect', example]).out).problems, []);
+});
