@@ -2,10 +2,10 @@
  * @file Runs the rules over a document: ingest, parse (cached by image text), check, then classify each
  * finding by comparing old and new images: introduced, pre-existing or fixed.
  */
-import { FactsCache, ParsedSeries, type CacheStats } from './c/parsed';
+import { AnalysisCache, ParsedSeries, type CacheStats } from './c/parsed';
 import type { CParser } from './c/parser';
 import { SEVERITY_RANK, type Finding, type Severity } from './findings';
-import { ingest, type Range, type Series } from './ingest';
+import { ingest, type IngestCache, type Range, type Series } from './ingest';
 import { defaultRules } from './rules';
 import { formatMessage, type Report, type Rule } from './rules/rule';
 
@@ -33,15 +33,21 @@ interface Raw {
   report: Report;
 }
 
+/**
+ * Analyses documents. Keep one engine per document for editing: it remembers the last version's
+ * messages and images, so a re-check after an edit redoes only what the edit touched. An Analysis's
+ * `series` and `parsed` are valid until the next analyze() call; its findings are plain copies.
+ */
 export class Engine {
-  readonly cache: FactsCache;
+  readonly cache: AnalysisCache;
+  private readonly ingestCache: IngestCache = new Map();
 
   constructor(
     private readonly parser: CParser,
     readonly rules: Rule[] = defaultRules,
-    cache?: FactsCache,
+    cache?: AnalysisCache,
   ) {
-    this.cache = cache ?? new FactsCache();
+    this.cache = cache ?? new AnalysisCache();
   }
 
   analyze(text: string, options: EngineOptions = {}): Analysis {
@@ -55,7 +61,7 @@ export class Engine {
     }
     let series: Series;
     try {
-      series = ingest(text);
+      series = ingest(text, this.ingestCache);
     } catch (e) {
       const f = this.limitFinding(`the document could not be read (${(e as Error).message}); it is not analysed`);
       return { series: empty, parsed: null, findings: [f], stats: { ...this.cache.stats, ms: performance.now() - t0 } };

@@ -22,20 +22,62 @@ const patch = (n: number, total: number, file: string, fn: string): string => do
   | }
 `;
 
-test('a one-line edit re-parses only the images of the patch it touched', async () => {
+/** A patch that changes a static function's prototype: its hunk must be parsed. */
+const prototypePatch = (n: number, total: number, file: string, fn: string): string => doc`
+  |From 00000000000000000000000000000000000000${String(n).padStart(2, '0')} Mon Sep 17 00:00:00 2001
+  |From: A Developer <dev@example.org>
+  |Subject: [PATCH ${n}/${total}] mm: widen ${fn}()
+  |
+  |diff --git a/mm/${file} b/mm/${file}
+  |--- a/mm/${file}
+  |+++ b/mm/${file}
+  |@@ -10,5 +10,5 @@
+  |-static int ${fn}(struct page *page)
+  |+static int ${fn}(struct page *page, int nr)
+  | {
+  | 	int ret = page_count(page);
+  | 	return ret;
+  | }
+`;
+
+test('images that no rule needs are scanned but never parsed', async () => {
   const engine = new Engine(await loadParser());
-  const text = patch(1, 3, 'a.c', 'fa') + patch(2, 3, 'b.c', 'fb') + patch(3, 3, 'c.c', 'fc');
+  const a = engine.analyze(patch(1, 2, 'a.c', 'fa') + patch(2, 2, 'b.c', 'fb'));
+  assert.equal(a.stats.parses + a.stats.incrementalParses, 0);
+  assert.equal(a.stats.scans, 4);
+});
+
+test('a one-line edit rescans and re-parses only the images it changed', async () => {
+  const engine = new Engine(await loadParser());
+  const text = prototypePatch(1, 3, 'a.c', 'fa') + prototypePatch(2, 3, 'b.c', 'fb') + prototypePatch(3, 3, 'c.c', 'fc');
   const first = engine.analyze(text);
   assert.equal(first.stats.parses + first.stats.incrementalParses, 6, 'three hunks, two images each');
-  // String.replace changes the first occurrence only: patch 1's removed line.
-  const edited = text.replace('return page_count(page);', 'return page_count(page) + 0;');
+  assert.equal(first.stats.scans, 6);
+  // A context line of patch 2 changes: both of its images are new text; patches 1 and 3 are untouched.
+  const marker = '\tint ret = page_count(page);\n \treturn ret;\n }\nFrom 0000000000000000000000000000000000000003';
+  const edited = text.replace(marker, marker.replace('page_count(page);', 'page_count(page) + 0;'));
   assert.notEqual(edited, text);
   const second = engine.analyze(edited);
-  // Only patch 1's removed line changed: its old image is new text, its new image is cached.
-  assert.equal(second.stats.parses + second.stats.incrementalParses, 1);
-  assert.equal(second.stats.hits, 5);
+  assert.equal(second.stats.scans, 2);
+  assert.equal(second.stats.parses + second.stats.incrementalParses, 2);
+  assert.equal(second.stats.hits, 0, 'patches 1 and 3 were reused whole: their images carry their facts');
   const third = engine.analyze(edited);
-  assert.equal(third.stats.parses + third.stats.incrementalParses, 0);
+  assert.equal(third.stats.scans + third.stats.parses + third.stats.incrementalParses, 0);
+});
+
+test('reused patches below an edit that adds lines report at their new lines', async () => {
+  const engine = new Engine(await loadParser());
+  // Each patch's static function loses its parameter at a call left behind.
+  const stale = (n: number, file: string, fn: string): string =>
+    prototypePatch(n, 2, file, fn).replace(' \treturn ret;\n', ` \treturn ret;\n+\t${fn}(page);\n`).replace('@@ -10,5 +10,5 @@', '@@ -10,5 +10,6 @@');
+  const text = stale(1, 'a.c', 'fa') + stale(2, 'b.c', 'fb');
+  const before = engine.analyze(text).findings.map((f) => f.range.start.line);
+  const shifted = text.replace('Subject: [PATCH 1/2] mm: widen fa()\n', 'Subject: [PATCH 1/2] mm: widen fa()\nCc: someone@example.org\nCc: else@example.org\n');
+  const a = engine.analyze(shifted);
+  assert.equal(a.stats.scans + a.stats.parses + a.stats.incrementalParses, 0, 'only headers changed: no image is new');
+  assert.deepEqual(a.findings.map((f) => f.range.start.line), before.map((l) => l + 2));
+  const fresh = new Engine(await loadParser()).analyze(shifted);
+  assert.deepEqual(a.findings, fresh.findings);
 });
 
 test('a document over the size limit gets one finding and no analysis', async () => {

@@ -65,10 +65,16 @@ export interface ImageFacts {
 
 const QUERY_SOURCE = `
 (function_declarator declarator: (identifier) @fn.name parameters: (parameter_list) @fn.params) @fn
-(call_expression function: (identifier) @call.callee arguments: (argument_list) @call.args) @call
+(call_expression function: (identifier) @call.callee arguments: (argument_list) @call.args)
 (preproc_function_def name: (identifier) @macro.fn)
 (preproc_def name: (identifier) @macro.obj)
+(if_statement condition: (_) @if.cond) @if
+(conditional_expression condition: (_) @if.cond) @if
+(case_statement value: (_) @case.value) @case
 `;
+
+/** Pattern indices in QUERY_SOURCE, in order. */
+const PATTERN = { fn: 0, call: 1, macroFn: 2, macroObj: 3, ifCond: 4, ternary: 5, caseValue: 6 } as const;
 
 const queries = new WeakMap<Language, Query>();
 
@@ -89,23 +95,54 @@ const DECLARATOR_WRAPPERS = new Set(['pointer_declarator', 'parenthesized_declar
 
 export function extractFacts(tree: Tree, language: Language): ImageFacts {
   const facts: ImageFacts = { functions: [], calls: [], macros: [], hasError: tree.rootNode.hasError };
+  const conditions: { span: Span; cond: Span; text: string }[] = [];
   for (const match of queryFor(language).matches(tree.rootNode)) {
-    const cap = (name: string): Node | undefined => match.captures.find((c) => c.name === name)?.node;
-    const fn = cap('fn');
-    if (fn) {
-      const f = functionFact(fn, cap('fn.name')!, cap('fn.params')!);
-      if (f) facts.functions.push(f);
-      continue;
+    const cap = (name: string): Node => match.captures.find((c) => c.name === name)!.node;
+    switch (match.patternIndex) {
+      case PATTERN.fn: {
+        const f = functionFact(cap('fn'), cap('fn.name'), cap('fn.params'));
+        if (f) facts.functions.push(f);
+        break;
+      }
+      case PATTERN.call:
+        facts.calls.push(callFact(cap('call.callee'), cap('call.args')));
+        break;
+      case PATTERN.macroFn:
+      case PATTERN.macroObj: {
+        const node = cap(match.patternIndex === PATTERN.macroFn ? 'macro.fn' : 'macro.obj');
+        facts.macros.push({ name: node.text, functionLike: match.patternIndex === PATTERN.macroFn, span: spanOf(node) });
+        break;
+      }
+      default: {
+        const isCase = match.patternIndex === PATTERN.caseValue;
+        const whole = cap(isCase ? 'case' : 'if');
+        const cond = cap(isCase ? 'case.value' : 'if.cond');
+        const text = normaliseC(cond.text).replace(/^\((.*)\)$/, '$1');
+        conditions.push({ span: spanOf(whole), cond: spanOf(cond), text: isCase ? `case ${text}` : text });
+      }
     }
-    const call = cap('call');
-    if (call) {
-      facts.calls.push(callFact(call, cap('call.callee')!, cap('call.args')!));
-      continue;
-    }
-    const macro = cap('macro.fn') ?? cap('macro.obj');
-    if (macro) facts.macros.push({ name: macro.text, functionLike: cap('macro.fn') !== undefined, span: spanOf(macro) });
   }
+  placeCalls(facts, conditions);
   return facts;
+}
+
+/** Position as one comparable number. */
+const at = (row: number, col: number): number => row * 67108864 + col;
+const contains = (outer: Span, inner: Span): boolean =>
+  at(outer.startRow, outer.startCol) <= at(inner.startRow, inner.startCol) && at(inner.endRow, inner.endCol) <= at(outer.endRow, outer.endCol);
+
+/** Each call's enclosing definition and the conditions it sits under, from spans (no tree walks). */
+function placeCalls(facts: ImageFacts, conditions: { span: Span; cond: Span; text: string }[]): void {
+  const bodies = facts.functions.filter((f) => f.kind === 'definition' && f.bodySpan);
+  for (const call of facts.calls) {
+    let home: FunctionFact | null = null;
+    for (const d of bodies) if (contains(d.bodySpan!, call.span) && (!home || contains(home.bodySpan!, d.bodySpan!))) home = d;
+    call.enclosing = home ? home.name : null;
+    call.guards = conditions
+      .filter((c) => contains(c.span, call.span) && !contains(c.cond, call.span) && (!home || contains(home.bodySpan!, c.span)))
+      .sort((a, b) => at(b.span.startRow, b.span.startCol) - at(a.span.startRow, a.span.startCol))
+      .map((c) => c.text);
+  }
 }
 
 function functionFact(fn: Node, name: Node, params: Node): FunctionFact | null {
@@ -187,36 +224,21 @@ export function normaliseC(text: string): string {
     .trim();
 }
 
-function callFact(call: Node, callee: Node, args: Node): CallFact {
+function callFact(callee: Node, args: Node): CallFact {
   const argFacts: ArgFact[] = [];
   for (const a of args.namedChildren) {
     if (!a || a.type === 'comment') continue;
     argFacts.push({ text: normaliseC(a.text), span: spanOf(a) });
   }
-  const guards: string[] = [];
-  let enclosing: string | null = null;
-  let child: Node = call;
-  for (let p = call.parent; p; child = p, p = p.parent) {
-    if (p.type === 'function_definition') {
-      enclosing = declaredName(p.childForFieldName('declarator'))?.text ?? null;
-      break;
-    }
-    const condition = p.childForFieldName('condition');
-    if ((p.type === 'if_statement' || p.type === 'conditional_expression') && condition && condition.id !== child.id) {
-      guards.push(normaliseC(condition.text).replace(/^\((.*)\)$/, '$1'));
-    }
-    if (p.type === 'case_statement') {
-      const value = p.childForFieldName('value');
-      guards.push(value ? `case ${normaliseC(value.text)}` : 'default');
-    }
-  }
+  const argsSpan = spanOf(args);
+  const last = args.lastChild;
   return {
     callee: callee.text,
     args: argFacts,
-    span: spanOf(call),
-    argsSpan: spanOf(args),
-    reliable: !args.hasError && args.lastChild?.type === ')' && !args.lastChild.isMissing,
-    enclosing,
-    guards,
+    span: { startRow: callee.startPosition.row, startCol: callee.startPosition.column, endRow: argsSpan.endRow, endCol: argsSpan.endCol },
+    argsSpan,
+    reliable: !args.hasError && last?.type === ')' && !last.isMissing,
+    enclosing: null,
+    guards: [],
   };
 }

@@ -16,6 +16,8 @@ export interface Span {
 
 export class Image {
   readonly text: string;
+  /** Filled by the parsed series on first use: an image's text never changes, so neither do these. */
+  memo: { scan?: unknown; facts?: unknown } = {};
 
   constructor(
     readonly side: Side,

@@ -1,7 +1,8 @@
 /**
- * @file The parsed series that rules read: for every hunk its old and new image with their facts, for
- * every quoted fragment its image. Facts are computed on first use and cached by image text, so
- * re-checking a document after an edit parses only the images whose text changed.
+ * @file The parsed series that rules read: for every hunk its old and new image, for every quoted fragment
+ * its image. Each image has a lexical scan (cheap, always available) and facts from tree-sitter, parsed
+ * only when a rule asks for them. Both are cached by image text, so re-checking a document after an edit
+ * scans and parses only the images whose text changed, and images no rule needs are never parsed.
  */
 import { Edit } from 'web-tree-sitter';
 import type { FileDiff, Fragment, Hunk, Patch, Series } from '../ingest';
@@ -9,6 +10,7 @@ import { extractFacts, type ImageFacts } from './facts';
 import { Image, type Side } from './image';
 import { maskKernelAnnotations } from './mask';
 import type { CParser } from './parser';
+import { scanImage, type Scan } from './scan';
 
 export interface CacheStats {
   /** Images parsed from scratch. */
@@ -17,45 +19,62 @@ export interface CacheStats {
   incrementalParses: number;
   /** Images whose facts came from the cache. */
   hits: number;
+  /** Images scanned lexically (not from the cache). */
+  scans: number;
 }
 
-/** Facts by image text, least recently used evicted first. Survives across analyses of a document. */
-export class FactsCache {
-  private readonly map = new Map<string, ImageFacts>();
+interface Entry {
+  scan?: Scan;
+  facts?: ImageFacts;
+}
+
+/**
+ * Scans and facts by image text, oldest first out past a size budget; the images of each hunk, so a
+ * message the ingest cache reused keeps its images (and their memoised scans and facts). Survives
+ * across analyses.
+ */
+export class AnalysisCache {
+  private readonly map = new Map<string, Entry>();
   private chars = 0;
-  readonly stats: CacheStats = { parses: 0, incrementalParses: 0, hits: 0 };
+  readonly images = new WeakMap<Hunk, { old: Image; new: Image }>();
+  readonly stats: CacheStats = { parses: 0, incrementalParses: 0, hits: 0, scans: 0 };
 
   constructor(private readonly maxChars = 64 * 1024 * 1024) {}
 
-  get(text: string): ImageFacts | undefined {
-    const f = this.map.get(text);
-    if (f) {
-      this.map.delete(text);
-      this.map.set(text, f);
-      this.stats.hits++;
-    }
-    return f;
-  }
-
-  set(text: string, facts: ImageFacts): void {
-    if (this.map.has(text)) return;
-    this.map.set(text, facts);
+  entry(text: string): Entry {
+    let e = this.map.get(text);
+    if (e) return e;
+    e = {};
+    this.map.set(text, e);
     this.chars += text.length;
     for (const [k] of this.map) {
       if (this.chars <= this.maxChars) break;
       this.map.delete(k);
       this.chars -= k.length;
     }
+    return e;
+  }
+
+  imagesOf(hunk: Hunk): { old: Image; new: Image } {
+    let pair = this.images.get(hunk);
+    if (!pair) {
+      pair = { old: Image.of(hunk.lines, 'old'), new: Image.of(hunk.lines, 'new') };
+      this.images.set(hunk, pair);
+    }
+    return pair;
   }
 
   resetStats(): void {
-    this.stats.parses = this.stats.incrementalParses = this.stats.hits = 0;
+    this.stats.parses = this.stats.incrementalParses = this.stats.hits = this.stats.scans = 0;
   }
 }
 
 export interface ImageView {
   readonly side: Side;
   readonly image: Image;
+  /** Lexical scan: which names are called or declared. Cheap. */
+  readonly scan: Scan;
+  /** Parsed facts. Parses the image (and its sibling) on first access. */
   readonly facts: ImageFacts;
 }
 
@@ -74,14 +93,21 @@ export interface FragmentView {
   readonly view: ImageView;
 }
 
+/** An image of a hunk, with its hunk. */
+export interface HunkImage {
+  hunk: HunkView;
+  view: ImageView;
+}
+
 export class ParsedSeries {
   readonly hunks: HunkView[] = [];
   readonly fragments: FragmentView[] = [];
+  private readonly byName = new Map<string, HunkImage[]>();
 
   constructor(
     readonly series: Series,
     private readonly parser: CParser,
-    private readonly cache: FactsCache,
+    private readonly cache: AnalysisCache,
   ) {
     for (const patch of series.patches) {
       for (const file of patch.files) {
@@ -90,39 +116,54 @@ export class ParsedSeries {
     }
     for (const fragment of series.fragments) {
       const image = Image.of(fragment.lines, 'new');
-      const facts = (): ImageFacts => this.factsFor(image.text);
-      this.fragments.push({ fragment, view: lazyView('new', image, facts) });
+      this.fragments.push({ fragment, view: new LazyImageView('new', image, this.cache, { compute: () => this.computeSingle(image) }) });
     }
   }
 
-  hunksOf(patch: Patch): HunkView[] {
-    return this.hunks.filter((h) => h.patch === patch);
+  /** Hunk images in which `name` is called, declared or defined (from the lexical scans). */
+  imagesNaming(name: string): HunkImage[] {
+    let list = this.byName.get(name);
+    if (!list) {
+      list = [];
+      for (const hunk of this.hunks) {
+        if (hunk.old.scan.names.has(name)) list.push({ hunk, view: hunk.old });
+        if (hunk.new.scan.names.has(name)) list.push({ hunk, view: hunk.new });
+      }
+      this.byName.set(name, list);
+    }
+    return list;
   }
 
   private hunkView(patch: Patch, file: FileDiff, hunk: Hunk): HunkView {
-    const oldImage = Image.of(hunk.lines, 'old');
-    const newImage = Image.of(hunk.lines, 'new');
-    let pair: { old: ImageFacts; new: ImageFacts } | null = null;
-    const both = (): { old: ImageFacts; new: ImageFacts } => (pair ??= this.factsForPair(oldImage.text, newImage.text));
-    return {
-      patch,
-      file,
-      hunk,
-      path: file.newPath ?? file.oldPath,
-      old: lazyView('old', oldImage, () => both().old),
-      new: lazyView('new', newImage, () => both().new),
-    };
+    const images = this.cache.imagesOf(hunk);
+    const pair = new ImagePair(this, images.old, images.new);
+    return { patch, file, hunk, path: file.newPath ?? file.oldPath, old: new LazyImageView('old', images.old, this.cache, pair), new: new LazyImageView('new', images.new, this.cache, pair) };
+  }
+
+  /** Facts of both images of a hunk, parsed together (the new one incrementally), memoised on the images. */
+  computePair(oldImage: Image, newImage: Image): void {
+    if (oldImage.memo.facts && newImage.memo.facts) return;
+    const pair = this.factsForPair(oldImage.text, newImage.text);
+    oldImage.memo.facts = pair.old;
+    newImage.memo.facts = pair.new;
+  }
+
+  /** Facts of a lone image (a fragment). */
+  computeSingle(image: Image): void {
+    image.memo.facts ??= this.factsFor(image.text);
   }
 
   private factsFor(text: string): ImageFacts {
-    const cached = this.cache.get(text);
-    if (cached) return cached;
+    const e = this.cache.entry(text);
+    if (e.facts) {
+      this.cache.stats.hits++;
+      return e.facts;
+    }
     const tree = this.parser.parse(maskKernelAnnotations(text));
     try {
-      const facts = extractFacts(tree, this.parser.language);
-      this.cache.set(text, facts);
+      e.facts = extractFacts(tree, this.parser.language);
       this.cache.stats.parses++;
-      return facts;
+      return e.facts;
     } finally {
       tree.delete();
     }
@@ -130,27 +171,23 @@ export class ParsedSeries {
 
   /** The new image is the old one with one edited region: parse it incrementally from the old tree. */
   private factsForPair(oldText: string, newText: string): { old: ImageFacts; new: ImageFacts } {
-    const oldCached = this.cache.get(oldText);
-    const newCached = this.cache.get(newText);
-    if (oldCached && newCached) return { old: oldCached, new: newCached };
-    if (oldCached || newCached || oldText === newText) {
-      return { old: oldCached ?? this.factsFor(oldText), new: newCached ?? this.factsFor(newText) };
+    const oldEntry = this.cache.entry(oldText);
+    const newEntry = this.cache.entry(newText);
+    if (oldEntry.facts || newEntry.facts || oldText === newText) {
+      return { old: this.factsFor(oldText), new: this.factsFor(newText) };
     }
     const oldMasked = maskKernelAnnotations(oldText);
     const newMasked = maskKernelAnnotations(newText);
     const oldTree = this.parser.parse(oldMasked);
     let newTree = null;
     try {
-      const oldFacts = extractFacts(oldTree, this.parser.language);
-      this.cache.set(oldText, oldFacts);
+      oldEntry.facts = extractFacts(oldTree, this.parser.language);
       this.cache.stats.parses++;
-      const edit = singleEdit(oldMasked, newMasked);
-      oldTree.edit(edit);
+      oldTree.edit(singleEdit(oldMasked, newMasked));
       newTree = this.parser.parse(newMasked, oldTree);
-      const newFacts = extractFacts(newTree, this.parser.language);
-      this.cache.set(newText, newFacts);
+      newEntry.facts = extractFacts(newTree, this.parser.language);
       this.cache.stats.incrementalParses++;
-      return { old: oldFacts, new: newFacts };
+      return { old: oldEntry.facts, new: newEntry.facts };
     } finally {
       oldTree.delete();
       newTree?.delete();
@@ -158,15 +195,42 @@ export class ParsedSeries {
   }
 }
 
-function lazyView(side: Side, image: Image, compute: () => ImageFacts): ImageView {
-  let facts: ImageFacts | null = null;
-  return {
-    side,
-    image,
-    get facts(): ImageFacts {
-      return (facts ??= compute());
-    },
-  };
+class ImagePair {
+  constructor(
+    private readonly series: ParsedSeries,
+    private readonly oldImage: Image,
+    private readonly newImage: Image,
+  ) {}
+
+  compute(): void {
+    this.series.computePair(this.oldImage, this.newImage);
+  }
+}
+
+/** An image with its scan and facts computed on first access (prototype getters: no closures per view). */
+class LazyImageView implements ImageView {
+  constructor(
+    readonly side: Side,
+    readonly image: Image,
+    private readonly cache: AnalysisCache,
+    private readonly source: { compute(): void },
+  ) {}
+
+  get scan(): Scan {
+    const memo = this.image.memo;
+    if (memo.scan) return memo.scan as Scan;
+    const e = this.cache.entry(this.image.text);
+    if (!e.scan) {
+      e.scan = scanImage(this.image.text);
+      this.cache.stats.scans++;
+    }
+    return (memo.scan = e.scan);
+  }
+
+  get facts(): ImageFacts {
+    if (!this.image.memo.facts) this.source.compute();
+    return this.image.memo.facts as ImageFacts;
+  }
 }
 
 /** The smallest single edit that turns `a` into `b`: common prefix and suffix kept. */

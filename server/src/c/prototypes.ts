@@ -7,6 +7,7 @@ import type { Patch } from '../ingest';
 import type { CallFact, FunctionFact, ParamFact } from './facts';
 import type { Side } from './image';
 import type { HunkView, ImageView, ParsedSeries } from './parsed';
+import { changedDeclarators } from './scan';
 
 export interface FunctionSite {
   hunk: HunkView;
@@ -65,6 +66,9 @@ export function prototypeHistories(series: ParsedSeries): Map<string, PrototypeH
   if (cached) return cached;
   const byName = new Map<string, PrototypeChange[]>();
   for (const hunk of series.hunks) {
+    // Only hunks whose possible declarators read differently are worth parsing.
+    const candidates = changedDeclarators(hunk.old.scan, hunk.new.scan);
+    if (candidates.length === 0) continue;
     const patchPos = hunk.patch.index - 1;
     const olds = usable(hunk.old.facts.functions);
     const news = usable(hunk.new.facts.functions);
@@ -146,14 +150,11 @@ function history(name: string, all: PrototypeChange[]): PrototypeHistory {
 export function sitesOf(series: ParsedSeries, name: string, scopePath: string | null): { functions: FunctionSite[]; calls: CallSite[] } {
   const functions: FunctionSite[] = [];
   const calls: CallSite[] = [];
-  for (const hunk of series.hunks) {
+  for (const { hunk, view } of series.imagesNaming(name)) {
     if (scopePath !== null && hunk.path !== scopePath) continue;
     const patchPos = hunk.patch.index - 1;
-    for (const view of [hunk.old, hunk.new]) {
-      if (!view.image.text.includes(name)) continue;
-      for (const fn of view.facts.functions) if (fn.name === name) functions.push({ hunk, view, fn, patchPos });
-      for (const call of view.facts.calls) if (call.callee === name) calls.push({ hunk, view, call, patchPos });
-    }
+    for (const fn of view.facts.functions) if (fn.name === name) functions.push({ hunk, view, fn, patchPos });
+    for (const call of view.facts.calls) if (call.callee === name) calls.push({ hunk, view, call, patchPos });
   }
   return { functions, calls };
 }
@@ -161,7 +162,7 @@ export function sitesOf(series: ParsedSeries, name: string, scopePath: string | 
 /** Names defined as macros anywhere in the series: calls through them may add arguments. */
 export function macroNames(series: ParsedSeries): Set<string> {
   const names = new Set<string>();
-  for (const hunk of series.hunks) for (const view of [hunk.old, hunk.new]) for (const m of view.facts.macros) names.add(m.name);
+  for (const hunk of series.hunks) for (const view of [hunk.old, hunk.new]) for (const m of view.scan.macros) names.add(m.name);
   return names;
 }
 

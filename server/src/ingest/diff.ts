@@ -13,25 +13,36 @@ import type { DiffLine, FileDiff, Hunk, IngestProblem, ProblemSeverity } from '.
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(?: ?(.*))?$/;
 const MAX_WRAP_LINES = 3;
 
-export interface DiffScan {
-  files: FileDiff[];
-  /** Lines that belong to diff structure (headers, hunk lines, their wrapped continuations). */
-  covered: Uint8Array;
-}
-
+/**
+ * Reads the diffs of one message: lines [start, end] of the document (absolute indices). Records which
+ * lines belong to diff structure, for fragment detection, and what could not be read.
+ */
 export class DiffReader {
   private readonly quoted: QuotedLine[];
+  /** Lines that belong to diff structure (headers, hunk lines, their wrapped continuations); index i - start. */
+  readonly covered: Uint8Array;
+  readonly problems: IngestProblem[] = [];
 
   constructor(
     private readonly lines: string[],
-    private readonly problems: IngestProblem[],
-    private readonly covered: Uint8Array,
+    private readonly start: number,
+    end: number,
   ) {
-    this.quoted = lines.map(parseQuote);
+    this.quoted = new Array<QuotedLine>(Math.max(end - start + 1, 0));
+    for (let i = start; i <= end; i++) this.quoted[i - start] = parseQuote(lines[i]);
+    this.covered = new Uint8Array(Math.max(end - start + 1, 0));
   }
 
   quote(i: number): QuotedLine {
-    return this.quoted[i];
+    return this.quoted[i - this.start];
+  }
+
+  isCovered(i: number): boolean {
+    return this.covered[i - this.start] === 1;
+  }
+
+  private cover(i: number): void {
+    this.covered[i - this.start] = 1;
   }
 
   /** Reads every diff in lines [start, end] (inclusive). */
@@ -40,7 +51,7 @@ export class DiffReader {
     let inCombined = false;
     let i = start;
     while (i <= end) {
-      const q = this.quoted[i];
+      const q = this.quote(i);
       const c = q.content;
       const d = q.depth;
       const startsFile =
@@ -63,7 +74,7 @@ export class DiffReader {
   }
 
   private contentIf(i: number, depth: number, end: number): string | undefined {
-    if (i > end || this.quoted[i].depth < depth) return undefined;
+    if (i > end || this.quote(i).depth < depth) return undefined;
     return this.lines[i].slice(stripQuoteLevels(this.lines[i], depth));
   }
 
@@ -95,9 +106,9 @@ export class DiffReader {
       const paths = parseGitDiffPaths(c.slice('diff --git '.length));
       file.oldPath = paths.oldPath;
       file.newPath = paths.newPath;
-      this.covered[j] = 1;
+      this.cover(j);
       j++;
-      for (; j <= end && this.quoted[j].depth >= d; j++) {
+      for (; j <= end && this.quote(j).depth >= d; j++) {
         c = this.content(j, d);
         let m: RegExpExecArray | null;
         if ((m = /^index ([0-9a-fA-F]+)\.\.([0-9a-fA-F]+)(?: \d+)?$/.exec(c))) {
@@ -112,12 +123,12 @@ export class DiffReader {
         } else if (/^Binary files .* differ$/.test(c)) file.isBinary = true;
         else if (c === 'GIT binary patch') {
           file.isBinary = true;
-          while (j + 1 <= end && this.content(j + 1, d) !== '') this.covered[++j] = 1;
+          while (j + 1 <= end && this.content(j + 1, d) !== '') this.cover(++j);
         } else break;
-        this.covered[j] = 1;
+        this.cover(j);
       }
     }
-    if (j <= end && this.quoted[j].depth >= d) {
+    if (j <= end && this.quote(j).depth >= d) {
       c = this.content(j, d);
       const next = this.contentIf(j + 1, d, end);
       if (c.startsWith('--- ') && next !== undefined && next.startsWith('+++ ')) {
@@ -127,7 +138,8 @@ export class DiffReader {
         if (newPath === null) file.isDeleted = true;
         file.oldPath = oldPath ?? (file.isNew ? null : file.oldPath);
         file.newPath = newPath ?? (file.isDeleted ? null : file.newPath);
-        this.covered[j] = this.covered[j + 1] = 1;
+        this.cover(j);
+        this.cover(j + 1);
         j += 2;
       }
     }
@@ -136,8 +148,8 @@ export class DiffReader {
     // Hunks, possibly separated by review comments (shallower) or blank lines.
     while (j <= end) {
       let k = j;
-      while (k <= end && (this.quoted[k].depth < d || this.content(k, d).trim() === '')) k++;
-      if (k > end || this.quoted[k].depth < d) break;
+      while (k <= end && (this.quote(k).depth < d || this.content(k, d).trim() === '')) k++;
+      if (k > end || this.quote(k).depth < d) break;
       const hc = this.content(k, d);
       if (!hc.startsWith('@@')) break;
       if (hc.startsWith('@@@')) break;
@@ -152,7 +164,7 @@ export class DiffReader {
   private readHunk(h: number, d: number, end: number): { hunk: Hunk | null; next: number } {
     const headerText = this.content(h, d);
     const m = HUNK_HEADER.exec(headerText);
-    this.covered[h] = 1;
+    this.cover(h);
     if (!m) {
       const col = stripQuoteLevels(this.lines[h], d);
       this.problem(h, 'badHunkHeader', { header: clip(headerText) }, 'warning', col);
@@ -178,14 +190,14 @@ export class DiffReader {
     let overflowAt = -1;
 
     while ((remOld > 0 || remNew > 0) && j <= end) {
-      const q = this.quoted[j];
+      const q = this.quote(j);
       const last = lines[lines.length - 1];
       if (q.depth < d) {
         if (last && !last.restored && j === lastDoc + 1 && q.content.trim() !== '') {
           const wrap = last.kind === 'context' && last.text.trim() === '' ? null : this.wrapContinuation(j, d, end, last.text, isCommentText(last.text));
           if (wrap) {
             for (const part of wrap.parts) appendWrapped(last, part.text, part.docLine, part.docCol);
-            for (let k = j; k < wrap.next; k++) this.covered[k] = 1;
+            for (let k = j; k < wrap.next; k++) this.cover(k);
             j = wrap.next;
             lastDoc = j - 1;
             endLine = lastDoc;
@@ -194,7 +206,7 @@ export class DiffReader {
         }
         // A review comment inside the quoted hunk, or the end of the quote.
         let k = j;
-        while (k <= end && this.quoted[k].depth < d) k++;
+        while (k <= end && this.quote(k).depth < d) k++;
         if (k > end || this.isBoundary(k, d, end)) break;
         j = k;
         continue;
@@ -206,7 +218,7 @@ export class DiffReader {
         const shallow = stripQuoteLevels(this.lines[j], d - 1);
         if (this.lines[j][shallow] === '>') {
           appendWrapped(last, this.lines[j].slice(shallow), j, shallow);
-          this.covered[j] = 1;
+          this.cover(j);
           lastDoc = endLine = j;
           j++;
           continue;
@@ -216,7 +228,7 @@ export class DiffReader {
       const marker = c[0];
       if (marker === '\\') {
         // "\ No newline at end of file"
-        this.covered[j] = 1;
+        this.cover(j);
         lastDoc = endLine = j;
         j++;
         continue;
@@ -252,7 +264,7 @@ export class DiffReader {
       });
       if (kind !== 'add') remOld--;
       if (kind !== 'remove') remNew--;
-      this.covered[j] = 1;
+      this.cover(j);
       lastDoc = endLine = j;
       j++;
     }
@@ -269,7 +281,7 @@ export class DiffReader {
         const quoted = d > 0;
         this.problem(h, quoted ? 'partialHunk' : 'truncatedHunk', { old: remOld, new: remNew }, quoted ? 'information' : 'warning', stripQuoteLevels(this.lines[h], d));
       }
-    } else if (overflowAt < 0 && j <= end && this.quoted[j].depth >= d) {
+    } else if (overflowAt < 0 && j <= end && this.quote(j).depth >= d) {
       const c = this.content(j, d);
       if (/^[+-]/.test(c) && !this.isBoundary(j, d, end)) overflowAt = j;
     }
@@ -313,15 +325,15 @@ export class DiffReader {
   ): { parts: { text: string; docLine: number; docCol: number }[]; next: number } | null {
     const parts: { text: string; docLine: number; docCol: number }[] = [];
     let k = j;
-    const depth = j <= end ? this.quoted[j].depth : -1;
-    while (k <= end && this.quoted[k].depth < d && parts.length <= MAX_WRAP_LINES) {
-      const q = this.quoted[k];
+    const depth = j <= end ? this.quote(j).depth : -1;
+    while (k <= end && this.quote(k).depth < d && parts.length <= MAX_WRAP_LINES) {
+      const q = this.quote(k);
       if (q.depth !== depth || q.content.trim() === '') return null;
       parts.push({ text: q.content, docLine: k, docCol: q.prefixLength });
       k++;
     }
     if (parts.length === 0 || parts.length > MAX_WRAP_LINES || k > end) return null;
-    if (this.quoted[k].depth < d) return null;
+    if (this.quote(k).depth < d) return null;
     if (!prevIsComment && parts.some((p) => looksLikeReplyText(p.text))) return null;
     return { parts, next: k };
   }

@@ -9,21 +9,21 @@ import type { DiffLine, Fragment } from './types';
 
 export function findMarkedFragments(
   quote: (i: number) => QuotedLine,
-  covered: Uint8Array,
+  isCovered: (i: number) => boolean,
   start: number,
   end: number,
 ): Fragment[] {
   const out: Fragment[] = [];
   let i = start;
   while (i <= end) {
-    if (covered[i] || !isMarked(quote(i).content)) {
+    if (isCovered(i) || !isMarked(quote(i).content)) {
       i++;
       continue;
     }
     const depth = quote(i).depth;
     const run: number[] = [i];
     let k = i + 1;
-    while (k <= end && !covered[k] && quote(k).depth === depth) {
+    while (k <= end && !isCovered(k) && quote(k).depth === depth) {
       const c = quote(k).content;
       if (isMarked(c)) run.push(k);
       else if (c.startsWith(' ') && k + 1 <= end && isMarked(quote(k + 1).content) && quote(k + 1).depth === depth) run.push(k);

@@ -15,23 +15,24 @@ export function isFooterLine(line: string): boolean {
   return FOOTER.test(line);
 }
 
-/** Splits the document into messages at mbox `From ` lines; a document without them is one message. */
-export function splitMessages(lines: string[]): MailMessage[] {
+/** First line of each message: mbox `From ` lines; a document without them is one message. */
+export function messageStarts(lines: string[]): number[] {
   const starts: number[] = [];
   for (let i = 0; i < lines.length; i++) {
-    if (isMboxFromLine(lines[i]) && (i + 1 >= lines.length || HEADER.test(lines[i + 1]))) starts.push(i);
+    const l = lines[i];
+    if (l.charCodeAt(0) === 70 /* F */ && isMboxFromLine(l) && (i + 1 >= lines.length || HEADER.test(lines[i + 1]))) starts.push(i);
   }
   if (starts.length === 0 || starts[0] !== 0) starts.unshift(0);
-  const messages: MailMessage[] = [];
-  for (let k = 0; k < starts.length; k++) {
-    const start = starts[k];
-    const end = (k + 1 < starts.length ? starts[k + 1] : lines.length) - 1;
-    messages.push(readMessage(lines, start, end));
-  }
-  return messages;
+  return starts;
 }
 
-function readMessage(lines: string[], start: number, end: number): MailMessage {
+/** Splits the document into messages at mbox `From ` lines. */
+export function splitMessages(lines: string[]): MailMessage[] {
+  const starts = messageStarts(lines);
+  return starts.map((start, k) => readMessage(lines, start, (k + 1 < starts.length ? starts[k + 1] : lines.length) - 1));
+}
+
+export function readMessage(lines: string[], start: number, end: number): MailMessage {
   let i = start;
   if (i <= end && isMboxFromLine(lines[i])) i++;
   const headers: Record<string, string> = {};

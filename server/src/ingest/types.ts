@@ -87,8 +87,6 @@ export interface Patch {
   startLine: number;
   endLine: number;
   files: FileDiff[];
-  /** Exact text of the document lines this patch spans; the engine caches analyses by it. */
-  text: string;
 }
 
 /** C code in a mail outside any diff: a quoted patch fragment without file or hunk headers. */

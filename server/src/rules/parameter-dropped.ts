@@ -11,7 +11,7 @@ import type { Span } from '../c/image';
 import type { HunkView } from '../c/parsed';
 import { alignParams, prototypeHistories } from '../c/prototypes';
 import { sectionFunction } from './prototype-mismatch';
-import { defineRule } from './rule';
+import { defineRule, type RuleContext } from './rule';
 
 export default defineRule({
   id: 'parameter-dropped',
@@ -33,45 +33,50 @@ export default defineRule({
         if (added.length) addedTypes.set(h.name, new Set([...(addedTypes.get(h.name) ?? []), ...added]));
       }
     }
-    for (const hunk of ctx.series.hunks) {
-      for (const fn of hunk.new.facts.functions) {
-        const types = addedTypes.get(fn.name);
-        if (fn.kind !== 'definition' || !types || !fn.params || !fn.bodySpan) continue;
-        for (const param of fn.params) {
-          if (!param.name || !types.has(param.type)) continue;
-          const others = fn.params.filter((p) => p !== param && p.name).map((p) => p.name!);
-          const calls = visibleCalls(ctx.series.hunks, hunk, fn);
-          let reported = false;
-          for (const { call, view } of calls) {
-            if (mentions(call.args.map((a) => a.text).join(' '), param.name) || call.guards.some((g) => mentions(g, param.name!))) continue;
-            const forwarded = call.args.filter((a) => others.includes(a.text)).map((a) => a.text);
-            if (forwarded.length < 2 || forwarded.length * 2 < others.length) continue;
-            reported = true;
-            ctx.report({
-              side: 'new',
-              at: { view, span: call.span, patch: hunk.patch, path: hunk.path },
-              messageId: 'notPassed',
-              data: { fn: fn.name, param: param.name, callee: call.callee, args: forwarded.join(', ') },
-              key: `${fn.name}:${hunk.path}:${call.callee}:${param.name}`,
-              explanation: explainDrop(fn, param.name, call, forwarded),
-            });
-          }
-          const body = hunk.new.image.textOf(fn.bodySpan);
-          if (!reported && fn.complete && !mentions(body, param.name)) {
-            ctx.report({
-              side: 'new',
-              at: { view: hunk.new, span: param.span, patch: hunk.patch, path: hunk.path },
-              messageId: 'unused',
-              data: { fn: fn.name, param: param.name },
-              key: `${fn.name}:${hunk.path}:unused:${param.name}`,
-              explanation: `\`${fn.name}()\` now takes \`${param.text}\`, and its whole body is in this hunk, but nothing in it reads \`${param.name}\`. In a preparatory patch that is expected; otherwise the value is lost here.`,
-            });
-          }
+    for (const [name, types] of addedTypes) {
+      for (const { hunk, view } of ctx.series.imagesNaming(name)) {
+        if (view.side !== 'new') continue;
+        for (const fn of view.facts.functions) {
+          if (fn.name === name && fn.kind === 'definition' && fn.params && fn.bodySpan) checkDefinition(ctx, hunk, fn, types);
         }
       }
     }
   },
 });
+
+/** Each added parameter of one visible definition: passed on where the function delegates, or read at all. */
+function checkDefinition(ctx: RuleContext, hunk: HunkView, fn: FunctionFact, addedTypes: Set<string>): void {
+  for (const param of fn.params!) {
+    if (!param.name || !addedTypes.has(param.type)) continue;
+    const others = fn.params!.filter((p) => p !== param && p.name).map((p) => p.name!);
+    let reported = false;
+    for (const { call, view } of visibleCalls(ctx.series.hunks, hunk, fn)) {
+      if (mentions(call.args.map((a) => a.text).join(' '), param.name) || call.guards.some((g) => mentions(g, param.name!))) continue;
+      const forwarded = call.args.filter((a) => others.includes(a.text)).map((a) => a.text);
+      if (forwarded.length < 2 || forwarded.length * 2 < others.length) continue;
+      reported = true;
+      ctx.report({
+        side: 'new',
+        at: { view, span: call.span, patch: hunk.patch, path: hunk.path },
+        messageId: 'notPassed',
+        data: { fn: fn.name, param: param.name, callee: call.callee, args: forwarded.join(', ') },
+        key: `${fn.name}:${hunk.path}:${call.callee}:${param.name}`,
+        explanation: explainDrop(fn, param.name, call, forwarded),
+      });
+    }
+    const body = hunk.new.image.textOf(fn.bodySpan!);
+    if (!reported && fn.complete && !mentions(body, param.name)) {
+      ctx.report({
+        side: 'new',
+        at: { view: hunk.new, span: param.span, patch: hunk.patch, path: hunk.path },
+        messageId: 'unused',
+        data: { fn: fn.name, param: param.name },
+        key: `${fn.name}:${hunk.path}:unused:${param.name}`,
+        explanation: `\`${fn.name}()\` now takes \`${param.text}\`, and its whole body is in this hunk, but nothing in it reads \`${param.name}\`. In a preparatory patch that is expected; otherwise the value is lost here.`,
+      });
+    }
+  }
+}
 
 function mentions(text: string, name: string): boolean {
   return new RegExp(`\\b${name}\\b`).test(text);

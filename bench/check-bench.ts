@@ -1,0 +1,168 @@
+/**
+ * @file `npm run bench`: the analysis of a large synthetic series against raw tree-sitter parsing of the
+ * same C in the same run. Reports medians. Not part of the tests.
+ *
+ *   node out/bench/check-bench.js [--runs N] [--tree KERNEL_DIR]
+ *
+ * With --tree (or MM_REVIEW_KERNEL_TREE), also measures how often a blank context line lost in the mail
+ * is restored on its true line, on hunks cut from the tree's own C files.
+ */
+import { spawnSync } from 'node:child_process';
+import { Image } from '../server/src/c/image';
+import { CParser } from '../server/src/c/parser';
+import { Engine } from '../server/src/engine';
+import { readGrammarBytes } from '../server/src/host/grammar';
+import { ingest } from '../server/src/ingest';
+import { restoreAccuracy } from './restore-accuracy';
+import { syntheticSeries } from './synthetic';
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+
+let peakRss = 0;
+const sample = (label?: string): void => {
+  if (process.env.MM_BENCH_TRACE && label) console.error(label, (process.memoryUsage().rss / 1e6).toFixed(0), "MB rss", (process.resourceUsage().maxRSS / 1024).toFixed(0), "max");
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+};
+
+/**
+ * Peak memory belongs to a scenario, not to a benchmark that runs dozens of analyses in one heap, so it
+ * is measured in a fresh process per scenario: `cli` is one cold check (what `mm-review check` does);
+ * `editor` is one cold check and then 40 re-checks after one-line edits (what the language server does).
+ */
+async function child(mode: string): Promise<void> {
+  const parser = await CParser.create(readGrammarBytes());
+  const s = syntheticSeries();
+  const engine = new Engine(parser);
+  engine.analyze(s.text);
+  if (mode === 'editor') {
+    const lines = s.text.split('\n');
+    for (let k = 0; k < 40; k++) {
+      const copy = lines.slice();
+      copy[1000 + k * 900] += ' /* edited */';
+      engine.analyze(copy.join('\n'));
+    }
+  }
+  console.log(JSON.stringify({ peakRssMB: Math.round((process.resourceUsage().maxRSS * 1024) / 1e6) }));
+}
+
+function peakOf(mode: string): number {
+  const r = spawnSync(process.execPath, [__filename, '--child', mode], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`child ${mode} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim()).peakRssMB as number;
+}
+
+async function main(): Promise<void> {
+  const mode = arg('--child');
+  if (mode) return child(mode);
+  const runs = Number(arg('--runs') ?? 5);
+  const bytes = readGrammarBytes();
+  const t0 = performance.now();
+  const parser = await CParser.create(bytes);
+  const initMs = performance.now() - t0;
+
+  const s = syntheticSeries();
+  const mb = Buffer.byteLength(s.text) / 1e6;
+  const series = ingest(s.text);
+  const images = series.patches.flatMap((p) => p.files.flatMap((f) => f.hunks.flatMap((h) => [Image.of(h.lines, 'old').text, Image.of(h.lines, 'new').text])));
+  const newImages = images.filter((_, i) => i % 2 === 1);
+  const cBytes = newImages.reduce((n, t) => n + Buffer.byteLength(t), 0) / 1e6;
+  const problems = series.problems.length;
+
+  // Cold check: a fresh engine (empty caches) each run.
+  const cold: number[] = [];
+  let findings = 0;
+  let parsedImages = 0;
+  for (let r = 0; r < runs; r++) {
+    const engine = new Engine(parser);
+    const t = performance.now();
+    const a = engine.analyze(s.text);
+    cold.push(performance.now() - t);
+    findings = a.findings.length;
+    parsedImages = a.stats.parses + a.stats.incrementalParses;
+    sample('cold');
+  }
+  // The same, with every image's facts extracted: what rules that need all code would cost.
+  const eager: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const engine = new Engine(parser);
+    const t = performance.now();
+    const a = engine.analyze(s.text);
+    for (const h of a.parsed?.hunks ?? []) void (h.old.facts, h.new.facts);
+    eager.push(performance.now() - t);
+    sample('eager');
+  }
+
+  // Re-check after a one-line edit, at spread-out places, on a warm engine (as in the editor).
+  const engine = new Engine(parser);
+  engine.analyze(s.text);
+  const lines = s.text.split('\n');
+  const editable = lines.map((l, i) => (l.startsWith('+\t') ? i : -1)).filter((i) => i >= 0);
+  const recheck: number[] = [];
+  const reparsed: number[] = [];
+  for (let k = 0; k < 41; k++) {
+    const at = editable[Math.floor((k + 0.5) * (editable.length / 41))];
+    const copy = lines.slice();
+    copy[at] = copy[at] + ' /* edited */';
+    const t = performance.now();
+    const a = engine.analyze(copy.join('\n'));
+    recheck.push(performance.now() - t);
+    reparsed.push(a.stats.parses + a.stats.incrementalParses);
+    sample(k % 10 === 0 ? 'recheck' : undefined);
+  }
+  const analysisPeakRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
+
+  // Baseline, last (its trees would otherwise inflate the analysis' peak): raw tree-sitter on the
+  // same C, each hunk's new image and then both images, no masking, no facts.
+  const rawNew: number[] = [];
+  const rawBoth: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    let t = performance.now();
+    for (const text of newImages) parser.parse(text).delete();
+    rawNew.push(performance.now() - t);
+    t = performance.now();
+    for (const text of images) parser.parse(text).delete();
+    rawBoth.push(performance.now() - t);
+  }
+
+  const rawNewMs = median(rawNew);
+  const coldMs = median(cold);
+  const result = {
+    input: { patches: s.patches, diffLines: s.diffLines, megabytes: +mb.toFixed(2), cMegabytesNewImages: +cBytes.toFixed(2), ingestProblems: problems, findings },
+    parserInitMs: +initMs.toFixed(1),
+    rawParseNewImagesMs: +rawNewMs.toFixed(1),
+    rawParseBothImagesMs: +median(rawBoth).toFixed(1),
+    coldCheckMs: +coldMs.toFixed(1),
+    imagesParsedCold: parsedImages,
+    imagesTotal: images.length,
+    coldCheckAllImagesParsedMs: +median(eager).toFixed(1),
+    throughputMBps: +(mb / (coldMs / 1000)).toFixed(2),
+    rawParseThroughputMBps: +(mb / (rawNewMs / 1000)).toFixed(2),
+    throughputVsRawParse: +(rawNewMs / coldMs).toFixed(2),
+    allImagesParsedVsRawParse: +(rawNewMs / median(eager)).toFixed(2),
+    recheckMedianMs: +median(recheck).toFixed(1),
+    recheckMaxMs: +Math.max(...recheck).toFixed(1),
+    imagesReparsedPerEdit: median(reparsed),
+    peakRssCliCheckMB: peakOf('cli'),
+    peakRssEditorSessionMB: peakOf('editor'),
+    benchProcessPeakRssMB: +(analysisPeakRss / 1e6).toFixed(0),
+    runs,
+  };
+  console.log(JSON.stringify(result, null, 2));
+  const ok = (b: boolean): string => (b ? 'ok' : 'MISSED');
+  console.log(`\ntargets: throughput >= 0.5x raw parsing: ${result.throughputVsRawParse}x ${ok(result.throughputVsRawParse >= 0.5)}; ` + `re-check < 50 ms: ${result.recheckMedianMs} ms ${ok(result.recheckMedianMs < 50)}; ` + `peak RSS < 300 MB: ${result.peakRssCliCheckMB} MB for a check, ${result.peakRssEditorSessionMB} MB for an editing session ${ok(Math.max(result.peakRssCliCheckMB, result.peakRssEditorSessionMB) < 300)}`);
+
+  const tree = arg('--tree') ?? process.env.MM_REVIEW_KERNEL_TREE;
+  if (tree) console.log('\nblank-line restoration on a kernel tree:', JSON.stringify(restoreAccuracy(tree), null, 2));
+}
+
+main().catch((e: Error) => {
+  console.error(e.stack ?? e.message);
+  process.exitCode = 1;
+});
