@@ -57,10 +57,9 @@ export function doc(strings: TemplateStringsArray, ...values: unknown[]): string
   return out.join('\n') + '\n';
 }
 
-/** 1-based line numbers of the lines of `text` that satisfy `pred`. */
-export function linesWhere(text: string, pred: (line: string) => boolean): number[] {
-  return text
-    .split('\n')
-    .map((l, i) => (pred(l) ? i + 1 : -1))
-    .filter((n) => n > 0);
+/** 1-based line of the only line containing `needle` (or equal to it, when `exact`); throws otherwise. */
+export function lineOf(text: string, needle: string, exact = false): number {
+  const hits = text.split('\n').flatMap((l, i) => ((exact ? l === needle : l.includes(needle)) ? [i + 1] : []));
+  if (hits.length !== 1) throw new Error(`${hits.length} lines contain ${needle}`);
+  return hits[0];
 }

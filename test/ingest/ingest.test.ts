@@ -365,3 +365,10 @@ export function assertSegmentsMatch(s: Series): void {
     }
   }
 }
+
+test('a header whose counts far exceed its lines is a cut hunk, not thousands of lost blank lines', () => {
+  const s = ingest(['@@ -1,99999 +1,99999 @@', ' int a;', '-int b;', '+int c;'].join('\n'));
+  const h = s.patches[0].files[0].hunks[0];
+  assert.equal(h.lines.length, 3);
+  assert.deepEqual(s.problems.map((p) => [p.messageId, p.data]), [['truncatedHunk', { old: 99997, new: 99997 }]]);
+});

@@ -1,13 +1,7 @@
 import rule from '../../server/src/rules/parameter-dropped';
-import { doc } from '../helpers';
+import { doc, lineOf } from '../helpers';
 import { runRuleTests } from './tester';
 
-/** 1-based line of the only line containing `needle` (or equal to it, when `exact`). */
-function lineOf(text: string, needle: string, exact = false): number {
-  const hits = text.split('\n').flatMap((l, i) => ((exact ? l === needle : l.includes(needle)) ? [i + 1] : []));
-  if (hits.length !== 1) throw new Error(`${hits.length} lines contain ${needle}`);
-  return hits[0];
-}
 
 /** A header that adds `struct mempolicy *pol` to alloc_pages_range(), then `body` for mm/alloc.c. */
 const series = (body: string): string =>

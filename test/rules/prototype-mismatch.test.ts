@@ -1,13 +1,7 @@
 import rule from '../../server/src/rules/prototype-mismatch';
-import { doc } from '../helpers';
+import { doc, lineOf } from '../helpers';
 import { runRuleTests } from './tester';
 
-/** 1-based line of the only line containing `needle`. */
-function lineOf(text: string, needle: string): number {
-  const hits = text.split('\n').flatMap((l, i) => (l.includes(needle) ? [i + 1] : []));
-  if (hits.length !== 1) throw new Error(`${hits.length} lines contain ${needle}`);
-  return hits[0];
-}
 
 const header = doc`
   |From: A Developer <dev@example.org>

@@ -179,7 +179,10 @@ export class DiffReader {
     // A wrapped header: the section's tail sits on the next line(s), under a shallower prefix.
     const headerWrap = this.wrapContinuation(j, d, end, section, true);
     if (headerWrap) {
-      for (const part of headerWrap.parts) section = joinWrapped(section, part.text).text;
+      for (const part of headerWrap.parts) {
+        section = joinWrapped(section, part.text).text;
+        this.cover(part.docLine);
+      }
       j = headerWrap.next;
     }
     let remOld = oldLines;
@@ -275,7 +278,8 @@ export class DiffReader {
       remNew -= flipped.new;
     }
     if (remOld > 0 || remNew > 0) {
-      if (remOld === remNew) {
+      // Mail loses a few blank lines, never more than the hunk shows: a bigger gap is a cut, not damage.
+      if (remOld === remNew && remOld <= lines.length + 3) {
         lines = restoreBlankLines(lines, remOld, oldStart);
       } else {
         const quoted = d > 0;

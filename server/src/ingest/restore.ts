@@ -2,7 +2,7 @@
  * @file Puts back blank context lines that a mail system dropped. The hunk header's counts say how many
  * are missing (the same number on both sides); where they were is inferred from kernel layout: git shows
  * three lines of context before and after a change, and blank lines sit after a closing brace, after local
- * declarations, before a comment block; never inside a statement, after `{`, or before `}`.
+ * declarations, before a comment block; never inside a statement, rarely after `{` or before `}`.
  */
 import type { DiffLine } from './types';
 
@@ -60,7 +60,8 @@ export function restoreBlankLines(lines: DiffLine[], missing: number, oldStart: 
   const best = (filter: (g: number) => boolean, allowWeak: boolean): number => {
     let pick = -1;
     for (let g = 0; g <= n; g++) {
-      if (!filter(g) || chosen.has(g) || room.left[room.region[g]] <= 0) continue;
+      const region = room.region[g];
+      if (region === INSIDE_CHANGE || !filter(g) || chosen.has(g) || room.left[region] <= 0) continue;
       if (scores[g] <= HARD_NO || (!allowWeak && scores[g] < -5)) continue;
       if (pick < 0 || scores[g] > scores[pick]) pick = g;
     }
@@ -94,6 +95,8 @@ export function restoreBlankLines(lines: DiffLine[], missing: number, oldStart: 
 }
 
 const HARD_NO = -10;
+/** The region of a gap between two changed lines: no context line can go there. */
+const INSIDE_CHANGE = -1;
 
 /**
  * Splits the gaps into context regions (before the first change, between changes, after the last) and
@@ -122,11 +125,13 @@ function contextRoom(lines: DiffLine[], oldStart: number): { region: number[]; l
       inContext = false;
     }
   }
-  // Gaps inside a change block belong to the context run that follows it.
-  for (let g = 0; g <= n; g++) {
-    const prev = lines[g - 1];
-    const next = lines[g];
-    if (prev && prev.kind !== 'context' && next && next.kind !== 'context') region[g] = -1;
+  // A hunk that ends on a change has an empty trailing context run: the gap after its last line.
+  if (!inContext) {
+    runs.push(0);
+    region[n] = ++r;
+  }
+  for (let g = 1; g < n; g++) {
+    if (lines[g - 1].kind !== 'context' && lines[g].kind !== 'context') region[g] = INSIDE_CHANGE;
   }
   const last = runs.length - 1;
   const hasChange = lines.some((l) => l.kind !== 'context');
@@ -138,8 +143,7 @@ function contextRoom(lines: DiffLine[], oldStart: number): { region: number[]; l
     if (oldStart > 1) required.push(0);
     if (last > 0) required.push(last);
   }
-  const leftWithBlock = Object.assign(left, { [-1]: 0 }) as number[];
-  return { region, left: leftWithBlock, required };
+  return { region, left, required };
 }
 
 function restoredLine(near: DiffLine | undefined): DiffLine {
