@@ -134,6 +134,27 @@ const limitRetyped = doc`
   | }
 `;
 
+const limitWidened = doc`
+  |Subject: [PATCH] mm/zsmalloc: a wider limit, and a gfp mask for it
+  |
+  |diff --git a/include/linux/zsmalloc.h b/include/linux/zsmalloc.h
+  |--- a/include/linux/zsmalloc.h
+  |+++ b/include/linux/zsmalloc.h
+  |@@ -60,2 +60,2 @@ struct zs_pool;
+  |-void zs_set_limit(struct zs_pool *pool, int pages);
+  |+void zs_set_limit(struct zs_pool *pool, long pages, gfp_t gfp);
+  | void zs_clear_limit(struct zs_pool *pool);
+  |diff --git a/mm/zsmalloc.c b/mm/zsmalloc.c
+  |--- a/mm/zsmalloc.c
+  |+++ b/mm/zsmalloc.c
+  |@@ -700,4 +700,4 @@ static int zs_stats_size_show(struct seq_file *s, void *v)
+  | void zs_set_limit(struct zs_pool *pool, int pages)
+  | {
+  |-	pool->limit = pages;
+  |+	WRITE_ONCE(pool->limit, pages);
+  | }
+`;
+
 const mbox = (...patches: string[]): string =>
   patches
     .map((body, i) => `From 00000000000000000000000000000000000000${String(i + 1).padStart(2, '0')} Mon Sep 17 00:00:00 2001\nFrom: A Developer <dev@example.org>\nSubject: [PATCH ${i + 1}/${patches.length}] mm/zsmalloc: step ${i + 1}\n\n${body}`)
@@ -310,6 +331,14 @@ runRuleTests(rule, {
       name: 'a definition that keeps the old type of a parameter',
       code: limitRetyped,
       errors: [{ messageId: 'paramType', line: lineOf(limitRetyped, ' void zs_set_limit('), includes: 'parameter 2' }],
+    },
+    {
+      name: 'a parameter retyped and another added: both reported, each once',
+      code: limitWidened,
+      errors: [
+        { messageId: 'paramType', line: lineOf(limitWidened, ' void zs_set_limit('), includes: 'parameter 2 of `zs_set_limit()` is `int pages`' },
+        { messageId: 'missingParam', line: lineOf(limitWidened, ' void zs_set_limit('), includes: '`gfp_t gfp`' },
+      ],
     },
     {
       name: 'a later patch of the series adds a call with the old count',

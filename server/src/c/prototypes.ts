@@ -168,7 +168,7 @@ export function macroNames(series: ParsedSeries): Set<string> {
 
 export interface ParamAlignment {
   /** Prototype parameters the site lacks, with the site parameter they belong after (null: first). */
-  missing: { param: ParamFact; after: ParamFact | null; before: ParamFact | null }[];
+  missing: { param: ParamFact; index: number; after: ParamFact | null; before: ParamFact | null }[];
   /** Site parameters the prototype lacks. */
   extra: ParamFact[];
   /** Same position, different type. */
@@ -214,7 +214,7 @@ export function alignParams(site: ParamFact[], proto: ParamFact[]): ParamAlignme
       before = site[matchOfProto[k]];
       break;
     }
-    return { param: proto[j], after, before };
+    return { param: proto[j], index: j, after, before };
   });
   return { missing, extra, mismatched: [] };
 }

@@ -7,7 +7,7 @@
 import type { ParamFact } from '../c/facts';
 import type { Span } from '../c/image';
 import { alignParams, macroNames, prototypeHistories, sitesOf, type CallSite, type FunctionSite, type Prototype, type PrototypeChange, type PrototypeHistory } from '../c/prototypes';
-import type { Fix } from '../findings';
+import type { Fix, RelatedInfo } from '../findings';
 import { editHunkLine } from './edits';
 import { defineRule, type RuleContext } from './rule';
 
@@ -66,43 +66,57 @@ function checkFunction(ctx: RuleContext, history: PrototypeHistory, site: Functi
   const align = alignParams(fn.params, proto.params);
   const base = {
     side: view.side,
-    related: relatedTo(ctx, proto.change),
+    related: relatedTo(proto.change),
     explanation: explain(history, proto, `This ${fn.kind} in ${hunk.path ?? 'the quoted hunk'} reads \`${signature(fn.name, fn.params, fn.variadic)}\`.`, summary),
   };
   const at = (span: Span) => ({ view, span, patch: hunk.patch, path: hunk.path });
   const keyBase = `${fn.kind}:${fn.name}:${hunk.path}:${fn.params.map((p) => p.type).join(',')}`;
-  if (align.missing.length > 0 && align.extra.length === 0) {
-    const anchor = align.missing[0].after ?? align.missing[0].before;
-    const fixes = missingParamFix(ctx, site, align.missing, proto);
+  // Same count: position by position. Otherwise pair each removed parameter with the added one nearest
+  // its position as a type change, and report what is left over as missing or extra.
+  const pairs: { site: ParamFact; proto: ParamFact; index: number }[] = [...align.mismatched];
+  const missing = align.mismatched.length ? [] : [...align.missing];
+  const extra: ParamFact[] = [];
+  if (!align.mismatched.length) {
+    for (const e of align.extra) {
+      const index = fn.params.indexOf(e);
+      let best = -1;
+      missing.forEach((m, k) => {
+        if (best < 0 || Math.abs(m.index - index) < Math.abs(missing[best].index - index)) best = k;
+      });
+      if (best < 0) extra.push(e);
+      else pairs.push({ site: e, proto: missing.splice(best, 1)[0].param, index });
+    }
+  }
+  for (const m of pairs) {
+    ctx.report({
+      ...base,
+      at: at(m.site.span),
+      messageId: 'paramType',
+      data: { fn: fn.name, index: m.index + 1, got: m.site.text, want: m.proto.text, where: where(proto) },
+      key: `${keyBase}:type${m.index}`,
+    });
+  }
+  if (missing.length > 0) {
+    // Past the end of the site's list it belongs after the site's last parameter, whatever that pairs with.
+    const last = fn.params[fn.params.length - 1];
+    const anchor = missing[0].index >= fn.params.length && last ? last : (missing[0].after ?? missing[0].before);
     ctx.report({
       ...base,
       at: at(anchor ? anchor.span : fn.paramsSpan),
       messageId: 'missingParam',
-      data: { fn: fn.name, params: quoteParams(align.missing.map((m) => m.param)), where: where(proto) },
+      data: { fn: fn.name, params: quoteParams(missing.map((m) => m.param)), where: where(proto) },
       key: `${keyBase}:missing`,
-      fixes,
+      fixes: pairs.length === 0 ? missingParamFix(ctx, site, missing, proto) : [],
     });
-  } else if (align.extra.length > 0 && align.missing.length === 0) {
+  }
+  if (extra.length > 0) {
     ctx.report({
       ...base,
-      at: at(align.extra[0].span),
+      at: at(extra[0].span),
       messageId: 'extraParam',
-      data: { fn: fn.name, params: quoteParams(align.extra), where: where(proto) },
+      data: { fn: fn.name, params: quoteParams(extra), where: where(proto) },
       key: `${keyBase}:extra`,
     });
-  } else {
-    const pairs = align.mismatched.length
-      ? align.mismatched
-      : align.extra.map((e, i) => ({ site: e, proto: align.missing[i]?.param ?? proto.params[proto.params.length - 1], index: fn.params!.indexOf(e) }));
-    for (const m of pairs) {
-      ctx.report({
-        ...base,
-        at: at(m.site.span),
-        messageId: 'paramType',
-        data: { fn: fn.name, index: m.index + 1, got: m.site.text, want: m.proto.text, where: where(proto) },
-        key: `${keyBase}:type${m.index}`,
-      });
-    }
   }
 }
 
@@ -122,14 +136,13 @@ function checkCall(ctx: RuleContext, history: PrototypeHistory, site: CallSite, 
     messageId: 'argCount',
     data: { fn: call.callee, got, want: proto.variadic ? `at least ${want}` : want, where: where(proto), detail },
     key: `call:${call.callee}:${hunk.path}:${call.args.map((a) => a.text).join(',')}`,
-    related: relatedTo(ctx, proto.change),
+    related: relatedTo(proto.change),
     explanation: explain(history, proto, `This call in ${hunk.path ?? 'the quoted hunk'} passes ${plural(got, 'argument')}: \`${call.callee}(${call.args.map((a) => a.text).join(', ')})\`.`, summary),
     fixes: got < want && !proto.variadic ? missingArgFix(ctx, site, proto.params.slice(got)) : [],
   });
 }
 
-function relatedTo(ctx: RuleContext, change: PrototypeChange) {
-  void ctx;
+function relatedTo(change: PrototypeChange): RelatedInfo[] {
   return [{ range: change.site.view.image.spanToDoc(change.site.fn.nameSpan), message: `prototype of ${change.name}() changed here` }];
 }
 
