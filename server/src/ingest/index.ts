@@ -1,7 +1,7 @@
 /** @file Ingestion: any patch text (diff, format-patch, mbox series, quoted reply) → Series. Never throws. */
 import { DiffReader } from './diff';
 import { findMarkedFragments } from './fragments';
-import { messageStarts, parseSeriesNumber, readMessage } from './mail';
+import { isHeaderLine, isMboxFromLine, parseSeriesNumber, readMessage } from './mail';
 import { rebase, type MessageIngest } from './rebase';
 import type { Fragment, IngestProblem, MailMessage, Patch, Series } from './types';
 
@@ -16,24 +16,46 @@ export type IngestCache = Map<string, MessageIngest>;
 
 /** Splits text into lines without terminators (LF, CRLF); a leading byte-order mark is dropped. */
 export function splitLines(text: string): string[] {
-  return splitLinesAt(text).lines;
-}
-
-/** Lines, and the offset in `text` where each starts (one more entry: the end). */
-function splitLinesAt(text: string): { lines: string[]; offsets: number[] } {
-  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const lines: string[] = [];
-  const offsets: number[] = [];
-  let at = bom;
+  let at = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   while (at < text.length) {
     let nl = text.indexOf('\n', at);
     if (nl < 0) nl = text.length;
-    offsets.push(at);
-    lines.push(text.charCodeAt(nl - 1) === 13 && nl > at ? text.slice(at, nl - 1) : text.slice(at, nl));
+    lines.push(nl > at && text.charCodeAt(nl - 1) === 13 ? text.slice(at, nl - 1) : text.slice(at, nl));
     at = nl + 1;
   }
-  offsets.push(text.length);
-  return { lines, offsets };
+  return lines;
+}
+
+interface MessageBounds {
+  from: number;
+  to: number;
+  startLine: number;
+}
+
+/**
+ * Where each message is, found in the text itself: the document is not split into lines unless a
+ * message has to be read again.
+ */
+function messageBounds(text: string): MessageBounds[] {
+  const begin = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  if (begin >= text.length) return [];
+  const starts: { at: number; line: number }[] = [{ at: begin, line: 0 }];
+  let line = 0;
+  let counted = begin;
+  for (let i = text.indexOf('From ', begin); i >= 0; i = text.indexOf('From ', i + 5)) {
+    if (i !== begin && text.charCodeAt(i - 1) !== 10) continue;
+    const eol = text.indexOf('\n', i);
+    const first = text.slice(i, eol < 0 ? text.length : eol).replace(/\r$/, '');
+    if (!isMboxFromLine(first)) continue;
+    const nextEnd = eol < 0 ? -1 : text.indexOf('\n', eol + 1);
+    const second = eol < 0 ? '' : text.slice(eol + 1, nextEnd < 0 ? text.length : nextEnd).replace(/\r$/, '');
+    if (eol >= 0 && !isHeaderLine(second)) continue;
+    for (let n = text.indexOf('\n', counted); n >= 0 && n < i; n = text.indexOf('\n', n + 1)) line++;
+    counted = i;
+    if (i !== begin) starts.push({ at: i, line });
+  }
+  return starts.map((s, k) => ({ from: s.at, to: k + 1 < starts.length ? starts[k + 1].at : text.length, startLine: s.line }));
 }
 
 function ingestMessage(lines: string[], start: number, end: number): MessageIngest {
@@ -42,7 +64,9 @@ function ingestMessage(lines: string[], start: number, end: number): MessageInge
   const reader = new DiffReader(lines, message.bodyStart, bodyEnd);
   const files = reader.readAll(message.bodyStart, bodyEnd);
   const fragments = findMarkedFragments((i) => reader.quote(i), (i) => reader.isCovered(i), message.bodyStart, bodyEnd);
-  const m = { base: start, message, files, fragments, problems: reader.problems };
+  const firstFile = files[0];
+  const quoteDepth = firstFile ? reader.quote(firstFile.headerLine).depth : 0;
+  const m = { base: start, message, files, fragments, problems: reader.problems, quoteDepth };
   detachStrings(m);
   return m;
 }
@@ -69,20 +93,19 @@ function detachStrings(m: MessageIngest): void {
 }
 
 export function ingest(text: string, cache?: IngestCache): Series {
-  const { lines, offsets } = splitLinesAt(text);
-  const starts = messageStarts(lines);
   const messages: MailMessage[] = [];
   const patches: Patch[] = [];
   const fragments: Fragment[] = [];
   const problems: IngestProblem[] = [];
   const used = new Map<string, MessageIngest>();
-  for (let k = 0; k < starts.length && lines.length > 0; k++) {
-    const start = starts[k];
-    const end = (k + 1 < starts.length ? starts[k + 1] : lines.length) - 1;
-    const key = text.slice(offsets[start], offsets[end + 1]);
+  for (const b of messageBounds(text)) {
+    const key = text.slice(b.from, b.to);
     let m = used.has(key) ? undefined : cache?.get(key);
-    if (m) rebase(m, start);
-    else m = ingestMessage(lines, start, end);
+    if (!m) {
+      const lines = splitLines(key);
+      m = ingestMessage(lines, 0, lines.length - 1);
+    }
+    rebase(m, b.startLine);
     if (!used.has(key)) used.set(key, m);
     messages.push(m.message);
     fragments.push(...m.fragments);
@@ -97,7 +120,7 @@ export function ingest(text: string, cache?: IngestCache): Series {
       date: m.message.headers.date ?? null,
       messageId: m.message.headers['message-id'] ?? null,
       number: parseSeriesNumber(subject),
-      quoteDepth: m.files[0].hunks[0]?.quoteDepth ?? quoteDepthOf(lines[firstDiffLine]),
+      quoteDepth: m.files[0].hunks[0]?.quoteDepth ?? m.quoteDepth,
       anchorLine: m.message.subjectLine ?? firstDiffLine,
       startLine: m.message.startLine,
       endLine: m.message.endLine,
@@ -109,11 +132,15 @@ export function ingest(text: string, cache?: IngestCache): Series {
     cache.clear();
     for (const [key, m] of used) cache.set(key, m);
   }
-  return { lines, messages, patches, fragments, problems };
+  let lines: string[] | null = null;
+  return {
+    get lines(): string[] {
+      return (lines ??= splitLines(text));
+    },
+    messages,
+    patches,
+    fragments,
+    problems,
+  };
 }
 
-function quoteDepthOf(line: string): number {
-  let d = 0;
-  for (let i = 0; i < line.length && (line[i] === '>' || line[i] === ' '); i++) if (line[i] === '>') d++;
-  return d;
-}

@@ -11,25 +11,12 @@ export function isMboxFromLine(line: string): boolean {
   return line.startsWith('From ') && MBOX_FROM.test(line);
 }
 
+export function isHeaderLine(line: string): boolean {
+  return HEADER.test(line);
+}
+
 export function isFooterLine(line: string): boolean {
   return FOOTER.test(line);
-}
-
-/** First line of each message: mbox `From ` lines; a document without them is one message. */
-export function messageStarts(lines: string[]): number[] {
-  const starts: number[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i];
-    if (l.charCodeAt(0) === 70 /* F */ && isMboxFromLine(l) && (i + 1 >= lines.length || HEADER.test(lines[i + 1]))) starts.push(i);
-  }
-  if (starts.length === 0 || starts[0] !== 0) starts.unshift(0);
-  return starts;
-}
-
-/** Splits the document into messages at mbox `From ` lines. */
-export function splitMessages(lines: string[]): MailMessage[] {
-  const starts = messageStarts(lines);
-  return starts.map((start, k) => readMessage(lines, start, (k + 1 < starts.length ? starts[k + 1] : lines.length) - 1));
 }
 
 export function readMessage(lines: string[], start: number, end: number): MailMessage {

@@ -11,6 +11,8 @@ export interface MessageIngest {
   files: FileDiff[];
   fragments: Fragment[];
   problems: IngestProblem[];
+  /** Quote depth of the first diff line (for a patch without hunks). */
+  quoteDepth: number;
 }
 
 function shiftLines(lines: DiffLine[], delta: number): void {
