@@ -134,26 +134,9 @@ const limitRetyped = doc`
   | }
 `;
 
-const limitWidened = doc`
-  |Subject: [PATCH] mm/zsmalloc: a wider limit, and a gfp mask for it
-  |
-  |diff --git a/include/linux/zsmalloc.h b/include/linux/zsmalloc.h
-  |--- a/include/linux/zsmalloc.h
-  |+++ b/include/linux/zsmalloc.h
-  |@@ -60,2 +60,2 @@ struct zs_pool;
-  |-void zs_set_limit(struct zs_pool *pool, int pages);
-  |+void zs_set_limit(struct zs_pool *pool, long pages, gfp_t gfp);
-  | void zs_clear_limit(struct zs_pool *pool);
-  |diff --git a/mm/zsmalloc.c b/mm/zsmalloc.c
-  |--- a/mm/zsmalloc.c
-  |+++ b/mm/zsmalloc.c
-  |@@ -700,4 +700,4 @@ static int zs_stats_size_show(struct seq_file *s, void *v)
-  | void zs_set_limit(struct zs_pool *pool, int pages)
-  | {
-  |-	pool->limit = pages;
-  |+	WRITE_ONCE(pool->limit, pages);
-  | }
-`;
+const limitWidened = limitRetyped
+  .replace('Subject: [PATCH] mm/zsmalloc: count the limit in longs', 'Subject: [PATCH] mm/zsmalloc: a wider limit, and a gfp mask for it')
+  .replace('+void zs_set_limit(struct zs_pool *pool, long pages);', '+void zs_set_limit(struct zs_pool *pool, long pages, gfp_t gfp);');
 
 const mbox = (...patches: string[]): string =>
   patches

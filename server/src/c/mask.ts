@@ -34,7 +34,7 @@ export function maskKernelAnnotations(text: string): string {
  * A hunk that starts inside a block comment shows its tail (`* text`, `*\/`) before any opener; the
  * parser would read the comment's words as code. Everything up to that first `*\/` is blanked.
  */
-export function blankLeadingCommentTail(text: string): string {
+function blankLeadingCommentTail(text: string): string {
   const close = text.indexOf('*/');
   if (close < 0) return text;
   const open = text.indexOf('/*');
@@ -43,7 +43,7 @@ export function blankLeadingCommentTail(text: string): string {
 }
 
 /** A hunk that ends inside a block comment: the unclosed comment is blanked to the end. */
-export function blankTrailingOpenComment(text: string): string {
+function blankTrailingOpenComment(text: string): string {
   const open = text.lastIndexOf('/*');
   if (open < 0 || text.indexOf('*/', open + 2) >= 0) return text;
   return text.slice(0, open) + blank(text.slice(open));

@@ -177,7 +177,7 @@ export class DiffReader {
     let section = m[5] ?? '';
     let j = h + 1;
     // A wrapped header: the section's tail sits on the next line(s), under a shallower prefix.
-    const headerWrap = this.wrapContinuation(j, d, end, section, true);
+    const headerWrap = this.wrapContinuation(j, d, end, true);
     if (headerWrap) {
       for (const part of headerWrap.parts) {
         section = joinWrapped(section, part.text).text;
@@ -197,7 +197,7 @@ export class DiffReader {
       const last = lines[lines.length - 1];
       if (q.depth < d) {
         if (last && !last.restored && j === lastDoc + 1 && q.content.trim() !== '') {
-          const wrap = last.kind === 'context' && last.text.trim() === '' ? null : this.wrapContinuation(j, d, end, last.text, isCommentText(last.text));
+          const wrap = last.kind === 'context' && last.text.trim() === '' ? null : this.wrapContinuation(j, d, end, isCommentText(last.text));
           if (wrap) {
             for (const part of wrap.parts) appendWrapped(last, part.text, part.docLine, part.docCol);
             for (let k = j; k < wrap.next; k++) this.cover(k);
@@ -324,7 +324,6 @@ export class DiffReader {
     j: number,
     d: number,
     end: number,
-    prevText: string,
     prevIsComment: boolean,
   ): { parts: { text: string; docLine: number; docCol: number }[]; next: number } | null {
     const parts: { text: string; docLine: number; docCol: number }[] = [];
@@ -391,7 +390,7 @@ function clip(s: string): string {
 }
 
 /** `a/mm/x.c b/mm/x.c`; paths with spaces are split where both halves name the same file. */
-export function parseGitDiffPaths(rest: string): { oldPath: string | null; newPath: string | null } {
+function parseGitDiffPaths(rest: string): { oldPath: string | null; newPath: string | null } {
   const unq = (s: string): string => s.replace(/^"(.*)"$/, '$1');
   if (rest.startsWith('a/') && (rest.length - 1) % 2 === 0) {
     const half = (rest.length - 1) / 2;
@@ -406,13 +405,9 @@ export function parseGitDiffPaths(rest: string): { oldPath: string | null; newPa
 }
 
 /** `--- a/mm/x.c\t2024-01-01 ...` → `mm/x.c`; `/dev/null` → null. */
-export function parseHeaderPath(raw: string, prefix: string): string | null {
+function parseHeaderPath(raw: string, prefix: string): string | null {
   let p = raw.replace(/\t.*$/, '').trim().replace(/^"(.*)"$/, '$1');
   if (p === '/dev/null') return null;
   if (p.startsWith(prefix)) p = p.slice(prefix.length);
   return p;
-}
-
-export function isHunkHeader(text: string): boolean {
-  return HUNK_HEADER.test(text);
 }

@@ -15,7 +15,7 @@ export function isHeaderLine(line: string): boolean {
   return HEADER.test(line);
 }
 
-export function isFooterLine(line: string): boolean {
+function isFooterLine(line: string): boolean {
   return FOOTER.test(line);
 }
 
@@ -80,7 +80,7 @@ function cleanHeader(name: string, value: string): string {
 }
 
 /** RFC 2047 encoded words (`=?UTF-8?q?...?=`), as git format-patch writes non-ASCII names. */
-export function decodeEncodedWords(value: string): string {
+function decodeEncodedWords(value: string): string {
   if (!value.includes('=?')) return value;
   return value
     .replace(/(=\?[^?\s]+\?[QqBb]\?[^?\s]*\?=)\s+(?==\?[^?\s]+\?[QqBb]\?[^?\s]*\?=)/g, '$1')

@@ -10,7 +10,7 @@ import type { DocumentFindings } from './json';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note' | 'none'> = { error: 'error', warning: 'warning', information: 'note', hint: 'none' };
 const BASELINE: Record<Finding['origin'], string> = { introduced: 'new', 'pre-existing': 'unchanged', fixed: 'absent' };
-export const FINGERPRINT = 'mmReviewFinding/v1';
+const FINGERPRINT = 'mmReviewFinding/v1';
 
 /** FNV-1a, 64 bits, hex: stable and dependency-free. */
 export function fingerprint(text: string): string {

@@ -4,11 +4,11 @@ import type { DocumentFindings } from './json';
 
 const ORIGIN_NOTE: Record<Finding['origin'], string> = { introduced: '', 'pre-existing': ' (pre-existing)', fixed: ' (fixed by this patch)' };
 
-export function findingLine(path: string, f: Finding): string {
+function findingLine(path: string, f: Finding): string {
   return `${path}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity}: ${f.message}${ORIGIN_NOTE[f.origin]} [${f.ruleId}]`;
 }
 
-export function summaryLine(docs: DocumentFindings[], patches: number): string {
+function summaryLine(docs: DocumentFindings[], patches: number): string {
   const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
   for (const d of docs) for (const f of d.findings) counts[f.severity]++;
   const parts = [`${counts.error} error${counts.error === 1 ? '' : 's'}`, `${counts.warning} warning${counts.warning === 1 ? '' : 's'}`, `${counts.information} information`];
