@@ -2,7 +2,7 @@
 // in grammars/ after checking it is the file PROVENANCE.md names (by SHA-256).
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,5 +37,22 @@ const common = {
   alias: { 'web-tree-sitter': join(runtimeDir, 'web-tree-sitter.cjs') },
 };
 
-await build({ ...common, entryPoints: [join(root, 'server/src/cli.ts')], outfile: join(root, 'dist/cli.js'), banner: { js: '#!/usr/bin/env node' } });
+// The rule documentation travels inside the bundles: the .vsix ships no docs folder.
+const ruleDocs = {
+  name: 'rule-docs',
+  setup(b) {
+    b.onResolve({ filter: /^mm-review-rule-docs$/ }, (a) => ({ path: a.path, namespace: 'rule-docs' }));
+    b.onLoad({ filter: /.*/, namespace: 'rule-docs' }, () => {
+      const dir = join(root, 'docs', 'rules');
+      const docs = Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.md')).map((f) => [f.slice(0, -3), readFileSync(join(dir, f), 'utf8')]));
+      return { contents: JSON.stringify(docs), loader: 'json' };
+    });
+  },
+};
+
+await Promise.all([
+  build({ ...common, plugins: [ruleDocs], entryPoints: [join(root, 'server/src/cli.ts')], outfile: join(root, 'dist/cli.js'), banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, plugins: [ruleDocs], entryPoints: [join(root, 'server/src/server-main.ts')], outfile: join(root, 'dist/server.js') }),
+  build({ ...common, entryPoints: [join(root, 'client/src/extension.ts')], outfile: join(root, 'dist/extension.js'), external: ['vscode'] }),
+]);
 chmodSync(join(root, 'dist/cli.js'), 0o755);

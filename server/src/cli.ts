@@ -152,9 +152,13 @@ export async function main(argv: string[], io: Io = nodeIo): Promise<number> {
         return inspect(io, rest);
       case 'rules':
         return rules(io, rest);
-      case 'lsp':
-        io.stderr('mm-review lsp: the language server is not part of this build yet\n');
-        return 2;
+      case 'lsp': {
+        if (rest.length !== 1 || !['--stdio', '--node-ipc'].includes(rest[0])) throw new UsageError('lsp takes --stdio (or --node-ipc)');
+        // Loaded only here, so `check` does not pay for the language server.
+        const { startServer } = require('./server-main') as typeof import('./server-main');
+        startServer();
+        return new Promise<number>(() => undefined); // serves until the client exits the process
+      }
       case '--version':
       case '-v':
         io.stdout(`${TOOL_NAME} ${TOOL_VERSION}\n`);

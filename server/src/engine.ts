@@ -2,7 +2,7 @@
  * @file Runs the rules over a document: ingest, parse (cached by image text), check, then classify each
  * finding by comparing old and new images: introduced, pre-existing or fixed.
  */
-import { AnalysisCache, ParsedSeries, type CacheStats } from './c/parsed';
+import { AnalysisCache, ParsedSeries, type CacheStats, type ImageView } from './c/parsed';
 import type { CParser } from './c/parser';
 import { SEVERITY_RANK, type Finding, type Severity } from './findings';
 import { ingest, type IngestCache, type Range, type Series } from './ingest';
@@ -28,6 +28,15 @@ export interface Analysis {
 
 export const DEFAULT_MAX_DOCUMENT_CHARS = 32 * 1024 * 1024;
 
+export interface AnalysisControl {
+  /** Polled between slices of work: true abandons the analysis. */
+  isCancelled?(): boolean;
+  /** Between slices: images parsed so far, of how many announced. */
+  onProgress?(done: number, total: number): void;
+  /** The longest stretch of work between two yields to the event loop, in ms (default 15). */
+  sliceMs?: number;
+}
+
 interface Raw {
   rule: Rule;
   report: Report;
@@ -51,22 +60,67 @@ export class Engine {
   }
 
   analyze(text: string, options: EngineOptions = {}): Analysis {
+    const started = this.start(text, options);
+    return 'done' in started ? started.done : this.finish(started.parsed, options, started.t0);
+  }
+
+  /**
+   * The same analysis, with the parsing that rules announce done first in slices of at most
+   * `control.sliceMs`, yielding to the event loop between them: a language server stays responsive,
+   * reports progress and stops when cancelled (resolving to null).
+   */
+  async analyzeAsync(text: string, options: EngineOptions = {}, control: AnalysisControl = {}): Promise<Analysis | null> {
+    const started = this.start(text, options);
+    if ('done' in started) return started.done;
+    const views = new Set<ImageView>();
+    for (const rule of this.rules) {
+      if (options.rules?.[rule.id] === 'off' || !rule.prefetch) continue;
+      try {
+        for (const v of rule.prefetch(started.parsed)) views.add(v);
+      } catch {
+        /* check() will meet the same problem and report it */
+      }
+    }
+    const slice = control.sliceMs ?? 15;
+    // Reading the document can itself take a while: let the event loop in before parsing starts.
+    control.onProgress?.(0, views.size);
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    if (control.isCancelled?.()) return null;
+    let sliceStart = performance.now();
+    let done = 0;
+    for (const view of views) {
+      void view.facts;
+      done++;
+      if (performance.now() - sliceStart > slice) {
+        control.onProgress?.(done, views.size);
+        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        if (control.isCancelled?.()) return null;
+        sliceStart = performance.now();
+      }
+    }
+    if (control.isCancelled?.()) return null;
+    return this.finish(started.parsed, options, started.t0);
+  }
+
+  private start(text: string, options: EngineOptions): { parsed: ParsedSeries; t0: number } | { done: Analysis } {
     const t0 = performance.now();
     this.cache.resetStats();
     const limit = options.maxDocumentChars ?? DEFAULT_MAX_DOCUMENT_CHARS;
     const empty: Series = { lines: [], messages: [], patches: [], fragments: [], problems: [] };
-    if (text.length > limit) {
-      const f = this.limitFinding(`document is ${formatSize(text.length)}, over the limit of ${formatSize(limit)}; it is not analysed`);
-      return { series: empty, parsed: null, findings: [f], stats: { ...this.cache.stats, ms: performance.now() - t0 } };
-    }
+    const stop = (message: string): { done: Analysis } => ({
+      done: { series: empty, parsed: null, findings: [this.limitFinding(message)], stats: { ...this.cache.stats, ms: performance.now() - t0 } },
+    });
+    if (text.length > limit) return stop(`document is ${formatSize(text.length)}, over the limit of ${formatSize(limit)}; it is not analysed`);
     let series: Series;
     try {
       series = ingest(text, this.ingestCache);
     } catch (e) {
-      const f = this.limitFinding(`the document could not be read (${(e as Error).message}); it is not analysed`);
-      return { series: empty, parsed: null, findings: [f], stats: { ...this.cache.stats, ms: performance.now() - t0 } };
+      return stop(`the document could not be read (${(e as Error).message}); it is not analysed`);
     }
-    const parsed = new ParsedSeries(series, this.parser, this.cache);
+    return { parsed: new ParsedSeries(series, this.parser, this.cache), t0 };
+  }
+
+  private finish(parsed: ParsedSeries, options: EngineOptions, t0: number): Analysis {
     const raws: Raw[] = [];
     const findings: Finding[] = [];
     for (const rule of this.rules) {
@@ -80,7 +134,7 @@ export class Engine {
     }
     findings.push(...this.classify(raws, options));
     findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId));
-    return { series, parsed, findings, stats: { ...this.cache.stats, ms: performance.now() - t0 } };
+    return { series: parsed.series, parsed, findings, stats: { ...this.cache.stats, ms: performance.now() - t0 } };
   }
 
   /** Old-side and new-side findings with the same rule and key cancel out into pre-existing ones. */
@@ -134,6 +188,7 @@ export class Engine {
       fixes: origin === 'introduced' ? (report.fixes ?? []) : [],
       related: report.related ?? [],
       key: report.key,
+      ...(report.model ? { model: report.model } : {}),
     };
   }
 

@@ -40,4 +40,14 @@ export interface Finding {
   related: RelatedInfo[];
   /** Identity that survives edits elsewhere: matches old and new findings, fingerprints SARIF results. */
   key: string;
+  /** A finding a model reached: the editor offers "Show model" with this view of it. */
+  model?: ModelView;
+}
+
+export interface ModelView {
+  /** The model's id (`counter-model`, `vmemmap`, …). */
+  id: string;
+  title: string;
+  /** What the model computed, rendered for a side panel. */
+  markdown: string;
 }

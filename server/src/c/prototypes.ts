@@ -159,6 +159,55 @@ export function sitesOf(series: ParsedSeries, name: string, scopePath: string | 
   return { functions, calls };
 }
 
+/**
+ * Every image prototype checks may read, from the scans alone: both images of each hunk where a
+ * declarator may have changed, and every image naming such a function.
+ */
+export function candidateImages(series: ParsedSeries): ImageView[] {
+  const names = new Set<string>();
+  const out = new Set<ImageView>();
+  for (const hunk of series.hunks) {
+    const changed = changedDeclarators(hunk.old.scan, hunk.new.scan);
+    if (changed.length === 0) continue;
+    out.add(hunk.old);
+    out.add(hunk.new);
+    for (const n of changed) names.add(n);
+  }
+  for (const n of names) for (const { view } of series.imagesNaming(n)) out.add(view);
+  return [...out];
+}
+
+export interface SiteStanding {
+  site: FunctionSite | CallSite;
+  /** `arch/riscv/mm/init.c:1445 (definition)` */
+  label: string;
+  /** What is wrong with it, when it does not follow the prototype. */
+  problem: string | null;
+}
+
+/** Each site in the new images of the patches since the latest change, against that change's prototype. */
+export function standings(history: PrototypeHistory, functions: FunctionSite[], calls: CallSite[]): SiteStanding[] {
+  const last = history.changes[history.changes.length - 1];
+  const out: SiteStanding[] = [];
+  const where = (s: FunctionSite | CallSite, span: { startRow: number }, what: string): string => {
+    const row = s.view.image.lineAt(span.startRow);
+    return `${s.hunk.path ?? 'a quoted hunk'}${row?.newLine ? `:${row.newLine}` : ''} (${what})`;
+  };
+  for (const s of functions) {
+    if (s.view.side !== 'new' || s.patchPos < last.patchPos || s.fn.params === null || s.fn.hasError) continue;
+    const a = alignParams(s.fn.params, last.after);
+    const wrong = a.missing.length + a.extra.length + a.mismatched.length > 0;
+    out.push({ site: s, label: where(s, s.fn.nameSpan, s.fn.kind), problem: wrong ? `takes ${s.fn.params.length} parameter${s.fn.params.length === 1 ? '' : 's'}, the prototype ${last.after.length}` : null });
+  }
+  for (const c of calls) {
+    if (c.view.side !== 'new' || c.patchPos < last.patchPos || !c.call.reliable) continue;
+    const n = c.call.args.length;
+    const ok = n === last.after.length || (last.afterVariadic && n >= last.after.length);
+    out.push({ site: c, label: where(c, c.call.span, 'call'), problem: ok ? null : `passes ${n} argument${n === 1 ? '' : 's'}, the prototype takes ${last.after.length}` });
+  }
+  return out;
+}
+
 /** Names defined as macros anywhere in the series: calls through them may add arguments. */
 export function macroNames(series: ParsedSeries): Set<string> {
   const names = new Set<string>();

@@ -6,7 +6,7 @@
  */
 import type { ParamFact } from '../c/facts';
 import type { Span } from '../c/image';
-import { alignParams, macroNames, prototypeHistories, sitesOf, type CallSite, type FunctionSite, type Prototype, type PrototypeChange, type PrototypeHistory } from '../c/prototypes';
+import { alignParams, candidateImages, macroNames, prototypeHistories, sitesOf, standings, type CallSite, type FunctionSite, type Prototype, type PrototypeChange, type PrototypeHistory } from '../c/prototypes';
 import type { Fix, RelatedInfo } from '../findings';
 import { editHunkLine } from './edits';
 import { defineRule, type RuleContext } from './rule';
@@ -28,6 +28,7 @@ export default defineRule({
       'Configuration variants: an `#ifdef` branch that deliberately declares the function differently.',
     ],
   },
+  prefetch: candidateImages,
   check(ctx) {
     const macros = macroNames(ctx.series);
     for (const history of prototypeHistories(ctx.series).values()) {
@@ -148,23 +149,10 @@ function relatedTo(change: PrototypeChange): RelatedInfo[] {
 
 /** How the series' sites stand against the newest prototype, for the hover. */
 function siteSummary(history: PrototypeHistory, functions: FunctionSite[], calls: CallSite[]): string {
-  let agree = 0;
-  let disagree = 0;
+  const all = standings(history, functions, calls);
+  const count = (call: boolean, ok: boolean): number => all.filter((s) => 'call' in s.site === call && (s.problem === null) === ok).length;
   const last = history.changes[history.changes.length - 1];
-  for (const s of functions) {
-    if (s.view.side !== 'new' || s.patchPos < last.patchPos || s.fn.params === null || s.fn.hasError) continue;
-    const a = alignParams(s.fn.params, last.after);
-    if (a.missing.length + a.extra.length + a.mismatched.length === 0) agree++;
-    else disagree++;
-  }
-  let callsOk = 0;
-  let callsBad = 0;
-  for (const c of calls) {
-    if (c.view.side !== 'new' || c.patchPos < last.patchPos || !c.call.reliable) continue;
-    if (c.call.args.length === last.after.length || (last.afterVariadic && c.call.args.length >= last.after.length)) callsOk++;
-    else callsBad++;
-  }
-  return `In this series after ${place(last)}: ${plural(agree, 'declaration or definition')} and ${plural(callsOk, 'call')} follow the new prototype; ${plural(disagree, 'declaration or definition')} and ${plural(callsBad, 'call')} do not. Sites outside the series are not checked without a kernel tree.`;
+  return `In this series after ${place(last)}: ${plural(count(false, true), 'declaration or definition')} and ${plural(count(true, true), 'call')} follow the new prototype; ${plural(count(false, false), 'declaration or definition')} and ${plural(count(true, false), 'call')} do not. Sites outside the series are not checked without a kernel tree.`;
 }
 
 function explain(history: PrototypeHistory, proto: Prototype, here: string, summary: string): string {

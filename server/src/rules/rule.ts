@@ -4,7 +4,7 @@
  */
 import type { ImageView, ParsedSeries } from '../c/parsed';
 import type { Side, Span } from '../c/image';
-import type { Fix, RelatedInfo, Severity } from '../findings';
+import type { Fix, ModelView, RelatedInfo, Severity } from '../findings';
 import type { Patch, Range } from '../ingest';
 
 export type Confidence = 'high' | 'medium' | 'low';
@@ -24,6 +24,11 @@ export interface Rule {
   id: string;
   meta: RuleMeta;
   check(ctx: RuleContext): void;
+  /**
+   * The images whose facts check() will read, found cheaply (from lexical scans). The engine parses them
+   * first, in slices, so a long analysis can report progress and be cancelled.
+   */
+  prefetch?(series: ParsedSeries): Iterable<ImageView>;
 }
 
 export function defineRule(rule: Rule): Rule {
@@ -48,6 +53,7 @@ export interface Report {
   severity?: Severity;
   fixes?: Fix[];
   related?: RelatedInfo[];
+  model?: ModelView;
 }
 
 export interface RuleContext {

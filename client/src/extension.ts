@@ -1,0 +1,98 @@
+/**
+ * @file The VS Code extension: starts the language server (dist/server.js over IPC) for diffs, patch
+ * mail and pasted mail in untitled buffers; adds commands, a status bar count, and the rule docs.
+ * Everything it shows comes from the server.
+ */
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+const REQUESTS = { ruleDoc: 'mmReview/ruleDoc', findingsText: 'mmReview/findingsText', review: 'mmReview/review', model: 'mmReview/model' };
+const DOC_SCHEME = 'mm-review-doc';
+const SOURCE = 'mm-review';
+const RULES = ['prototype-mismatch', 'parameter-dropped', 'malformed-patch', 'analysis-limit'];
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: 'diff' }, { language: 'mm-mail' }, { scheme: 'untitled', language: 'plaintext' }],
+    synchronize: { configurationSection: 'mmReview' },
+    initializationOptions: { trusted: vscode.workspace.isTrusted },
+  };
+  client = new LanguageClient('mmReview', 'mm-review', serverOptions, clientOptions);
+  await client.start();
+  const c = client;
+
+  // Rule documentation under mm-review-doc:/rules/<id>.md: the diagnostics' code links point there.
+  context.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider(DOC_SCHEME, {
+      provideTextDocumentContent: async (uri) => {
+        const id = uri.path.replace(/^\/rules\//, '').replace(/\.md$/, '');
+        return ((await c.sendRequest(REQUESTS.ruleDoc, { id })) as string | null) ?? `# ${id}\n\nNo documentation for this rule.`;
+      },
+    }),
+  );
+
+  const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50);
+  status.command = 'workbench.actions.view.problems';
+  context.subscriptions.push(status);
+  const refreshStatus = (): void => {
+    const doc = vscode.window.activeTextEditor?.document;
+    const ours = doc ? vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === SOURCE) : [];
+    if (!doc || (!['diff', 'mm-mail'].includes(doc.languageId) && !(doc.isUntitled && ours.length))) {
+      status.hide();
+      return;
+    }
+    const n = (s: vscode.DiagnosticSeverity): number => ours.filter((d) => d.severity === s).length;
+    status.text = `mm-review $(error) ${n(vscode.DiagnosticSeverity.Error)} $(warning) ${n(vscode.DiagnosticSeverity.Warning)} $(info) ${n(vscode.DiagnosticSeverity.Information)}`;
+    status.tooltip = 'mm-review findings in this document';
+    status.show();
+  };
+  context.subscriptions.push(vscode.languages.onDidChangeDiagnostics(refreshStatus), vscode.window.onDidChangeActiveTextEditor(refreshStatus));
+  refreshStatus();
+
+  const showMarkdown = async (content: string): Promise<void> => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+    await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('mmReview.reviewFile', async () => {
+      const doc = vscode.window.activeTextEditor?.document;
+      if (!doc) return;
+      const r = (await c.sendRequest(REQUESTS.review, { uri: doc.uri.toString() })) as { summary: string; patches: number } | null;
+      void vscode.window.showInformationMessage(r ? `mm-review: ${r.summary} in ${r.patches} patch${r.patches === 1 ? '' : 'es'}` : 'mm-review: this document is not being reviewed');
+    }),
+    vscode.commands.registerCommand('mmReview.showRuleDocumentation', async (ruleId?: string) => {
+      const id = typeof ruleId === 'string' ? ruleId : await vscode.window.showQuickPick(RULES, { placeHolder: 'Which rule?' });
+      if (!id) return;
+      const uri = vscode.Uri.parse(`${DOC_SCHEME}:/rules/${id}.md`);
+      try {
+        await vscode.commands.executeCommand('markdown.showPreview', uri);
+      } catch {
+        await vscode.window.showTextDocument(uri);
+      }
+    }),
+    vscode.commands.registerCommand('mmReview.copyFindings', async () => {
+      const doc = vscode.window.activeTextEditor?.document;
+      if (!doc) return;
+      const text = (await c.sendRequest(REQUESTS.findingsText, { uri: doc.uri.toString() })) as string | null;
+      if (text === null) return void vscode.window.showInformationMessage('mm-review: no findings for this document yet');
+      await vscode.env.clipboard.writeText(text);
+      void vscode.window.showInformationMessage('mm-review: findings copied');
+    }),
+    vscode.commands.registerCommand('mmReview.showModel', async (uri: string, key: string) => {
+      const model = (await c.sendRequest(REQUESTS.model, { uri, key })) as { title: string; markdown: string } | null;
+      if (model) await showMarkdown(`# ${model.title}\n\n${model.markdown}`);
+    }),
+  );
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}

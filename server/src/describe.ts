@@ -1,0 +1,86 @@
+/**
+ * @file What to show for a position in a document: the findings there with their explanations, or, on a
+ * function name inside a hunk, what the series changed about that function and which of its sites
+ * follow. Plain markdown; the language server wraps it in a hover.
+ */
+import type { HunkView, ImageView } from './c/parsed';
+import { prototypeHistories, sitesOf, standings } from './c/prototypes';
+import type { Analysis } from './engine';
+import type { Finding } from './findings';
+import type { Pos, Range } from './ingest';
+
+export interface Description {
+  markdown: string;
+  range: Range;
+}
+
+const contains = (r: Range, p: Pos): boolean =>
+  (p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character)) &&
+  (p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.character));
+
+export function describeFindings(findings: Finding[], pos: Pos): Description | null {
+  const here = findings.filter((f) => contains(f.range, pos));
+  if (here.length === 0) return null;
+  const markdown = here
+    .map((f) => [`**${f.ruleId}** · ${f.severity}${f.origin === 'introduced' ? '' : ` · ${f.origin}`}`, '', f.message, '', f.explanation].join('\n').trim())
+    .join('\n\n---\n\n');
+  return { markdown, range: here[0].range };
+}
+
+/** The hunk image and column a document position falls in, if it is on a hunk line. */
+function locate(hunks: HunkView[], pos: Pos): { view: ImageView; row: number; col: number } | null {
+  for (const hunk of hunks) {
+    if (pos.line <= hunk.hunk.headerLine || pos.line > hunk.hunk.endLine) continue;
+    for (const view of [hunk.new, hunk.old]) {
+      const rows = view.image.rows;
+      for (let row = 0; row < rows.length; row++) {
+        for (const seg of rows[row].segments) {
+          if (seg.docLine === pos.line && pos.character >= seg.docCol && pos.character <= seg.docCol + seg.length) {
+            return { view, row, col: seg.textStart + pos.character - seg.docCol };
+          }
+        }
+      }
+    }
+  }
+  return null;
+}
+
+function wordAt(text: string, col: number): { word: string; from: number; to: number } | null {
+  let from = col;
+  let to = col;
+  while (from > 0 && /\w/.test(text[from - 1])) from--;
+  while (to < text.length && /\w/.test(text[to])) to++;
+  return to > from && /^[A-Za-z_]/.test(text[from]) ? { word: text.slice(from, to), from, to } : null;
+}
+
+/** On a function name the series changed: its old and new prototype and where its sites stand. */
+export function describeFunctionAt(analysis: Analysis, pos: Pos): Description | null {
+  const parsed = analysis.parsed;
+  if (!parsed) return null;
+  const at = locate(parsed.hunks, pos);
+  if (!at) return null;
+  const w = wordAt(at.view.image.rows[at.row].text, at.col);
+  if (!w) return null;
+  const history = prototypeHistories(parsed).get(w.word);
+  if (!history) return null;
+  const sites = sitesOf(parsed, history.name, history.scopePath);
+  const all = standings(history, sites.functions, sites.calls);
+  const sig = (params: { text: string }[], variadic: boolean): string => `${history.name}(${[...params.map((p) => p.text), ...(variadic ? ['...'] : [])].join(', ') || 'void'})`;
+  const lines = [`**${history.name}()**: what this series changed`, ''];
+  for (const c of history.changes) {
+    const n = c.patch.number;
+    lines.push(`- ${c.path ?? 'a quoted hunk'} (patch ${n ? `${n.n}/${n.total}` : c.patch.index}):`, `  - before: \`${sig(c.before, c.beforeVariadic)}\``, `  - after: \`${sig(c.after, c.afterVariadic)}\``);
+  }
+  const ok = all.filter((s) => s.problem === null);
+  const bad = all.filter((s) => s.problem !== null);
+  lines.push('', `**Updated** (${ok.length}): ${ok.map((s) => s.label).join(', ') || 'none'}`);
+  lines.push('', `**Not updated** (${bad.length}): ${bad.map((s) => `${s.label}: ${s.problem}`).join('; ') || 'none'}`);
+  lines.push('', history.scopePath ? `A static function: only sites in ${history.scopePath} are its sites.` : 'Sites outside this series are not visible without a kernel tree.');
+  const seg = at.view.image.toDoc(at.row, w.from);
+  const end = at.view.image.toDoc(at.row, w.to);
+  return { markdown: lines.join('\n'), range: { start: seg, end } };
+}
+
+export function describe(analysis: Analysis, findings: Finding[], pos: Pos): Description | null {
+  return describeFindings(findings, pos) ?? describeFunctionAt(analysis, pos);
+}

@@ -1,0 +1,79 @@
+/** @file Findings as LSP diagnostics, code actions and code lenses. */
+import {
+  CodeActionKind,
+  DiagnosticSeverity,
+  type CodeAction,
+  type CodeLens,
+  type Diagnostic,
+} from 'vscode-languageserver/node';
+import type { Finding, Severity } from '../findings';
+import type { Patch, Range } from '../ingest';
+
+export const SOURCE = 'mm-review';
+/** Served by the extension (a text document content provider); other clients show it as a link. */
+export const ruleDocUri = (id: string): string => `mm-review-doc:/rules/${id}.md`;
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function toDiagnostic(f: Finding, uri: string): Diagnostic {
+  return {
+    range: f.range,
+    severity: SEVERITY[f.severity],
+    code: f.ruleId,
+    codeDescription: { href: ruleDocUri(f.ruleId) },
+    source: SOURCE,
+    message: f.origin === 'introduced' ? f.message : `${f.message} (${f.origin === 'fixed' ? 'fixed by this patch' : 'pre-existing'})`,
+    relatedInformation: f.related.map((r) => ({ location: { uri, range: r.range }, message: r.message })),
+    data: { key: f.key },
+  };
+}
+
+const overlaps = (a: Range, b: Range): boolean =>
+  !(a.end.line < b.start.line || (a.end.line === b.start.line && a.end.character < b.start.character) || b.end.line < a.start.line || (b.end.line === a.start.line && b.end.character < a.start.character));
+
+export function codeActions(findings: Finding[], uri: string, range: Range): CodeAction[] {
+  const out: CodeAction[] = [];
+  for (const f of findings) {
+    if (!overlaps(f.range, range)) continue;
+    f.fixes.forEach((fix, i) => {
+      out.push({
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [toDiagnostic(f, uri)],
+        isPreferred: i === 0,
+        edit: { changes: { [uri]: fix.edits.map((e) => ({ range: e.range, newText: e.newText })) } },
+      });
+    });
+  }
+  return out;
+}
+
+function counts(findings: Finding[]): string {
+  const by = (s: Severity): number => findings.filter((f) => f.severity === s).length;
+  const parts: string[] = [];
+  for (const [s, word] of [['error', 'error'], ['warning', 'warning'], ['information', 'information'], ['hint', 'hint']] as const) {
+    const n = by(s);
+    if (n) parts.push(`${n} ${word}${n === 1 || word === 'information' ? '' : 's'}`);
+  }
+  return parts.length ? parts.join(', ') : 'no findings';
+}
+
+export function codeLenses(patches: Patch[], findings: Finding[], uri: string): CodeLens[] {
+  const lenses: CodeLens[] = patches.map((p) => {
+    const line = { line: p.anchorLine, character: 0 };
+    const own = findings.filter((f) => f.patch?.index === p.index);
+    return { range: { start: line, end: line }, command: { title: `mm-review: ${counts(own)}`, command: 'workbench.actions.view.problems' } };
+  });
+  for (const f of findings) {
+    if (!f.model) continue;
+    lenses.push({ range: { start: f.range.start, end: f.range.start }, command: { title: `Show model: ${f.model.title}`, command: 'mmReview.showModel', arguments: [uri, f.key] } });
+  }
+  return lenses;
+}
+
+export { counts as countsText };

@@ -1,0 +1,36 @@
+/** @file The `mmReview.*` settings a client sends, read tolerantly (unknown keys ignored, bad values replaced). */
+import type { RuleSetting } from '../engine';
+import { defaultRules } from '../rules';
+
+export interface Settings {
+  /** Per rule: a severity or `off`. */
+  rules: Record<string, RuleSetting>;
+  /** Only findings the patches introduce, or also pre-existing and fixed ones (as hints). */
+  findings: 'introduced' | 'all';
+  /** Check while typing, or only when the document is opened and saved. */
+  run: 'onType' | 'onSave';
+  /** Documents larger than this get one diagnostic instead of an analysis. */
+  maxDocumentSizeMiB: number;
+}
+
+export const DEFAULT_SETTINGS: Settings = { rules: {}, findings: 'introduced', run: 'onType', maxDocumentSizeMiB: 32 };
+
+const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
+
+export function readSettings(raw: unknown): Settings {
+  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const rules: Record<string, RuleSetting> = {};
+  const known = new Set(defaultRules.map((x) => x.id));
+  if (r.rules && typeof r.rules === 'object') {
+    for (const [id, v] of Object.entries(r.rules as Record<string, unknown>)) {
+      if (known.has(id) && typeof v === 'string' && SEVERITIES.has(v)) rules[id] = v as RuleSetting;
+    }
+  }
+  const size = Number(r.maxDocumentSizeMiB);
+  return {
+    rules,
+    findings: r.findings === 'all' ? 'all' : 'introduced',
+    run: r.run === 'onSave' ? 'onSave' : 'onType',
+    maxDocumentSizeMiB: size > 0 ? size : DEFAULT_SETTINGS.maxDocumentSizeMiB,
+  };
+}

@@ -1,0 +1,227 @@
+/**
+ * @file LSP wiring only: documents in, diagnostics, hovers, code actions and code lenses out. All
+ * analysis is the core's; this file schedules it (debounced, cancellable, with progress for slow
+ * documents), keeps the last analysis of each open document, and converts.
+ */
+import {
+  CodeLensRefreshRequest,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CancellationToken,
+  type ClientCapabilities,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+  type ServerCapabilities,
+  type WorkDoneProgressServerReporter,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { AnalysisCache } from './c/parsed';
+import type { CParser } from './c/parser';
+import { describe } from './describe';
+import { Engine, type Analysis } from './engine';
+import type { Finding } from './findings';
+import { codeActions, codeLenses, countsText, toDiagnostic } from './lsp/convert';
+import { DEFAULT_SETTINGS, readSettings, type Settings } from './lsp/settings';
+import { toText } from './output/text';
+import { TOOL_NAME, TOOL_VERSION } from './version';
+
+export interface ServerHost {
+  parser: CParser | Promise<CParser>;
+  /** Rule documentation by rule id (markdown), served to clients on request. */
+  ruleDocs: Record<string, string>;
+}
+
+/** Requests beyond the protocol, used by the VS Code extension's commands. */
+export const REQUESTS = {
+  ruleDoc: 'mmReview/ruleDoc',
+  findingsText: 'mmReview/findingsText',
+  review: 'mmReview/review',
+  model: 'mmReview/model',
+} as const;
+
+/** Analyses slower than this show work-done progress. */
+const PROGRESS_AFTER_MS = 200;
+/** Documents whose last analysis took longer than this wait for typing to pause. */
+const SLOW_MS = 50;
+const SLOW_DEBOUNCE_MS = 250;
+
+interface DocState {
+  engine: Engine;
+  analysis: Analysis | null;
+  shown: Finding[];
+  version: number;
+  timer: ReturnType<typeof setTimeout> | null;
+  running: { cancelled: boolean } | null;
+  lastMs: number;
+}
+
+export class MmReviewServer {
+  private readonly documents = new TextDocuments(TextDocument);
+  private readonly states = new Map<string, DocState>();
+  /** Scans and facts by image text, shared by every open document. */
+  private readonly cache = new AnalysisCache();
+  private parser: CParser | null = null;
+  private client: ClientCapabilities = {};
+  private settingsByUri = new Map<string, Promise<Settings>>();
+  private pushedSettings: Settings = DEFAULT_SETTINGS;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly host: ServerHost,
+  ) {}
+
+  static capabilities(): ServerCapabilities {
+    return {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+      hoverProvider: true,
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      codeLensProvider: { resolveProvider: false },
+    };
+  }
+
+  async initialize(params: InitializeParams): Promise<InitializeResult> {
+    this.client = params.capabilities;
+    this.parser = await this.host.parser;
+    if (params.initializationOptions) this.pushedSettings = readSettings((params.initializationOptions as { settings?: unknown }).settings ?? params.initializationOptions);
+    return { capabilities: MmReviewServer.capabilities(), serverInfo: { name: TOOL_NAME, version: TOOL_VERSION } };
+  }
+
+  register(): void {
+    const c = this.connection;
+    c.onInitialize((params) => this.initialize(params));
+    c.onDidChangeConfiguration((change) => {
+      const pushed = (change.settings as { mmReview?: unknown } | null)?.mmReview;
+      if (pushed !== undefined) this.pushedSettings = readSettings(pushed);
+      this.settingsByUri.clear();
+      for (const uri of this.states.keys()) this.schedule(uri, 'settings');
+    });
+    this.documents.onDidChangeContent((e) => this.schedule(e.document.uri, this.states.has(e.document.uri) ? 'change' : 'open'));
+    this.documents.onDidSave((e) => this.schedule(e.document.uri, 'save'));
+    this.documents.onDidClose((e) => {
+      const s = this.states.get(e.document.uri);
+      if (s?.timer) clearTimeout(s.timer);
+      if (s?.running) s.running.cancelled = true;
+      this.states.delete(e.document.uri);
+      this.settingsByUri.delete(e.document.uri);
+      void c.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    });
+    c.onHover((params, token) => {
+      const s = this.current(params.textDocument.uri);
+      if (!s?.analysis || token.isCancellationRequested) return null;
+      const d = describe(s.analysis, s.shown, params.position);
+      return d ? { contents: { kind: 'markdown', value: d.markdown }, range: d.range } : null;
+    });
+    c.onCodeAction((params, token) => {
+      const s = this.current(params.textDocument.uri);
+      if (!s || token.isCancellationRequested) return [];
+      return codeActions(s.shown, params.textDocument.uri, params.range);
+    });
+    c.onCodeLens((params, token) => {
+      const s = this.current(params.textDocument.uri);
+      if (!s?.analysis || token.isCancellationRequested) return [];
+      return codeLenses(s.analysis.series.patches, s.shown, params.textDocument.uri);
+    });
+    c.onRequest(REQUESTS.ruleDoc, (p: { id: string }) => this.host.ruleDocs[p.id] ?? null);
+    c.onRequest(REQUESTS.findingsText, (p: { uri: string }) => {
+      const s = this.current(p.uri);
+      if (!s?.analysis) return null;
+      return toText([{ path: displayPath(p.uri), findings: s.shown }], s.analysis.series.patches.length);
+    });
+    c.onRequest(REQUESTS.model, (p: { uri: string; key: string }) => this.states.get(p.uri)?.shown.find((f) => f.key === p.key)?.model ?? null);
+    c.onRequest(REQUESTS.review, async (p: { uri: string }, token: CancellationToken) => {
+      await this.run(p.uri, token);
+      const s = this.states.get(p.uri);
+      return s?.analysis ? { summary: countsText(s.shown), findings: s.shown.length, patches: s.analysis.series.patches.length } : null;
+    });
+    this.documents.listen(c);
+  }
+
+  /** The state of a document whose last analysis matches its current text. */
+  private current(uri: string): DocState | undefined {
+    const s = this.states.get(uri);
+    const doc = this.documents.get(uri);
+    return s && doc && s.version === doc.version ? s : undefined;
+  }
+
+  private state(uri: string): DocState {
+    let s = this.states.get(uri);
+    if (!s) {
+      s = { engine: new Engine(this.parser!, undefined, this.cache), analysis: null, shown: [], version: -1, timer: null, running: null, lastMs: 0 };
+      this.states.set(uri, s);
+    }
+    return s;
+  }
+
+  private settingsFor(uri: string): Promise<Settings> {
+    if (!this.client.workspace?.configuration) return Promise.resolve(this.pushedSettings);
+    let p = this.settingsByUri.get(uri);
+    if (!p) {
+      p = this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'mmReview' }).then(
+        (raw: unknown) => (raw ? readSettings(raw) : this.pushedSettings),
+        () => this.pushedSettings,
+      );
+      this.settingsByUri.set(uri, p);
+    }
+    return p;
+  }
+
+  private schedule(uri: string, reason: 'open' | 'change' | 'save' | 'settings'): void {
+    const s = this.state(uri);
+    if (s.timer) clearTimeout(s.timer);
+    void this.settingsFor(uri).then((settings) => {
+      if (reason === 'change' && settings.run === 'onSave') return;
+      if (s.timer) clearTimeout(s.timer);
+      const delay = reason === 'change' && s.lastMs > SLOW_MS ? SLOW_DEBOUNCE_MS : 0;
+      s.timer = setTimeout(() => {
+        s.timer = null;
+        void this.run(uri);
+      }, delay);
+    });
+  }
+
+  /** Analyses the document's current text and publishes; a newer run cancels an older one. */
+  private async run(uri: string, token?: CancellationToken): Promise<void> {
+    const doc = this.documents.get(uri);
+    if (!doc || !this.parser) return;
+    const s = this.state(uri);
+    if (s.running) s.running.cancelled = true;
+    const run = { cancelled: false };
+    s.running = run;
+    const settings = await this.settingsFor(uri);
+    const t0 = performance.now();
+    const ui: { progress: WorkDoneProgressServerReporter | null; creating: boolean } = { progress: null, creating: false };
+    const supportsProgress = this.client.window?.workDoneProgress === true;
+    const analysis = await s.engine.analyzeAsync(
+      doc.getText(),
+      { rules: settings.rules, maxDocumentChars: Math.floor(settings.maxDocumentSizeMiB * 1024 * 1024) },
+      {
+        isCancelled: () => run.cancelled || token?.isCancellationRequested === true || ui.progress?.token.isCancellationRequested === true,
+        onProgress: (done, total) => {
+          const percentage = total ? Math.round((100 * done) / total) : 0;
+          if (ui.progress) ui.progress.report(percentage, `${done} of ${total} hunk images parsed`);
+          else if (!ui.creating && supportsProgress && performance.now() - t0 > PROGRESS_AFTER_MS) {
+            ui.creating = true;
+            void this.connection.window.createWorkDoneProgress().then((p) => {
+              ui.progress = p;
+              p.begin('mm-review', percentage, `reviewing ${displayPath(uri)}`, true);
+            });
+          }
+        },
+      },
+    );
+    ui.progress?.done();
+    if (s.running === run) s.running = null;
+    if (!analysis || run.cancelled || this.states.get(uri) !== s) return;
+    s.analysis = analysis;
+    s.version = doc.version;
+    s.lastMs = performance.now() - t0;
+    s.shown = analysis.findings.filter((f) => settings.findings === 'all' || f.origin === 'introduced');
+    await this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics: s.shown.map((f) => toDiagnostic(f, uri)) });
+    if (this.client.workspace?.codeLens?.refreshSupport) void this.connection.sendRequest(CodeLensRefreshRequest.type);
+  }
+}
+
+function displayPath(uri: string): string {
+  return uri.startsWith('file://') ? decodeURIComponent(uri.slice('file://'.length)) : uri;
+}

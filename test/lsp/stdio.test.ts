@@ -1,0 +1,149 @@
+/** The built language server (dist/server.js, and `mm-review lsp --stdio`), spoken to over stdio. */
+import { after, before, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { CodeAction, CodeLens, Hover } from 'vscode-languageserver-protocol/node';
+import { syntheticSeries } from '../../bench/synthetic';
+import { readSeed, repoRoot } from '../helpers';
+import { errorsOf, LspTestClient } from './client';
+
+const server = path.join(repoRoot, 'dist', 'server.js');
+
+/** Seed 002 with the call on line 241 left at four arguments. */
+function staleCall(): string {
+  const lines = readSeed('002').split('\n');
+  assert.equal(lines[240], '+ vmemmap_populate(start, end, nid, NULL, NULL);');
+  lines[240] = '+ vmemmap_populate(start, end, nid, NULL);';
+  return lines.join('\n');
+}
+
+let client: LspTestClient;
+before(async () => {
+  client = new LspTestClient(process.execPath, [server, '--stdio']);
+  const init = await client.initialize();
+  assert.equal(init.serverInfo?.name, 'mm-review');
+});
+after(() => client.stop());
+
+test('open → diagnostic → hover → quick fix → diagnostic cleared', async () => {
+  const uri = 'file:///tmp/mm-review-e2e/stale-call.patch';
+  const text = staleCall();
+  const first = client.diagnostics(uri);
+  await client.open(uri, text);
+  const published = await first;
+  const errors = errorsOf(published);
+  assert.equal(errors.length, 1, JSON.stringify(published.diagnostics, null, 1));
+  const d = errors[0];
+  assert.equal(d.code, 'prototype-mismatch');
+  assert.equal(d.source, 'mm-review');
+  assert.equal(d.range.start.line, 240);
+  assert.equal(d.codeDescription?.href, 'mm-review-doc:/rules/prototype-mismatch.md');
+  assert.match(d.message as string, /`vmemmap_populate\(\)` is called with 4 arguments/);
+  // relatedInformation points at the other end: where include/linux/mm.h changed the prototype.
+  const rel = d.relatedInformation?.[0];
+  assert.equal(rel?.location.uri, uri);
+  assert.match(text.split('\n')[rel!.location.range.start.line], /^int vmemmap_populate\(/);
+  assert.equal(published.diagnostics.filter((x) => x.severity === 3).length, 2, 'the two parameter-dropped notes');
+
+  const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: d.range.start })) as Hover;
+  const value = (hover.contents as { value: string }).value;
+  assert.match(value, /\*\*prototype-mismatch\*\* · error/);
+  assert.match(value, /- after: `vmemmap_populate\(unsigned long start, unsigned long end, int node, struct vmem_altmap \*altmap, struct dev_pagemap \*pgmap\)`/);
+
+  const actions = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
+  assert.equal(actions.length, 1);
+  assert.equal(actions[0].title, 'Pass `NULL` for `pgmap`');
+  assert.equal(actions[0].kind, 'quickfix');
+  const edits = actions[0].edit!.changes![uri];
+  const doc = TextDocument.create(uri, 'diff', 1, text);
+  const fixed = TextDocument.applyEdits(doc, edits);
+  assert.equal(fixed.split('\n')[240], '+ vmemmap_populate(start, end, nid, NULL, NULL);');
+  const second = client.diagnostics(uri, (p) => p.version === 2);
+  await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: edits.map((e) => ({ range: e.range, text: e.newText })) });
+  const after2 = await second;
+  assert.deepEqual(errorsOf(after2), []);
+  assert.equal(after2.diagnostics.length, 2);
+});
+
+test('hover on a function the series changed says which sites followed', async () => {
+  const uri = 'file:///tmp/mm-review-e2e/hover.patch';
+  const ready = client.diagnostics(uri);
+  await client.open(uri, staleCall());
+  await ready;
+  // Line 60 is arm64's `int __meminit vmemmap_populate(unsigned long start, ...`.
+  const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 59, character: 20 } })) as Hover;
+  const value = (hover.contents as { value: string }).value;
+  assert.match(value, /\*\*vmemmap_populate\(\)\*\*: what this series changed/);
+  assert.match(value, /\*\*Not updated\*\* \(1\): mm\/hugetlb_vmemmap\.c:832 \(call\): passes 4 arguments, the prototype takes 5/);
+  assert.deepEqual(hover.range, { start: { line: 59, character: 14 }, end: { line: 59, character: 30 } });
+});
+
+test('code lens on each patch subject with its counts; custom requests for text and rule docs', async () => {
+  const uri = 'file:///tmp/mm-review-e2e/lens.mbox';
+  const text = readSeed('002');
+  const ready = client.diagnostics(uri);
+  await client.open(uri, text, 'mm-mail');
+  await ready;
+  const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
+  assert.deepEqual(
+    lenses.map((l) => [l.range.start.line, l.command?.title]),
+    [[19, 'mm-review: 2 information']],
+  );
+  assert.match(text.split('\n')[19], /^Subject: \[PATCH 04\/49\]/);
+  const asText = (await client.connection.sendRequest('mmReview/findingsText', { uri })) as string;
+  assert.match(asText, /^\/tmp\/mm-review-e2e\/lens\.mbox:135:8: information: .*\[parameter-dropped\]$/m);
+  const docText = (await client.connection.sendRequest('mmReview/ruleDoc', { id: 'prototype-mismatch' })) as string;
+  assert.match(docText, /^# prototype-mismatch\n/);
+});
+
+test('settings: a rule turned off, all findings, and the size limit', async () => {
+  const uri = 'file:///tmp/mm-review-e2e/settings.patch';
+  let ready = client.diagnostics(uri);
+  await client.open(uri, staleCall());
+  assert.equal((await ready).diagnostics.length, 3);
+  client.settings = { rules: { 'parameter-dropped': 'off' } };
+  ready = client.diagnostics(uri, (p) => p.diagnostics.length === 1);
+  await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+  assert.equal((await ready).diagnostics[0].code, 'prototype-mismatch');
+  client.settings = { maxDocumentSizeMiB: 0.001 };
+  ready = client.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'analysis-limit'));
+  await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+  const limited = await ready;
+  assert.equal(limited.diagnostics.length, 1);
+  assert.match(limited.diagnostics[0].message as string, /document is 20 KiB, over the limit of 2 KiB; it is not analysed/);
+  client.settings = {};
+  ready = client.diagnostics(uri, (p) => p.diagnostics.length === 3);
+  await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+  await ready;
+});
+
+test('a slow document reports work-done progress; closing clears its diagnostics', async () => {
+  const uri = 'file:///tmp/mm-review-e2e/large.mbox';
+  const text = syntheticSeries(200).text.repeat(6);
+  const ready = client.diagnostics(uri, (p) => p.diagnostics.length > 0, 60000);
+  const before = client.progress.length;
+  await client.open(uri, text, 'mm-mail');
+  await ready;
+  const events = client.progress.slice(before);
+  assert.ok(client.progressCreated.length > 0, 'the server asked for a progress token');
+  assert.equal(events[0]?.value.kind, 'begin');
+  assert.equal(events[0]?.value.cancellable, true);
+  assert.equal(events[events.length - 1]?.value.kind, 'end');
+  const cleared = client.diagnostics(uri, (p) => p.diagnostics.length === 0);
+  await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  await cleared;
+});
+
+test('`mm-review lsp --stdio` is the same server', async () => {
+  const viaCli = new LspTestClient(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'lsp', '--stdio']);
+  try {
+    await viaCli.initialize();
+    const uri = 'file:///tmp/mm-review-e2e/cli.patch';
+    const ready = viaCli.diagnostics(uri);
+    await viaCli.open(uri, staleCall());
+    assert.deepEqual(errorsOf(await ready).map((d) => d.range.start.line), [240]);
+  } finally {
+    await viaCli.stop();
+  }
+});
