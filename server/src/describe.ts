@@ -21,8 +21,9 @@ const contains = (r: Range, p: Pos): boolean =>
 export function describeFindings(findings: Finding[], pos: Pos): Description | null {
   const here = findings.filter((f) => contains(f.range, pos));
   if (here.length === 0) return null;
+  // Editors show the diagnostic's message next to the hover: the hover adds how it was reached.
   const markdown = here
-    .map((f) => [`**${f.ruleId}** · ${f.severity}${f.origin === 'introduced' ? '' : ` · ${f.origin}`}`, '', f.message, '', f.explanation].join('\n').trim())
+    .map((f) => [`**${f.ruleId}** · ${f.severity}${f.origin === 'introduced' ? '' : ` · ${f.origin}`}`, '', f.explanation || f.message].join('\n').trim())
     .join('\n\n---\n\n');
   return { markdown, range: here[0].range };
 }

@@ -190,7 +190,7 @@ export class MmReviewServer {
     s.running = run;
     const settings = await this.settingsFor(uri);
     const t0 = performance.now();
-    const ui: { progress: WorkDoneProgressServerReporter | null; creating: boolean } = { progress: null, creating: false };
+    const ui: { progress: WorkDoneProgressServerReporter | null; creating: boolean; finished: boolean } = { progress: null, creating: false, finished: false };
     const supportsProgress = this.client.window?.workDoneProgress === true;
     const analysis = await s.engine.analyzeAsync(
       doc.getText(),
@@ -203,6 +203,8 @@ export class MmReviewServer {
           else if (!ui.creating && supportsProgress && performance.now() - t0 > PROGRESS_AFTER_MS) {
             ui.creating = true;
             void this.connection.window.createWorkDoneProgress().then((p) => {
+              // The analysis may have ended while the client was creating the token.
+              if (ui.finished) return void p.done();
               ui.progress = p;
               p.begin('mm-review', percentage, `reviewing ${displayPath(uri)}`, true);
             });
@@ -210,6 +212,7 @@ export class MmReviewServer {
         },
       },
     );
+    ui.finished = true;
     ui.progress?.done();
     if (s.running === run) s.running = null;
     if (!analysis || run.cancelled || this.states.get(uri) !== s) return;

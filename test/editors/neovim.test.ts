@@ -1,0 +1,48 @@
+/** Neovim (Debian's, 0.7), headless, with its built-in LSP client, receives the server's diagnostics. */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readSeed, repoRoot } from '../helpers';
+import { ensureDebian } from './setup';
+
+const LUA = `
+local bufnr = vim.api.nvim_get_current_buf()
+local client = vim.lsp.start_client({ name = 'mm-review', cmd = { vim.env.MM_NODE, vim.env.MM_SERVER, '--stdio' }, root_dir = vim.env.MM_DIR })
+vim.lsp.buf_attach_client(bufnr, client)
+vim.wait(30000, function() return #vim.diagnostic.get(bufnr) > 0 end, 50)
+local out = {}
+for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+  local code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code) or ''
+  table.insert(out, string.format('%d:%d:%d:%s:%s', d.lnum + 1, d.col + 1, d.severity, code, d.message))
+end
+vim.fn.writefile(out, vim.env.MM_OUT)
+vim.cmd('qa!')
+`;
+
+test('Neovim receives the diagnostics for a patch with a prototype mismatch', async (t) => {
+  const skip = ensureDebian(['neovim'], ['nvim']);
+  if (skip) return t.skip(skip);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-review-nvim-'));
+  const lines = readSeed('002').split('\n');
+  lines[240] = '+ vmemmap_populate(start, end, nid, NULL);';
+  const patch = path.join(dir, 'stale-call.patch');
+  fs.writeFileSync(patch, lines.join('\n'));
+  fs.writeFileSync(path.join(dir, 'attach.lua'), LUA);
+  const out = path.join(dir, 'diagnostics.txt');
+  const r = spawnSync('nvim', ['--headless', '--clean', patch, '-c', `luafile ${path.join(dir, 'attach.lua')}`], {
+    env: { ...process.env, MM_NODE: process.execPath, MM_SERVER: path.join(repoRoot, 'dist', 'server.js'), MM_OUT: out, MM_DIR: dir },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const got = fs.readFileSync(out, 'utf8').trim().split('\n');
+  // nvim severities: 1 error, 3 information.
+  assert.deepEqual(
+    got.map((l) => l.split(':').slice(0, 4).join(':')),
+    ['135:8:3:parameter-dropped', '241:3:1:prototype-mismatch', '264:8:3:parameter-dropped'],
+  );
+  assert.match(got[1], /`vmemmap_populate\(\)` is called with 4 arguments/);
+});

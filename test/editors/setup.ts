@@ -1,0 +1,55 @@
+/**
+ * @file What the real-editor tests need, installed on first use: Debian packages (when running as root,
+ * as CI does) and npm-delivered tools in the git-ignored .cache/editors folder. When something cannot be
+ * installed here, the caller skips with the reason.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from '../helpers';
+
+export const cacheDir = path.join(repoRoot, '.cache', 'editors');
+export const artifactsDir = path.join(repoRoot, 'test-artifacts');
+
+export function onPath(binary: string): string | null {
+  const r = spawnSync('sh', ['-c', `command -v ${binary}`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+let aptUpdated = false;
+
+/** Makes sure every binary exists, installing the Debian packages if it can. Returns a reason to skip, or null. */
+export function ensureDebian(packages: string[], binaries: string[], present: () => boolean = () => true): string | null {
+  if (binaries.every((b) => onPath(b)) && present()) return null;
+  if (process.getuid?.() !== 0 || !onPath('apt-get')) return `${binaries.filter((b) => !onPath(b)).join(', ')} missing, and this user cannot apt-get install ${packages.join(' ')}`;
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  try {
+    if (!aptUpdated) {
+      execFileSync('apt-get', ['update', '-qq'], { stdio: 'pipe', env, timeout: 300_000 });
+      aptUpdated = true;
+    }
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: 'pipe', env, timeout: 900_000 });
+  } catch (e) {
+    return `apt-get install ${packages.join(' ')} failed: ${(e as Error).message.split('\n')[0]}`;
+  }
+  const still = binaries.filter((b) => !onPath(b));
+  if (still.length) return `${still.join(', ')} still missing after apt-get install ${packages.join(' ')}`;
+  return present() ? null : `apt-get install ${packages.join(' ')} did not provide what is needed`;
+}
+
+/**
+ * Installs an npm package into .cache/editors/<dir> once; returns its folder. The folder gets its own
+ * package.json, so npm neither climbs to this repository's .npmrc nor runs install scripts other than
+ * those of `allowScripts` (npm 11 blocks the rest; older npm runs them anyway).
+ */
+export function ensureNpm(dir: string, spec: string, opts: { allowScripts?: string[]; env?: NodeJS.ProcessEnv; check: string }): string {
+  const prefix = path.join(cacheDir, dir);
+  if (fs.existsSync(path.join(prefix, opts.check))) return prefix;
+  fs.mkdirSync(prefix, { recursive: true });
+  const allow = Object.fromEntries((opts.allowScripts ?? []).map((p) => [p, true]));
+  fs.writeFileSync(path.join(prefix, 'package.json'), JSON.stringify({ private: true, allowScripts: allow }, null, 2));
+  const args = ['install', '--no-audit', '--no-fund', '--no-save', opts.allowScripts?.length ? '--ignore-scripts=false' : '--ignore-scripts', spec];
+  execFileSync('npm', args, { cwd: prefix, stdio: 'pipe', env: { ...process.env, ...opts.env }, timeout: 1_200_000 });
+  if (!fs.existsSync(path.join(prefix, opts.check))) throw new Error(`npm install ${spec} did not produce ${opts.check}`);
+  return prefix;
+}

@@ -1,0 +1,62 @@
+/** The mail grammar, tokenized by vscode-textmate with Oniguruma: the engine VS Code itself uses. */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as oniguruma from 'vscode-oniguruma';
+import * as textmate from 'vscode-textmate';
+import { repoRoot } from '../helpers';
+
+async function registry(): Promise<textmate.IGrammar> {
+  const wasm = fs.readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm'));
+  await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer);
+  const reg = new textmate.Registry({
+    onigLib: Promise.resolve({ createOnigScanner: (p: string[]) => new oniguruma.OnigScanner(p), createOnigString: (s: string) => new oniguruma.OnigString(s) }),
+    loadGrammar: async () => textmate.parseRawGrammar(fs.readFileSync(path.join(repoRoot, 'syntaxes/mail.tmLanguage.json'), 'utf8'), 'mail.tmLanguage.json'),
+  });
+  const g = await reg.loadGrammar('text.mail.patch');
+  assert.ok(g);
+  return g;
+}
+
+/** The scopes of the token covering `needle` on each line. */
+function scopesAt(grammar: textmate.IGrammar, lines: string[], needles: string[]): string[][] {
+  let state = textmate.INITIAL;
+  return lines.map((line, i) => {
+    const r = grammar.tokenizeLine(line, state);
+    state = r.ruleStack;
+    const at = line.indexOf(needles[i]);
+    const tok = r.tokens.find((t) => t.startIndex <= at && at < t.endIndex)!;
+    return tok.scopes.slice(1);
+  });
+}
+
+test('headers, quote depths and diff lines at any depth get their scopes', async () => {
+  const g = await registry();
+  const lines = [
+    'From 0123456789abcdef0123456789abcdef01234567 Mon Sep 17 00:00:00 2001',
+    'Subject: [PATCH 1/2] mm: example',
+    '> First-level quote',
+    '> > Second-level quote',
+    '>> >> > Fifth level',
+    '@@ -1,3 +1,4 @@ static int f(void)',
+    '> > +	return 0;',
+    '>> -	return 1;',
+    '> > diff --git a/mm/x.c b/mm/x.c',
+  ];
+  const needles = ['From', 'Subject', 'First', 'Second', 'Fifth', '@@ -1', 'return 0', 'return 1', 'diff --git'];
+  assert.deepEqual(scopesAt(g, lines, needles), [
+    ['meta.separator.mbox'],
+    ['keyword.other.header.mail'],
+    ['markup.quote.depth-1.mail'],
+    ['markup.quote.depth-2.mail'],
+    ['markup.quote.depth-4.mail'],
+    ['meta.diff.range.unified'],
+    ['markup.inserted.diff'],
+    ['markup.deleted.diff'],
+    ['meta.diff.header.git'],
+  ]);
+  // The quote prefix of a quoted diff line is punctuation.
+  const r = g.tokenizeLine('> > +	return 0;', textmate.INITIAL);
+  assert.deepEqual(r.tokens[0].scopes.slice(1), ['punctuation.definition.quote.mail']);
+});
