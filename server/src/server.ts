@@ -5,6 +5,8 @@
  */
 import {
   CodeLensRefreshRequest,
+  LSPErrorCodes,
+  ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
   type CancellationToken,
@@ -131,6 +133,7 @@ export class MmReviewServer {
     c.onRequest(REQUESTS.model, (p: { uri: string; key: string }) => this.states.get(p.uri)?.shown.find((f) => f.key === p.key)?.model ?? null);
     c.onRequest(REQUESTS.review, async (p: { uri: string }, token: CancellationToken) => {
       await this.run(p.uri, token);
+      if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'review cancelled');
       const s = this.states.get(p.uri);
       return s?.analysis ? { summary: countsText(s.shown), findings: s.shown.length, patches: s.analysis.series.patches.length } : null;
     });

@@ -147,3 +147,55 @@ test('`mm-review lsp --stdio` is the same server', async () => {
     await viaCli.stop();
   }
 });
+
+test('run on save: edits wait for the save', async () => {
+  const uri = 'file:///tmp/mm-review-e2e/on-save.patch';
+  client.settings = { run: 'onSave' };
+  try {
+    const text = readSeed('002');
+    let ready = client.diagnostics(uri);
+    await client.open(uri, text);
+    assert.deepEqual(errorsOf(await ready), [], 'opening checks');
+    const line = text.split('\n')[240];
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: { line: 240, character: 0 }, end: { line: 240, character: line.length } }, text: '+ vmemmap_populate(start, end, nid, NULL);' }],
+    });
+    await new Promise((r) => setTimeout(r, 700));
+    assert.equal(client.published.filter((p) => p.uri === uri && p.version === 2).length, 0, 'typing does not check');
+    ready = client.diagnostics(uri, (p) => p.version === 2);
+    await client.connection.sendNotification('textDocument/didSave', { textDocument: { uri } });
+    assert.deepEqual(errorsOf(await ready).map((d) => d.range.start.line), [240]);
+  } finally {
+    client.settings = {};
+  }
+});
+
+test('findings "all" adds pre-existing ones as hints', async () => {
+  const uri = 'file:///tmp/mm-review-e2e/all.patch';
+  // A call that was already wrong before the patch: context in the hunk, at two arguments.
+  const text = readSeed('002')
+    .replace('\nif (vmemmap_populate_hvo(start, end, huge_page_order(h), zone,', '\nvmemmap_populate(start, end);\nif (vmemmap_populate_hvo(start, end, huge_page_order(h), zone,')
+    .replace('@@ -845,7 +845,7 @@', '@@ -845,8 +845,8 @@');
+  client.settings = { findings: 'all' };
+  try {
+    const ready = client.diagnostics(uri);
+    await client.open(uri, text);
+    const hints = (await ready).diagnostics.filter((d) => d.severity === 4);
+    assert.equal(hints.length, 1);
+    assert.match(hints[0].message as string, /is called with 2 arguments.*\(pre-existing\)$/);
+  } finally {
+    client.settings = {};
+  }
+});
+
+test('a cancelled review request is answered as cancelled', async () => {
+  const uri = 'file:///tmp/mm-review-e2e/cancel.mbox';
+  const ready = client.diagnostics(uri, (p) => p.diagnostics.length > 0, 60000);
+  await client.open(uri, syntheticSeries(200).text.repeat(4), 'mm-mail');
+  await ready;
+  const source = new (await import('vscode-languageserver-protocol/node')).CancellationTokenSource();
+  const pending = client.connection.sendRequest('mmReview/review', { uri }, source.token);
+  setTimeout(() => source.cancel(), 20);
+  await assert.rejects(pending, (e: { code?: number }) => e.code === -32800);
+});

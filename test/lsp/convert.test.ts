@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import type { Finding } from '../../server/src/findings';
+import type { Patch } from '../../server/src/ingest';
+import { codeActions, codeLenses, toDiagnostic } from '../../server/src/lsp/convert';
+import { readSettings } from '../../server/src/lsp/settings';
+
+const range = (l: number, a: number, b: number) => ({ start: { line: l, character: a }, end: { line: l, character: b } });
+const finding = (over: Partial<Finding>): Finding => ({
+  ruleId: 'prototype-mismatch',
+  severity: 'error',
+  origin: 'introduced',
+  message: 'm',
+  range: range(3, 2, 9),
+  file: 'mm/x.c',
+  fileLine: 10,
+  patch: { index: 1, subject: 's' },
+  explanation: 'e',
+  fixes: [],
+  related: [{ range: range(1, 0, 4), message: 'changed here' }],
+  key: 'k',
+  ...over,
+});
+
+test('a finding becomes a diagnostic with its rule, doc link, related location and severity', () => {
+  const d = toDiagnostic(finding({}), 'file:///x.patch');
+  assert.deepEqual(
+    { code: d.code, href: d.codeDescription?.href, severity: d.severity, source: d.source, related: d.relatedInformation },
+    { code: 'prototype-mismatch', href: 'mm-review-doc:/rules/prototype-mismatch.md', severity: 1, source: 'mm-review', related: [{ location: { uri: 'file:///x.patch', range: range(1, 0, 4) }, message: 'changed here' }] },
+  );
+  assert.equal(toDiagnostic(finding({ origin: 'fixed', severity: 'hint' }), 'u').message, 'm (fixed by this patch)');
+  assert.equal(toDiagnostic(finding({ severity: 'information' }), 'u').severity, 3);
+});
+
+test('quick fixes are offered where the requested range touches the finding', () => {
+  const fix = { title: 'Pass `NULL`', edits: [{ range: range(3, 8, 8), newText: ', NULL' }] };
+  const f = finding({ fixes: [fix] });
+  assert.equal(codeActions([f], 'u', range(3, 5, 5)).length, 1);
+  assert.equal(codeActions([f], 'u', range(4, 0, 0)).length, 0);
+  const [action] = codeActions([f], 'u', range(3, 0, 20));
+  assert.deepEqual([action.title, action.kind, action.isPreferred, action.edit?.changes?.u], ['Pass `NULL`', 'quickfix', true, fix.edits]);
+});
+
+test('code lenses: counts on each patch subject, "Show model" on model-backed findings', () => {
+  const patches = [{ index: 1, anchorLine: 3 }, { index: 2, anchorLine: 40 }] as Patch[];
+  const findings = [finding({}), finding({ severity: 'information', key: 'k2', model: { id: 'counter-model', title: 'BO purgeability', markdown: '...' } }), finding({ patch: { index: 2, subject: null }, severity: 'warning', key: 'k3' })];
+  const lenses = codeLenses(patches, findings, 'file:///x.mbox');
+  assert.deepEqual(
+    lenses.map((l) => [l.range.start.line, l.command?.title, l.command?.command, l.command?.arguments]),
+    [
+      [3, 'mm-review: 1 error, 1 information', 'workbench.actions.view.problems', undefined],
+      [40, 'mm-review: 1 warning', 'workbench.actions.view.problems', undefined],
+      [3, 'Show model: BO purgeability', 'mmReview.showModel', ['file:///x.mbox', 'k2']],
+    ],
+  );
+});
+
+test('settings are read tolerantly', () => {
+  assert.deepEqual(readSettings(undefined), { rules: {}, findings: 'introduced', run: 'onType', maxDocumentSizeMiB: 32 });
+  assert.deepEqual(readSettings({ rules: { 'prototype-mismatch': 'warning', 'no-such-rule': 'off', 'parameter-dropped': 'loud' }, findings: 'all', run: 'onSave', maxDocumentSizeMiB: -3 }), {
+    rules: { 'prototype-mismatch': 'warning' },
+    findings: 'all',
+    run: 'onSave',
+    maxDocumentSizeMiB: 32,
+  });
+});
