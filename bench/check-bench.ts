@@ -8,11 +8,13 @@
  * is restored on its true line, on hunks cut from the tree's own C files.
  */
 import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import { Image } from '../server/src/c/image';
 import { CParser } from '../server/src/c/parser';
 import { Engine } from '../server/src/engine';
 import { readGrammarBytes } from '../server/src/host/grammar';
 import { ingest } from '../server/src/ingest';
+import { lspTimings } from './lsp-bench';
 import { restoreAccuracy } from './restore-accuracy';
 import { syntheticSeries } from './synthetic';
 
@@ -157,6 +159,13 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(result, null, 2));
   const ok = (b: boolean): string => (b ? 'ok' : 'MISSED');
   console.log(`\ntargets: throughput >= 0.5x raw parsing: ${result.throughputVsRawParse}x ${ok(result.throughputVsRawParse >= 0.5)}; ` + `re-check < 50 ms: ${result.recheckMedianMs} ms ${ok(result.recheckMedianMs < 50)}; ` + `peak RSS < 300 MB: ${result.peakRssCliCheckMB} MB for a check, ${result.peakRssEditorSessionMB} MB for an editing session ${ok(Math.max(result.peakRssCliCheckMB, result.peakRssEditorSessionMB) < 300)}`);
+
+  const lsp = (await lspTimings(path.resolve(__dirname, '..', '..'))) as Record<string, number>;
+  console.log('\nlanguage server (dist/server.js over stdio):', JSON.stringify(lsp, null, 2));
+  console.log(
+    `targets: didOpen → diagnostics < 300 ms: ${lsp.didOpenFreshServerMedianMs} ms in a fresh server, ${lsp.didOpenRunningServerMedianMs} ms in a running one ${ok(lsp.didOpenFreshServerMedianMs < 300)}; ` +
+      `didChange → diagnostics < 50 ms: ${lsp.didChangeToDiagnosticsMedianMs} ms ${ok(lsp.didChangeToDiagnosticsMedianMs < 50)}`,
+  );
 
   const tree = arg('--tree') ?? process.env.MM_REVIEW_KERNEL_TREE;
   if (tree) console.log('\nblank-line restoration on a kernel tree:', JSON.stringify(restoreAccuracy(tree), null, 2));

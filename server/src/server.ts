@@ -219,9 +219,10 @@ export class MmReviewServer {
     ui.progress?.done();
     if (s.running === run) s.running = null;
     if (!analysis || run.cancelled || this.states.get(uri) !== s) return;
+    // Only re-checks tell how long typing will wait: the first analysis pays for reading everything.
+    if (s.analysis) s.lastMs = performance.now() - t0;
     s.analysis = analysis;
     s.version = doc.version;
-    s.lastMs = performance.now() - t0;
     s.shown = analysis.findings.filter((f) => settings.findings === 'all' || f.origin === 'introduced');
     await this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics: s.shown.map((f) => toDiagnostic(f, uri)) });
     if (this.client.workspace?.codeLens?.refreshSupport) void this.connection.sendRequest(CodeLensRefreshRequest.type);
