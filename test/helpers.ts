@@ -63,3 +63,12 @@ export function lineOf(text: string, needle: string, exact = false): number {
   if (hits.length !== 1) throw new Error(`${hits.length} lines contain ${needle}`);
   return hits[0];
 }
+
+/** The fenced code block of README.md in `language` whose text contains `marker`. */
+export function readmeBlock(language: string, marker: string): string {
+  const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+  for (const m of readme.matchAll(/^```(\w+)\n([\s\S]*?)^```$/gm)) {
+    if (m[1] === language && m[2].includes(marker)) return m[2];
+  }
+  throw new Error(`README.md has no ${language} block containing ${marker}`);
+}

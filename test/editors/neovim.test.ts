@@ -5,19 +5,27 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readSeed, repoRoot } from '../helpers';
+import { readmeBlock, readSeed, repoRoot } from '../helpers';
 import { ensureDebian } from './setup';
 
-const LUA = `
+/** The README's configuration for Neovim 0.7, pointed at this checkout's server. */
+function readmeConfig(): string {
+  const block = readmeBlock('lua', 'start_client');
+  const command = "cmd = { 'mm-review', 'lsp', '--stdio' }";
+  assert.ok(block.includes(command));
+  return block.replace(command, 'cmd = { vim.env.MM_NODE, vim.env.MM_CLI, \'lsp\', \'--stdio\' }');
+}
+
+/** Waits for the diagnostics of the buffer the configuration attached to, and writes them out. */
+const DUMP = `
 local bufnr = vim.api.nvim_get_current_buf()
-local client = vim.lsp.start_client({ name = 'mm-review', cmd = { vim.env.MM_NODE, vim.env.MM_SERVER, '--stdio' }, root_dir = vim.env.MM_DIR })
-vim.lsp.buf_attach_client(bufnr, client)
 vim.wait(30000, function() return #vim.diagnostic.get(bufnr) > 0 end, 50)
 local out = {}
 for _, d in ipairs(vim.diagnostic.get(bufnr)) do
   local code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code) or ''
   table.insert(out, string.format('%d:%d:%d:%s:%s', d.lnum + 1, d.col + 1, d.severity, code, d.message))
 end
+table.sort(out, function(a, b) return tonumber(a:match('^%d+')) < tonumber(b:match('^%d+')) end)
 vim.fn.writefile(out, vim.env.MM_OUT)
 vim.cmd('qa!')
 `;
@@ -30,10 +38,12 @@ test('Neovim receives the diagnostics for a patch with a prototype mismatch', as
   lines[240] = '+ vmemmap_populate(start, end, nid, NULL);';
   const patch = path.join(dir, 'stale-call.patch');
   fs.writeFileSync(patch, lines.join('\n'));
-  fs.writeFileSync(path.join(dir, 'attach.lua'), LUA);
+  fs.writeFileSync(path.join(dir, 'init.lua'), readmeConfig());
+  fs.writeFileSync(path.join(dir, 'dump.lua'), DUMP);
   const out = path.join(dir, 'diagnostics.txt');
-  const r = spawnSync('nvim', ['--headless', '--clean', patch, '-c', `luafile ${path.join(dir, 'attach.lua')}`], {
-    env: { ...process.env, MM_NODE: process.execPath, MM_SERVER: path.join(repoRoot, 'dist', 'server.js'), MM_OUT: out, MM_DIR: dir },
+  // -u init.lua: only the README's configuration; the FileType autocommand attaches the server.
+  const r = spawnSync('nvim', ['--headless', '-u', path.join(dir, 'init.lua'), '-i', 'NONE', patch, '-c', `luafile ${path.join(dir, 'dump.lua')}`], {
+    env: { ...process.env, MM_NODE: process.execPath, MM_CLI: path.join(repoRoot, 'dist', 'cli.js'), MM_OUT: out },
     encoding: 'utf8',
     timeout: 60_000,
   });
