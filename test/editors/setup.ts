@@ -16,7 +16,14 @@ export function onPath(binary: string): string | null {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
-let aptUpdated = false;
+/** Package lists are refreshed once an hour at most, whichever test process gets there first. */
+function aptUpdate(env: NodeJS.ProcessEnv): void {
+  const stamp = path.join(cacheDir, 'apt-updated');
+  if (fs.existsSync(stamp) && Date.now() - fs.statSync(stamp).mtimeMs < 3_600_000) return;
+  execFileSync('apt-get', ['update', '-qq', '-o', 'DPkg::Lock::Timeout=600'], { stdio: 'pipe', env, timeout: 600_000 });
+  fs.mkdirSync(cacheDir, { recursive: true });
+  fs.writeFileSync(stamp, new Date().toISOString());
+}
 
 /** Makes sure every binary exists, installing the Debian packages if it can. Returns a reason to skip, or null. */
 export function ensureDebian(packages: string[], binaries: string[], present: () => boolean = () => true): string | null {
@@ -24,11 +31,9 @@ export function ensureDebian(packages: string[], binaries: string[], present: ()
   if (process.getuid?.() !== 0 || !onPath('apt-get')) return `${binaries.filter((b) => !onPath(b)).join(', ')} missing, and this user cannot apt-get install ${packages.join(' ')}`;
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   try {
-    if (!aptUpdated) {
-      execFileSync('apt-get', ['update', '-qq'], { stdio: 'pipe', env, timeout: 300_000 });
-      aptUpdated = true;
-    }
-    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: 'pipe', env, timeout: 900_000 });
+    aptUpdate(env);
+    // Test files may run in parallel: wait for another apt-get rather than fail on its lock.
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', '-o', 'DPkg::Lock::Timeout=600', ...packages], { stdio: 'pipe', env, timeout: 900_000 });
   } catch (e) {
     return `apt-get install ${packages.join(' ')} failed: ${(e as Error).message.split('\n')[0]}`;
   }
