@@ -54,7 +54,10 @@ export function ensureNpm(dir: string, spec: string, opts: { allowScripts?: stri
   const allow = Object.fromEntries((opts.allowScripts ?? []).map((p) => [p, true]));
   fs.writeFileSync(path.join(prefix, 'package.json'), JSON.stringify({ private: true, allowScripts: allow }, null, 2));
   const args = ['install', '--no-audit', '--no-fund', '--no-save', opts.allowScripts?.length ? '--ignore-scripts=false' : '--ignore-scripts', spec];
-  execFileSync('npm', args, { cwd: prefix, stdio: 'pipe', env: { ...process.env, ...opts.env }, timeout: 1_200_000 });
+  // Under `npm test` the environment carries the outer npm's settings (npm_config_user_agent names its
+  // Node, which code-server's install script checks): the nested npm starts from a clean slate.
+  const env = Object.fromEntries(Object.entries({ ...process.env, ...opts.env }).filter(([k]) => !/^npm_/i.test(k) || (opts.env && k in opts.env)));
+  execFileSync('npm', args, { cwd: prefix, stdio: 'pipe', env, timeout: 1_200_000 });
   if (!fs.existsSync(path.join(prefix, opts.check))) throw new Error(`npm install ${spec} did not produce ${opts.check}`);
   return prefix;
 }
