@@ -117,6 +117,14 @@ test('VS Code: Problems lists the finding, the hover explains it, the rule link 
     assert.match(text, /before:\s*vmemmap_populate\(unsigned long start, unsigned long end, int node, struct vmem_altmap \*altmap\)/);
     assert.match(await page.locator('.statusbar').innerText(), /mm-review\s*\S*\s*1\s*\S*\s*0\s*\S*\s*2/);
     await page.screenshot({ path: path.join(artifactsDir, 'code-server-hover.png') });
+    // A contributed command, from the Command Palette.
+    await page.mouse.move(5, 5);
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('F1');
+    await page.keyboard.type('mm-review: Review current file');
+    await page.locator('.quick-input-list').getByText('Review current file').first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.notifications-toasts').getByText('mm-review: 1 error, 2 information in 1 patch').waitFor({ timeout: 30_000 });
     // The rule id in the Problems panel links to the rule's documentation, served by the extension.
     await page.mouse.move(5, 5);
     await page.locator('.markers-panel a').filter({ hasText: 'prototype-mismatch' }).first().click();
