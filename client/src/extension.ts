@@ -22,7 +22,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'diff' }, { language: 'mm-mail' }, { scheme: 'untitled', language: 'plaintext' }],
     synchronize: { configurationSection: 'mmReview' },
-    initializationOptions: { trusted: vscode.workspace.isTrusted },
   };
   client = new LanguageClient('mmReview', 'mm-review', serverOptions, clientOptions);
   await client.start();

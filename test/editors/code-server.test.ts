@@ -73,6 +73,7 @@ test('VS Code: Problems lists the finding, the hover explains it, the rule link 
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   fs.mkdirSync(artifactsDir, { recursive: true });
+  fs.rmSync(path.join(artifactsDir, 'code-server-failure.png'), { force: true });
   try {
     await waitForHttp(`http://127.0.0.1:${port}/`, 60_000, () => log);
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
