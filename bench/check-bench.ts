@@ -16,12 +16,9 @@ import { readGrammarBytes } from '../server/src/host/grammar';
 import { ingest } from '../server/src/ingest';
 import { lspTimings } from './lsp-bench';
 import { restoreAccuracy } from './restore-accuracy';
+import { median } from './stats';
 import { syntheticSeries } from './synthetic';
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;

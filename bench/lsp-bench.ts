@@ -4,12 +4,9 @@
  */
 import * as path from 'node:path';
 import { LspTestClient } from '../test/lsp/client';
+import { median } from './stats';
 import { syntheticSeries } from './synthetic';
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 export async function lspTimings(repo: string, runs = 5, edits = 30): Promise<object> {
   const s = syntheticSeries(40);

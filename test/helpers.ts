@@ -72,3 +72,11 @@ export function readmeBlock(language: string, marker: string): string {
   }
   throw new Error(`README.md has no ${language} block containing ${marker}`);
 }
+
+/** Seed 002 with the call on line 241 left at four arguments: one prototype-mismatch error there. */
+export function staleCallSeed(): string {
+  const lines = readSeed('002').split('\n');
+  if (lines[240] !== '+ vmemmap_populate(start, end, nid, NULL, NULL);') throw new Error('seed 002 line 241 is not the call it was');
+  lines[240] = '+ vmemmap_populate(start, end, nid, NULL);';
+  return lines.join('\n');
+}

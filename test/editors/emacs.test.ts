@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readmeBlock, readSeed, repoRoot } from '../helpers';
+import { readmeBlock, repoRoot, staleCallSeed } from '../helpers';
 import { ensureDebian } from './setup';
 
 /** The configuration the README gives, pointed at this checkout's server. */
@@ -21,10 +21,8 @@ test('Emacs (eglot) shows the diagnostics for a patch with a prototype mismatch'
   const skip = ensureDebian(['emacs-nox', 'elpa-eglot'], ['emacs'], () => fs.existsSync(elpa) && fs.readdirSync(elpa).some((d) => d.startsWith('eglot')));
   if (skip) return t.skip(skip);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-review-emacs-'));
-  const lines = readSeed('002').split('\n');
-  lines[240] = '+ vmemmap_populate(start, end, nid, NULL);';
   const patch = path.join(dir, 'stale-call.patch');
-  fs.writeFileSync(patch, lines.join('\n'));
+  fs.writeFileSync(patch, staleCallSeed());
   const out = path.join(dir, 'diagnostics.txt');
   fs.writeFileSync(
     path.join(dir, 'check.el'),

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readmeBlock, readSeed, repoRoot } from '../helpers';
+import { readmeBlock, repoRoot, staleCallSeed } from '../helpers';
 import { ensureDebian } from './setup';
 
 /** The README's configuration for Neovim 0.7, pointed at this checkout's server. */
@@ -34,10 +34,8 @@ test('Neovim receives the diagnostics for a patch with a prototype mismatch', as
   const skip = ensureDebian(['neovim'], ['nvim']);
   if (skip) return t.skip(skip);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-review-nvim-'));
-  const lines = readSeed('002').split('\n');
-  lines[240] = '+ vmemmap_populate(start, end, nid, NULL);';
   const patch = path.join(dir, 'stale-call.patch');
-  fs.writeFileSync(patch, lines.join('\n'));
+  fs.writeFileSync(patch, staleCallSeed());
   fs.writeFileSync(path.join(dir, 'init.lua'), readmeConfig());
   fs.writeFileSync(path.join(dir, 'dump.lua'), DUMP);
   const out = path.join(dir, 'diagnostics.txt');

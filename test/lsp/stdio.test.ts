@@ -5,18 +5,12 @@ import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, CodeLens, Hover } from 'vscode-languageserver-protocol/node';
 import { syntheticSeries } from '../../bench/synthetic';
-import { readSeed, repoRoot } from '../helpers';
+import { readSeed, repoRoot, staleCallSeed } from '../helpers';
 import { errorsOf, LspTestClient } from './client';
 
 const server = path.join(repoRoot, 'dist', 'server.js');
 
-/** Seed 002 with the call on line 241 left at four arguments. */
-function staleCall(): string {
-  const lines = readSeed('002').split('\n');
-  assert.equal(lines[240], '+ vmemmap_populate(start, end, nid, NULL, NULL);');
-  lines[240] = '+ vmemmap_populate(start, end, nid, NULL);';
-  return lines.join('\n');
-}
+const staleCall = staleCallSeed;
 
 let client: LspTestClient;
 before(async () => {
