@@ -1,0 +1,316 @@
+/**
+ * @file A plain JavaScript AST for the C subset kernel functions are written in, converted once from a
+ * tree-sitter subtree. The path analysis and the evaluator walk it without crossing into WASM again.
+ * What the subset does not cover (or the parser could not read) becomes an `unknown` node with its text,
+ * never a guess.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { Span } from './image';
+import { normaliseC, spanOf } from './facts';
+
+export type Expr =
+  | { k: 'num'; v: bigint; text: string; span: Span }
+  | { k: 'str'; v: string; span: Span }
+  | { k: 'id'; name: string; span: Span }
+  | { k: 'bin'; op: string; l: Expr; r: Expr; span: Span }
+  | { k: 'un'; op: string; e: Expr; span: Span }
+  | { k: 'upd'; op: '++' | '--'; prefix: boolean; e: Expr; span: Span }
+  | { k: 'assign'; op: string; l: Expr; r: Expr; span: Span }
+  | { k: 'call'; fn: string | null; callee: Expr; args: Expr[]; span: Span }
+  | { k: 'field'; e: Expr; name: string; arrow: boolean; span: Span }
+  | { k: 'index'; e: Expr; i: Expr; span: Span }
+  | { k: 'cond'; c: Expr; t: Expr; f: Expr; span: Span }
+  | { k: 'cast'; type: string; e: Expr; span: Span }
+  | { k: 'sizeof'; text: string; span: Span }
+  | { k: 'comma'; l: Expr; r: Expr; span: Span }
+  | { k: 'unknown'; text: string; span: Span };
+
+export type Stmt =
+  | { k: 'expr'; e: Expr; span: Span }
+  | { k: 'decl'; vars: { name: string; init: Expr | null; span: Span }[]; span: Span }
+  | { k: 'block'; body: Stmt[]; span: Span }
+  | { k: 'if'; c: Expr; t: Stmt; f: Stmt | null; span: Span }
+  | { k: 'switch'; c: Expr; body: Stmt[]; span: Span }
+  /** A case label inside a switch body; the statements after it, up to a break, run for it. */
+  | { k: 'case'; lo: Expr | null; hi: Expr | null; span: Span }
+  | { k: 'while'; c: Expr; body: Stmt; span: Span }
+  | { k: 'dowhile'; c: Expr; body: Stmt; span: Span }
+  | { k: 'for'; init: Stmt | null; c: Expr | null; step: Expr | null; body: Stmt; span: Span }
+  /** `list_for_each_entry(pos, head, member) { ... }`: an iterator macro with a body. */
+  | { k: 'foreach'; macro: string; args: Expr[]; body: Stmt; span: Span }
+  | { k: 'return'; e: Expr | null; span: Span }
+  | { k: 'break'; span: Span }
+  | { k: 'continue'; span: Span }
+  | { k: 'goto'; label: string; span: Span }
+  | { k: 'label'; name: string; span: Span }
+  /** `#ifdef` inside a function: either branch (or none) may be compiled. */
+  | { k: 'pp'; branches: Stmt[][]; span: Span }
+  | { k: 'unknown'; text: string; span: Span };
+
+export interface FunctionAst {
+  name: string;
+  params: string[];
+  body: Stmt[];
+  /** The definition's start is visible (not a hunk that begins inside the body). */
+  entryVisible: boolean;
+  /** The body's closing brace is visible (not a hunk that ends inside the body). */
+  endVisible: boolean;
+  span: Span;
+}
+
+const BINARY_OPS = new Set(['+', '-', '*', '/', '%', '<<', '>>', '&', '|', '^', '&&', '||', '==', '!=', '<', '<=', '>', '>=']);
+
+function parseInt64(text: string): bigint | null {
+  const t = text.replace(/[uUlL]+$/, '');
+  try {
+    if (/^0[xX][0-9a-fA-F]+$/.test(t) || /^0[bB][01]+$/.test(t) || /^[0-9]+$/.test(t)) {
+      if (/^0[0-7]+$/.test(t)) return BigInt('0o' + t.slice(1));
+      return BigInt(t);
+    }
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+function charValue(text: string): bigint | null {
+  const m = /^'(\\?.)'$/.exec(text);
+  if (!m) return null;
+  const c = m[1];
+  const esc: Record<string, number> = { '\\n': 10, '\\t': 9, '\\0': 0, '\\r': 13, "\\'": 39, '\\\\': 92 };
+  return BigInt(c.length === 2 ? (esc[c] ?? c.charCodeAt(1)) : c.charCodeAt(0));
+}
+
+export function toExpr(n: Node | null): Expr {
+  if (!n) return { k: 'unknown', text: '', span: { startRow: 0, startCol: 0, endRow: 0, endCol: 0 } };
+  const span = spanOf(n);
+  const child = (f: string): Node | null => n.childForFieldName(f);
+  switch (n.type) {
+    case 'number_literal': {
+      const v = parseInt64(n.text);
+      return v === null ? { k: 'unknown', text: n.text, span } : { k: 'num', v, text: n.text, span };
+    }
+    case 'char_literal': {
+      const v = charValue(n.text);
+      return v === null ? { k: 'unknown', text: n.text, span } : { k: 'num', v, text: n.text, span };
+    }
+    case 'true':
+      return { k: 'num', v: 1n, text: 'true', span };
+    case 'false':
+      return { k: 'num', v: 0n, text: 'false', span };
+    case 'null':
+      return { k: 'num', v: 0n, text: 'NULL', span };
+    case 'string_literal':
+    case 'concatenated_string':
+      return { k: 'str', v: n.text, span };
+    case 'identifier':
+    case 'field_identifier':
+      return n.text === 'NULL' ? { k: 'num', v: 0n, text: 'NULL', span } : { k: 'id', name: n.text, span };
+    case 'parenthesized_expression':
+      return n.namedChildCount === 1 ? toExpr(n.namedChild(0)) : { k: 'unknown', text: n.text, span };
+    case 'binary_expression': {
+      const op = child('operator')?.text ?? '';
+      return BINARY_OPS.has(op) ? { k: 'bin', op, l: toExpr(child('left')), r: toExpr(child('right')), span } : { k: 'unknown', text: n.text, span };
+    }
+    case 'unary_expression':
+    case 'pointer_expression': {
+      const op = child('operator')?.text ?? n.child(0)?.text ?? '';
+      return { k: 'un', op, e: toExpr(child('argument')), span };
+    }
+    case 'update_expression': {
+      const op = child('operator')?.text as '++' | '--';
+      const arg = child('argument');
+      const prefix = !!arg && n.startIndex < arg.startIndex;
+      return { k: 'upd', op, prefix, e: toExpr(arg), span };
+    }
+    case 'assignment_expression':
+      return { k: 'assign', op: child('operator')?.text ?? '=', l: toExpr(child('left')), r: toExpr(child('right')), span };
+    case 'call_expression': {
+      const callee = child('function');
+      const args = child('arguments');
+      const list: Expr[] = [];
+      for (const a of args?.namedChildren ?? []) if (a && a.type !== 'comment') list.push(toExpr(a));
+      return { k: 'call', fn: callee?.type === 'identifier' ? callee.text : null, callee: toExpr(callee), args: list, span };
+    }
+    case 'field_expression': {
+      const op = n.children.find((c) => c?.type === '->' || c?.type === '.');
+      return { k: 'field', e: toExpr(child('argument')), name: child('field')?.text ?? '', arrow: op?.type === '->', span };
+    }
+    case 'subscript_expression':
+      return { k: 'index', e: toExpr(child('argument')), i: toExpr(child('index')), span };
+    case 'conditional_expression':
+      return { k: 'cond', c: toExpr(child('condition')), t: toExpr(child('consequence')), f: toExpr(child('alternative')), span };
+    case 'cast_expression':
+      return { k: 'cast', type: normaliseC(child('type')?.text ?? ''), e: toExpr(child('value')), span };
+    case 'sizeof_expression':
+    case 'alignof_expression':
+      return { k: 'sizeof', text: n.text, span };
+    case 'comma_expression':
+      return { k: 'comma', l: toExpr(child('left')), r: toExpr(child('right')), span };
+    default:
+      return { k: 'unknown', text: n.text, span };
+  }
+}
+
+/** A statement; an iterator macro followed by its body is folded into one `foreach`. */
+export function toStmts(nodes: (Node | null)[]): Stmt[] {
+  const out: Stmt[] = [];
+  const list = nodes.filter((n): n is Node => !!n && n.type !== 'comment');
+  for (let i = 0; i < list.length; i++) {
+    const n = list[i];
+    const next = list[i + 1];
+    const call = n.type === 'expression_statement' ? n.namedChild(0) : null;
+    const missingSemicolon = n.type === 'expression_statement' && n.children.some((c) => c?.isMissing);
+    if (call?.type === 'call_expression' && missingSemicolon && next && /for_each|_foreach/.test(call.childForFieldName('function')?.text ?? '')) {
+      const c = toExpr(call) as Extract<Expr, { k: 'call' }>;
+      out.push({ k: 'foreach', macro: c.fn ?? '', args: c.args, body: toStmt(next), span: { ...spanOf(n), endRow: spanOf(next).endRow, endCol: spanOf(next).endCol } });
+      i++;
+      continue;
+    }
+    out.push(...toStmtList(n));
+  }
+  return out;
+}
+
+/** One node as statements: a labeled statement is a label marker followed by the statement. */
+function toStmtList(n: Node): Stmt[] {
+  if (n.type === 'labeled_statement') {
+    const label = n.childForFieldName('label')?.text ?? '';
+    const inner = n.namedChildren.filter((c) => c && c.type !== 'statement_identifier' && c.type !== 'comment');
+    return [{ k: 'label', name: label, span: spanOf(n) }, ...toStmts(inner)];
+  }
+  if (n.type === 'case_statement') {
+    const value = n.childForFieldName('value');
+    const isDefault = n.child(0)?.type === 'default';
+    let hi: Expr | null = null;
+    // `case 0 ... 4:` reads as a value followed by an ERROR holding the upper bound.
+    const err = n.namedChildren.find((c) => c?.type === 'ERROR');
+    if (err && /\.\.\./.test(n.text.slice(0, n.text.indexOf(':') + 1))) hi = toExpr(err.namedChild(0) ?? err);
+    const body = n.namedChildren.filter((c) => c && c !== value && c.type !== 'ERROR' && c.type !== 'comment');
+    return [{ k: 'case', lo: isDefault ? null : toExpr(value), hi, span: spanOf(n) }, ...toStmts(body)];
+  }
+  return [toStmt(n)];
+}
+
+export function toStmt(n: Node): Stmt {
+  const span = spanOf(n);
+  const child = (f: string): Node | null => n.childForFieldName(f);
+  switch (n.type) {
+    case 'expression_statement': {
+      const e = n.namedChild(0);
+      if (!e) return { k: 'block', body: [], span };
+      return n.hasError ? { k: 'unknown', text: n.text, span } : { k: 'expr', e: toExpr(e), span };
+    }
+    case 'declaration': {
+      const vars: { name: string; init: Expr | null; span: Span }[] = [];
+      for (const d of n.childrenForFieldName('declarator')) {
+        if (!d) continue;
+        if (d.type === 'init_declarator') {
+          vars.push({ name: declName(d.childForFieldName('declarator')), init: toExpr(d.childForFieldName('value')), span: spanOf(d) });
+        } else vars.push({ name: declName(d), init: null, span: spanOf(d) });
+      }
+      return { k: 'decl', vars, span };
+    }
+    case 'compound_statement':
+      return { k: 'block', body: toStmts(n.namedChildren), span };
+    case 'if_statement': {
+      const alt = child('alternative');
+      const altStmt = alt ? (alt.type === 'else_clause' ? alt.namedChildren.find((c) => c && c.type !== 'comment') : alt) : null;
+      return { k: 'if', c: toExpr(child('condition')), t: toStmt(child('consequence')!), f: altStmt ? toStmt(altStmt) : null, span };
+    }
+    case 'switch_statement':
+      return { k: 'switch', c: toExpr(child('condition')), body: toStmts(child('body')?.namedChildren ?? []), span };
+    case 'while_statement':
+      return { k: 'while', c: toExpr(child('condition')), body: toStmt(child('body')!), span };
+    case 'do_statement':
+      return { k: 'dowhile', c: toExpr(child('condition')), body: toStmt(child('body')!), span };
+    case 'for_statement': {
+      const init = child('initializer');
+      return {
+        k: 'for',
+        init: init ? (init.type === 'declaration' ? toStmt(init) : { k: 'expr', e: toExpr(init), span: spanOf(init) }) : null,
+        c: child('condition') ? toExpr(child('condition')) : null,
+        step: child('update') ? toExpr(child('update')) : null,
+        body: toStmt(child('body')!),
+        span,
+      };
+    }
+    case 'return_statement': {
+      const e = n.namedChildren.find((c) => c && c.type !== 'comment');
+      return { k: 'return', e: e ? toExpr(e) : null, span };
+    }
+    case 'break_statement':
+      return { k: 'break', span };
+    case 'continue_statement':
+      return { k: 'continue', span };
+    case 'goto_statement':
+      return { k: 'goto', label: child('label')?.text ?? '', span };
+    case 'labeled_statement':
+    case 'case_statement':
+      return { k: 'block', body: toStmtList(n), span };
+    case 'preproc_ifdef':
+    case 'preproc_if': {
+      const branches: Stmt[][] = [];
+      const first = n.namedChildren.filter((c) => c && !['identifier', 'preproc_else', 'preproc_elif', 'preproc_elifdef', 'comment'].includes(c.type) && c !== child('condition') && c !== child('name'));
+      branches.push(toStmts(first));
+      let alt = child('alternative');
+      while (alt) {
+        branches.push(toStmts(alt.namedChildren.filter((c) => c && !['preproc_else', 'preproc_elif', 'comment'].includes(c.type) && c !== alt!.childForFieldName('condition'))));
+        alt = alt.childForFieldName('alternative');
+      }
+      if (branches.length === 1) branches.push([]);
+      return { k: 'pp', branches, span };
+    }
+    default:
+      return { k: 'unknown', text: n.text, span };
+  }
+}
+
+function declName(d: Node | null): string {
+  let n = d;
+  while (n && n.type !== 'identifier') n = n.childForFieldName('declarator');
+  return n?.text ?? '';
+}
+
+/** The identifier a function definition node declares. */
+export function definitionName(def: Node): string {
+  let n: Node | null = def.childForFieldName('declarator');
+  while (n && n.type !== 'function_declarator') n = n.childForFieldName('declarator');
+  return declName(n?.childForFieldName('declarator') ?? null);
+}
+
+/** Text of an expression, normalised: how resources are named and conditions compared. */
+export function exprText(e: Expr): string {
+  switch (e.k) {
+    case 'num':
+      return e.text;
+    case 'str':
+      return e.v;
+    case 'id':
+      return e.name;
+    case 'bin':
+      return `${exprText(e.l)} ${e.op} ${exprText(e.r)}`;
+    case 'un':
+      return `${e.op}${exprText(e.e)}`;
+    case 'upd':
+      return e.prefix ? `${e.op}${exprText(e.e)}` : `${exprText(e.e)}${e.op}`;
+    case 'assign':
+      return `${exprText(e.l)} ${e.op} ${exprText(e.r)}`;
+    case 'call':
+      return `${e.fn ?? exprText(e.callee)}(${e.args.map(exprText).join(', ')})`;
+    case 'field':
+      return `${exprText(e.e)}${e.arrow ? '->' : '.'}${e.name}`;
+    case 'index':
+      return `${exprText(e.e)}[${exprText(e.i)}]`;
+    case 'cond':
+      return `${exprText(e.c)} ? ${exprText(e.t)} : ${exprText(e.f)}`;
+    case 'cast':
+      return `(${e.type})${exprText(e.e)}`;
+    case 'sizeof':
+      return normaliseC(e.text);
+    case 'comma':
+      return `${exprText(e.l)}, ${exprText(e.r)}`;
+    case 'unknown':
+      return normaliseC(e.text);
+  }
+}
