@@ -80,3 +80,45 @@ export function staleCallSeed(): string {
   lines[240] = '+ vmemmap_populate(start, end, nid, NULL);';
   return lines.join('\n');
 }
+
+export interface HunkSpec {
+  /** First line in the old file (and, shifted by earlier hunks, the new). */
+  start: number;
+  /** Section after `@@`, when wanted. */
+  section?: string;
+  /** Lines with their marker: ' ' context, '+' added, '-' removed. */
+  lines: string[];
+}
+
+/** A patch mail built from marked lines, the hunk headers' counts computed (never miscounted by hand). */
+export function patchMail(subject: string, files: { path: string; hunks: HunkSpec[] }[]): string {
+  const out = ['From: A Developer <dev@example.org>', `Subject: [PATCH] ${subject}`, ''];
+  for (const f of files) {
+    out.push(`diff --git a/${f.path} b/${f.path}`, `--- a/${f.path}`, `+++ b/${f.path}`);
+    let shift = 0;
+    for (const h of f.hunks) {
+      const oldN = h.lines.filter((l) => !l.startsWith('+')).length;
+      const newN = h.lines.filter((l) => !l.startsWith('-')).length;
+      out.push(`@@ -${h.start},${oldN} +${h.start + shift},${newN} @@${h.section ? ' ' + h.section : ''}`, ...h.lines);
+      shift += newN - oldN;
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+/** Lines of C with a marker put in front of each (for patchMail). */
+export const mark = (marker: ' ' | '+' | '-', code: string): string[] =>
+  code
+    .replace(/^\n/, '')
+    .replace(/\n\s*$/, '')
+    .split('\n')
+    .map((l) => marker + l.replace(/^ {4}/, ''));
+
+/** 1-based line of the first line equal to `needle` after the first line containing `anchor`. */
+export function lineAfter(text: string, anchor: string, needle: string): number {
+  const lines = text.split('\n');
+  const from = lines.findIndex((l) => l.includes(anchor));
+  const at = lines.findIndex((l, i) => i > from && l === needle);
+  if (from < 0 || at < 0) throw new Error(`no ${needle} after ${anchor}`);
+  return at + 1;
+}

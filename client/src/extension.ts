@@ -6,10 +6,9 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
-const REQUESTS = { ruleDoc: 'mmReview/ruleDoc', findingsText: 'mmReview/findingsText', review: 'mmReview/review', model: 'mmReview/model' };
+const REQUESTS = { rules: 'mmReview/rules', ruleDoc: 'mmReview/ruleDoc', findingsText: 'mmReview/findingsText', review: 'mmReview/review', model: 'mmReview/model' };
 const DOC_SCHEME = 'mm-review-doc';
 const SOURCE = 'mm-review';
-const RULES = ['prototype-mismatch', 'parameter-dropped', 'malformed-patch', 'analysis-limit'];
 
 let client: LanguageClient | undefined;
 
@@ -68,7 +67,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       void vscode.window.showInformationMessage(r ? `mm-review: ${r.summary} in ${r.patches} patch${r.patches === 1 ? '' : 'es'}` : 'mm-review: this document is not being reviewed');
     }),
     vscode.commands.registerCommand('mmReview.showRuleDocumentation', async (ruleId?: string) => {
-      const id = typeof ruleId === 'string' ? ruleId : await vscode.window.showQuickPick(RULES, { placeHolder: 'Which rule?' });
+      let id = typeof ruleId === 'string' ? ruleId : undefined;
+      if (!id) {
+        const rules = (await c.sendRequest(REQUESTS.rules, {})) as { id: string; summary: string }[];
+        id = (await vscode.window.showQuickPick(rules.map((r) => ({ label: r.id, detail: r.summary })), { placeHolder: 'Which rule?' }))?.label;
+      }
       if (!id) return;
       const uri = vscode.Uri.parse(`${DOC_SCHEME}:/rules/${id}.md`);
       try {

@@ -2,18 +2,21 @@
  * @file Runs the rules over a document: ingest, parse (cached by image text), check, then classify each
  * finding by comparing old and new images: introduced, pre-existing or fixed.
  */
-import { AnalysisCache, ParsedSeries, type CacheStats, type ImageView } from './c/parsed';
+import { AnalysisCache, ParsedSeries, type CacheStats } from './c/parsed';
 import type { CParser } from './c/parser';
 import { SEVERITY_RANK, type Finding, type Severity } from './findings';
 import { ingest, type IngestCache, type Range, type Series } from './ingest';
 import { defaultRules } from './rules';
-import { formatMessage, type Report, type Rule } from './rules/rule';
+import { mergeTable, PairIndex, type PairTable } from './c/pairs';
+import { formatMessage, type AnalysisConfig, type Report, type Rule } from './rules/rule';
 
 export type RuleSetting = Severity | 'off';
 
 export interface EngineOptions {
   /** Per-rule severity or `off`. */
   rules?: Record<string, RuleSetting>;
+  /** Pairs and lifecycles added to (or replacing, by id) the default table. */
+  pairs?: Partial<PairTable>;
   /** Documents longer than this (in UTF-16 units) get one finding instead of an analysis. */
   maxDocumentChars?: number;
 }
@@ -72,27 +75,32 @@ export class Engine {
   async analyzeAsync(text: string, options: EngineOptions = {}, control: AnalysisControl = {}): Promise<Analysis | null> {
     const started = this.start(text, options);
     if ('done' in started) return started.done;
-    const views = new Set<ImageView>();
+    const config = this.config(options);
+    const work: (() => unknown)[] = [];
     for (const rule of this.rules) {
       if (options.rules?.[rule.id] === 'off' || !rule.prefetch) continue;
       try {
-        for (const v of rule.prefetch(started.parsed)) views.add(v);
+        for (const w of rule.prefetch(started.parsed, config)) work.push(w);
       } catch {
         /* check() will meet the same problem and report it */
       }
     }
     const slice = control.sliceMs ?? 15;
     // Reading the document can itself take a while: let the event loop in before parsing starts.
-    control.onProgress?.(0, views.size);
+    control.onProgress?.(0, work.length);
     await new Promise<void>((resolve) => setTimeout(resolve, 0));
     if (control.isCancelled?.()) return null;
     let sliceStart = performance.now();
     let done = 0;
-    for (const view of views) {
-      void view.facts;
+    for (const w of work) {
+      try {
+        w();
+      } catch {
+        /* reported by check() */
+      }
       done++;
       if (performance.now() - sliceStart > slice) {
-        control.onProgress?.(done, views.size);
+        control.onProgress?.(done, work.length);
         await new Promise<void>((resolve) => setTimeout(resolve, 0));
         if (control.isCancelled?.()) return null;
         sliceStart = performance.now();
@@ -120,14 +128,28 @@ export class Engine {
     return { parsed: new ParsedSeries(series, this.parser, this.cache), t0 };
   }
 
+  private configs = new Map<string, AnalysisConfig>();
+
+  /** The pair table for these options (merged once per distinct extension). */
+  private config(options: EngineOptions): AnalysisConfig {
+    const key = JSON.stringify(options.pairs ?? {});
+    let c = this.configs.get(key);
+    if (!c) {
+      c = { pairs: new PairIndex(mergeTable(options.pairs)), pairsKey: key };
+      this.configs.set(key, c);
+    }
+    return c;
+  }
+
   private finish(parsed: ParsedSeries, options: EngineOptions, t0: number): Analysis {
     const raws: Raw[] = [];
     const findings: Finding[] = [];
+    const config = this.config(options);
     for (const rule of this.rules) {
       const setting = options.rules?.[rule.id];
       if (setting === 'off') continue;
       try {
-        rule.check({ series: parsed, report: (report) => raws.push({ rule, report }) });
+        rule.check({ series: parsed, config, report: (report) => raws.push({ rule, report }) });
       } catch (e) {
         findings.push(this.crashFinding(rule, e as Error));
       }

@@ -26,6 +26,7 @@ import type { Finding } from './findings';
 import { codeActions, codeLenses, countsText, toDiagnostic } from './lsp/convert';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './lsp/settings';
 import { toText } from './output/text';
+import { defaultRules } from './rules';
 import { TOOL_NAME, TOOL_VERSION } from './version';
 
 export interface ServerHost {
@@ -36,6 +37,7 @@ export interface ServerHost {
 
 /** Requests beyond the protocol, used by the VS Code extension's commands. */
 export const REQUESTS = {
+  rules: 'mmReview/rules',
   ruleDoc: 'mmReview/ruleDoc',
   findingsText: 'mmReview/findingsText',
   review: 'mmReview/review',
@@ -124,6 +126,7 @@ export class MmReviewServer {
       if (!s?.analysis || token.isCancellationRequested) return [];
       return codeLenses(s.analysis.series.patches, s.shown, params.textDocument.uri);
     });
+    c.onRequest(REQUESTS.rules, () => defaultRules.map((r) => ({ id: r.id, severity: r.meta.defaultSeverity, summary: r.meta.summary })));
     c.onRequest(REQUESTS.ruleDoc, (p: { id: string }) => this.host.ruleDocs[p.id] ?? null);
     c.onRequest(REQUESTS.findingsText, (p: { uri: string }) => {
       const s = this.current(p.uri);

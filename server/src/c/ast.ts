@@ -50,6 +50,8 @@ export type Stmt =
 export interface FunctionAst {
   name: string;
   params: string[];
+  /** Returns a pointer: `return NULL` is then a failure. */
+  returnsPointer: boolean;
   body: Stmt[];
   /** The definition's start is visible (not a hunk that begins inside the body). */
   entryVisible: boolean;

@@ -68,7 +68,11 @@ function definitionAst(def: Node, entryVisible: boolean, rowShift: number): Func
   const declarator = def.childForFieldName('declarator');
   const params: string[] = [];
   let fd: Node | null = declarator;
-  while (fd && fd.type !== 'function_declarator') fd = fd.childForFieldName('declarator');
+  let returnsPointer = false;
+  while (fd && fd.type !== 'function_declarator') {
+    if (fd.type === 'pointer_declarator') returnsPointer = true;
+    fd = fd.childForFieldName('declarator');
+  }
   for (const p of fd?.childForFieldName('parameters')?.namedChildren ?? []) {
     let d = p?.childForFieldName('declarator') ?? null;
     while (d && d.type !== 'identifier') d = d.childForFieldName('declarator');
@@ -77,6 +81,7 @@ function definitionAst(def: Node, entryVisible: boolean, rowShift: number): Func
   return {
     name: definitionName(def),
     params,
+    returnsPointer,
     body: shiftAll(toStmts(body?.namedChildren ?? []), rowShift),
     entryVisible,
     endVisible: !!last && last.type === '}' && !last.isMissing,

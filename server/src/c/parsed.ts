@@ -6,7 +6,9 @@
  */
 import { Edit } from 'web-tree-sitter';
 import type { FileDiff, Fragment, Hunk, Patch, Series } from '../ingest';
+import type { FunctionAst } from './ast';
 import { extractFacts, type ImageFacts } from './facts';
+import { functionsOfImage } from './functions';
 import { Image, type Side } from './image';
 import { maskKernelAnnotations } from './mask';
 import type { CParser } from './parser';
@@ -26,6 +28,8 @@ export interface CacheStats {
 interface Entry {
   scan?: Scan;
   facts?: ImageFacts;
+  /** Other results computed from the image text, by what they are (`functions:<section>`, ...). */
+  derived?: Map<string, unknown>;
 }
 
 /**
@@ -53,6 +57,16 @@ export class AnalysisCache {
       this.chars -= k.length;
     }
     return e;
+  }
+
+  /** A result derived from an image's text, computed once per text and kind. */
+  derive<T>(text: string, kind: string, compute: () => T): T {
+    const e = this.entry(text);
+    e.derived ??= new Map();
+    if (e.derived.has(kind)) return e.derived.get(kind) as T;
+    const v = compute();
+    e.derived.set(kind, v);
+    return v;
   }
 
   imagesOf(hunk: Hunk): { old: Image; new: Image } {
@@ -118,6 +132,17 @@ export class ParsedSeries {
       const image = Image.of(fragment.lines, 'new');
       this.fragments.push({ fragment, view: new LazyImageView('new', image, this.cache, { compute: () => this.computeSingle(image) }) });
     }
+  }
+
+  /** The functions an image shows (whole or in part), as ASTs; cached by image text. */
+  functionsOf(hunk: HunkView, view: ImageView): FunctionAst[] {
+    const section = sectionFunctionName(hunk.hunk.section);
+    return this.cache.derive(view.image.text, `functions:${section ?? ''}`, () => functionsOfImage(this.parser, view.image.text, section));
+  }
+
+  /** A result derived from an image (and the functions it shows), cached by image text and `kind`. */
+  derive<T>(view: ImageView, kind: string, compute: () => T): T {
+    return this.cache.derive(view.image.text, kind, compute);
   }
 
   /** Hunk images in which `name` is called, declared or defined (from the lexical scans). */
@@ -231,6 +256,12 @@ class LazyImageView implements ImageView {
     if (!this.image.memo.facts) this.source.compute();
     return this.image.memo.facts as ImageFacts;
   }
+}
+
+/** The function git named after a hunk header: the identifier before the first `(`. */
+export function sectionFunctionName(section: string): string | null {
+  const m = /([A-Za-z_]\w*)\s*\(/.exec(section);
+  return m ? m[1] : null;
 }
 
 /** The smallest single edit that turns `a` into `b`: common prefix and suffix kept. */

@@ -10,7 +10,7 @@ import type { CallFact, FunctionFact } from '../c/facts';
 import type { Span } from '../c/image';
 import type { HunkView } from '../c/parsed';
 import { alignParams, prototypeHistories } from '../c/prototypes';
-import { sectionFunction } from './prototype-mismatch';
+import { sectionFunctionName } from '../c/parsed';
 import { defineRule, type RuleContext } from './rule';
 
 export default defineRule({
@@ -93,7 +93,7 @@ function visibleCalls(hunks: HunkView[], home: HunkView, fn: FunctionFact): { ca
     (s.endRow < body.endRow || (s.endRow === body.endRow && s.endCol <= body.endCol));
   for (const call of home.new.facts.calls) if (call.enclosing === fn.name && inside(call.span, fn.bodySpan!)) out.push({ call, view: home.new });
   for (const h of hunks) {
-    if (h === home || h.file !== home.file || sectionFunction(h.hunk.section) !== fn.name) continue;
+    if (h === home || h.file !== home.file || sectionFunctionName(h.hunk.section) !== fn.name) continue;
     const firstDef = h.new.facts.functions.filter((f) => f.kind === 'definition').map((f) => f.nameSpan.startRow);
     const limit = firstDef.length ? Math.min(...firstDef) : Infinity;
     for (const call of h.new.facts.calls) if (call.enclosing === null && call.span.startRow < limit) out.push({ call, view: h.new });

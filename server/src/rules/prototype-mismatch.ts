@@ -5,6 +5,7 @@
  * a function that really has different prototypes under different configurations (#ifdef variants).
  */
 import type { ParamFact } from '../c/facts';
+import { sectionFunctionName } from '../c/parsed';
 import type { Span } from '../c/image';
 import { alignParams, candidateImages, macroNames, prototypeHistories, sitesOf, standings, type CallSite, type FunctionSite, type Prototype, type PrototypeChange, type PrototypeHistory } from '../c/prototypes';
 import type { Fix, RelatedInfo } from '../findings';
@@ -28,7 +29,7 @@ export default defineRule({
       'Configuration variants: an `#ifdef` branch that deliberately declares the function differently.',
     ],
   },
-  prefetch: candidateImages,
+  prefetch: (series) => candidateImages(series).map((v) => () => v.facts),
   check(ctx) {
     const macros = macroNames(ctx.series);
     for (const history of prototypeHistories(ctx.series).values()) {
@@ -193,16 +194,10 @@ function missingArgFix(ctx: RuleContext, site: CallSite, params: ParamFact[]): F
 
 /** Parameters of the function the call sits in, when its definition is visible in the same image. */
 function callerParameters(site: CallSite): ParamFact[] {
-  const name = site.call.enclosing ?? sectionFunction(site.hunk.hunk.section);
+  const name = site.call.enclosing ?? sectionFunctionName(site.hunk.hunk.section);
   if (!name) return [];
   const def = site.view.facts.functions.find((f) => f.kind === 'definition' && f.name === name && f.params);
   if (def?.params) return def.params;
   const inHunk = site.hunk.new.facts.functions.find((f) => f.name === name && f.params);
   return inHunk?.params ?? [];
-}
-
-/** The function git named after the hunk header: the identifier before the first `(`. */
-export function sectionFunction(section: string): string | null {
-  const m = /([A-Za-z_]\w*)\s*\(/.exec(section);
-  return m ? m[1] : null;
 }

@@ -2,6 +2,7 @@
  * @file The shape of a rule: one module with `meta` (id, default severity, one-line summary, messages by
  * id, confidence, known false positives) and `check(ctx)`, which reads the parsed series and reports.
  */
+import type { PairIndex } from '../c/pairs';
 import type { ImageView, ParsedSeries } from '../c/parsed';
 import type { Side, Span } from '../c/image';
 import type { Fix, ModelView, RelatedInfo, Severity } from '../findings';
@@ -25,10 +26,11 @@ export interface Rule {
   meta: RuleMeta;
   check(ctx: RuleContext): void;
   /**
-   * The images whose facts check() will read, found cheaply (from lexical scans). The engine parses them
-   * first, in slices, so a long analysis can report progress and be cancelled.
+   * The expensive work check() will need (parsing images, analysing functions), found cheaply from the
+   * lexical scans. The engine runs these first, in slices, so a long analysis can report progress and
+   * be cancelled; their results are cached, so check() then finds them done.
    */
-  prefetch?(series: ParsedSeries): Iterable<ImageView>;
+  prefetch?(series: ParsedSeries, config: AnalysisConfig): Iterable<() => unknown>;
 }
 
 export function defineRule(rule: Rule): Rule {
@@ -56,8 +58,16 @@ export interface Report {
   model?: ModelView;
 }
 
+/** Settings the rules share for one analysis. */
+export interface AnalysisConfig {
+  pairs: PairIndex;
+  /** Identity of the pair table, for caches of results that depend on it. */
+  pairsKey: string;
+}
+
 export interface RuleContext {
   readonly series: ParsedSeries;
+  readonly config: AnalysisConfig;
   report(report: Report): void;
 }
 

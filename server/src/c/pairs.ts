@@ -1,0 +1,153 @@
+/**
+ * @file Paired operations: what is taken and what gives it back (get/put, lock/unlock, alloc/free,
+ * counter inc/dec), and functions whose effects a partner undoes (create/destroy, export/release).
+ * The default table is the kernel's common pairs; users add or replace entries by id.
+ */
+
+export type PairKind = 'ref' | 'lock' | 'alloc' | 'counter';
+/** When an acquiring call has succeeded: its result or the variable it was assigned to. */
+export type Success = 'always' | 'nonnull' | 'not-err' | 'zero' | 'nonzero';
+
+export interface PairSpec {
+  id: string;
+  kind: PairKind;
+  /** Names, `*` matching any suffix (`spin_lock*`). */
+  acquire: string[];
+  release: string[];
+  /** Names the globs would match but that are not part of the pair (`spin_lock_init`). */
+  exclude?: string[];
+  /** Argument naming the resource when acquiring (0-based), or `result` (allocations). */
+  key?: number | 'result';
+  /** Argument naming the resource when releasing. */
+  releaseKey?: number;
+  success?: Success;
+}
+
+export interface LifecyclePair {
+  acquire: string;
+  release: string;
+}
+
+export interface PairTable {
+  pairs: PairSpec[];
+  lifecycles: LifecyclePair[];
+}
+
+export const DEFAULT_PAIRS: PairSpec[] = [
+  { id: 'folio', kind: 'ref', acquire: ['folio_get'], release: ['folio_put'] },
+  { id: 'page', kind: 'ref', acquire: ['get_page'], release: ['put_page'] },
+  { id: 'kref', kind: 'ref', acquire: ['kref_get'], release: ['kref_put'] },
+  { id: 'refcount', kind: 'ref', acquire: ['refcount_inc'], release: ['refcount_dec*'] },
+  { id: 'percpu_ref', kind: 'ref', acquire: ['percpu_ref_get'], release: ['percpu_ref_put'] },
+  { id: 'drm_gem_object', kind: 'ref', acquire: ['drm_gem_object_get'], release: ['drm_gem_object_put'] },
+  { id: 'xe_bo', kind: 'ref', acquire: ['xe_bo_get'], release: ['xe_bo_put'] },
+  { id: 'xe_bo_willneed', kind: 'counter', acquire: ['xe_bo_willneed_get_locked'], release: ['xe_bo_willneed_put_locked'] },
+  { id: 'xe_bo_vma_count', kind: 'counter', acquire: ['xe_bo_vma_count_inc_locked'], release: ['xe_bo_vma_count_dec_locked'] },
+  { id: 'mutex', kind: 'lock', acquire: ['mutex_lock', 'mutex_lock_nested', 'mutex_lock_io'], release: ['mutex_unlock'] },
+  { id: 'mutex_interruptible', kind: 'lock', acquire: ['mutex_lock_interruptible', 'mutex_lock_killable'], release: ['mutex_unlock'], success: 'zero' },
+  { id: 'mutex_trylock', kind: 'lock', acquire: ['mutex_trylock'], release: ['mutex_unlock'], success: 'nonzero' },
+  { id: 'spinlock', kind: 'lock', acquire: ['spin_lock*'], release: ['spin_unlock*'], exclude: ['spin_lock_init', 'spin_lock_irqsave_nested_init'] },
+  { id: 'spin_trylock', kind: 'lock', acquire: ['spin_trylock*'], release: ['spin_unlock*'], success: 'nonzero' },
+  { id: 'xe_bo_lock', kind: 'lock', acquire: ['xe_bo_lock'], release: ['xe_bo_unlock'] },
+  { id: 'dma_resv', kind: 'lock', acquire: ['dma_resv_lock'], release: ['dma_resv_unlock'] },
+  { id: 'rcu_read', kind: 'lock', acquire: ['rcu_read_lock'], release: ['rcu_read_unlock'] },
+  { id: 'kmalloc', kind: 'alloc', acquire: ['kmalloc*', 'kzalloc*', 'kcalloc*', 'kmemdup', 'kstrdup'], release: ['kfree', 'kfree_sensitive'], key: 'result', success: 'nonnull' },
+  { id: 'kvmalloc', kind: 'alloc', acquire: ['kvmalloc*', 'kvzalloc*', 'kvcalloc'], release: ['kvfree'], key: 'result', success: 'nonnull' },
+  { id: 'vmalloc', kind: 'alloc', acquire: ['vmalloc*', 'vzalloc*'], release: ['vfree'], key: 'result', success: 'nonnull' },
+  { id: 'acomp_request', kind: 'alloc', acquire: ['acomp_request_alloc'], release: ['acomp_request_free'], key: 'result', success: 'nonnull' },
+  { id: 'crypto_acomp', kind: 'alloc', acquire: ['crypto_alloc_acomp*'], release: ['crypto_free_acomp'], key: 'result', success: 'not-err' },
+];
+
+export const DEFAULT_LIFECYCLES: LifecyclePair[] = [
+  { acquire: 'xe_vma_create', release: 'xe_vma_destroy' },
+  { acquire: 'xe_gem_prime_export', release: 'xe_dma_buf_release' },
+];
+
+/** Suffixes whose partners undo them, for lifecycle pairs inferred from names. */
+const SUFFIX_PAIRS: [string, string][] = [
+  ['create', 'destroy'],
+  ['alloc', 'free'],
+  ['init', 'fini'],
+  ['prepare', 'dead'],
+  ['get', 'put'],
+  ['export', 'release'],
+  ['open', 'release'],
+  ['open', 'close'],
+  ['attach', 'detach'],
+  ['register', 'unregister'],
+  ['map', 'unmap'],
+  ['pin', 'unpin'],
+  ['probe', 'remove'],
+];
+
+export function defaultTable(): PairTable {
+  return { pairs: DEFAULT_PAIRS.map((p) => ({ ...p })), lifecycles: DEFAULT_LIFECYCLES.map((l) => ({ ...l })) };
+}
+
+/** The default table with a user's entries: pairs replace defaults of the same id, lifecycles add. */
+export function mergeTable(extra: Partial<PairTable> | undefined): PairTable {
+  const table = defaultTable();
+  for (const p of extra?.pairs ?? []) {
+    const at = table.pairs.findIndex((q) => q.id === p.id);
+    if (at >= 0) table.pairs[at] = p;
+    else table.pairs.push(p);
+  }
+  for (const l of extra?.lifecycles ?? []) if (!table.lifecycles.some((x) => x.acquire === l.acquire && x.release === l.release)) table.lifecycles.push(l);
+  return table;
+}
+
+const globMatch = (glob: string, name: string): boolean => (glob.endsWith('*') ? name.startsWith(glob.slice(0, -1)) : glob === name);
+
+export interface PairMatch {
+  pair: PairSpec;
+  role: 'acquire' | 'release';
+}
+
+/** Which pair a called function belongs to, and as which side. */
+export class PairIndex {
+  private readonly cache = new Map<string, PairMatch | null>();
+
+  constructor(readonly table: PairTable) {}
+
+  match(name: string): PairMatch | null {
+    let m = this.cache.get(name);
+    if (m !== undefined) return m;
+    m = null;
+    for (const pair of this.table.pairs) {
+      if (pair.exclude?.includes(name)) continue;
+      if (pair.release.some((g) => globMatch(g, name))) {
+        m = { pair, role: 'release' };
+        break;
+      }
+      if (pair.acquire.some((g) => globMatch(g, name))) {
+        m = { pair, role: 'acquire' };
+        break;
+      }
+    }
+    this.cache.set(name, m);
+    return m;
+  }
+
+  /** Does any name in the set belong to a pair? (From a lexical scan, before parsing.) */
+  mentionsAny(names: Iterable<string>): boolean {
+    for (const n of names) if (this.match(n)) return true;
+    return false;
+  }
+
+  /**
+   * Lifecycle partners among the defined functions: the table's, and those inferred from names where
+   * the prefix is shared and only one partner fits (`foo_create` / `foo_destroy`).
+   */
+  lifecycles(defined: Set<string>): LifecyclePair[] {
+    const out = this.table.lifecycles.filter((l) => defined.has(l.acquire) && defined.has(l.release));
+    for (const name of defined) {
+      for (const [a, r] of SUFFIX_PAIRS) {
+        const m = new RegExp(`^(.+)_${a}$`).exec(name);
+        if (!m) continue;
+        const partners = [...defined].filter((d) => d === `${m[1]}_${r}`);
+        if (partners.length === 1 && !out.some((l) => l.acquire === name)) out.push({ acquire: name, release: partners[0] });
+      }
+    }
+    return out;
+  }
+}

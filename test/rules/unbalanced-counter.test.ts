@@ -1,0 +1,265 @@
+import rule from '../../server/src/rules/unbalanced-counter';
+import { lineAfter, lineOf, mark, patchMail, readSeed } from '../helpers';
+import { runRuleTests } from './tester';
+
+/** A new function, whole, as added lines. */
+const added = (path: string, code: string): string => patchMail('mm: add a helper', [{ path, hunks: [{ start: 10, lines: [' /* context */', ...mark('+', code)] }] }]);
+
+const allocChecked = added(
+  'mm/pool.c',
+  `
+    int pool_add(struct pool *pool, int n)
+    {
+    	struct item *it;
+    	int err;
+
+    	it = kmalloc(sizeof(*it), GFP_KERNEL);
+    	if (!it)
+    		return -ENOMEM;
+    	err = pool_validate(pool, n);
+    	if (err)
+    		goto out_free;
+    	pool->items[n] = it;
+    	return 0;
+    out_free:
+    	kfree(it);
+    	return err;
+    }
+`,
+);
+
+const lockLadder = added(
+  'mm/pool.c',
+  `
+    int pool_resize(struct pool *pool, int n)
+    {
+    	int ret;
+
+    	mutex_lock(&pool->lock);
+    	ret = pool_check(pool, n);
+    	if (ret)
+    		goto out_unlock;
+    	folio_get(pool->folio);
+    	ret = pool_grow(pool, n);
+    	if (ret)
+    		goto out_put;
+    	mutex_unlock(&pool->lock);
+    	return 0;
+    out_put:
+    	folio_put(pool->folio);
+    out_unlock:
+    	mutex_unlock(&pool->lock);
+    	return ret;
+    }
+`,
+);
+
+const interruptible = added(
+  'mm/pool.c',
+  `
+    int pool_flush(struct pool *pool)
+    {
+    	if (mutex_lock_interruptible(&pool->lock))
+    		return -EINTR;
+    	pool_drain(pool);
+    	mutex_unlock(&pool->lock);
+    	return 0;
+    }
+`,
+);
+
+const callersReference = added(
+  'mm/pool.c',
+  `
+    void pool_release(struct pool *pool)
+    {
+    	folio_put(pool->folio);
+    	kfree(pool);
+    }
+`,
+);
+
+const midFunction = patchMail('mm: tidy', [
+  {
+    path: 'mm/pool.c',
+    hunks: [{ start: 40, section: 'int pool_resize(struct pool *pool, int n)', lines: [...mark(' ', '\tret = pool_grow(pool, n);'), ...mark('-', '\tif (ret)'), ...mark('+', '\tif (ret < 0)'), ...mark(' ', '\t\tgoto out_unlock;\n\tmutex_unlock(&pool->lock);\n\treturn 0;')] }],
+  },
+]);
+
+const indexed = added(
+  'mm/pool.c',
+  `
+    int pool_fill(struct pool *pool)
+    {
+    	int i;
+
+    	for (i = 0; i < 4; i++) {
+    		pool->buf[i] = kmalloc(64, GFP_KERNEL);
+    		if (!pool->buf[i])
+    			return -ENOMEM;
+    	}
+    	return 0;
+    }
+`,
+);
+
+const leakOnError = added(
+  'mm/pool.c',
+  `
+    int pool_shrink(struct pool *pool, int n)
+    {
+    	int ret;
+
+    	mutex_lock(&pool->lock);
+    	ret = pool_check(pool, n);
+    	if (ret)
+    		return ret;
+    	pool_cut(pool, n);
+    	mutex_unlock(&pool->lock);
+    	return 0;
+    }
+`,
+);
+
+const localLeak = added(
+  'mm/pool.c',
+  `
+    int pool_probe(struct pool *pool)
+    {
+    	char *scratch = kzalloc(PAGE_SIZE, GFP_KERNEL);
+
+    	if (!scratch)
+    		return -ENOMEM;
+    	pool_scan(pool);
+    	return 0;
+    }
+`,
+);
+
+const wrongLabel = added(
+  'mm/pool.c',
+  `
+    int pool_attach(struct pool *pool)
+    {
+    	struct item *it;
+    	int err;
+
+    	err = pool_check(pool, 0);
+    	if (err)
+    		goto out_free;
+    	it = kmalloc(sizeof(*it), GFP_KERNEL);
+    	if (!it)
+    		return -ENOMEM;
+    	err = pool_link(pool, it);
+    	if (err)
+    		goto out_free;
+    	return 0;
+    out_free:
+    	kfree(it);
+    	return err;
+    }
+`,
+);
+
+/** Seed 004 with `xe_bo_willneed_put_locked(bo)` gone from the `out_put:` error path. */
+function seedWithoutErrorPut(): string {
+  const s = readSeed('004').split('\n');
+  const i = s.findIndex((l) => l.startsWith('>> +out_put:'));
+  if (s[i + 2] !== '>> + xe_bo_willneed_put_locked(bo);') throw new Error('seed 004 changed');
+  s.splice(i + 2, 1);
+  const h = s.findIndex((l) => l.startsWith('>> @@ -241,18 +253,26 @@'));
+  s[h] = s[h].replace('+253,26', '+253,25');
+  return s.join('\n');
+}
+
+/** Seed 004 with `xe_vma_destroy()` no longer decrementing vma_count. */
+function seedWithoutDestroyDec(): string {
+  const s = readSeed('004').split('\n');
+  const i = s.findIndex((l) => l === '>> + xe_bo_vma_count_dec_locked(bo);');
+  s.splice(i, 1);
+  const h = s.findIndex((l) => l.startsWith('>> @@ -1208,7 +1212,10 @@'));
+  s[h] = s[h].replace('+1212,10', '+1212,9');
+  return s.join('\n');
+}
+
+/** Seed 004 with a second `xe_bo_willneed_get_locked(bo)` in `xe_vma_create()`. */
+function seedWithDoubleGet(): string {
+  const s = readSeed('004').split('\n');
+  const i = s.findIndex((l, k) => l === '>> + xe_bo_willneed_get_locked(bo);' && s[k - 1]?.includes('if (vma->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED)'));
+  if (i < 0) throw new Error('seed 004 changed');
+  s.splice(i + 1, 0, '>> + if (vma->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED)', '>> + xe_bo_willneed_get_locked(bo);');
+  const h = s.findIndex((l) => l.startsWith('>> @@ -1131,6 +1131,10 @@'));
+  s[h] = s[h].replace('+1131,10', '+1131,12');
+  const h2 = s.findIndex((l) => l.startsWith('>> @@ -1208,7 +1212,10 @@'));
+  s[h2] = s[h2].replace('+1212,10', '+1214,10');
+  return s.join('\n');
+}
+
+/** A lifecycle pair written for the test: pool_open takes a folio under a condition, pool_close gives it back. */
+const lifecycle = (closeGuard: string, closeCall: string): string =>
+  patchMail('mm/pool: pin the folio while open', [
+    {
+      path: 'mm/pool.c',
+      hunks: [
+        { start: 100, section: 'static int pool_open(struct pool *pool)', lines: [...mark(' ', '\tpool->users++;'), ...mark('+', '\tif (pool->pinned)\n\t\tfolio_get(pool->folio);'), ...mark(' ', '\tpool_wake(pool);\n\treturn 0;\n}')] },
+        { start: 200, section: 'static void pool_close(struct pool *pool)', lines: [...mark(' ', '\tpool->users--;'), ...mark('+', `\tif (${closeGuard})\n\t\t${closeCall}(pool->folio);`), ...mark(' ', '\tpool_wake(pool);\n}')] },
+      ],
+    },
+  ]);
+
+const balancedLifecycle = lifecycle('pool->pinned', 'folio_put');
+const otherCondition = lifecycle('pool->users == 0', 'folio_put');
+
+runRuleTests(rule, {
+  valid: [
+    { name: 'an allocation checked, stored on success and freed on the error path', code: allocChecked },
+    { name: 'a goto ladder that gives back the reference and the lock on every path', code: lockLadder },
+    { name: 'an interruptible lock that was never taken when it fails', code: interruptible },
+    { name: 'a release function giving back what its caller took', code: callersReference },
+    { name: 'a hunk inside a function: what was taken above the hunk is not judged', code: midFunction },
+    { name: 'allocations named through an array index are left to the unwind model', code: indexed },
+    { name: 'a lifecycle pair: taken and given back under the same condition', code: balancedLifecycle },
+    { name: 'seed 004 as posted', code: readSeed('004') },
+  ],
+  invalid: [
+    {
+      name: 'seed 004 without the put on the out_put error path',
+      code: seedWithoutErrorPut(),
+      errors: [{ messageId: 'neverReleased', line: lineAfter(seedWithoutErrorPut(), 'xe_gem_prime_export(struct drm_gem_object', '>> + xe_bo_willneed_get_locked(bo);'), includes: 'on the path through `goto out_put`' }],
+    },
+    {
+      name: 'a lock still held at an early error return',
+      code: leakOnError,
+      errors: [{ messageId: 'neverReleased', line: lineOf(leakOnError, 'mutex_lock(&pool->lock);'), includes: 'returning at line' }],
+    },
+    {
+      name: 'a local allocation leaked on the successful path',
+      code: localLeak,
+      errors: [{ messageId: 'neverReleased', line: lineOf(localLeak, 'kzalloc(PAGE_SIZE'), includes: '`kzalloc()`' }],
+    },
+    {
+      name: 'jumping to a label that frees what this path never allocated',
+      code: wrongLabel,
+      errors: [{ messageId: 'releasedUntaken', line: lineOf(wrongLabel, '+\tkfree(it);'), includes: 'through `goto out_free`' }],
+    },
+    {
+      name: 'seed 004 with the vma_count decrement gone from xe_vma_destroy()',
+      code: seedWithoutDestroyDec(),
+      errors: [{ messageId: 'unreleased', line: lineOf(seedWithoutDestroyDec(), '>> + xe_bo_vma_count_inc_locked(bo);', true), includes: '`xe_vma_destroy()` gives nothing new back' }],
+    },
+    {
+      name: 'seed 004 with a double get in xe_vma_create()',
+      code: seedWithDoubleGet(),
+      // The finding goes on the later of the two gets: the one the partner has nothing for.
+      errors: [{ messageId: 'takenMore', line: lineAfter(seedWithDoubleGet(), '>> + xe_bo_vma_count_inc_locked(bo);', '>> + xe_bo_willneed_get_locked(bo);') + 2, includes: '2 times, but `xe_vma_destroy()` gives it back only 1' }],
+    },
+    {
+      name: 'a lifecycle pair given back under another condition',
+      code: otherCondition,
+      errors: [
+        { messageId: 'unreleased', line: lineOf(otherCondition, 'folio_get(pool->folio);'), includes: 'when `pool->pinned`' },
+        { messageId: 'unacquired', line: lineOf(otherCondition, 'folio_put(pool->folio);'), includes: 'when `pool->users == 0`' },
+      ],
+    },
+  ],
+});
