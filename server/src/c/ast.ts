@@ -63,7 +63,14 @@ export interface FunctionAst {
 const BINARY_OPS = new Set(['+', '-', '*', '/', '%', '<<', '>>', '&', '|', '^', '&&', '||', '==', '!=', '<', '<=', '>', '>=']);
 
 function parseInt64(text: string): bigint | null {
-  const t = text.replace(/[uUlL]+$/, '');
+  // tree-sitter reads `-1` as one literal.
+  const negative = text.startsWith('-');
+  const t = text.replace(/^[-+]/, '').replace(/[uUlL]+$/, '');
+  const v = unsignedValue(t);
+  return v === null ? null : negative ? -v : v;
+}
+
+function unsignedValue(t: string): bigint | null {
   try {
     if (/^0[xX][0-9a-fA-F]+$/.test(t) || /^0[bB][01]+$/.test(t) || /^[0-9]+$/.test(t)) {
       if (/^0[0-7]+$/.test(t)) return BigInt('0o' + t.slice(1));
@@ -182,14 +189,21 @@ function toStmtList(n: Node): Stmt[] {
     return [{ k: 'label', name: label, span: spanOf(n) }, ...toStmts(inner)];
   }
   if (n.type === 'case_statement') {
-    const value = n.childForFieldName('value');
     const isDefault = n.child(0)?.type === 'default';
-    let hi: Expr | null = null;
-    // `case 0 ... 4:` reads as a value followed by an ERROR holding the upper bound.
-    const err = n.namedChildren.find((c) => c?.type === 'ERROR');
-    if (err && /\.\.\./.test(n.text.slice(0, n.text.indexOf(':') + 1))) hi = toExpr(err.namedChild(0) ?? err);
-    const body = n.namedChildren.filter((c) => c && c !== value && c.type !== 'ERROR' && c.type !== 'comment');
-    return [{ k: 'case', lo: isDefault ? null : toExpr(value), hi, span: spanOf(n) }, ...toStmts(body)];
+    const colon = n.children.find((c) => c?.type === ':');
+    const labelEnd = colon?.startIndex ?? n.startIndex;
+    // `case 0 ... 4:` parses as a value and an ERROR holding `... 4` (or `8 ...` then a value): the
+    // label is every expression before the colon, read in order, ERRORs flattened.
+    const bounds: Node[] = [];
+    for (const c of n.namedChildren) {
+      if (!c || c.startIndex >= labelEnd || c.type === 'comment') continue;
+      if (c.type === 'ERROR') bounds.push(...c.namedChildren.filter((x): x is Node => !!x && x.type !== 'comment'));
+      else bounds.push(c);
+    }
+    const lo = isDefault || bounds.length === 0 ? null : toExpr(bounds[0]);
+    const hi = !isDefault && bounds.length > 1 ? toExpr(bounds[bounds.length - 1]) : null;
+    const body = n.namedChildren.filter((c): c is Node => !!c && c.startIndex >= labelEnd && c.type !== 'comment');
+    return [{ k: 'case', lo, hi, span: spanOf(n) }, ...toStmts(body)];
   }
   return [toStmt(n)];
 }

@@ -1,0 +1,391 @@
+/**
+ * @file An evaluator for the C subset kernel helpers are written in: integers (64-bit, as bigint),
+ * structs (objects with fields), pointers to them (the object itself), `if`/`else`, `switch` with GNU case
+ * ranges, loops and iterator macros, `goto` to labels of the function body, `return`, `break`,
+ * `continue`, `++`/`--`, assignments, `&&`/`||`/`!`, calls to the function's own program or to modelled
+ * primitives. What it does not know evaluates to `unknown`; a decision that depends on an unknown value
+ * stops the evaluation with a reason, rather than guessing. Models execute the patch's code with it.
+ */
+import { exprText, type Expr, type FunctionAst, type Stmt } from './ast';
+import { KERNEL_ERRNO } from './errno';
+
+export interface Obj {
+  kind: 'obj';
+  fields: Map<string, Value>;
+  /** A name for explanations (`bo`, `vma#1`). */
+  label?: string;
+}
+export interface ErrPtr {
+  kind: 'errptr';
+  code: bigint;
+}
+/** A value nothing in the model gives: fine to carry, not to decide on. */
+export const UNKNOWN: { kind: 'unknown' } = { kind: 'unknown' };
+/** `&x` of a scalar: what an out-parameter writes through. */
+export interface Ref {
+  kind: 'ref';
+  get(): Value;
+  set(v: Value): void;
+}
+export type Value = bigint | Obj | ErrPtr | Ref | Value[] | null | typeof UNKNOWN;
+
+const isRef = (v: Value): v is Ref => typeof v === 'object' && v !== null && !Array.isArray(v) && v.kind === 'ref';
+
+export class EvalStop extends Error {
+  constructor(
+    message: string,
+    readonly at?: string,
+  ) {
+    super(message);
+  }
+}
+
+export type Primitive = (args: Value[], call: Extract<Expr, { k: 'call' }>, ev: Evaluator) => Value;
+export type Iterator = (args: Expr[], ev: Evaluator, scope: Scope) => Iterable<Map<string, Value>>;
+
+export interface Program {
+  /** Functions the evaluator may call by name (the patch's own). */
+  functions: Map<string, FunctionAst>;
+  primitives: Map<string, Primitive>;
+  iterators: Map<string, Iterator>;
+  constants: Map<string, bigint>;
+}
+
+export function obj(fields: Record<string, Value> = {}, label?: string): Obj {
+  return { kind: 'obj', fields: new Map(Object.entries(fields)), label };
+}
+
+class Scope {
+  private readonly vars = new Map<string, Value>();
+  constructor(private readonly parent: Scope | null) {}
+  get(name: string): Value | undefined {
+    return this.vars.has(name) ? this.vars.get(name) : this.parent?.get(name);
+  }
+  has(name: string): boolean {
+    return this.vars.has(name) || !!this.parent?.has(name);
+  }
+  set(name: string, v: Value): void {
+    if (this.vars.has(name) || !this.parent?.has(name)) this.vars.set(name, v);
+    else this.parent.set(name, v);
+  }
+  define(name: string, v: Value): void {
+    this.vars.set(name, v);
+  }
+  child(): Scope {
+    return new Scope(this);
+  }
+}
+export type { Scope };
+
+class Return {
+  constructor(readonly value: Value) {}
+}
+class Break {}
+class Continue {}
+class Goto {
+  constructor(readonly label: string) {}
+}
+
+const isUnknown = (v: Value): v is typeof UNKNOWN => typeof v === 'object' && v !== null && !Array.isArray(v) && v.kind === 'unknown';
+
+export class Evaluator {
+  steps = 0;
+
+  constructor(
+    readonly program: Program,
+    private readonly maxSteps = 100_000,
+  ) {}
+
+  /** Calls a function of the program with arguments bound to its parameters. */
+  call(fn: FunctionAst, args: Value[], globals: Map<string, Value> = new Map()): Value {
+    const scope = new Scope(null);
+    for (const [k, v] of globals) scope.define(k, v);
+    const inner = scope.child();
+    fn.params.forEach((p, i) => inner.define(p, args[i] ?? UNKNOWN));
+    return this.runBody(fn.body, inner);
+  }
+
+  /** Runs statements as a function body: `return` ends it, `goto` jumps to a label at this level. */
+  runBody(body: Stmt[], scope: Scope): Value {
+    let i = 0;
+    for (;;) {
+      try {
+        for (; i < body.length; i++) this.exec(body[i], scope);
+        return UNKNOWN;
+      } catch (signal) {
+        if (signal instanceof Return) return signal.value;
+        if (signal instanceof Goto) {
+          const at = body.findIndex((s) => s.k === 'label' && s.name === signal.label);
+          if (at < 0) throw new EvalStop(`goto ${signal.label}: the label is not at the top of the body`);
+          i = at + 1;
+          continue;
+        }
+        throw signal;
+      }
+    }
+  }
+
+  truthy(v: Value, what: Expr): boolean {
+    if (typeof v === 'bigint') return v !== 0n;
+    if (isRef(v)) return true;
+    if (v === null) return false;
+    if (isUnknown(v)) throw new EvalStop(`the condition \`${exprText(what)}\` depends on something the model does not know`, exprText(what));
+    return true;
+  }
+
+  exec(s: Stmt, scope: Scope): void {
+    if (++this.steps > this.maxSteps) throw new EvalStop('too many steps (a loop that does not end?)');
+    switch (s.k) {
+      case 'expr':
+        this.eval(s.e, scope);
+        return;
+      case 'decl':
+        for (const v of s.vars) scope.define(v.name, v.init ? this.eval(v.init, scope) : UNKNOWN);
+        return;
+      case 'block': {
+        const inner = scope.child();
+        for (const st of s.body) this.exec(st, inner);
+        return;
+      }
+      case 'if':
+        if (this.truthy(this.eval(s.c, scope), s.c)) this.exec(s.t, scope);
+        else if (s.f) this.exec(s.f, scope);
+        return;
+      case 'while':
+        while (this.truthy(this.eval(s.c, scope), s.c)) {
+          if (this.loopBody(s.body, scope)) break;
+        }
+        return;
+      case 'dowhile':
+        do {
+          if (this.loopBody(s.body, scope)) break;
+        } while (this.truthy(this.eval(s.c, scope), s.c));
+        return;
+      case 'for': {
+        const inner = scope.child();
+        if (s.init) this.exec(s.init, inner);
+        while (!s.c || this.truthy(this.eval(s.c, inner), s.c)) {
+          if (this.loopBody(s.body, inner)) break;
+          if (s.step) this.eval(s.step, inner);
+        }
+        return;
+      }
+      case 'foreach': {
+        const it = this.program.iterators.get(s.macro);
+        if (!it) throw new EvalStop(`the iterator \`${s.macro}()\` is not modelled`);
+        for (const bindings of it(s.args, this, scope)) {
+          for (const [k, v] of bindings) scope.set(k, v);
+          if (this.loopBody(s.body, scope)) break;
+        }
+        return;
+      }
+      case 'switch': {
+        const v = this.eval(s.c, scope);
+        if (typeof v !== 'bigint') throw new EvalStop(`switch on \`${exprText(s.c)}\`, which the model does not know`);
+        let start = -1;
+        let fallback = -1;
+        s.body.forEach((st, i) => {
+          if (st.k !== 'case' || start >= 0) return;
+          if (!st.lo) fallback = i;
+          else {
+            const lo = this.eval(st.lo, scope);
+            const hi = st.hi ? this.eval(st.hi, scope) : lo;
+            if (typeof lo === 'bigint' && typeof hi === 'bigint' && v >= lo && v <= hi) start = i;
+          }
+        });
+        if (start < 0) start = fallback;
+        if (start < 0) return;
+        try {
+          for (let i = start; i < s.body.length; i++) if (s.body[i].k !== 'case') this.exec(s.body[i], scope);
+        } catch (signal) {
+          if (!(signal instanceof Break)) throw signal;
+        }
+        return;
+      }
+      case 'case':
+      case 'label':
+        return;
+      case 'return':
+        throw new Return(s.e ? this.eval(s.e, scope) : UNKNOWN);
+      case 'break':
+        throw new Break();
+      case 'continue':
+        throw new Continue();
+      case 'goto':
+        throw new Goto(s.label);
+      case 'pp':
+        throw new EvalStop('a preprocessor conditional inside the function: which branch is compiled is not known');
+      case 'unknown':
+        throw new EvalStop(`a statement the evaluator cannot read: \`${s.text.slice(0, 60)}\``);
+    }
+  }
+
+  /** Runs one iteration; true when it broke out of the loop. */
+  private loopBody(body: Stmt, scope: Scope): boolean {
+    try {
+      this.exec(body, scope);
+    } catch (signal) {
+      if (signal instanceof Break) return true;
+      if (signal instanceof Continue) return false;
+      throw signal;
+    }
+    return false;
+  }
+
+  eval(e: Expr, scope: Scope): Value {
+    switch (e.k) {
+      case 'num':
+        return e.v;
+      case 'str':
+        return UNKNOWN;
+      case 'id': {
+        if (scope.has(e.name)) return scope.get(e.name) ?? UNKNOWN;
+        const c = this.program.constants.get(e.name) ?? KERNEL_ERRNO.get(e.name);
+        return c !== undefined ? c : UNKNOWN;
+      }
+      case 'bin': {
+        if (e.op === '&&') return this.truthy(this.eval(e.l, scope), e.l) ? (this.truthy(this.eval(e.r, scope), e.r) ? 1n : 0n) : 0n;
+        if (e.op === '||') return this.truthy(this.eval(e.l, scope), e.l) ? 1n : this.truthy(this.eval(e.r, scope), e.r) ? 1n : 0n;
+        const l = this.eval(e.l, scope);
+        const r = this.eval(e.r, scope);
+        if (e.op === '==' || e.op === '!=') {
+          if (isUnknown(l) || isUnknown(r)) throw new EvalStop(`\`${exprText(e)}\` compares something the model does not know`, exprText(e));
+          const same = typeof l === 'bigint' && typeof r === 'bigint' ? l === r : l === r;
+          return (e.op === '==') === same ? 1n : 0n;
+        }
+        if (typeof l !== 'bigint' || typeof r !== 'bigint') {
+          if (isUnknown(l) || isUnknown(r)) return UNKNOWN;
+          throw new EvalStop(`\`${exprText(e)}\` is arithmetic on something that is not a number`);
+        }
+        return binary(e.op, l, r, e);
+      }
+      case 'un': {
+        if (e.op === '&') {
+          // A pointer to a struct is the struct; to a scalar, a reference the callee writes through.
+          const v = this.eval(e.e, scope);
+          if (typeof v === 'object' && v !== null && !Array.isArray(v) && v.kind === 'obj') return v;
+          const target = e.e;
+          return { kind: 'ref', get: () => this.eval(target, scope), set: (nv: Value) => this.store(target, nv, scope) };
+        }
+        const v = this.eval(e.e, scope);
+        if (e.op === '!') return this.truthy(v, e.e) ? 0n : 1n;
+        if (e.op === '*') return isRef(v) ? v.get() : v;
+        if (isUnknown(v)) return UNKNOWN;
+        if (typeof v !== 'bigint') throw new EvalStop(`\`${exprText(e)}\` on something that is not a number`);
+        if (e.op === '-') return -v;
+        if (e.op === '+') return v;
+        if (e.op === '~') return ~v;
+        throw new EvalStop(`the operator ${e.op} is not supported`);
+      }
+      case 'upd': {
+        const old = this.eval(e.e, scope);
+        if (typeof old !== 'bigint') throw new EvalStop(`\`${exprText(e)}\` on something that is not a number`);
+        const next = e.op === '++' ? old + 1n : old - 1n;
+        this.store(e.e, next, scope);
+        return e.prefix ? next : old;
+      }
+      case 'assign': {
+        let v = this.eval(e.r, scope);
+        if (e.op !== '=') {
+          const cur = this.eval(e.l, scope);
+          if (typeof cur !== 'bigint' || typeof v !== 'bigint') throw new EvalStop(`\`${exprText(e)}\` on something that is not a number`);
+          v = binary(e.op.slice(0, -1), cur, v, e);
+        }
+        this.store(e.l, v, scope);
+        return v;
+      }
+      case 'call': {
+        const name = e.fn;
+        if (!name) throw new EvalStop(`a call through \`${exprText(e.callee)}\``);
+        const args = e.args.map((a) => this.eval(a, scope));
+        const prim = this.program.primitives.get(name);
+        if (prim) return prim(args, e, this);
+        const fn = this.program.functions.get(name);
+        if (fn) return this.call(fn, args);
+        return UNKNOWN;
+      }
+      case 'field': {
+        let base = this.eval(e.e, scope);
+        if (isRef(base)) base = base.get();
+        if (base === null) throw new EvalStop(`\`${exprText(e)}\` dereferences NULL`);
+        if (isUnknown(base) || typeof base !== 'object' || Array.isArray(base) || base.kind !== 'obj') return UNKNOWN;
+        return base.fields.has(e.name) ? base.fields.get(e.name)! : UNKNOWN;
+      }
+      case 'index': {
+        const base = this.eval(e.e, scope);
+        const i = this.eval(e.i, scope);
+        if (Array.isArray(base) && typeof i === 'bigint') return base[Number(i)] ?? UNKNOWN;
+        return UNKNOWN;
+      }
+      case 'cond':
+        return this.truthy(this.eval(e.c, scope), e.c) ? this.eval(e.t, scope) : this.eval(e.f, scope);
+      case 'cast':
+        return this.eval(e.e, scope);
+      case 'comma':
+        this.eval(e.l, scope);
+        return this.eval(e.r, scope);
+      case 'sizeof':
+      case 'unknown':
+        return UNKNOWN;
+    }
+  }
+
+  private store(target: Expr, v: Value, scope: Scope): void {
+    if (target.k === 'id') return scope.set(target.name, v);
+    if (target.k === 'field') {
+      const base = this.eval(target.e, scope);
+      if (base && typeof base === 'object' && !Array.isArray(base) && base.kind === 'obj') return void base.fields.set(target.name, v);
+      if (isUnknown(base)) return;
+      throw new EvalStop(`cannot assign to \`${exprText(target)}\``);
+    }
+    if (target.k === 'index') {
+      const base = this.eval(target.e, scope);
+      const i = this.eval(target.i, scope);
+      if (Array.isArray(base) && typeof i === 'bigint') return void (base[Number(i)] = v);
+      if (isUnknown(base)) return;
+    }
+    if (target.k === 'un' && target.op === '*') {
+      const p = this.eval(target.e, scope);
+      if (isRef(p)) return p.set(v);
+      return this.store(target.e, v, scope);
+    }
+    throw new EvalStop(`cannot assign to \`${exprText(target)}\``);
+  }
+}
+
+function binary(op: string, l: bigint, r: bigint, e: Expr): bigint {
+  switch (op) {
+    case '+':
+      return l + r;
+    case '-':
+      return l - r;
+    case '*':
+      return l * r;
+    case '/':
+      if (r === 0n) throw new EvalStop(`\`${exprText(e)}\` divides by zero`);
+      return l / r;
+    case '%':
+      if (r === 0n) throw new EvalStop(`\`${exprText(e)}\` divides by zero`);
+      return l % r;
+    case '<<':
+      return l << r;
+    case '>>':
+      return l >> r;
+    case '&':
+      return l & r;
+    case '|':
+      return l | r;
+    case '^':
+      return l ^ r;
+    case '<':
+      return l < r ? 1n : 0n;
+    case '<=':
+      return l <= r ? 1n : 0n;
+    case '>':
+      return l > r ? 1n : 0n;
+    case '>=':
+      return l >= r ? 1n : 0n;
+    default:
+      throw new EvalStop(`the operator ${op} is not supported`);
+  }
+}
