@@ -122,3 +122,47 @@ export function lineAfter(text: string, anchor: string, needle: string): number 
   if (from < 0 || at < 0) throw new Error(`no ${needle} after ${anchor}`);
   return at + 1;
 }
+
+/** One change to a line of a (possibly quoted) patch. */
+export interface PatchLineEdit {
+  /** The whole line to change; the first match below the first line containing `after`, if given. */
+  line: string;
+  after?: string;
+  /** The whole lines that replace it; none removes it. */
+  with: string[];
+}
+
+/**
+ * A patch with lines replaced, its hunk headers kept true: the changed hunk's counts and the start of
+ * every later hunk of the same file move by what the edit added or removed. `quote` is the prefix of
+ * every patch line (`>> ` in a reply two levels deep); a line after it starting `+` is an added line,
+ * `-` a removed one, anything else context.
+ */
+export function editPatch(text: string, edits: PatchLineEdit[], quote = ''): string {
+  const lines = text.split('\n');
+  const inOld = (l: string): number => (l.startsWith(quote + '+') ? 0 : 1);
+  const inNew = (l: string): number => (l.startsWith(quote + '-') ? 0 : 1);
+  for (const e of edits) {
+    const from = e.after === undefined ? 0 : lines.findIndex((l) => l.includes(e.after!));
+    const i = from < 0 ? -1 : lines.findIndex((l, k) => k >= from && l === e.line);
+    if (i < 0) throw new Error(`no line ${JSON.stringify(e.line)}${e.after ? ` after ${JSON.stringify(e.after)}` : ''}`);
+    const dOld = e.with.reduce((n, l) => n + inOld(l), 0) - inOld(lines[i]);
+    const dNew = e.with.reduce((n, l) => n + inNew(l), 0) - inNew(lines[i]);
+    lines.splice(i, 1, ...e.with);
+    let header = -1;
+    for (let k = i - 1; k >= 0 && header < 0; k--) if (lines[k].startsWith(quote + '@@ ')) header = k;
+    if (header < 0) throw new Error(`no hunk header above ${JSON.stringify(e.line)}`);
+    const shift = (k: number, counts: boolean): void => {
+      lines[k] = lines[k].replace(/^(.*?@@ -)(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))?/, (_all, pre: string, os: string, oc: string | undefined, ns: string, nc: string | undefined) => {
+        const oldCount = oc === undefined ? 1 : Number(oc);
+        const newCount = nc === undefined ? 1 : Number(nc);
+        const o = counts ? `${os},${oldCount + dOld}` : `${Number(os) + dOld},${oldCount}`;
+        const n = counts ? `${ns},${newCount + dNew}` : `${Number(ns) + dNew},${newCount}`;
+        return `${pre}${o} +${n}`;
+      });
+    };
+    shift(header, true);
+    for (let k = header + 1; k < lines.length && !lines[k].startsWith(quote + 'diff --git '); k++) if (lines[k].startsWith(quote + '@@ ')) shift(k, false);
+  }
+  return lines.join('\n');
+}

@@ -1,5 +1,6 @@
 import rule from '../../server/src/rules/lock-not-held';
 import { lineOf, mark, patchMail, readSeed } from '../helpers';
+import { withoutReleaseLock } from '../seed004';
 import { runRuleTests } from './tester';
 
 const added = (code: string): string => patchMail('drm/xe: a helper caller', [{ path: 'drivers/gpu/drm/xe/xe_thing.c', hunks: [{ start: 10, lines: [' /* context */', ...mark('+', code)] }] }]);
@@ -52,17 +53,6 @@ const oneBranchUnlocked = added(`
     }
 `);
 
-/** Seed 004 with the lock gone from xe_dma_buf_release(). */
-function seedWithoutReleaseLock(): string {
-  const s = readSeed('004').split('\n');
-  const start = s.findIndex((l) => l.startsWith('>> +static void xe_dma_buf_release'));
-  const i = s.findIndex((l, k) => k > start && l === '>> + xe_bo_lock(bo, false);');
-  s.splice(i, 1);
-  const h = s.findIndex((l) => l.startsWith('>> @@ -193,6 +193,18 @@'));
-  s[h] = s[h].replace('+193,18', '+193,17');
-  return s.join('\n');
-}
-
 runRuleTests(rule, {
   valid: [
     { name: 'the helper runs under the BO lock', code: afterLock },
@@ -75,8 +65,8 @@ runRuleTests(rule, {
   invalid: [
     {
       name: 'seed 004 with the lock gone from xe_dma_buf_release()',
-      code: seedWithoutReleaseLock(),
-      errors: [{ messageId: 'notHeld', line: findPut(seedWithoutReleaseLock()), severity: 'warning', includes: '`xe_dma_buf_release()`' }],
+      code: withoutReleaseLock(),
+      errors: [{ messageId: 'notHeld', line: findPut(withoutReleaseLock()), severity: 'warning', includes: '`xe_dma_buf_release()`' }],
     },
     { name: 'no lock taken at all', code: unlocked, errors: [{ messageId: 'notHeld', line: lineOf(unlocked, 'xe_bo_willneed_put_locked(bo);') }] },
   ],

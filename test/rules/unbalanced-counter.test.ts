@@ -1,5 +1,6 @@
 import rule from '../../server/src/rules/unbalanced-counter';
 import { lineAfter, lineOf, mark, patchMail, readSeed } from '../helpers';
+import { withDoubleGet, withoutDestroyDec, withoutErrorPut } from '../seed004';
 import { runRuleTests } from './tester';
 
 /** A new function, whole, as added lines. */
@@ -161,40 +162,6 @@ const wrongLabel = added(
 `,
 );
 
-/** Seed 004 with `xe_bo_willneed_put_locked(bo)` gone from the `out_put:` error path. */
-function seedWithoutErrorPut(): string {
-  const s = readSeed('004').split('\n');
-  const i = s.findIndex((l) => l.startsWith('>> +out_put:'));
-  if (s[i + 2] !== '>> + xe_bo_willneed_put_locked(bo);') throw new Error('seed 004 changed');
-  s.splice(i + 2, 1);
-  const h = s.findIndex((l) => l.startsWith('>> @@ -241,18 +253,26 @@'));
-  s[h] = s[h].replace('+253,26', '+253,25');
-  return s.join('\n');
-}
-
-/** Seed 004 with `xe_vma_destroy()` no longer decrementing vma_count. */
-function seedWithoutDestroyDec(): string {
-  const s = readSeed('004').split('\n');
-  const i = s.findIndex((l) => l === '>> + xe_bo_vma_count_dec_locked(bo);');
-  s.splice(i, 1);
-  const h = s.findIndex((l) => l.startsWith('>> @@ -1208,7 +1212,10 @@'));
-  s[h] = s[h].replace('+1212,10', '+1212,9');
-  return s.join('\n');
-}
-
-/** Seed 004 with a second `xe_bo_willneed_get_locked(bo)` in `xe_vma_create()`. */
-function seedWithDoubleGet(): string {
-  const s = readSeed('004').split('\n');
-  const i = s.findIndex((l, k) => l === '>> + xe_bo_willneed_get_locked(bo);' && s[k - 1]?.includes('if (vma->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED)'));
-  if (i < 0) throw new Error('seed 004 changed');
-  s.splice(i + 1, 0, '>> + if (vma->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED)', '>> + xe_bo_willneed_get_locked(bo);');
-  const h = s.findIndex((l) => l.startsWith('>> @@ -1131,6 +1131,10 @@'));
-  s[h] = s[h].replace('+1131,10', '+1131,12');
-  const h2 = s.findIndex((l) => l.startsWith('>> @@ -1208,7 +1212,10 @@'));
-  s[h2] = s[h2].replace('+1212,10', '+1214,10');
-  return s.join('\n');
-}
-
 /** A lifecycle pair written for the test: pool_open takes a folio under a condition, pool_close gives it back. */
 const lifecycle = (closeGuard: string, closeCall: string): string =>
   patchMail('mm/pool: pin the folio while open', [
@@ -224,8 +191,8 @@ runRuleTests(rule, {
   invalid: [
     {
       name: 'seed 004 without the put on the out_put error path',
-      code: seedWithoutErrorPut(),
-      errors: [{ messageId: 'neverReleased', line: lineAfter(seedWithoutErrorPut(), 'xe_gem_prime_export(struct drm_gem_object', '>> + xe_bo_willneed_get_locked(bo);'), includes: 'on the path through `goto out_put`' }],
+      code: withoutErrorPut(),
+      errors: [{ messageId: 'neverReleased', line: lineAfter(withoutErrorPut(), 'xe_gem_prime_export(struct drm_gem_object', '>> + xe_bo_willneed_get_locked(bo);'), includes: 'on the path through `goto out_put`' }],
     },
     {
       name: 'a lock still held at an early error return',
@@ -244,14 +211,14 @@ runRuleTests(rule, {
     },
     {
       name: 'seed 004 with the vma_count decrement gone from xe_vma_destroy()',
-      code: seedWithoutDestroyDec(),
-      errors: [{ messageId: 'unreleased', line: lineOf(seedWithoutDestroyDec(), '>> + xe_bo_vma_count_inc_locked(bo);', true), includes: '`xe_vma_destroy()` gives nothing new back' }],
+      code: withoutDestroyDec(),
+      errors: [{ messageId: 'unreleased', line: lineOf(withoutDestroyDec(), '>> + xe_bo_vma_count_inc_locked(bo);', true), includes: '`xe_vma_destroy()` gives nothing new back' }],
     },
     {
       name: 'seed 004 with a double get in xe_vma_create()',
-      code: seedWithDoubleGet(),
+      code: withDoubleGet(),
       // The finding goes on the later of the two gets: the one the partner has nothing for.
-      errors: [{ messageId: 'takenMore', line: lineAfter(seedWithDoubleGet(), '>> + xe_bo_vma_count_inc_locked(bo);', '>> + xe_bo_willneed_get_locked(bo);') + 2, includes: '2 times, but `xe_vma_destroy()` gives it back only 1' }],
+      errors: [{ messageId: 'takenMore', line: lineAfter(withDoubleGet(), '>> + xe_bo_vma_count_inc_locked(bo);', '>> + xe_bo_willneed_get_locked(bo);') + 2, includes: '2 times, but `xe_vma_destroy()` gives it back only 1' }],
     },
     {
       name: 'a lifecycle pair given back under another condition',

@@ -330,3 +330,73 @@ export function exprText(e: Expr): string {
       return normaliseC(e.text);
   }
 }
+
+/** The expressions directly inside an expression. */
+function subExprs(e: Expr): Expr[] {
+  switch (e.k) {
+    case 'bin':
+    case 'assign':
+    case 'comma':
+      return [e.l, e.r];
+    case 'un':
+    case 'upd':
+    case 'field':
+    case 'cast':
+      return [e.e];
+    case 'call':
+      return [e.callee, ...e.args];
+    case 'index':
+      return [e.e, e.i];
+    case 'cond':
+      return [e.c, e.t, e.f];
+    default:
+      return [];
+  }
+}
+
+/** Calls `visit` on every expression in the statements, outermost first. */
+export function forEachExpr(stmts: Stmt[], visit: (e: Expr) => void): void {
+  const expr = (e: Expr): void => {
+    visit(e);
+    for (const c of subExprs(e)) expr(c);
+  };
+  const stmt = (s: Stmt | null): void => {
+    if (!s) return;
+    switch (s.k) {
+      case 'expr':
+        return expr(s.e);
+      case 'decl':
+        for (const v of s.vars) if (v.init) expr(v.init);
+        return;
+      case 'block':
+        return s.body.forEach(stmt);
+      case 'if':
+        expr(s.c);
+        stmt(s.t);
+        return stmt(s.f);
+      case 'switch':
+        expr(s.c);
+        return s.body.forEach(stmt);
+      case 'while':
+      case 'dowhile':
+        expr(s.c);
+        return stmt(s.body);
+      case 'for':
+        stmt(s.init);
+        if (s.c) expr(s.c);
+        if (s.step) expr(s.step);
+        return stmt(s.body);
+      case 'foreach':
+        s.args.forEach(expr);
+        return stmt(s.body);
+      case 'return':
+        if (s.e) expr(s.e);
+        return;
+      case 'pp':
+        return s.branches.forEach((b) => b.forEach(stmt));
+      default:
+        return;
+    }
+  };
+  stmts.forEach(stmt);
+}

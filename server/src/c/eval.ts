@@ -14,6 +14,11 @@ export interface Obj {
   fields: Map<string, Value>;
   /** A name for explanations (`bo`, `vma#1`). */
   label?: string;
+  /**
+   * Zero-initialised, as a kzalloc'd struct is: a field never written reads as 0, and a member struct
+   * never written comes into being (zeroed too) when the code reaches into it.
+   */
+  zeroed?: boolean;
 }
 export interface ErrPtr {
   kind: 'errptr';
@@ -51,8 +56,19 @@ export interface Program {
   constants: Map<string, bigint>;
 }
 
-export function obj(fields: Record<string, Value> = {}, label?: string): Obj {
-  return { kind: 'obj', fields: new Map(Object.entries(fields)), label };
+export function obj(fields: Record<string, Value> = {}, label?: string, zeroed = false): Obj {
+  return { kind: 'obj', fields: new Map(Object.entries(fields)), label, zeroed };
+}
+
+export const isObj = (v: Value | undefined): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v) && v.kind === 'obj';
+
+/** Called before and after each statement runs: models see which code ran, in which function. */
+export type StatementHook = (s: Stmt, fn: FunctionAst | null, phase: 'enter' | 'exit') => void;
+
+/** How a sequence of statements ended. */
+export interface Ending {
+  how: 'return' | 'continue' | 'break' | 'end';
+  value: Value;
 }
 
 class Scope {
@@ -82,6 +98,9 @@ class Return {
 }
 class Break {}
 class Continue {}
+// One of each: thrown often, carrying nothing.
+const BREAK = new Break();
+const CONTINUE = new Continue();
 class Goto {
   constructor(readonly label: string) {}
 }
@@ -90,6 +109,9 @@ const isUnknown = (v: Value): v is typeof UNKNOWN => typeof v === 'object' && v 
 
 export class Evaluator {
   steps = 0;
+  /** The functions being run, innermost last. */
+  readonly stack: FunctionAst[] = [];
+  hook: StatementHook | null = null;
 
   constructor(
     readonly program: Program,
@@ -102,18 +124,53 @@ export class Evaluator {
     for (const [k, v] of globals) scope.define(k, v);
     const inner = scope.child();
     fn.params.forEach((p, i) => inner.define(p, args[i] ?? UNKNOWN));
-    return this.runBody(fn.body, inner);
+    this.stack.push(fn);
+    try {
+      return this.runBody(fn.body, inner);
+    } finally {
+      this.stack.pop();
+    }
+  }
+
+  /** A fresh scope holding `bindings`: what a model runs a visible piece of a function in. */
+  scope(bindings: Map<string, Value>): Scope {
+    const scope = new Scope(null);
+    for (const [k, v] of bindings) scope.define(k, v);
+    return scope.child();
+  }
+
+  /**
+   * Runs the visible statements of a function that is not wholly visible, as `fn` (for the hook): a
+   * `return` ends the run with its value; a `continue` or `break` that would leave the visible part (the
+   * loop it belongs to is not visible) ends it too.
+   */
+  runVisible(fn: FunctionAst, body: Stmt[], scope: Scope): Ending {
+    this.stack.push(fn);
+    try {
+      let returned = false;
+      const value = this.runBody(body, scope, () => (returned = true));
+      return { how: returned ? 'return' : 'end', value };
+    } catch (signal) {
+      if (signal instanceof Continue) return { how: 'continue', value: UNKNOWN };
+      if (signal instanceof Break) return { how: 'break', value: UNKNOWN };
+      throw signal;
+    } finally {
+      this.stack.pop();
+    }
   }
 
   /** Runs statements as a function body: `return` ends it, `goto` jumps to a label at this level. */
-  runBody(body: Stmt[], scope: Scope): Value {
+  runBody(body: Stmt[], scope: Scope, onReturn?: () => void): Value {
     let i = 0;
     for (;;) {
       try {
         for (; i < body.length; i++) this.exec(body[i], scope);
         return UNKNOWN;
       } catch (signal) {
-        if (signal instanceof Return) return signal.value;
+        if (signal instanceof Return) {
+          onReturn?.();
+          return signal.value;
+        }
         if (signal instanceof Goto) {
           const at = body.findIndex((s) => s.k === 'label' && s.name === signal.label);
           if (at < 0) throw new EvalStop(`goto ${signal.label}: the label is not at the top of the body`);
@@ -135,6 +192,17 @@ export class Evaluator {
 
   exec(s: Stmt, scope: Scope): void {
     if (++this.steps > this.maxSteps) throw new EvalStop('too many steps (a loop that does not end?)');
+    if (!this.hook) return this.execStmt(s, scope);
+    const fn = this.stack[this.stack.length - 1] ?? null;
+    this.hook(s, fn, 'enter');
+    try {
+      this.execStmt(s, scope);
+    } finally {
+      this.hook(s, fn, 'exit');
+    }
+  }
+
+  private execStmt(s: Stmt, scope: Scope): void {
     switch (s.k) {
       case 'expr':
         this.eval(s.e, scope);
@@ -208,9 +276,9 @@ export class Evaluator {
       case 'return':
         throw new Return(s.e ? this.eval(s.e, scope) : UNKNOWN);
       case 'break':
-        throw new Break();
+        throw BREAK;
       case 'continue':
-        throw new Continue();
+        throw CONTINUE;
       case 'goto':
         throw new Goto(s.label);
       case 'pp':
@@ -262,8 +330,8 @@ export class Evaluator {
       case 'un': {
         if (e.op === '&') {
           // A pointer to a struct is the struct; to a scalar, a reference the callee writes through.
-          const v = this.eval(e.e, scope);
-          if (typeof v === 'object' && v !== null && !Array.isArray(v) && v.kind === 'obj') return v;
+          const v = e.e.k === 'field' ? this.member(e.e, scope) : this.eval(e.e, scope);
+          if (isObj(v)) return v;
           const target = e.e;
           return { kind: 'ref', get: () => this.eval(target, scope), set: (nv: Value) => this.store(target, nv, scope) };
         }
@@ -298,18 +366,18 @@ export class Evaluator {
         const name = e.fn;
         if (!name) throw new EvalStop(`a call through \`${exprText(e.callee)}\``);
         const args = e.args.map((a) => this.eval(a, scope));
-        const prim = this.program.primitives.get(name);
-        if (prim) return prim(args, e, this);
+        // The patch's own code first: a primitive stands for code the patch does not show.
         const fn = this.program.functions.get(name);
         if (fn) return this.call(fn, args);
+        const prim = this.program.primitives.get(name);
+        if (prim) return prim(args, e, this);
         return UNKNOWN;
       }
       case 'field': {
-        let base = this.eval(e.e, scope);
-        if (isRef(base)) base = base.get();
-        if (base === null) throw new EvalStop(`\`${exprText(e)}\` dereferences NULL`);
-        if (isUnknown(base) || typeof base !== 'object' || Array.isArray(base) || base.kind !== 'obj') return UNKNOWN;
-        return base.fields.has(e.name) ? base.fields.get(e.name)! : UNKNOWN;
+        const base = this.base(e, scope);
+        if (!base) return UNKNOWN;
+        if (base.fields.has(e.name)) return base.fields.get(e.name)!;
+        return base.zeroed ? 0n : UNKNOWN;
       }
       case 'index': {
         const base = this.eval(e.e, scope);
@@ -330,13 +398,32 @@ export class Evaluator {
     }
   }
 
+  /** The struct a field expression reads from; null when it is not known. */
+  private base(e: Extract<Expr, { k: 'field' }>, scope: Scope): Obj | null {
+    let base = e.e.k === 'field' ? this.member(e.e, scope) : this.eval(e.e, scope);
+    if (isRef(base)) base = base.get();
+    if (base === null) throw new EvalStop(`\`${exprText(e)}\` dereferences NULL`);
+    return isObj(base) ? base : null;
+  }
+
+  /** A member read as a struct: in a zeroed struct, a member never written is created, zeroed. */
+  private member(e: Extract<Expr, { k: 'field' }>, scope: Scope): Value {
+    const base = this.base(e, scope);
+    if (!base) return UNKNOWN;
+    const v = base.fields.get(e.name);
+    if (v !== undefined) return v;
+    if (!base.zeroed) return UNKNOWN;
+    const child = obj({}, undefined, true);
+    base.fields.set(e.name, child);
+    return child;
+  }
+
   private store(target: Expr, v: Value, scope: Scope): void {
     if (target.k === 'id') return scope.set(target.name, v);
     if (target.k === 'field') {
-      const base = this.eval(target.e, scope);
-      if (base && typeof base === 'object' && !Array.isArray(base) && base.kind === 'obj') return void base.fields.set(target.name, v);
-      if (isUnknown(base)) return;
-      throw new EvalStop(`cannot assign to \`${exprText(target)}\``);
+      const base = this.base(target, scope);
+      if (base) return void base.fields.set(target.name, v);
+      return;
     }
     if (target.k === 'index') {
       const base = this.eval(target.e, scope);

@@ -25,9 +25,14 @@ const CALL_LIKE = new RegExp(`\\b(?:${WITH_ARGS.join('|')})\\s*\\(`, 'g');
 const blank = (s: string): string => s.replace(/[^\n]/g, ' ');
 
 export function maskKernelAnnotations(text: string): string {
-  const t = blankTrailingOpenComment(blankLeadingCommentTail(text));
+  const t = blankCutComments(text);
   if (!t.includes('__') && !/\b(?:asmlinkage|notrace|noinstr|noinline|fastcall)\b/.test(t)) return t;
   return blankCallLike(t.replace(BARE, blank));
+}
+
+/** Blanks the comment a hunk starts or ends inside of (the rest of it is outside the hunk). */
+export function blankCutComments(text: string): string {
+  return blankTrailingOpenComment(blankLeadingCommentTail(text));
 }
 
 /**

@@ -5,12 +5,12 @@
  * scans and parses only the images whose text changed, and images no rule needs are never parsed.
  */
 import { Edit } from 'web-tree-sitter';
-import type { FileDiff, Fragment, Hunk, Patch, Series } from '../ingest';
+import type { DiffLine, FileDiff, Fragment, Hunk, Patch, Series } from '../ingest';
 import type { FunctionAst } from './ast';
 import { extractFacts, type ImageFacts } from './facts';
 import { functionsOfImage } from './functions';
 import { Image, type Side } from './image';
-import { maskKernelAnnotations } from './mask';
+import { blankCutComments, maskKernelAnnotations } from './mask';
 import type { CParser } from './parser';
 import { scanImage, type Scan } from './scan';
 
@@ -136,13 +136,39 @@ export class ParsedSeries {
 
   /** The functions an image shows (whole or in part), as ASTs; cached by image text. */
   functionsOf(hunk: HunkView, view: ImageView): FunctionAst[] {
-    const section = sectionFunctionName(hunk.hunk.section);
+    return this.functionsIn(view, sectionFunctionName(hunk.hunk.section));
+  }
+
+  /** The functions an image shows, the one it starts inside named `section`. */
+  functionsIn(view: ImageView, section: string | null): FunctionAst[] {
     return this.cache.derive(view.image.text, `functions:${section ?? ''}`, () => functionsOfImage(this.parser, view.image.text, section));
+  }
+
+  /**
+   * One image of several hunks of a file, in order, with an empty row for each gap between them: a
+   * function the hunks show in parts reads as one. A comment a hunk ends or starts inside of is blanked
+   * in its own hunk, so it cannot swallow the next hunk's code.
+   */
+  stitchedView(hunks: HunkView[], side: Side): ImageView {
+    const rows: DiffLine[] = [];
+    hunks.forEach((h, i) => {
+      const image = side === 'old' ? h.old.image : h.new.image;
+      const masked = blankCutComments(image.text).split('\n');
+      if (i > 0) rows.push({ kind: 'context', text: '', docLine: image.rows[0]?.docLine ?? 0, segments: [], oldLine: null, newLine: null, restored: false });
+      image.rows.forEach((r, j) => rows.push(masked[j] === r.text ? r : { ...r, text: masked[j] ?? r.text }));
+    });
+    const image = new Image(side, rows);
+    return new LazyImageView(side, image, this.cache, { compute: () => this.computeSingle(image) });
   }
 
   /** A result derived from an image (and the functions it shows), cached by image text and `kind`. */
   derive<T>(view: ImageView, kind: string, compute: () => T): T {
     return this.cache.derive(view.image.text, kind, compute);
+  }
+
+  /** A result derived from several images' texts together (a model's run), cached by those texts and `kind`. */
+  deriveFromTexts<T>(texts: string[], kind: string, compute: () => T): T {
+    return this.cache.derive(texts.join('\u0001'), kind, compute);
   }
 
   /** Hunk images in which `name` is called, declared or defined (from the lexical scans). */

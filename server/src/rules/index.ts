@@ -1,5 +1,6 @@
 /** @file The rule registry: one line per rule. */
 import analysisLimit from './analysis-limit';
+import counterModel from './counter-model';
 import lockNotHeld from './lock-not-held';
 import malformedPatch from './malformed-patch';
 import parameterDropped from './parameter-dropped';
@@ -12,6 +13,7 @@ export const defaultRules: Rule[] = [
   parameterDropped,
   unbalancedCounter,
   lockNotHeld,
+  counterModel,
   malformedPatch,
   analysisLimit,
 ];

@@ -1,0 +1,34 @@
+/**
+ * @file Running a function a hunk shows only in part. Its visible statements run in order; a block the
+ * hunk closes but did not open (rebuilt under an unknown condition, see c/functions.ts) has to be
+ * decided. Models run the operation that succeeds, so a block that ends by leaving the function
+ * (`goto` to the unwind labels, `return`) is the error path not taken, and any other block is the
+ * one the visible code runs in (the `if (bo) {` around a mapping's accounting).
+ */
+import type { Stmt } from '../c/ast';
+import { UNKNOWN_CONDITION } from '../c/functions';
+
+const leaves = (s: Stmt | null): boolean => {
+  if (!s) return false;
+  if (s.k === 'goto' || s.k === 'return') return true;
+  if (s.k === 'block') return leaves(s.body[s.body.length - 1] ?? null);
+  return false;
+};
+
+const isUnknownCondition = (s: Stmt): s is Extract<Stmt, { k: 'if' }> => s.k === 'if' && s.c.k === 'id' && s.c.name === UNKNOWN_CONDITION;
+
+/** The statements of a visible part, blocks under unknown conditions decided as above. */
+export function visibleStatements(body: Stmt[]): Stmt[] {
+  const out: Stmt[] = [];
+  for (const s of body) {
+    if (!isUnknownCondition(s)) {
+      out.push(s);
+      continue;
+    }
+    const taken = leaves(s.t) ? s.f : s.t;
+    if (!taken) continue;
+    // Spliced in, not nested: a `goto` in the visible part may target a label inside the block.
+    out.push(...visibleStatements(taken.k === 'block' ? taken.body : [taken]));
+  }
+  return out;
+}
