@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { Evaluator, EvalStop, obj, UNKNOWN, type Program, type Value } from '../../server/src/c/eval';
 import { functionsOfImage } from '../../server/src/c/functions';
 import { loadParser } from '../../server/src/host/grammar';
+import { visibleStatements } from '../../server/src/models/visible';
 
 async function program(code: string, extra: Partial<Program> = {}): Promise<{ ev: Evaluator; run: (name: string, ...args: Value[]) => Value }> {
   const parser = await loadParser();
@@ -106,4 +107,28 @@ test('a decision on something unknown stops with the reason, and runaway loops s
   `);
   assert.throws(() => run('decide'), (e: Error) => e instanceof EvalStop && /`mystery_value` depends on something the model does not know/.test(e.message));
   assert.throws(() => run('spin'), (e: Error) => e instanceof EvalStop && /too many steps/.test(e.message));
+});
+
+test('zeroed structs: unwritten fields read 0, member structs come into being when reached into', async () => {
+  const { run } = await program(`
+    void hold(struct thing *t) { t->purgeable.count++; t->purgeable.count++; }
+    long read(struct thing *t) { return t->purgeable.count + t->other; }
+    long plain(struct thing *t) { return t->missing; }
+  `);
+  const t = obj({}, 'thing', true);
+  run('hold', t);
+  assert.equal(run('read', t), 2n);
+  assert.equal(run('plain', obj({})), UNKNOWN, 'a struct not known to be zeroed reads unknown');
+});
+
+test('a visible part runs until it leaves: return, or a continue of a loop it does not show', async () => {
+  const parser = await loadParser();
+  const [part] = functionsOfImage(parser, '\t\tif (skip)\n\t\t\tcontinue;\n\t\tdone++;\n\t}\n\treturn done;\n}\n', 'walk');
+  const ev = new Evaluator({ functions: new Map(), primitives: new Map(), iterators: new Map(), constants: new Map() });
+  const scope = (skip: bigint) => ev.scope(new Map<string, Value>([['skip', skip], ['done', 0n]]));
+  // The loop body the hunk closes was opened above it: entered, as models enter it.
+  const body = visibleStatements(part.body);
+  assert.equal(ev.runVisible(part, body, scope(1n)).how, 'continue');
+  const ran = ev.runVisible(part, body, scope(0n));
+  assert.deepEqual([ran.how, ran.value], ['return', 1n]);
 });

@@ -91,6 +91,30 @@ test('code lens on each patch subject with its counts; custom requests for text 
   assert.match(docText, /^# prototype-mismatch\n/);
 });
 
+test('a model-backed finding: its hover shows the trace, its lens opens the model', async () => {
+  const uri = 'file:///tmp/mm-review-e2e/purgeable.mbox';
+  const text = readSeed('004');
+  const ready = client.diagnostics(uri);
+  await client.open(uri, text, 'mm-mail');
+  const published = await ready;
+  const notes = published.diagnostics.filter((d) => d.code === 'counter-model');
+  assert.equal(notes.length, 1, JSON.stringify(published.diagnostics, null, 1));
+  assert.equal(notes[0].severity, 3);
+  assert.match(text.split('\n')[notes[0].range.start.line], /if \(vmas\[i\]->attr\.purgeable_state == XE_MADV_PURGEABLE_WILLNEED\) \{/);
+  const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: notes[0].range.start })) as Hover;
+  const value = (hover.contents as { value: string }).value;
+  assert.match(value, /\| # \| event \| VMAs \(latest advice\) \| `willneed_count` \| `vma_count` \| state, patched \| state, before \|/);
+  assert.match(value, /\| 3 \| export \| VMA1 D, dma-buf \| 1 \| 1 \| WILLNEED \| DONTNEED \|/);
+  const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
+  const show = lenses.find((l) => l.command?.command === 'mmReview.showModel');
+  assert.equal(show?.command?.title, 'Show model: BO purgeability model: departures from the old semantics');
+  const [lensUri, key] = show!.command!.arguments as [string, string];
+  const model = (await client.connection.sendRequest('mmReview/model', { uri: lensUri, key })) as { id: string; markdown: string };
+  assert.equal(model.id, 'counter-model');
+  assert.ok(model.markdown.includes('| 3 | export | VMA1 D, dma-buf | 1 | 1 | WILLNEED | DONTNEED |'), 'the export departure, as a table');
+  assert.match(model.markdown, /The model ran every sequence of up to 6 events/);
+});
+
 test('settings: a rule turned off, all findings, and the size limit', async () => {
   const uri = 'file:///tmp/mm-review-e2e/settings.patch';
   let ready = client.diagnostics(uri);
