@@ -21,10 +21,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'diff' }, { language: 'mm-mail' }, { scheme: 'untitled', language: 'plaintext' }],
     synchronize: { configurationSection: 'mmReview' },
+    // An untrusted workspace's .mm-review.json is not read; granting trust restarts the server to read it.
+    initializationOptions: () => ({ workspaceTrusted: vscode.workspace.isTrusted }),
   };
   client = new LanguageClient('mmReview', 'mm-review', serverOptions, clientOptions);
   await client.start();
   const c = client;
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void c.restart()),
+  );
 
   // Rule documentation under mm-review-doc:/rules/<id>.md: the diagnostics' code links point there.
   context.subscriptions.push(

@@ -1,5 +1,7 @@
 /** @file The command-line front end: argument parsing, file reading, output. All analysis is in the core. */
 import * as fs from 'node:fs';
+import { parsePairConfig } from './c/pair-config';
+import type { PairTable } from './c/pairs';
 import { Engine, atLeast, type EngineOptions, type RuleSetting } from './engine';
 import type { Finding, Severity } from './findings';
 import { loadParser } from './host/grammar';
@@ -13,14 +15,16 @@ import { TOOL_NAME, TOOL_VERSION } from './version';
 
 const USAGE = `usage:
   mm-review check [--format text|json|sarif] [--fail-on error|warning|information|never] [--all]
-                  [--rule ID=error|warning|information|hint|off]... [--max-size MIB] FILE...
+                  [--rule ID=error|warning|information|hint|off]... [--max-size MIB]
+                  [--config FILE | --no-config] FILE...
   mm-review inspect FILE
   mm-review rules [--format text|json]
   mm-review lsp --stdio          (the language server)
   mm-review --version | --help
 
 FILE may be - for standard input. check exits 0 when no finding is at or above --fail-on
-(default error), 1 otherwise, 2 on bad usage or unreadable input.`;
+(default error), 1 otherwise, 2 on bad usage or unreadable input. Pairs and lifecycles added to
+the default table are read from --config FILE, else from ./.mm-review.json when there is one.`;
 
 export class UsageError extends Error {}
 
@@ -53,13 +57,17 @@ interface CheckArgs {
   all: boolean;
   rules: Record<string, RuleSetting>;
   maxChars: number | undefined;
+  /** A config file named on the command line; null: none at all; undefined: ./.mm-review.json if present. */
+  config: string | null | undefined;
   files: string[];
 }
+
+export const CONFIG_FILE = '.mm-review.json';
 
 const SEVERITIES = ['error', 'warning', 'information', 'hint'];
 
 function parseCheckArgs(argv: string[]): CheckArgs {
-  const a: CheckArgs = { format: 'text', failOn: 'error', all: false, rules: {}, maxChars: undefined, files: [] };
+  const a: CheckArgs = { format: 'text', failOn: 'error', all: false, rules: {}, maxChars: undefined, config: undefined, files: [] };
   const known = new Set(defaultRules.map((r) => r.id));
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -89,7 +97,9 @@ function parseCheckArgs(argv: string[]): CheckArgs {
       const mib = Number(value());
       if (!(mib > 0)) throw new UsageError('--max-size takes a size in MiB');
       a.maxChars = Math.floor(mib * 1024 * 1024);
-    } else if (arg === '-' || !arg.startsWith('-')) a.files.push(arg);
+    } else if (name === '--config') a.config = value();
+    else if (arg === '--no-config') a.config = null;
+    else if (arg === '-' || !arg.startsWith('-')) a.files.push(arg);
     else throw new UsageError(`unknown option ${arg}`);
   }
   if (a.files.length === 0) throw new UsageError('check needs at least one FILE (or - for standard input)');
@@ -104,11 +114,28 @@ function readInput(io: Io, file: string): string {
   }
 }
 
+/** The pair table extension: a named file must exist; the default one may not. A wrong entry is bad usage. */
+function readConfig(io: Io, config: CheckArgs['config']): Partial<PairTable> | undefined {
+  if (config === null) return undefined;
+  const file = config ?? CONFIG_FILE;
+  let bytes: Buffer;
+  try {
+    bytes = io.readFile(file);
+  } catch (e) {
+    if (config === undefined && (e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const { table, problems } = parsePairConfig(decode(bytes), file);
+  if (problems.length) throw new UsageError(problems.join('\n'));
+  return table;
+}
+
 async function check(io: Io, argv: string[]): Promise<number> {
   const args = parseCheckArgs(argv);
+  const pairs = readConfig(io, args.config);
   const texts = args.files.map((f) => ({ path: f === '-' ? '<stdin>' : f, text: readInput(io, f) }));
   const engine = new Engine(await loadParser());
-  const options: EngineOptions = { rules: args.rules, maxDocumentChars: args.maxChars };
+  const options: EngineOptions = { rules: args.rules, maxDocumentChars: args.maxChars, pairs };
   const docs: DocumentFindings[] = [];
   let patches = 0;
   for (const { path, text } of texts) {

@@ -5,6 +5,9 @@
  */
 import {
   CodeLensRefreshRequest,
+  DidChangeWatchedFilesNotification,
+  MessageType,
+  ShowMessageNotification,
   LSPErrorCodes,
   ResponseError,
   TextDocuments,
@@ -18,13 +21,15 @@ import {
   type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { combinePairTables, parsePairConfig } from './c/pair-config';
+import type { PairTable } from './c/pairs';
 import { AnalysisCache } from './c/parsed';
 import type { CParser } from './c/parser';
 import { describe } from './describe';
 import { Engine, type Analysis } from './engine';
 import type { Finding } from './findings';
 import { codeActions, codeLenses, countsText, toDiagnostic } from './lsp/convert';
-import { DEFAULT_SETTINGS, readSettings, type Settings } from './lsp/settings';
+import { DEFAULT_SETTINGS, readSettingsWithProblems, type Settings } from './lsp/settings';
 import { toText } from './output/text';
 import { defaultRules } from './rules';
 import { TOOL_NAME, TOOL_VERSION } from './version';
@@ -33,7 +38,12 @@ export interface ServerHost {
   parser: CParser | Promise<CParser>;
   /** Rule documentation by rule id (markdown), served to clients on request. */
   ruleDocs: Record<string, string>;
+  /** A workspace file's text by URI; null when there is none. Without it, `.mm-review.json` is not read. */
+  readFile?(uri: string): Promise<string | null>;
 }
+
+/** The file a workspace extends the pair table with, at the root of each workspace folder. */
+export const CONFIG_FILE = '.mm-review.json';
 
 /** Requests beyond the protocol, used by the VS Code extension's commands. */
 export const REQUESTS = {
@@ -69,6 +79,12 @@ export class MmReviewServer {
   private client: ClientCapabilities = {};
   private settingsByUri = new Map<string, Promise<Settings>>();
   private pushedSettings: Settings = DEFAULT_SETTINGS;
+  /** Workspace folder URIs, each ending in `/`. */
+  private folders: string[] = [];
+  /** The client says the workspace is trusted (VS Code's workspace trust); other clients are trusted. */
+  private trusted = true;
+  private workspacePairs = new Map<string, Promise<Partial<PairTable>>>();
+  private warned = new Set<string>();
 
   constructor(
     private readonly connection: Connection,
@@ -87,16 +103,31 @@ export class MmReviewServer {
   async initialize(params: InitializeParams): Promise<InitializeResult> {
     this.client = params.capabilities;
     this.parser = await this.host.parser;
-    if (params.initializationOptions) this.pushedSettings = readSettings((params.initializationOptions as { settings?: unknown }).settings ?? params.initializationOptions);
+    const options = params.initializationOptions as { settings?: unknown; workspaceTrusted?: unknown } | undefined;
+    if (options) this.pushedSettings = this.readSettings(options.settings ?? options);
+    this.trusted = options?.workspaceTrusted !== false;
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    this.folders = folders.map((f) => (f.endsWith('/') ? f : f + '/'));
     return { capabilities: MmReviewServer.capabilities(), serverInfo: { name: TOOL_NAME, version: TOOL_VERSION } };
   }
 
   register(): void {
     const c = this.connection;
     c.onInitialize((params) => this.initialize(params));
+    c.onInitialized(() => {
+      // Editing .mm-review.json re-checks the open documents, in any client that can watch files for us.
+      if (this.client.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+        void c.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/${CONFIG_FILE}` }] });
+      }
+    });
+    c.onDidChangeWatchedFiles((e) => {
+      if (!e.changes.some((ch) => ch.uri.endsWith('/' + CONFIG_FILE))) return;
+      this.workspacePairs.clear();
+      for (const uri of this.states.keys()) this.schedule(uri, 'settings');
+    });
     c.onDidChangeConfiguration((change) => {
       const pushed = (change.settings as { mmReview?: unknown } | null)?.mmReview;
-      if (pushed !== undefined) this.pushedSettings = readSettings(pushed);
+      if (pushed !== undefined) this.pushedSettings = this.readSettings(pushed);
       this.settingsByUri.clear();
       for (const uri of this.states.keys()) this.schedule(uri, 'settings');
     });
@@ -164,10 +195,46 @@ export class MmReviewServer {
     let p = this.settingsByUri.get(uri);
     if (!p) {
       p = this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'mmReview' }).then(
-        (raw: unknown) => (raw ? readSettings(raw) : this.pushedSettings),
+        (raw: unknown) => (raw ? this.readSettings(raw) : this.pushedSettings),
         () => this.pushedSettings,
       );
       this.settingsByUri.set(uri, p);
+    }
+    return p;
+  }
+
+  /** Settings as the client sent them; what was wrong is shown to the user, once. */
+  private readSettings(raw: unknown): Settings {
+    const { settings, problems } = readSettingsWithProblems(raw);
+    this.warn(problems);
+    return settings;
+  }
+
+  private warn(problems: string[]): void {
+    if (!problems.length) return;
+    const text = `mm-review left out what it could not read:\n${problems.join('\n')}`;
+    if (this.warned.has(text)) return;
+    this.warned.add(text);
+    void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: text });
+  }
+
+  /** The `.mm-review.json` of the workspace folder holding `uri` (none in an untrusted workspace). */
+  private workspacePairsFor(uri: string): Promise<Partial<PairTable>> {
+    const folder = this.folders.filter((f) => uri.startsWith(f)).sort((a, b) => b.length - a.length)[0];
+    if (!folder || !this.trusted || !this.host.readFile) return Promise.resolve({});
+    let p = this.workspacePairs.get(folder);
+    if (!p) {
+      const file = folder + CONFIG_FILE;
+      p = this.host.readFile(file).then(
+        (text) => {
+          if (text === null) return {};
+          const { table, problems } = parsePairConfig(text, displayPath(file));
+          this.warn(problems);
+          return table;
+        },
+        () => ({}),
+      );
+      this.workspacePairs.set(folder, p);
     }
     return p;
   }
@@ -195,12 +262,13 @@ export class MmReviewServer {
     const run = { cancelled: false };
     s.running = run;
     const settings = await this.settingsFor(uri);
+    const pairs = combinePairTables(await this.workspacePairsFor(uri), { pairs: settings.pairs, lifecycles: settings.lifecycles });
     const t0 = performance.now();
     const ui: { progress: WorkDoneProgressServerReporter | null; creating: boolean; finished: boolean } = { progress: null, creating: false, finished: false };
     const supportsProgress = this.client.window?.workDoneProgress === true;
     const analysis = await s.engine.analyzeAsync(
       doc.getText(),
-      { rules: settings.rules, maxDocumentChars: Math.floor(settings.maxDocumentSizeMiB * 1024 * 1024) },
+      { rules: settings.rules, maxDocumentChars: Math.floor(settings.maxDocumentSizeMiB * 1024 * 1024), pairs },
       {
         isCancelled: () => run.cancelled || token?.isCancellationRequested === true || ui.progress?.token.isCancellationRequested === true,
         onProgress: (done, total) => {

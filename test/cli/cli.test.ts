@@ -5,12 +5,12 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { repoRoot, readSeed, seedPath } from '../helpers';
+import { customPairConfig, customPairPatch, repoRoot, readSeed, seedPath } from '../helpers';
 
 const cli = path.join(repoRoot, 'dist', 'cli.js');
 
-function run(args: string[], input?: string | Buffer): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], { input, encoding: 'utf8', cwd: repoRoot });
+function run(args: string[], input?: string | Buffer, cwd = repoRoot): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { input, encoding: 'utf8', cwd });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
@@ -189,4 +189,28 @@ test('the bundled example series: what `npm start` prints', () => {
   // Patch 3 repairs patch 2's call: with --all, its removed line (170) shows as fixed.
   assert.match(run(['check', '--all', example]).out, /pgmap-series\.mbox:170:10: hint: .*\(fixed by this patch\) \[prototype-mismatch\]/);
   assert.deepEqual(JSON.parse(run(['inspect', example]).out).problems, []);
+});
+
+test('.mm-review.json extends the pair table: found in the current directory, named with --config, or left out', () => {
+  const patch = customPairPatch();
+  const dir = fs.mkdtempSync(path.join(tmp, 'config-'));
+  fs.writeFileSync(path.join(dir, 'bind.patch'), patch);
+  // Document line 13 is `+\tmy_obj_get(pool->obj);` (7 lines of mail and hunk header, the context, 4 added lines before it).
+  const leak = /bind\.patch:13:3: error: on the path returning at line 16, `my_obj_get\(\)` from line 13 is never released \[unbalanced-counter\]/;
+  // Unknown to the default table: nothing to say.
+  assert.equal(run(['check', 'bind.patch'], undefined, dir).code, 0);
+  fs.writeFileSync(path.join(dir, '.mm-review.json'), JSON.stringify(customPairConfig));
+  const found = run(['check', 'bind.patch'], undefined, dir);
+  assert.equal(found.code, 1, found.err);
+  assert.match(found.out, leak);
+  assert.equal(run(['check', '--no-config', 'bind.patch'], undefined, dir).code, 0);
+  const elsewhere = run(['check', '--config', path.join(dir, '.mm-review.json'), path.join(dir, 'bind.patch')]);
+  assert.equal(elsewhere.code, 1, elsewhere.err);
+  // A wrong entry is bad usage, named.
+  fs.writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ pairs: [{ id: 'my_obj', kind: 'reference', acquire: ['my_obj_get'], release: [] }] }));
+  const bad = run(['check', '--config', 'bad.json', 'bind.patch'], undefined, dir);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /bad\.json: pairs\[0\]\.kind must be one of ref, counter, lock, alloc/);
+  assert.match(bad.err, /bad\.json: pairs\[0\]\.release must be a list of function names/);
+  assert.match(run(['check', '--config', 'missing.json', 'bind.patch'], undefined, dir).err, /cannot read missing\.json: ENOENT/);
 });

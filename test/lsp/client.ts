@@ -25,6 +25,9 @@ export class LspTestClient {
   readonly published: PublishDiagnosticsParams[] = [];
   readonly progressCreated: (string | number)[] = [];
   readonly progress: ProgressEvent[] = [];
+  /** `window/showMessage` notifications, and capabilities the server registered. */
+  readonly messages: { type: number; message: string }[] = [];
+  readonly registrations: { method: string; registerOptions?: unknown }[] = [];
   private waiters: { uri: string; pred: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   stderr = '';
 
@@ -38,7 +41,13 @@ export class LspTestClient {
       return null;
     });
     this.connection.onRequest('workspace/codeLens/refresh', () => null);
-    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('client/registerCapability', (p: { registrations: { method: string; registerOptions?: unknown }[] }) => {
+      this.registrations.push(...p.registrations);
+      return null;
+    });
+    this.connection.onNotification('window/showMessage', (p: { type: number; message: string }) => {
+      this.messages.push(p);
+    });
     this.connection.onNotification('$/progress', (p: ProgressEvent) => {
       this.progress.push(p);
     });
@@ -53,12 +62,14 @@ export class LspTestClient {
     this.connection.listen();
   }
 
-  async initialize(): Promise<{ capabilities: Record<string, unknown>; serverInfo?: { name: string; version?: string } }> {
+  async initialize(options: { workspaceFolders?: string[]; initializationOptions?: unknown } = {}): Promise<{ capabilities: Record<string, unknown>; serverInfo?: { name: string; version?: string } }> {
     const result = await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: null,
+      workspaceFolders: options.workspaceFolders?.map((uri) => ({ uri, name: uri.split('/').pop() })) ?? null,
+      initializationOptions: options.initializationOptions,
       capabilities: {
-        workspace: { configuration: true, codeLens: { refreshSupport: true } },
+        workspace: { configuration: true, codeLens: { refreshSupport: true }, didChangeWatchedFiles: { dynamicRegistration: true } },
         window: { workDoneProgress: true },
         textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true } },
       },

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import type { Finding } from '../../server/src/findings';
 import type { Patch } from '../../server/src/ingest';
 import { codeActions, codeLenses, toDiagnostic } from '../../server/src/lsp/convert';
-import { readSettings } from '../../server/src/lsp/settings';
+import { readSettings, readSettingsWithProblems } from '../../server/src/lsp/settings';
 
 const range = (l: number, a: number, b: number) => ({ start: { line: l, character: a }, end: { line: l, character: b } });
 const finding = (over: Partial<Finding>): Finding => ({
@@ -56,11 +56,31 @@ test('code lenses: counts on each patch subject, "Show model" on model-backed fi
 });
 
 test('settings are read tolerantly', () => {
-  assert.deepEqual(readSettings(undefined), { rules: {}, findings: 'introduced', run: 'onType', maxDocumentSizeMiB: 32 });
+  assert.deepEqual(readSettings(undefined), { rules: {}, findings: 'introduced', run: 'onType', maxDocumentSizeMiB: 32, pairs: [], lifecycles: [] });
   assert.deepEqual(readSettings({ rules: { 'prototype-mismatch': 'warning', 'no-such-rule': 'off', 'parameter-dropped': 'loud' }, findings: 'all', run: 'onSave', maxDocumentSizeMiB: -3 }), {
     rules: { 'prototype-mismatch': 'warning' },
     findings: 'all',
     run: 'onSave',
     maxDocumentSizeMiB: 32,
+    pairs: [],
+    lifecycles: [],
   });
+});
+
+test('pairs and lifecycles in settings: good entries kept, wrong ones named and left out', () => {
+  const { settings, problems } = readSettingsWithProblems({
+    pairs: [
+      { id: 'my_ref', kind: 'ref', acquire: ['my_get'], release: ['my_put'] },
+      { id: 'bad', kind: 'lock', acquire: 'my_lock', release: ['my_unlock'] },
+      { id: 'pool', kind: 'alloc', acquire: ['pool_alloc*'], release: ['pool_free'], key: 'result', success: 'nonnull', colour: 'red' },
+    ],
+    lifecycles: [{ acquire: 'my_open', release: 'my_close' }, { acquire: 'my_open' }],
+  });
+  assert.deepEqual(settings.pairs, [{ id: 'my_ref', kind: 'ref', acquire: ['my_get'], release: ['my_put'] }]);
+  assert.deepEqual(settings.lifecycles, [{ acquire: 'my_open', release: 'my_close' }]);
+  assert.deepEqual(problems, [
+    'mmReview settings: pairs[1].acquire must be a list of function names (a trailing * matches any suffix)',
+    'mmReview settings: pairs[2].colour is not a pair property',
+    'mmReview settings: lifecycles[1] must be { "acquire": "<function>", "release": "<function>" }',
+  ]);
 });

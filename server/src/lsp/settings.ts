@@ -1,4 +1,6 @@
 /** @file The `mmReview.*` settings a client sends, read tolerantly (unknown keys ignored, bad values replaced). */
+import { readPairConfig } from '../c/pair-config';
+import type { LifecyclePair, PairSpec } from '../c/pairs';
 import type { RuleSetting } from '../engine';
 import { defaultRules } from '../rules';
 
@@ -11,13 +13,21 @@ export interface Settings {
   run: 'onType' | 'onSave';
   /** Documents larger than this get one diagnostic instead of an analysis. */
   maxDocumentSizeMiB: number;
+  /** Pairs added to (or replacing, by id) the default table, after the workspace's `.mm-review.json`. */
+  pairs: PairSpec[];
+  lifecycles: LifecyclePair[];
 }
 
-export const DEFAULT_SETTINGS: Settings = { rules: {}, findings: 'introduced', run: 'onType', maxDocumentSizeMiB: 32 };
+export const DEFAULT_SETTINGS: Settings = { rules: {}, findings: 'introduced', run: 'onType', maxDocumentSizeMiB: 32, pairs: [], lifecycles: [] };
 
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
 
 export function readSettings(raw: unknown): Settings {
+  return readSettingsWithProblems(raw).settings;
+}
+
+/** The settings, and what was wrong in them (pair entries left out), for the user to be told. */
+export function readSettingsWithProblems(raw: unknown): { settings: Settings; problems: string[] } {
   const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const rules: Record<string, RuleSetting> = {};
   const known = new Set(defaultRules.map((x) => x.id));
@@ -27,10 +37,16 @@ export function readSettings(raw: unknown): Settings {
     }
   }
   const size = Number(r.maxDocumentSizeMiB);
+  const pairs = readPairConfig({ pairs: r.pairs ?? [], lifecycles: r.lifecycles ?? [] }, 'mmReview settings');
   return {
-    rules,
-    findings: r.findings === 'all' ? 'all' : 'introduced',
-    run: r.run === 'onSave' ? 'onSave' : 'onType',
-    maxDocumentSizeMiB: size > 0 ? size : DEFAULT_SETTINGS.maxDocumentSizeMiB,
+    settings: {
+      rules,
+      findings: r.findings === 'all' ? 'all' : 'introduced',
+      run: r.run === 'onSave' ? 'onSave' : 'onType',
+      maxDocumentSizeMiB: size > 0 ? size : DEFAULT_SETTINGS.maxDocumentSizeMiB,
+      pairs: pairs.table.pairs ?? [],
+      lifecycles: pairs.table.lifecycles ?? [],
+    },
+    problems: pairs.problems,
   };
 }
