@@ -12,9 +12,11 @@ import * as path from 'node:path';
 import { Image } from '../server/src/c/image';
 import { CParser } from '../server/src/c/parser';
 import { Engine } from '../server/src/engine';
+import { DEFAULT_BOUND } from '../server/src/models/bo-purgeability';
 import { readGrammarBytes } from '../server/src/host/grammar';
 import { ingest } from '../server/src/ingest';
 import { lspTimings } from './lsp-bench';
+import { firstModelRun, modelTimings, seed004 } from './model-bench';
 import { restoreAccuracy } from './restore-accuracy';
 import { median } from './stats';
 import { syntheticSeries } from './synthetic';
@@ -39,13 +41,14 @@ async function child(mode: string): Promise<void> {
   const parser = await CParser.create(readGrammarBytes());
   const s = syntheticSeries();
   const engine = new Engine(parser);
-  engine.analyze(s.text);
+  const options = { findings: 'introduced' as const };
+  engine.analyze(s.text, options);
   if (mode === 'editor') {
     const lines = s.text.split('\n');
     for (let k = 0; k < 40; k++) {
       const copy = lines.slice();
       copy[1000 + k * 900] += ' /* edited */';
-      engine.analyze(copy.join('\n'));
+      engine.analyze(copy.join('\n'), options);
     }
   }
   console.log(JSON.stringify({ peakRssMB: Math.round((process.resourceUsage().maxRSS * 1024) / 1e6) }));
@@ -60,6 +63,8 @@ function peakOf(mode: string): number {
 async function main(): Promise<void> {
   const mode = arg('--child');
   if (mode) return child(mode);
+  const modelBound = arg('--model-child');
+  if (modelBound) return void console.log(JSON.stringify(firstModelRun(await CParser.create(readGrammarBytes()), seed004(path.resolve(__dirname, '..', '..'))!, Number(modelBound))));
   const runs = Number(arg('--runs') ?? 5);
   const bytes = readGrammarBytes();
   const t0 = performance.now();
@@ -74,25 +79,34 @@ async function main(): Promise<void> {
   const cBytes = newImages.reduce((n, t) => n + Buffer.byteLength(t), 0) / 1e6;
   const problems = series.problems.length;
 
-  // Cold check: a fresh engine (empty caches) each run.
+  // Cold check as `mm-review check` runs it (introduced findings only): a fresh engine each run.
+  const checkOptions = { findings: 'introduced' as const };
   const cold: number[] = [];
   let findings = 0;
   let parsedImages = 0;
   for (let r = 0; r < runs; r++) {
     const engine = new Engine(parser);
     const t = performance.now();
-    const a = engine.analyze(s.text);
+    const a = engine.analyze(s.text, checkOptions);
     cold.push(performance.now() - t);
     findings = a.findings.length;
     parsedImages = a.stats.parses + a.stats.incrementalParses;
     sample('cold');
+  }
+  // `check --all`: pre-existing and fixed findings too, so the old side of every hunk is read.
+  const coldAll: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const engine = new Engine(parser);
+    const t = performance.now();
+    engine.analyze(s.text, { findings: 'all' });
+    coldAll.push(performance.now() - t);
   }
   // The same, with every image's facts extracted: what rules that need all code would cost.
   const eager: number[] = [];
   for (let r = 0; r < runs; r++) {
     const engine = new Engine(parser);
     const t = performance.now();
-    const a = engine.analyze(s.text);
+    const a = engine.analyze(s.text, checkOptions);
     for (const h of a.parsed?.hunks ?? []) void (h.old.facts, h.new.facts);
     eager.push(performance.now() - t);
     sample('eager');
@@ -100,7 +114,7 @@ async function main(): Promise<void> {
 
   // Re-check after a one-line edit, at spread-out places, on a warm engine (as in the editor).
   const engine = new Engine(parser);
-  engine.analyze(s.text);
+  engine.analyze(s.text, checkOptions);
   const lines = s.text.split('\n');
   const editable = lines.map((l, i) => (l.startsWith('+\t') ? i : -1)).filter((i) => i >= 0);
   const recheck: number[] = [];
@@ -110,7 +124,7 @@ async function main(): Promise<void> {
     const copy = lines.slice();
     copy[at] = copy[at] + ' /* edited */';
     const t = performance.now();
-    const a = engine.analyze(copy.join('\n'));
+    const a = engine.analyze(copy.join('\n'), checkOptions);
     recheck.push(performance.now() - t);
     reparsed.push(a.stats.parses + a.stats.incrementalParses);
     sample(k % 10 === 0 ? 'recheck' : undefined);
@@ -138,12 +152,14 @@ async function main(): Promise<void> {
     rawParseNewImagesMs: +rawNewMs.toFixed(1),
     rawParseBothImagesMs: +median(rawBoth).toFixed(1),
     coldCheckMs: +coldMs.toFixed(1),
+    coldCheckAllFindingsMs: +median(coldAll).toFixed(1),
     imagesParsedCold: parsedImages,
     imagesTotal: images.length,
     coldCheckAllImagesParsedMs: +median(eager).toFixed(1),
     throughputMBps: +(mb / (coldMs / 1000)).toFixed(2),
     rawParseThroughputMBps: +(mb / (rawNewMs / 1000)).toFixed(2),
     throughputVsRawParse: +(rawNewMs / coldMs).toFixed(2),
+    throughputVsRawParseBothImages: +(median(rawBoth) / coldMs).toFixed(2),
     allImagesParsedVsRawParse: +(rawNewMs / median(eager)).toFixed(2),
     recheckMedianMs: +median(recheck).toFixed(1),
     recheckMaxMs: +Math.max(...recheck).toFixed(1),
@@ -157,7 +173,17 @@ async function main(): Promise<void> {
   const ok = (b: boolean): string => (b ? 'ok' : 'MISSED');
   console.log(`\ntargets: throughput >= 0.5x raw parsing: ${result.throughputVsRawParse}x ${ok(result.throughputVsRawParse >= 0.5)}; ` + `re-check < 50 ms: ${result.recheckMedianMs} ms ${ok(result.recheckMedianMs < 50)}; ` + `peak RSS < 300 MB: ${result.peakRssCliCheckMB} MB for a check, ${result.peakRssEditorSessionMB} MB for an editing session ${ok(Math.max(result.peakRssCliCheckMB, result.peakRssEditorSessionMB) < 300)}`);
 
-  const lsp = (await lspTimings(path.resolve(__dirname, '..', '..'))) as Record<string, number>;
+  const repo = path.resolve(__dirname, '..', '..');
+  const seed = seed004(repo);
+  if (!seed) console.log('\nBO purgeability model: seed 004 not found (../shared/seeds); not timed');
+  else {
+    const model = modelTimings(parser, seed, __filename) as Record<string, number | { medianMs: number; firstRunFreshProcessMs: number }>;
+    console.log('\nBO purgeability model (counter-model) on seed 004:', JSON.stringify(model, null, 2));
+    const atDefault = model[`bound${DEFAULT_BOUND}`] as { medianMs: number; firstRunFreshProcessMs: number };
+    console.log(`targets: exploration at the default bound (${DEFAULT_BOUND}) < 100 ms: ${atDefault.medianMs} ms median, ${atDefault.firstRunFreshProcessMs} ms first run in a fresh process ${ok(atDefault.medianMs < 100)}`);
+  }
+
+  const lsp = (await lspTimings(repo)) as Record<string, number>;
   console.log('\nlanguage server (dist/server.js over stdio):', JSON.stringify(lsp, null, 2));
   console.log(
     `targets: didOpen → diagnostics < 300 ms: ${lsp.didOpenFreshServerMedianMs} ms in a fresh server, ${lsp.didOpenRunningServerMedianMs} ms in a running one ${ok(lsp.didOpenFreshServerMedianMs < 300)}; ` +

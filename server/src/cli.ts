@@ -135,7 +135,7 @@ async function check(io: Io, argv: string[]): Promise<number> {
   const pairs = readConfig(io, args.config);
   const texts = args.files.map((f) => ({ path: f === '-' ? '<stdin>' : f, text: readInput(io, f) }));
   const engine = new Engine(await loadParser());
-  const options: EngineOptions = { rules: args.rules, maxDocumentChars: args.maxChars, pairs };
+  const options: EngineOptions = { rules: args.rules, maxDocumentChars: args.maxChars, pairs, findings: args.all ? 'all' : 'introduced' };
   const docs: DocumentFindings[] = [];
   let patches = 0;
   for (const { path, text } of texts) {

@@ -19,6 +19,11 @@ export interface EngineOptions {
   pairs?: Partial<PairTable>;
   /** Documents longer than this (in UTF-16 units) get one finding instead of an analysis. */
   maxDocumentChars?: number;
+  /**
+   * `introduced`: only introduced findings will be shown; rules may then skip what only finds fixed
+   * ones (pre-existing ones are still told apart). Default `all`.
+   */
+  findings?: 'introduced' | 'all';
 }
 
 export interface Analysis {
@@ -129,13 +134,18 @@ export class Engine {
   }
 
   private configs = new Map<string, AnalysisConfig>();
+  private pairIndexes = new Map<string, PairIndex>();
 
   /** The pair table for these options (merged once per distinct extension). */
   private config(options: EngineOptions): AnalysisConfig {
-    const key = JSON.stringify(options.pairs ?? {});
+    const pairsKey = JSON.stringify(options.pairs ?? {});
+    const findings = options.findings ?? 'all';
+    const key = `${pairsKey}\u0000${findings}`;
     let c = this.configs.get(key);
     if (!c) {
-      c = { pairs: new PairIndex(mergeTable(options.pairs)), pairsKey: key };
+      let pairs = this.pairIndexes.get(pairsKey);
+      if (!pairs) this.pairIndexes.set(pairsKey, (pairs = new PairIndex(mergeTable(options.pairs))));
+      c = { pairs, pairsKey, findings };
       this.configs.set(key, c);
     }
     return c;

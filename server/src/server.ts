@@ -268,7 +268,7 @@ export class MmReviewServer {
     const supportsProgress = this.client.window?.workDoneProgress === true;
     const analysis = await s.engine.analyzeAsync(
       doc.getText(),
-      { rules: settings.rules, maxDocumentChars: Math.floor(settings.maxDocumentSizeMiB * 1024 * 1024), pairs },
+      { rules: settings.rules, maxDocumentChars: Math.floor(settings.maxDocumentSizeMiB * 1024 * 1024), pairs, findings: settings.findings },
       {
         isCancelled: () => run.cancelled || token?.isCancellationRequested === true || ui.progress?.token.isCancellationRequested === true,
         onProgress: (done, total) => {

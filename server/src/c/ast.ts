@@ -6,7 +6,26 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { Span } from './image';
-import { normaliseC, spanOf } from './facts';
+import { normaliseC } from './facts';
+
+let rowShift = 0;
+
+/** Builds an AST whose spans are `shift` rows up: the rows a wrapper put in front of the image. */
+export function withRowShift<T>(shift: number, build: () => T): T {
+  const saved = rowShift;
+  rowShift = shift;
+  try {
+    return build();
+  } finally {
+    rowShift = saved;
+  }
+}
+
+function spanOf(n: Node): Span {
+  const start = n.startPosition;
+  const end = n.endPosition;
+  return { startRow: start.row - rowShift, startCol: start.column, endRow: end.row - rowShift, endCol: end.column };
+}
 
 export type Expr =
   | { k: 'num'; v: bigint; text: string; span: Span }
@@ -142,8 +161,8 @@ export function toExpr(n: Node | null): Expr {
       return { k: 'call', fn: callee?.type === 'identifier' ? callee.text : null, callee: toExpr(callee), args: list, span };
     }
     case 'field_expression': {
-      const op = n.children.find((c) => c?.type === '->' || c?.type === '.');
-      return { k: 'field', e: toExpr(child('argument')), name: child('field')?.text ?? '', arrow: op?.type === '->', span };
+      // argument, operator, field
+      return { k: 'field', e: toExpr(child('argument')), name: child('field')?.text ?? '', arrow: n.child(1)?.type === '->', span };
     }
     case 'subscript_expression':
       return { k: 'index', e: toExpr(child('argument')), i: toExpr(child('index')), span };
@@ -168,9 +187,10 @@ export function toStmts(nodes: (Node | null)[]): Stmt[] {
   for (let i = 0; i < list.length; i++) {
     const n = list[i];
     const next = list[i + 1];
-    const call = n.type === 'expression_statement' ? n.namedChild(0) : null;
-    const missingSemicolon = n.type === 'expression_statement' && n.children.some((c) => c?.isMissing);
-    if (call?.type === 'call_expression' && missingSemicolon && next && /for_each|_foreach/.test(call.childForFieldName('function')?.text ?? '')) {
+    const type = n.type;
+    const call = type === 'expression_statement' && next ? n.namedChild(0) : null;
+    // `list_for_each_entry(pos, head, member) {`: a call whose `;` is missing, then its body.
+    if (call?.type === 'call_expression' && n.lastChild?.isMissing && /for_each|_foreach/.test(call.childForFieldName('function')?.text ?? '')) {
       const c = toExpr(call) as Extract<Expr, { k: 'call' }>;
       out.push({ k: 'foreach', macro: c.fn ?? '', args: c.args, body: toStmt(next), span: { ...spanOf(n), endRow: spanOf(next).endRow, endCol: spanOf(next).endCol } });
       i++;

@@ -4,9 +4,11 @@
  */
 import type { FunctionAst } from './ast';
 import { analyzeBalance, type BalanceResult, type CallSiteEffect } from './balance';
-import type { Side } from './image';
+import { scanImage } from './scan';
+import type { Image, Side } from './image';
 import type { PairIndex } from './pairs';
-import type { HunkView, ImageView, ParsedSeries } from './parsed';
+import type { Hunk } from '../ingest';
+import { sectionFunctionName, type HunkView, type ImageView, type ParsedSeries } from './parsed';
 
 export interface FunctionBalance {
   hunk: HunkView;
@@ -16,25 +18,127 @@ export interface FunctionBalance {
   result: BalanceResult;
 }
 
+/**
+ * A function's identity for telling its old and new versions apart from other functions: its file and
+ * name, and for a part no section line names, the hunk's place in the old file (the same on both sides).
+ */
+export function functionIdentity(b: FunctionBalance): string {
+  return `${b.hunk.path ?? ''}:${b.fn.name === '(unnamed)' ? `@${b.hunk.hunk.oldStart}` : b.fn.name}`;
+}
+
 interface Config {
   pairs: PairIndex;
   pairsKey: string;
+  /** `introduced`: the old side is read only where it classifies something (saves half the work). */
+  findings: 'introduced' | 'all';
 }
 
-const relevant = (view: ImageView, pairs: PairIndex): boolean => {
-  if (pairs.mentionsAny(view.scan.names)) return true;
-  for (const n of view.scan.names) if (n.endsWith('_locked')) return true;
+function relevantNames(names: Set<string>, pairs: PairIndex): boolean {
+  if (pairs.mentionsAny(names)) return true;
+  for (const n of names) if (n.endsWith('_locked')) return true;
   return false;
-};
-
-function imageBalances(series: ParsedSeries, hunk: HunkView, view: ImageView, config: Config): BalanceResult[] {
-  return series.derive(view, `balance:${hunk.hunk.section}:${config.pairsKey}`, () => series.functionsOf(hunk, view).map((fn) => analyzeBalance(fn, { pairs: config.pairs })));
 }
+
+/** Per pair table, by an image's scanned names (reused while its text is): whether it mentions a pair. */
+const relevance = new WeakMap<PairIndex, WeakMap<Set<string>, boolean>>();
+function relevant(view: ImageView, pairs: PairIndex): boolean {
+  let byNames = relevance.get(pairs);
+  if (!byNames) relevance.set(pairs, (byNames = new WeakMap()));
+  const names = view.scan.names;
+  let r = byNames.get(names);
+  if (r === undefined) byNames.set(names, (r = relevantNames(names, pairs)));
+  return r;
+}
+
+/** Per pair table and findings wanted, by hunk (reused while its message's text is): a decision about it. */
+function memoByHunk<T>(): (hunk: HunkView, config: Config, compute: () => T) => T {
+  const memo = new WeakMap<PairIndex, Map<string, WeakMap<Hunk, T>>>();
+  return (hunk, config, compute) => {
+    let byFindings = memo.get(config.pairs);
+    if (!byFindings) memo.set(config.pairs, (byFindings = new Map()));
+    let byHunk = byFindings.get(config.findings);
+    if (!byHunk) byFindings.set(config.findings, (byHunk = new WeakMap()));
+    if (byHunk.has(hunk.hunk)) return byHunk.get(hunk.hunk)!;
+    const v = compute();
+    byHunk.set(hunk.hunk, v);
+    return v;
+  };
+}
+const needsOldMemo = memoByHunk<boolean>();
+const skippedMemo = memoByHunk<boolean>();
+
+/** Only functions that call something of the pair table (or a `_locked` helper) are worth converting. */
+const mentioning = new WeakMap<PairIndex, { key: string; want: (text: string) => boolean }>();
+function withPairs(config: Config): { key: string; want: (text: string) => boolean } {
+  let f = mentioning.get(config.pairs);
+  if (!f) {
+    const pairs = config.pairs;
+    f = { key: `pairs:${config.pairsKey}`, want: (text) => relevantNames(scanImage(text).names, pairs) };
+    mentioning.set(pairs, f);
+  }
+  return f;
+}
+
+/** Per pair table, by image (reused while its hunk is), then by image text (an image re-read unchanged). */
+const byImage = new WeakMap<PairIndex, WeakMap<Image, BalanceResult[]>>();
+function imageBalances(series: ParsedSeries, hunk: HunkView, view: ImageView, config: Config): BalanceResult[] {
+  let memo = byImage.get(config.pairs);
+  if (!memo) byImage.set(config.pairs, (memo = new WeakMap()));
+  let results = memo.get(view.image);
+  if (!results) {
+    results = series.derive(view, `balance:${hunk.hunk.section}:${config.pairsKey}`, () => series.functionsOf(hunk, view, withPairs(config)).map((fn) => analyzeBalance(fn, { pairs: config.pairs })));
+    memo.set(view.image, results);
+  }
+  return results;
+}
+
+/** A changed line that cannot change what any path holds: a comment, or a plain call or field update
+ * that names nothing of the pair table. */
+function inertLine(text: string, pairs: PairIndex): boolean {
+  const t = text.trim();
+  if (t === '' || t.startsWith('/*') || t.startsWith('*') || t.startsWith('//')) return true;
+  if (/\b(?:return|goto|break|continue|if|else|for|while|do|switch|case|default)\b|[{}#]|^\w+\s*:(?!:)/.test(t)) return false;
+  const call = /^[A-Za-z_]\w*\s*\(.*\)\s*;$/.test(t);
+  const fieldUpdate = /^[A-Za-z_][\w>.\-[\]]*(?:->|\.)[\w[\]]+\s*(?:\+|-|\||&|\^|<<|>>)?=[^=].*;$/.test(t) && !/^\w+\s*=/.test(t);
+  return (call || fieldUpdate) && !relevantNames(scanImage(t).names, pairs);
+}
+
+/**
+ * A hunk whose every changed line is inert reads the same on both sides: what its new image holds, the
+ * old one held too (pre-existing, never introduced or fixed). With only introduced findings wanted, it
+ * need not be read at all.
+ */
+function changesNothingHeld(hunk: HunkView, pairs: PairIndex): boolean {
+  return hunk.hunk.lines.every((l) => l.kind === 'context' || inertLine(l.text, pairs));
+}
+
+/**
+ * Whether a hunk's old image needs reading: when all findings are wanted (the fixed ones are only
+ * there); when its new image has something to classify as introduced or pre-existing; when it holds a
+ * function of a lifecycle pair (compared by what the patch changes on either side).
+ */
+function needsOld(series: ParsedSeries, hunk: HunkView, config: Config): boolean {
+  if (config.findings === 'all') return true;
+  return needsOldMemo(hunk, config, () => oldClassifies(series, hunk, config));
+}
+
+function oldClassifies(series: ParsedSeries, hunk: HunkView, config: Config): boolean {
+  if (relevant(hunk.new, config.pairs) && imageBalances(series, hunk, hunk.new, config).some((r) => r.issues.length > 0)) return true;
+  // The functions the hunk shows: the one it starts in, and those it defines.
+  const shown = [sectionFunctionName(hunk.hunk.section), ...hunk.old.scan.declarators.keys(), ...hunk.new.scan.declarators.keys()];
+  return shown.some((n) => n !== null && config.pairs.isLifecycleFunction(n));
+}
+
+const skipped = (hunk: HunkView, config: Config): boolean => config.findings === 'introduced' && skippedMemo(hunk, config, () => changesNothingHeld(hunk, config.pairs));
 
 /** The work balance rules need, as thunks: what the engine runs first, in slices. */
 export function balanceWork(series: ParsedSeries, config: Config): (() => unknown)[] {
   const out: (() => unknown)[] = [];
-  for (const hunk of series.hunks) for (const view of [hunk.old, hunk.new]) if (relevant(view, config.pairs)) out.push(() => imageBalances(series, hunk, view, config));
+  for (const hunk of series.hunks) {
+    if (skipped(hunk, config)) continue;
+    if (relevant(hunk.new, config.pairs)) out.push(() => imageBalances(series, hunk, hunk.new, config));
+    if (relevant(hunk.old, config.pairs)) out.push(() => needsOld(series, hunk, config) && imageBalances(series, hunk, hunk.old, config));
+  }
   return out;
 }
 
@@ -43,16 +147,18 @@ const memo = new WeakMap<ParsedSeries, Map<string, FunctionBalance[]>>();
 export function seriesBalances(series: ParsedSeries, config: Config): FunctionBalance[] {
   let byKey = memo.get(series);
   if (!byKey) memo.set(series, (byKey = new Map()));
-  const cached = byKey.get(config.pairsKey);
+  const memoKey = `${config.pairsKey}\u0000${config.findings}`;
+  const cached = byKey.get(memoKey);
   if (cached) return cached;
   const out: FunctionBalance[] = [];
   for (const hunk of series.hunks) {
+    if (skipped(hunk, config)) continue;
     for (const view of [hunk.old, hunk.new]) {
-      if (!relevant(view, config.pairs)) continue;
+      if (!relevant(view, config.pairs) || (view === hunk.old && !needsOld(series, hunk, config))) continue;
       for (const result of imageBalances(series, hunk, view, config)) out.push({ hunk, view, side: view.side, fn: result.fn, result });
     }
   }
-  byKey.set(config.pairsKey, out);
+  byKey.set(memoKey, out);
   return out;
 }
 

@@ -4,8 +4,8 @@
  * (a `}` with no `{`) were opened before the hunk under conditions we cannot see: they are rebuilt as
  * blocks under an unknown condition, so their statements may or may not run, never always.
  */
-import type { Node } from 'web-tree-sitter';
-import { definitionName, toStmts, type FunctionAst } from './ast';
+import type { Node, Tree } from 'web-tree-sitter';
+import { definitionName, toStmts, withRowShift, type FunctionAst } from './ast';
 import { spanOf } from './facts';
 import type { Span } from './image';
 import { maskKernelAnnotations } from './mask';
@@ -51,18 +51,17 @@ function shift(span: Span, rows: number): Span {
   return { startRow: span.startRow - rows, startCol: span.startCol, endRow: span.endRow - rows, endCol: span.endCol };
 }
 
-/** Moves every span of an AST up by `rows` (the synthetic line put in front of a partial function). */
-function shiftAll<T>(node: T, rows: number): T {
-  if (Array.isArray(node)) return node.map((n) => shiftAll(n, rows)) as T;
-  if (node && typeof node === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(node as Record<string, unknown>)) out[k] = k === 'span' ? shift(v as Span, rows) : typeof v === 'object' && typeof v !== 'bigint' ? shiftAll(v, rows) : v;
-    return out as T;
-  }
-  return node;
-}
+/** Which definitions to convert (the rest are skipped: converting is most of the cost of reading). */
+let wanted: ((definitionText: string) => boolean) | null = null;
+const skipped = new WeakSet<FunctionAst>();
 
-function definitionAst(def: Node, entryVisible: boolean, rowShift: number): FunctionAst {
+/** `visibleEnd`: where the image's own text ends; a closing brace after it was appended to close a cut body. */
+function definitionAst(def: Node, entryVisible: boolean, rowShift: number, visibleEnd = Infinity): FunctionAst {
+  if (wanted && !wanted(def.text)) {
+    const stub: FunctionAst = { name: definitionName(def), params: [], returnsPointer: false, body: [], entryVisible, endVisible: false, span: shift(spanOf(def), rowShift) };
+    skipped.add(stub);
+    return stub;
+  }
   const body = def.childForFieldName('body');
   const last = body?.lastChild;
   const declarator = def.childForFieldName('declarator');
@@ -82,9 +81,9 @@ function definitionAst(def: Node, entryVisible: boolean, rowShift: number): Func
     name: definitionName(def),
     params,
     returnsPointer,
-    body: shiftAll(toStmts(body?.namedChildren ?? []), rowShift),
+    body: withRowShift(rowShift, () => toStmts(body?.namedChildren ?? [])),
     entryVisible,
-    endVisible: !!last && last.type === '}' && !last.isMissing,
+    endVisible: !!last && last.type === '}' && !last.isMissing && last.startIndex < visibleEnd,
     span: shift(spanOf(def), rowShift),
   };
 }
@@ -92,24 +91,196 @@ function definitionAst(def: Node, entryVisible: boolean, rowShift: number): Func
 /**
  * Function ASTs of an image. `sectionFunction` is the function git named in the hunk header: the one a
  * hunk that starts inside a body belongs to.
+ *
+ * Most images are read with one parse: where the hunk starts (inside a body or at top level) and whether
+ * the function it starts in closes are guessed from the text (kernel layout: bodies are indented, what
+ * follows a function at top level is a declaration), and the parse is accepted only if it agrees — no
+ * error where a wrong guess would put one. Otherwise the image is read as `functionsOfImageByParsing`
+ * does, parsing first to find out. `want`, given a definition's text, picks the definitions to return.
  */
-export function functionsOfImage(parser: CParser, text: string, sectionFunction: string | null): FunctionAst[] {
+export function functionsOfImage(parser: CParser, text: string, sectionFunction: string | null, want?: (definitionText: string) => boolean): FunctionAst[] {
+  if (!want) return readFunctions(parser, text, sectionFunction);
+  const saved = wanted;
+  wanted = want;
+  try {
+    return readFunctions(parser, text, sectionFunction).filter((f) => !skipped.has(f));
+  } finally {
+    wanted = saved;
+  }
+}
+
+function readFunctions(parser: CParser, text: string, sectionFunction: string | null): FunctionAst[] {
+  const plan = planReading(text);
+  if (plan) {
+    const tree = parser.parse(plan.source);
+    try {
+      const out = readPlanned(tree, plan, sectionFunction);
+      if (out) return out;
+    } finally {
+      tree.delete();
+    }
+  }
+  return functionsOfImageByParsing(parser, text, sectionFunction);
+}
+
+interface Layout {
+  /** The hunk starts with a body's opening brace at column 0: the header is in the section line. */
+  bodyStart?: boolean;
+  startsInside: boolean;
+  /** The function the hunk starts inside closes in the hunk. */
+  closes: boolean;
+}
+
+/** The first line of code, comments, blank lines and preprocessor lines skipped. */
+function firstCodeLine(masked: string): string | null {
+  for (const line of masked.split('\n')) {
+    const t = line.trim();
+    if (t && !t.startsWith('#')) return line;
+  }
+  return null;
+}
+
+/**
+ * A hunk that starts in a function's header, past its name (the tail of a parameter list, `{` on the
+ * next line at column 0): the tail is blanked, so the image reads as a body start. Null otherwise.
+ */
+function blankHeaderTail(masked: string): string | null {
+  const lines = masked.split('\n');
+  const brace = lines.findIndex((l) => /^\{\s*$/.test(l));
+  if (brace < 1) return null;
+  const tail = lines.slice(0, brace).filter((l) => l.trim());
+  if (!tail.length || tail.some((l) => !/^[ \t]/.test(l) || /[;{}]/.test(l)) || !/\)\s*$/.test(tail[tail.length - 1])) return null;
+  return [...lines.slice(0, brace).map((l) => l.replace(/[^\s]/g, ' ')), ...lines.slice(brace)].join('\n');
+}
+
+/** What follows a function at top level: a declaration, a definition, preprocessor, an export. */
+const TOP_LEVEL_START =
+  /^(?:#|EXPORT_SYMBOL|MODULE_|module_init\b|module_exit\b|\w*initcall\b|static\b|extern\b|inline\b|const\b|struct\b|union\b|enum\b|typedef\b|void\b|unsigned\b|signed\b|int\b|long\b|short\b|char\b|bool\b|[us](?:8|16|32|64)\b|size_t\b|[A-Za-z_]\w*\s+\**\s*[A-Za-z_]\w*\s*\()/;
+
+function guessLayout(masked: string, { min, minAt }: { min: number; minAt: number }): Layout | null {
+  const first = firstCodeLine(masked);
+  if (first === null) return null;
+  if ((first === '{' || blankHeaderTail(masked) !== null) && min >= 0) return { bodyStart: true, startsInside: true, closes: false };
+  // A body line is indented (but for a label); damaged mail that lost indentation is left to the parse.
+  const startsInside = min < 0 || /^[ \t]+\S/.test(first) || /^[A-Za-z_]\w*:(?!:)/.test(first);
+  if (!startsInside) return { startsInside, closes: false };
+  if (min >= 0) return { startsInside, closes: false };
+  const next = masked.slice(minAt + 1).replace(/^(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*)*/, '');
+  if (/^(?:else\b|while\s*\()/.test(next)) return { startsInside, closes: false };
+  return { startsInside, closes: next === '' || TOP_LEVEL_START.test(next) };
+}
+
+/** What one parse of an image reads: the text laid out as guessed, and where the image's own text ends in it. */
+interface Plan {
+  layout: Layout;
+  source: string;
+  /** Rows the wrapper put in front of the image. */
+  rowShift: number;
+  visibleEnd: number;
+}
+
+function planReading(text: string): Plan | null {
+  const masked0 = maskKernelAnnotations(text);
+  const profile = braceProfile(masked0);
+  const layout = guessLayout(masked0, profile);
+  if (!layout) return null;
+  const { min, end } = profile;
+  const closers = (n: number): string => (n > 0 ? '\n' + '}'.repeat(n) : '');
+  if (layout.bodyStart) {
+    const masked = blankHeaderTail(masked0) ?? masked0;
+    const header = `void ${PARTIAL_NAME}(void)\n`;
+    return { layout, source: header + masked + closers(end), rowShift: 1, visibleEnd: header.length + masked.length };
+  }
+  if (!layout.startsInside) return { layout, source: masked0 + closers(end), rowShift: 0, visibleEnd: masked0.length };
+  const unknownBlocks = layout.closes ? -min - 1 : -min;
+  const prefix = `void ${PARTIAL_NAME}(void) {${` if (${UNKNOWN_CONDITION}) {`.repeat(unknownBlocks)}\n`;
+  return { layout, source: prefix + masked0 + closers(1 + unknownBlocks + end), rowShift: 1, visibleEnd: prefix.length + masked0.length };
+}
+
+/** The functions of a planned parse; null when the tree says the guess was wrong. */
+function readPlanned(tree: Tree, plan: Plan, sectionFunction: string | null): FunctionAst[] | null {
+  const { layout, rowShift, visibleEnd } = plan;
+  const top = tree.rootNode.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  if (layout.bodyStart) {
+    return top
+      .filter((c) => c.type === 'function_definition')
+      .map((d, i) => {
+        const ast = definitionAst(d, true, rowShift, visibleEnd);
+        if (i === 0) ast.name = sectionFunction ?? '(unnamed)';
+        return ast;
+      });
+  }
+  if (!layout.startsInside) {
+    const first = top.find((c) => c.type !== 'ERROR' || c.namedChildCount > 0);
+    if (first && (isStatementType(first.type) || first.type === 'ERROR')) return null;
+    return top.filter((c) => c.type === 'function_definition').map((d) => definitionAst(d, true, 0, visibleEnd));
+  }
+  // A wrong guess leaves code outside the wrapper it belongs in, or definitions inside it.
+  if (top[0]?.type !== 'function_definition' || definitionName(top[0]) !== PARTIAL_NAME || top[0].startIndex !== 0) return null;
+  if (top.some((c) => c.type === 'ERROR' || (c !== top[0] && !TOP_LEVEL.has(c.type) && !c.type.startsWith('preproc') && c.type !== 'expression_statement'))) return null;
+  if (!layout.closes && top.length > 1) return null;
+  const body = top[0].childForFieldName('body');
+  if (body?.namedChildren.some((c) => c?.type === 'function_definition' || c?.type === 'ERROR')) return null;
+  return top
+    .filter((c) => c.type === 'function_definition')
+    .map((d, i) => {
+      const ast = definitionAst(d, i > 0, rowShift, visibleEnd);
+      if (i === 0) {
+        ast.name = sectionFunction ?? '(unnamed)';
+        ast.entryVisible = false;
+        ast.endVisible = layout.closes;
+      }
+      return ast;
+    });
+}
+
+/**
+ * A hunk that starts with a body's opening brace: the function's header is the hunk's section line, so
+ * the body is read whole from its start (parameters unknown), under that name.
+ */
+function readBodyStart(parser: CParser, masked: string, end: number, sectionFunction: string | null): FunctionAst[] {
+  const header = `void ${PARTIAL_NAME}(void)\n`;
+  const source = header + masked + (end > 0 ? '\n' + '}'.repeat(end) : '');
+  const tree = parser.parse(source);
+  try {
+    return tree.rootNode.namedChildren
+      .filter((c): c is Node => c?.type === 'function_definition')
+      .map((d, i) => {
+        const ast = definitionAst(d, true, 1, header.length + masked.length);
+        if (i === 0) ast.name = sectionFunction ?? '(unnamed)';
+        return ast;
+      });
+  } finally {
+    tree.delete();
+  }
+}
+
+/** The reference reading: parse the image as it is to find where it starts and whether its function closes, then parse again laid out. */
+export function functionsOfImageByParsing(parser: CParser, text: string, sectionFunction: string | null): FunctionAst[] {
   const masked = maskKernelAnnotations(text);
   const { min, minAt, end } = braceProfile(masked);
+  const headerless = blankHeaderTail(masked);
+  if ((firstCodeLine(masked) === '{' || headerless !== null) && min >= 0) return readBodyStart(parser, headerless ?? masked, end, sectionFunction);
   const tree = parser.parse(masked);
   let top: Node[];
   try {
     top = tree.rootNode.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
     const first = top.find((c) => c.type !== 'ERROR' || c.namedChildCount > 0);
-    const startsInside = min < 0 || (!!first && isStatementType(first.type)) || (!!first && first.type === 'ERROR');
+    // A body's local declarations parse as top-level ones: their indentation tells them apart.
+    const indented = /^[ \t]+\S/.test(firstCodeLine(masked) ?? '');
+    // A definition the hunk cuts off can read as an error until it is closed: an unindented start is
+    // still top level.
+    const cutDefinition = !!first && first.type === 'ERROR' && min >= 0 && end > 0 && !indented;
+    const startsInside = min < 0 || (!!first && isStatementType(first.type)) || (!!first && first.type === 'ERROR' && !cutDefinition) || (!!first && first.type === 'declaration' && indented);
     if (!startsInside) {
       // A hunk that ends inside a body: close it after the visible end, so the parser need not guess.
       const truncated = end > 0;
       if (!truncated) return top.filter((c) => c.type === 'function_definition').map((d) => definitionAst(d, true, 0));
-      const closed = parser.parse(masked + '\n' + '}'.repeat(end));
+      const source = masked + '\n' + '}'.repeat(end);
+      const closed = parser.parse(source);
       try {
         const defs = closed.rootNode.namedChildren.filter((c): c is Node => c?.type === 'function_definition');
-        return defs.map((d, i) => ({ ...definitionAst(d, true, 0), ...(i === defs.length - 1 ? { endVisible: false } : {}) }));
+        return defs.map((d) => definitionAst(d, true, 0, masked.length));
       } finally {
         closed.delete();
       }
@@ -120,22 +291,28 @@ export function functionsOfImage(parser: CParser, text: string, sectionFunction:
     const closes =
       min < 0 &&
       !/^(?:else\b|while\s*\()/.test(next) &&
-      (after.length === 0 || TOP_LEVEL.has(after[0].type) || after[0].type.startsWith('preproc') || /^(?:EXPORT_SYMBOL|MODULE_|module_init|module_exit|\w*initcall)\b/.test(next));
+      (after.length === 0 ||
+        TOP_LEVEL.has(after[0].type) ||
+        after[0].type.startsWith('preproc') ||
+        /^(?:EXPORT_SYMBOL|MODULE_|module_init|module_exit|\w*initcall)\b/.test(next) ||
+        // A definition the hunk cuts off reads as an error until closed.
+        (after[0].type === 'ERROR' && TOP_LEVEL_START.test(next)));
     const unknownBlocks = closes ? -min - 1 : -min;
     const prefix = `void ${PARTIAL_NAME}(void) {${` if (${UNKNOWN_CONDITION}) {`.repeat(unknownBlocks)}\n`;
     const open = 1 + unknownBlocks + end;
-    const wrapped = parser.parse(prefix + masked + (open > 0 ? '\n' + '}'.repeat(open) : ''));
+    const source = prefix + masked + (open > 0 ? '\n' + '}'.repeat(open) : '');
+    const wrapped = parser.parse(source);
     try {
       const out: FunctionAst[] = [];
       const defs = wrapped.rootNode.namedChildren.filter((c): c is Node => c?.type === 'function_definition');
-      defs.forEach((d, i) => {
+      defs.forEach((d) => {
         const partial = definitionName(d) === PARTIAL_NAME && d.startIndex === 0;
-        const ast = definitionAst(d, !partial, 1);
+        const ast = definitionAst(d, !partial, 1, prefix.length + masked.length);
         if (partial) {
           ast.name = sectionFunction ?? '(unnamed)';
           ast.entryVisible = false;
           ast.endVisible = closes;
-        } else if (i === defs.length - 1 && end > 0 && closes) ast.endVisible = false;
+        }
         out.push(ast);
       });
       return out;

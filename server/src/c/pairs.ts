@@ -138,6 +138,12 @@ export class PairIndex {
    * Lifecycle partners among the defined functions: the table's, and those inferred from names where
    * the prefix is shared and only one partner fits (`foo_create` / `foo_destroy`).
    */
+  /** `name` can be one side of a lifecycle pair: listed in the table, or named like one. */
+  isLifecycleFunction(name: string): boolean {
+    if (this.table.lifecycles.some((l) => l.acquire === name || l.release === name)) return true;
+    return SUFFIX_PAIRS.some(([a, r]) => name.endsWith(`_${a}`) || name.endsWith(`_${r}`));
+  }
+
   lifecycles(defined: Set<string>): LifecyclePair[] {
     const out = this.table.lifecycles.filter((l) => defined.has(l.acquire) && defined.has(l.release));
     for (const name of defined) {

@@ -4,12 +4,12 @@
  * only when a rule asks for them. Both are cached by image text, so re-checking a document after an edit
  * scans and parses only the images whose text changed, and images no rule needs are never parsed.
  */
-import { Edit } from 'web-tree-sitter';
 import type { DiffLine, FileDiff, Fragment, Hunk, Patch, Series } from '../ingest';
 import type { FunctionAst } from './ast';
 import { extractFacts, type ImageFacts } from './facts';
 import { functionsOfImage } from './functions';
 import { Image, type Side } from './image';
+import { singleEdit } from './edit';
 import { blankCutComments, maskKernelAnnotations } from './mask';
 import type { CParser } from './parser';
 import { scanImage, type Scan } from './scan';
@@ -134,14 +134,17 @@ export class ParsedSeries {
     }
   }
 
-  /** The functions an image shows (whole or in part), as ASTs; cached by image text. */
-  functionsOf(hunk: HunkView, view: ImageView): FunctionAst[] {
-    return this.functionsIn(view, sectionFunctionName(hunk.hunk.section));
+  /**
+   * The functions an image shows (whole or in part), as ASTs; cached by image text. `only` keeps those
+   * whose text it accepts (the others are not converted); `key` names it for the cache.
+   */
+  functionsOf(hunk: HunkView, view: ImageView, only?: { key: string; want: (definitionText: string) => boolean }): FunctionAst[] {
+    return this.functionsIn(view, sectionFunctionName(hunk.hunk.section), only);
   }
 
   /** The functions an image shows, the one it starts inside named `section`. */
-  functionsIn(view: ImageView, section: string | null): FunctionAst[] {
-    return this.cache.derive(view.image.text, `functions:${section ?? ''}`, () => functionsOfImage(this.parser, view.image.text, section));
+  functionsIn(view: ImageView, section: string | null, only?: { key: string; want: (definitionText: string) => boolean }): FunctionAst[] {
+    return this.cache.derive(view.image.text, `functions:${section ?? ''}${only ? ':' + only.key : ''}`, () => functionsOfImage(this.parser, view.image.text, section, only?.want));
   }
 
   /**
@@ -288,35 +291,4 @@ class LazyImageView implements ImageView {
 export function sectionFunctionName(section: string): string | null {
   const m = /([A-Za-z_]\w*)\s*\(/.exec(section);
   return m ? m[1] : null;
-}
-
-/** The smallest single edit that turns `a` into `b`: common prefix and suffix kept. */
-function singleEdit(a: string, b: string): Edit {
-  let start = 0;
-  const max = Math.min(a.length, b.length);
-  while (start < max && a.charCodeAt(start) === b.charCodeAt(start)) start++;
-  let endA = a.length;
-  let endB = b.length;
-  while (endA > start && endB > start && a.charCodeAt(endA - 1) === b.charCodeAt(endB - 1)) {
-    endA--;
-    endB--;
-  }
-  return new Edit({
-    startIndex: start,
-    oldEndIndex: endA,
-    newEndIndex: endB,
-    startPosition: pointAt(a, start),
-    oldEndPosition: pointAt(a, endA),
-    newEndPosition: pointAt(b, endB),
-  });
-}
-
-function pointAt(text: string, index: number): { row: number; column: number } {
-  let row = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) {
-    row++;
-    lineStart = i + 1;
-  }
-  return { row, column: index - lineStart };
 }

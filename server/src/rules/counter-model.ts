@@ -10,6 +10,7 @@
  * invented); the model has one VM and at most two VMAs.
  */
 import type { Span } from '../c/image';
+import type { Hunk } from '../ingest';
 import type { HunkView, ImageView, ParsedSeries } from '../c/parsed';
 import { programAt, type SideProgram } from '../c/program';
 import {
@@ -52,10 +53,18 @@ const mentions = (view: ImageView, names: Iterable<string>): boolean => {
   return false;
 };
 
+/** Per hunk (reused while its message's text is): whether it names the model's functions. */
+const namesModel = new WeakMap<Hunk, boolean>();
+const touchesModel = (h: HunkView): boolean => {
+  let v = namesModel.get(h.hunk);
+  if (v === undefined) namesModel.set(h.hunk, (v = mentions(h.old, MODEL_NAMES) || mentions(h.new, MODEL_NAMES)));
+  return v;
+};
+
 /** The hunks of the files the model reads: those where the series touches the mechanism or its events. */
 function modelHunks(series: ParsedSeries): HunkView[] {
   const files = new Set<string>();
-  for (const h of series.hunks) if (h.path && (mentions(h.old, MODEL_NAMES) || mentions(h.new, MODEL_NAMES))) files.add(h.path);
+  for (const h of series.hunks) if (h.path && touchesModel(h)) files.add(h.path);
   return series.hunks.filter((h) => h.path && files.has(h.path));
 }
 

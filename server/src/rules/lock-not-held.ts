@@ -4,7 +4,7 @@
  * whose start the hunk does not show is not judged: its lock may be taken above the hunk.
  * Known false positives: a lock taken by a function the pair table does not know.
  */
-import { balanceWork, seriesBalances } from '../c/balance-series';
+import { balanceWork, functionIdentity, seriesBalances } from '../c/balance-series';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -29,7 +29,7 @@ export default defineRule({
           at: { view: b.view, span: issue.site, patch: b.hunk.patch, path: b.hunk.path },
           messageId: 'notHeld',
           data: { call: issue.call, fn: b.fn.name },
-          key: `not-held:${b.fn.name}:${issue.call}:${gotos.map((g) => g.label).join('>')}`,
+          key: `not-held:${functionIdentity(b)}:${issue.call}:${gotos.map((g) => g.label).join('>')}`,
           explanation: [
             `\`${issue.call}()\` is a \`_locked\` helper: its caller must hold the lock that protects what it changes.`,
             '',

@@ -63,6 +63,11 @@ export interface AnalysisConfig {
   pairs: PairIndex;
   /** Identity of the pair table, for caches of results that depend on it. */
   pairsKey: string;
+  /**
+   * `introduced`: the caller shows only what the patches introduce, so a rule may skip work that only
+   * finds what they fix (reading old code where the new code has nothing to classify).
+   */
+  findings: 'introduced' | 'all';
 }
 
 export interface RuleContext {

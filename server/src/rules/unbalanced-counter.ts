@@ -9,7 +9,7 @@
  * value's meaning is not visible.
  */
 import type { LeakIssue, OverReleaseIssue, PathStep } from '../c/balance';
-import { balanceWork, lifecycleIssues, seriesBalances, type FunctionBalance, type LifecycleIssue } from '../c/balance-series';
+import { balanceWork, functionIdentity, lifecycleIssues, seriesBalances, type FunctionBalance, type LifecycleIssue } from '../c/balance-series';
 import type { Span } from '../c/image';
 import { defineRule, type RuleContext } from './rule';
 
@@ -70,7 +70,7 @@ function reportLeak(ctx: RuleContext, b: FunctionBalance, issue: LeakIssue): voi
     at: { view: b.view, span: h.site, patch: b.hunk.patch, path: b.hunk.path },
     messageId: 'neverReleased',
     data: { through: through(b, issue.path, h.site), call: h.call, line },
-    key: `leak:${b.fn.name}:${h.call}:${h.key}:${issue.exit.kind}:${issue.path.filter((p) => p.kind === 'goto').map((p) => p.label).join('>')}`,
+    key: `leak:${functionIdentity(b)}:${h.call}:${h.key}:${issue.exit.kind}:${issue.path.filter((p) => p.kind === 'goto').map((p) => p.label).join('>')}`,
     related: [
       ...issue.path.filter((p) => p.kind === 'goto').map((p) => ({ range: b.view.image.spanToDoc(p.span), message: `goto ${p.label}` })),
       ...(issue.exit.span ? [{ range: b.view.image.spanToDoc(issue.exit.span), message: 'returns still holding it' }] : []),
@@ -93,7 +93,7 @@ function reportOverRelease(ctx: RuleContext, b: FunctionBalance, issue: OverRele
     at: { view: b.view, span: issue.site, patch: b.hunk.patch, path: b.hunk.path },
     messageId: 'releasedUntaken',
     data: { through: through(b, issue.path, null), call: issue.call, key: issue.key },
-    key: `over:${b.fn.name}:${issue.call}:${issue.key}:${issue.path.filter((p) => p.kind === 'goto').map((p) => p.label).join('>')}`,
+    key: `over:${functionIdentity(b)}:${issue.call}:${issue.key}:${issue.path.filter((p) => p.kind === 'goto').map((p) => p.label).join('>')}`,
     explanation: [
       `**${b.fn.name}()** takes \`${issue.key}\` on some paths, but the path below reaches \`${issue.call}()\` without having taken it: a release of what was never taken.`,
       '',
