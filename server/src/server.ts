@@ -26,7 +26,7 @@ import type { PairTable } from './c/pairs';
 import { AnalysisCache } from './c/parsed';
 import type { CParser } from './c/parser';
 import { describe } from './describe';
-import { Engine, type Analysis } from './engine';
+import { Engine, type Analysis, type EngineOptions, type RuleSetting } from './engine';
 import type { Finding } from './findings';
 import { codeActions, codeLenses, countsText, toDiagnostic } from './lsp/convert';
 import { DEFAULT_SETTINGS, readSettingsWithProblems, type Settings } from './lsp/settings';
@@ -53,6 +53,12 @@ export const REQUESTS = {
   review: 'mmReview/review',
   model: 'mmReview/model',
 } as const;
+
+/**
+ * On opening a document this long, the findings of rules that are not path-sensitive are published
+ * first, and completed when the path-sensitive ones finish: a reader sees most of them at once.
+ */
+const FIRST_LOOK_LINES = 2000;
 
 /** Analyses slower than this show work-done progress. */
 const PROGRESS_AFTER_MS = 200;
@@ -266,9 +272,19 @@ export class MmReviewServer {
     const t0 = performance.now();
     const ui: { progress: WorkDoneProgressServerReporter | null; creating: boolean; finished: boolean } = { progress: null, creating: false, finished: false };
     const supportsProgress = this.client.window?.workDoneProgress === true;
+    const options: EngineOptions = { rules: settings.rules, maxDocumentChars: Math.floor(settings.maxDocumentSizeMiB * 1024 * 1024), pairs, findings: settings.findings };
+    const text = doc.getText();
+    if (!s.analysis && doc.lineCount > FIRST_LOOK_LINES) {
+      const quick: Record<string, RuleSetting> = { ...settings.rules };
+      for (const r of defaultRules) if (r.meta.pathSensitive) quick[r.id] = 'off';
+      const first = await s.engine.analyzeAsync(text, { ...options, rules: quick }, { isCancelled: () => run.cancelled || token?.isCancellationRequested === true });
+      if (!first || run.cancelled || this.states.get(uri) !== s) return;
+      const shown = first.findings.filter((f) => settings.findings === 'all' || f.origin === 'introduced');
+      await this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics: shown.map((f) => toDiagnostic(f, uri)) });
+    }
     const analysis = await s.engine.analyzeAsync(
-      doc.getText(),
-      { rules: settings.rules, maxDocumentChars: Math.floor(settings.maxDocumentSizeMiB * 1024 * 1024), pairs, findings: settings.findings },
+      text,
+      options,
       {
         isCancelled: () => run.cancelled || token?.isCancellationRequested === true || ui.progress?.token.isCancellationRequested === true,
         onProgress: (done, total) => {

@@ -115,6 +115,22 @@ test('a model-backed finding: its hover shows the trace, its lens opens the mode
   assert.match(model.markdown, /The model ran every sequence of up to 6 events/);
 });
 
+test('a long document shows the quick findings first, then the path-sensitive ones', async () => {
+  const uri = 'file:///tmp/mm-review-e2e/long.mbox';
+  const text = syntheticSeries(10).text;
+  assert.ok(text.split('\n').length > 2000);
+  let count = 0;
+  const first = client.diagnostics(uri);
+  const complete = client.diagnostics(uri, () => ++count === 2);
+  await client.open(uri, text, 'mm-mail');
+  const [a, b] = [await first, await complete];
+  const codes = (p: { diagnostics: { code?: unknown }[] }): Set<unknown> => new Set(p.diagnostics.map((d) => d.code));
+  assert.equal(a.version, b.version);
+  assert.ok(!codes(a).has('unbalanced-counter'), 'the first publication waits for nothing path-sensitive');
+  assert.ok(codes(b).has('unbalanced-counter'), 'the second completes it');
+  for (const d of a.diagnostics) assert.ok(b.diagnostics.some((x) => x.code === d.code && x.message === d.message && x.range.start.line === d.range.start.line), 'nothing shown first is taken back');
+});
+
 test('settings: a rule turned off, all findings, and the size limit', async () => {
   const uri = 'file:///tmp/mm-review-e2e/settings.patch';
   let ready = client.diagnostics(uri);

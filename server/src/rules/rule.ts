@@ -18,6 +18,11 @@ export interface RuleMeta {
   messages: Record<string, string>;
   /** false: the rule reports on the document itself (its damage, its size), not on old and new code. */
   differential?: boolean;
+  /**
+   * The rule follows paths through whole functions or runs a model: the costly part of a first
+   * analysis. An editor opening a large document may show the other rules' findings before its own.
+   */
+  pathSensitive?: boolean;
   knownFalsePositives?: string[];
 }
 
