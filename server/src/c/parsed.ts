@@ -23,6 +23,8 @@ export interface CacheStats {
   hits: number;
   /** Images scanned lexically (not from the cache). */
   scans: number;
+  /** Images read for their functions (parsed and converted to ASTs; not from the cache). */
+  functionReads: number;
 }
 
 interface Entry {
@@ -41,7 +43,7 @@ export class AnalysisCache {
   private readonly map = new Map<string, Entry>();
   private chars = 0;
   readonly images = new WeakMap<Hunk, { old: Image; new: Image }>();
-  readonly stats: CacheStats = { parses: 0, incrementalParses: 0, hits: 0, scans: 0 };
+  readonly stats: CacheStats = { parses: 0, incrementalParses: 0, hits: 0, scans: 0, functionReads: 0 };
 
   constructor(private readonly maxChars = 64 * 1024 * 1024) {}
 
@@ -79,7 +81,7 @@ export class AnalysisCache {
   }
 
   resetStats(): void {
-    this.stats.parses = this.stats.incrementalParses = this.stats.hits = this.stats.scans = 0;
+    this.stats.parses = this.stats.incrementalParses = this.stats.hits = this.stats.scans = this.stats.functionReads = 0;
   }
 }
 
@@ -144,7 +146,10 @@ export class ParsedSeries {
 
   /** The functions an image shows, the one it starts inside named `section`. */
   functionsIn(view: ImageView, section: string | null, only?: { key: string; want: (definitionText: string) => boolean }): FunctionAst[] {
-    return this.cache.derive(view.image.text, `functions:${section ?? ''}${only ? ':' + only.key : ''}`, () => functionsOfImage(this.parser, view.image.text, section, only?.want));
+    return this.cache.derive(view.image.text, `functions:${section ?? ''}${only ? ':' + only.key : ''}`, () => {
+      this.cache.stats.functionReads++;
+      return functionsOfImage(this.parser, view.image.text, section, only?.want);
+    });
   }
 
   /**
