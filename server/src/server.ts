@@ -26,7 +26,7 @@ import type { PairTable } from './c/pairs';
 import { AnalysisCache } from './c/parsed';
 import type { CParser } from './c/parser';
 import { describe } from './describe';
-import { Engine, type Analysis, type EngineOptions, type RuleSetting } from './engine';
+import { Engine, type Analysis, type AnalysisControl, type EngineOptions, type RuleSetting } from './engine';
 import type { Finding } from './findings';
 import { codeActions, codeLenses, countsText, toDiagnostic } from './lsp/convert';
 import { DEFAULT_SETTINGS, readSettingsWithProblems, type Settings } from './lsp/settings';
@@ -274,37 +274,41 @@ export class MmReviewServer {
     const supportsProgress = this.client.window?.workDoneProgress === true;
     const options: EngineOptions = { rules: settings.rules, maxDocumentChars: Math.floor(settings.maxDocumentSizeMiB * 1024 * 1024), pairs, findings: settings.findings };
     const text = doc.getText();
-    if (!s.analysis && doc.lineCount > FIRST_LOOK_LINES) {
+    const twoLooks = !s.analysis && doc.lineCount > FIRST_LOOK_LINES;
+    // With two looks, the first fills the progress bar's first half.
+    let scale = { from: 0, to: twoLooks ? 50 : 100 };
+    const control: AnalysisControl = {
+      isCancelled: () => run.cancelled || token?.isCancellationRequested === true || ui.progress?.token.isCancellationRequested === true,
+      onProgress: (done, total) => {
+        const percentage = Math.round(scale.from + (total ? ((scale.to - scale.from) * done) / total : 0));
+        if (ui.progress) ui.progress.report(percentage, `${done} of ${total} hunk images read`);
+        else if (!ui.creating && supportsProgress && performance.now() - t0 > PROGRESS_AFTER_MS) {
+          ui.creating = true;
+          void this.connection.window.createWorkDoneProgress().then((p) => {
+            // The analysis may have ended while the client was creating the token.
+            if (ui.finished) return void p.done();
+            ui.progress = p;
+            p.begin('mm-review', percentage, `reviewing ${displayPath(uri)}`, true);
+          });
+        }
+      },
+    };
+    const finish = (): void => {
+      ui.finished = true;
+      ui.progress?.done();
+      if (s.running === run) s.running = null;
+    };
+    if (twoLooks) {
       const quick: Record<string, RuleSetting> = { ...settings.rules };
       for (const r of defaultRules) if (r.meta.pathSensitive) quick[r.id] = 'off';
-      const first = await s.engine.analyzeAsync(text, { ...options, rules: quick }, { isCancelled: () => run.cancelled || token?.isCancellationRequested === true });
-      if (!first || run.cancelled || this.states.get(uri) !== s) return;
+      const first = await s.engine.analyzeAsync(text, { ...options, rules: quick }, control);
+      if (!first || run.cancelled || this.states.get(uri) !== s) return finish();
       const shown = first.findings.filter((f) => settings.findings === 'all' || f.origin === 'introduced');
       await this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics: shown.map((f) => toDiagnostic(f, uri)) });
+      scale = { from: 50, to: 100 };
     }
-    const analysis = await s.engine.analyzeAsync(
-      text,
-      options,
-      {
-        isCancelled: () => run.cancelled || token?.isCancellationRequested === true || ui.progress?.token.isCancellationRequested === true,
-        onProgress: (done, total) => {
-          const percentage = total ? Math.round((100 * done) / total) : 0;
-          if (ui.progress) ui.progress.report(percentage, `${done} of ${total} hunk images parsed`);
-          else if (!ui.creating && supportsProgress && performance.now() - t0 > PROGRESS_AFTER_MS) {
-            ui.creating = true;
-            void this.connection.window.createWorkDoneProgress().then((p) => {
-              // The analysis may have ended while the client was creating the token.
-              if (ui.finished) return void p.done();
-              ui.progress = p;
-              p.begin('mm-review', percentage, `reviewing ${displayPath(uri)}`, true);
-            });
-          }
-        },
-      },
-    );
-    ui.finished = true;
-    ui.progress?.done();
-    if (s.running === run) s.running = null;
+    const analysis = await s.engine.analyzeAsync(text, options, control);
+    finish();
     if (!analysis || run.cancelled || this.states.get(uri) !== s) return;
     // Only re-checks tell how long typing will wait: the first analysis pays for reading everything.
     if (s.analysis) s.lastMs = performance.now() - t0;
