@@ -352,7 +352,7 @@ export function exprText(e: Expr): string {
 }
 
 /** The expressions directly inside an expression. */
-function subExprs(e: Expr): Expr[] {
+export function subExprs(e: Expr): Expr[] {
   switch (e.k) {
     case 'bin':
     case 'assign':

@@ -7,7 +7,7 @@
  * one must not keep a lock or leak a local allocation; an exit into code the hunk does not show is never
  * judged. Resources named with an array index are left to the unwind model.
  */
-import { exprText, type Expr, type FunctionAst, type Stmt } from './ast';
+import { exprText, subExprs, type Expr, type FunctionAst, type Stmt } from './ast';
 import { buildCfg, type Cfg, type CfgNode } from './cfg';
 import type { Span } from './image';
 import type { PairIndex, PairSpec, Success } from './pairs';
@@ -296,32 +296,9 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
         }
         return;
       }
-      case 'bin':
-        evalExpr(e.l, s, null, node);
-        evalExpr(e.r, s, null, node);
-        return;
-      case 'un':
-      case 'upd':
-      case 'cast':
-        evalExpr(e.e, s, null, node);
-        return;
-      case 'field':
-        evalExpr(e.e, s, null, node);
-        return;
-      case 'index':
-        evalExpr(e.e, s, null, node);
-        evalExpr(e.i, s, null, node);
-        return;
-      case 'cond':
-        evalExpr(e.c, s, null, node);
-        evalExpr(e.t, s, null, node);
-        evalExpr(e.f, s, null, node);
-        return;
-      case 'comma':
-        evalExpr(e.l, s, null, node);
-        evalExpr(e.r, s, null, node);
-        return;
       default:
+        // Operators, fields, subscripts, the ternary: their operands, in order.
+        for (const c of subExprs(e)) evalExpr(c, s, null, node);
         return;
     }
   };
