@@ -16,7 +16,7 @@ import { TOOL_NAME, TOOL_VERSION } from './version';
 const USAGE = `usage:
   mm-review check [--format text|json|sarif] [--fail-on error|warning|information|never] [--all]
                   [--rule ID=error|warning|information|hint|off]... [--max-size MIB]
-                  [--config FILE | --no-config] FILE...
+                  [--config FILE | --no-config] [--cpus N] [--pools N] FILE...
   mm-review inspect FILE
   mm-review rules [--format text|json]
   mm-review lsp --stdio          (the language server)
@@ -24,7 +24,8 @@ const USAGE = `usage:
 
 FILE may be - for standard input. check exits 0 when no finding is at or above --fail-on
 (default error), 1 otherwise, 2 on bad usage or unreadable input. Pairs and lifecycles added to
-the default table are read from --config FILE, else from ./.mm-review.json when there is one.`;
+the default table are read from --config FILE, else from ./.mm-review.json when there is one.
+--cpus and --pools set what per-CPU memory is counted for (default 224 CPUs, 1 pool).`;
 
 export class UsageError extends Error {}
 
@@ -59,6 +60,8 @@ interface CheckArgs {
   maxChars: number | undefined;
   /** A config file named on the command line; null: none at all; undefined: ./.mm-review.json if present. */
   config: string | null | undefined;
+  cpus: number | undefined;
+  pools: number | undefined;
   files: string[];
 }
 
@@ -67,7 +70,7 @@ export const CONFIG_FILE = '.mm-review.json';
 const SEVERITIES = ['error', 'warning', 'information', 'hint'];
 
 function parseCheckArgs(argv: string[]): CheckArgs {
-  const a: CheckArgs = { format: 'text', failOn: 'error', all: false, rules: {}, maxChars: undefined, config: undefined, files: [] };
+  const a: CheckArgs = { format: 'text', failOn: 'error', all: false, rules: {}, maxChars: undefined, config: undefined, cpus: undefined, pools: undefined, files: [] };
   const known = new Set(defaultRules.map((r) => r.id));
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -97,6 +100,11 @@ function parseCheckArgs(argv: string[]): CheckArgs {
       const mib = Number(value());
       if (!(mib > 0)) throw new UsageError('--max-size takes a size in MiB');
       a.maxChars = Math.floor(mib * 1024 * 1024);
+    } else if (name === '--cpus' || name === '--pools') {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} takes a positive whole number`);
+      if (name === '--cpus') a.cpus = n;
+      else a.pools = n;
     } else if (name === '--config') a.config = value();
     else if (arg === '--no-config') a.config = null;
     else if (arg === '-' || !arg.startsWith('-')) a.files.push(arg);
@@ -135,7 +143,7 @@ async function check(io: Io, argv: string[]): Promise<number> {
   const pairs = readConfig(io, args.config);
   const texts = args.files.map((f) => ({ path: f === '-' ? '<stdin>' : f, text: readInput(io, f) }));
   const engine = new Engine(await loadParser());
-  const options: EngineOptions = { rules: args.rules, maxDocumentChars: args.maxChars, pairs, findings: args.all ? 'all' : 'introduced' };
+  const options: EngineOptions = { rules: args.rules, maxDocumentChars: args.maxChars, pairs, findings: args.all ? 'all' : 'introduced', footprint: { cpus: args.cpus, pools: args.pools } };
   const docs: DocumentFindings[] = [];
   let patches = 0;
   for (const { path, text } of texts) {

@@ -1,7 +1,8 @@
 /**
- * @file What to show for a position in a document: the findings there with their explanations, or, on a
- * function name inside a hunk, what the series changed about that function and which of its sites
- * follow. Plain markdown; the language server wraps it in a hover.
+ * @file What to show for a position in a document: the findings there with their explanations; on a
+ * name a finding is about (a batch constant), that finding's explanation; on a function name inside a
+ * hunk, what the series changed about that function and which of its sites follow. Plain markdown; the
+ * language server wraps it in a hover.
  */
 import type { HunkView, ImageView } from './c/parsed';
 import { prototypeHistories, sitesOf, standings } from './c/prototypes';
@@ -82,6 +83,19 @@ export function describeFunctionAt(analysis: Analysis, pos: Pos): Description | 
   return { markdown: lines.join('\n'), range: { start: seg, end } };
 }
 
+/** On a name a finding is about (a constant a model reasons about), anywhere: that finding's explanation. */
+export function describeNameAt(analysis: Analysis, findings: Finding[], pos: Pos): Description | null {
+  const parsed = analysis.parsed;
+  const about = findings.filter((f) => f.about?.length);
+  if (!parsed || !about.length) return null;
+  const at = locate(parsed.hunks, pos);
+  if (!at) return null;
+  const w = wordAt(at.view.image.rows[at.row].text, at.col);
+  const f = w && about.find((x) => x.about!.includes(w.word));
+  if (!w || !f) return null;
+  return { markdown: [`**${f.ruleId}** · \`${w.word}\``, '', f.explanation].join('\n'), range: { start: at.view.image.toDoc(at.row, w.from), end: at.view.image.toDoc(at.row, w.to) } };
+}
+
 export function describe(analysis: Analysis, findings: Finding[], pos: Pos): Description | null {
-  return describeFindings(findings, pos) ?? describeFunctionAt(analysis, pos);
+  return describeFindings(findings, pos) ?? describeNameAt(analysis, findings, pos) ?? describeFunctionAt(analysis, pos);
 }

@@ -24,7 +24,11 @@ export interface EngineOptions {
    * ones (pre-existing ones are still told apart). Default `all`.
    */
   findings?: 'introduced' | 'all';
+  /** What per-CPU memory is counted for (batch-footprint): CPUs per machine, instances per CPU. */
+  footprint?: { cpus?: number; pools?: number };
 }
+
+export const DEFAULT_FOOTPRINT = { cpus: 224, pools: 1 };
 
 export interface Analysis {
   series: Series;
@@ -140,12 +144,13 @@ export class Engine {
   private config(options: EngineOptions): AnalysisConfig {
     const pairsKey = JSON.stringify(options.pairs ?? {});
     const findings = options.findings ?? 'all';
-    const key = `${pairsKey}\u0000${findings}`;
+    const footprint = { cpus: options.footprint?.cpus ?? DEFAULT_FOOTPRINT.cpus, pools: options.footprint?.pools ?? DEFAULT_FOOTPRINT.pools };
+    const key = `${pairsKey}\u0000${findings}\u0000${footprint.cpus}\u0000${footprint.pools}`;
     let c = this.configs.get(key);
     if (!c) {
       let pairs = this.pairIndexes.get(pairsKey);
       if (!pairs) this.pairIndexes.set(pairsKey, (pairs = new PairIndex(mergeTable(options.pairs))));
-      c = { pairs, pairsKey, findings };
+      c = { pairs, pairsKey, findings, footprint };
       this.configs.set(key, c);
     }
     return c;
@@ -221,6 +226,7 @@ export class Engine {
       related: report.related ?? [],
       key: report.key,
       ...(report.model ? { model: report.model } : {}),
+      ...(report.about ? { about: report.about } : {}),
     };
   }
 

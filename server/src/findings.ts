@@ -42,6 +42,8 @@ export interface Finding {
   key: string;
   /** A finding a model reached: the editor offers "Show model" with this view of it. */
   model?: ModelView;
+  /** Names (a constant a model reasons about) whose hover anywhere shows this finding's explanation. */
+  about?: string[];
 }
 
 export interface ModelView {

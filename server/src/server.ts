@@ -272,7 +272,7 @@ export class MmReviewServer {
     const t0 = performance.now();
     const ui: { progress: WorkDoneProgressServerReporter | null; creating: boolean; finished: boolean } = { progress: null, creating: false, finished: false };
     const supportsProgress = this.client.window?.workDoneProgress === true;
-    const options: EngineOptions = { rules: settings.rules, maxDocumentChars: Math.floor(settings.maxDocumentSizeMiB * 1024 * 1024), pairs, findings: settings.findings };
+    const options: EngineOptions = { rules: settings.rules, maxDocumentChars: Math.floor(settings.maxDocumentSizeMiB * 1024 * 1024), pairs, findings: settings.findings, footprint: { cpus: settings.footprintCpus, pools: settings.footprintPools } };
     const text = doc.getText();
     const twoLooks = !s.analysis && doc.lineCount > FIRST_LOOK_LINES;
     // With two looks, the first fills the progress bar's first half.

@@ -56,7 +56,7 @@ test('code lenses: counts on each patch subject, "Show model" on model-backed fi
 });
 
 test('settings are read tolerantly', () => {
-  assert.deepEqual(readSettings(undefined), { rules: {}, findings: 'introduced', run: 'onType', maxDocumentSizeMiB: 32, pairs: [], lifecycles: [] });
+  assert.deepEqual(readSettings(undefined), { rules: {}, findings: 'introduced', run: 'onType', maxDocumentSizeMiB: 32, pairs: [], lifecycles: [], footprintCpus: 224, footprintPools: 1 });
   assert.deepEqual(readSettings({ rules: { 'prototype-mismatch': 'warning', 'no-such-rule': 'off', 'parameter-dropped': 'loud' }, findings: 'all', run: 'onSave', maxDocumentSizeMiB: -3 }), {
     rules: { 'prototype-mismatch': 'warning' },
     findings: 'all',
@@ -64,6 +64,8 @@ test('settings are read tolerantly', () => {
     maxDocumentSizeMiB: 32,
     pairs: [],
     lifecycles: [],
+    footprintCpus: 224,
+    footprintPools: 1,
   });
 });
 

@@ -42,3 +42,42 @@ export function constantsOf(text: string, into: Map<string, bigint> = new Map())
   }
   return into;
 }
+
+/** One `#define NAME <integer>` and the preprocessor condition it is under. */
+export interface DefineAlternative {
+  name: string;
+  value: bigint;
+  /** The enclosing conditions, outermost first (`defined(CONFIG_X)`, `!(defined(CONFIG_X))` in an `#else`). */
+  conditions: string[];
+  /** 0-based row in the text. */
+  row: number;
+}
+
+/** Every integer `#define` of a text with the `#if`/`#ifdef`/`#else` it sits under. */
+export function defineAlternatives(text: string): DefineAlternative[] {
+  const out: DefineAlternative[] = [];
+  const stack: string[] = [];
+  const known = new Map<string, bigint>();
+  text.split('\n').forEach((raw, row) => {
+    const line = raw.replace(COMMENTS, ' ');
+    const m = /^\s*#\s*(ifdef|ifndef|if|elif|else|endif|define)\b\s*(.*)$/.exec(line);
+    if (!m) return;
+    const [, directive, rest] = m;
+    const cond = rest.trim();
+    if (directive === 'ifdef') stack.push(`defined(${cond})`);
+    else if (directive === 'ifndef') stack.push(`!defined(${cond})`);
+    else if (directive === 'if') stack.push(cond);
+    else if (directive === 'elif' && stack.length) stack[stack.length - 1] = `!(${stack[stack.length - 1]}) && ${cond}`;
+    else if (directive === 'else' && stack.length) stack[stack.length - 1] = `!(${stack[stack.length - 1]})`;
+    else if (directive === 'endif') stack.pop();
+    else if (directive === 'define') {
+      const d = /^([A-Za-z_]\w*)\s+(.+)$/.exec(cond);
+      if (!d) return;
+      const v = integer(d[2], known);
+      if (v === null) return;
+      known.set(d[1], v);
+      out.push({ name: d[1], value: v, conditions: [...stack], row });
+    }
+  });
+  return out;
+}

@@ -50,15 +50,22 @@ export type Iterator = (args: Expr[], ev: Evaluator, scope: Scope) => Iterable<M
 
 export interface Program {
   /** Functions the evaluator may call by name (the patch's own). */
-  functions: Map<string, FunctionAst>;
-  primitives: Map<string, Primitive>;
-  iterators: Map<string, Iterator>;
-  constants: Map<string, bigint>;
+  functions: ReadonlyMap<string, FunctionAst>;
+  primitives: ReadonlyMap<string, Primitive>;
+  iterators: ReadonlyMap<string, Iterator>;
+  constants: ReadonlyMap<string, bigint>;
+  /** A primitive for a name `primitives` does not list (a family from a table, a catch-all). */
+  resolve?: (name: string) => Primitive | undefined;
 }
 
 export function obj(fields: Record<string, Value> = {}, label?: string, zeroed = false): Obj {
   return { kind: 'obj', fields: new Map(Object.entries(fields)), label, zeroed };
 }
+
+/** Arrays that are members of zeroed structs: an element never written reads as 0. */
+const zeroedArrays = new WeakSet<Value[]>();
+export const isZeroedArray = (a: Value[]): boolean => zeroedArrays.has(a);
+export const markZeroedArray = (a: Value[]): void => void zeroedArrays.add(a);
 
 export const isObj = (v: Value | undefined): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v) && v.kind === 'obj';
 
@@ -112,6 +119,8 @@ export class Evaluator {
   /** The functions being run, innermost last. */
   readonly stack: FunctionAst[] = [];
   hook: StatementHook | null = null;
+  /** Called after every assignment: models name what they track by where it is stored. */
+  onStore: ((target: Expr, value: Value, scope: Scope) => void) | null = null;
 
   constructor(
     readonly program: Program,
@@ -307,7 +316,10 @@ export class Evaluator {
       case 'str':
         return UNKNOWN;
       case 'id': {
-        if (scope.has(e.name)) return scope.get(e.name) ?? UNKNOWN;
+        if (scope.has(e.name)) {
+          const v = scope.get(e.name);
+          return v === undefined ? UNKNOWN : v;
+        }
         const c = this.program.constants.get(e.name) ?? KERNEL_ERRNO.get(e.name);
         return c !== undefined ? c : UNKNOWN;
       }
@@ -369,7 +381,7 @@ export class Evaluator {
         // The patch's own code first: a primitive stands for code the patch does not show.
         const fn = this.program.functions.get(name);
         if (fn) return this.call(fn, args);
-        const prim = this.program.primitives.get(name);
+        const prim = this.program.primitives.get(name) ?? this.program.resolve?.(name);
         if (prim) return prim(args, e, this);
         return UNKNOWN;
       }
@@ -380,9 +392,12 @@ export class Evaluator {
         return base.zeroed ? 0n : UNKNOWN;
       }
       case 'index': {
-        const base = this.eval(e.e, scope);
+        const base = this.arrayAt(e.e, scope, false);
         const i = this.eval(e.i, scope);
-        if (Array.isArray(base) && typeof i === 'bigint') return base[Number(i)] ?? UNKNOWN;
+        if (Array.isArray(base) && typeof i === 'bigint') {
+          const v = base[Number(i)];
+          return v !== undefined ? v : zeroedArrays.has(base) ? 0n : UNKNOWN;
+        }
         return UNKNOWN;
       }
       case 'cond':
@@ -418,7 +433,39 @@ export class Evaluator {
     return child;
   }
 
+  /**
+   * The array an expression names; a member array of a zeroed struct never written reads as zeroes, and
+   * comes into being when written (`create`).
+   */
+  private arrayAt(e: Expr, scope: Scope, create: boolean): Value {
+    if (e.k !== 'field') return this.eval(e, scope);
+    const base = this.base(e, scope);
+    if (!base) return UNKNOWN;
+    const v = base.fields.get(e.name);
+    if (v !== undefined && !(base.zeroed && v === 0n)) return v;
+    if (!base.zeroed) return UNKNOWN;
+    const arr: Value[] = [];
+    zeroedArrays.add(arr);
+    if (create) base.fields.set(e.name, arr);
+    return arr;
+  }
+
+  /** An lvalue as text with its subscripts evaluated: `ctx->buffer[2]`. */
+  lvalueText(e: Expr, scope: Scope): string {
+    if (e.k === 'field') return `${this.lvalueText(e.e, scope)}${e.arrow ? '->' : '.'}${e.name}`;
+    if (e.k === 'index') {
+      const i = this.eval(e.i, scope);
+      return `${this.lvalueText(e.e, scope)}[${typeof i === 'bigint' ? String(i) : exprText(e.i)}]`;
+    }
+    return exprText(e);
+  }
+
   private store(target: Expr, v: Value, scope: Scope): void {
+    this.storeValue(target, v, scope);
+    this.onStore?.(target, v, scope);
+  }
+
+  private storeValue(target: Expr, v: Value, scope: Scope): void {
     if (target.k === 'id') return scope.set(target.name, v);
     if (target.k === 'field') {
       const base = this.base(target, scope);
@@ -426,7 +473,7 @@ export class Evaluator {
       return;
     }
     if (target.k === 'index') {
-      const base = this.eval(target.e, scope);
+      const base = this.arrayAt(target.e, scope, true);
       const i = this.eval(target.i, scope);
       if (Array.isArray(base) && typeof i === 'bigint') return void (base[Number(i)] = v);
       if (isUnknown(base)) return;
@@ -434,7 +481,7 @@ export class Evaluator {
     if (target.k === 'un' && target.op === '*') {
       const p = this.eval(target.e, scope);
       if (isRef(p)) return p.set(v);
-      return this.store(target.e, v, scope);
+      return this.storeValue(target.e, v, scope);
     }
     throw new EvalStop(`cannot assign to \`${exprText(target)}\``);
   }

@@ -212,7 +212,9 @@ function readPlanned(tree: Tree, plan: Plan, sectionFunction: string | null): Fu
   }
   if (!layout.startsInside) {
     const first = top.find((c) => c.type !== 'ERROR' || c.namedChildCount > 0);
+    // Statements at top level: the hunk is inside a body after all (its declarations came first).
     if (first && (isStatementType(first.type) || first.type === 'ERROR')) return null;
+    if (top.some((c) => isStatementType(c.type))) return null;
     return top.filter((c) => c.type === 'function_definition').map((d) => definitionAst(d, true, 0, visibleEnd));
   }
   // A wrong guess leaves code outside the wrapper it belongs in, or definitions inside it.
@@ -271,7 +273,10 @@ export function functionsOfImageByParsing(parser: CParser, text: string, section
     // A definition the hunk cuts off can read as an error until it is closed: an unindented start is
     // still top level.
     const cutDefinition = !!first && first.type === 'ERROR' && min >= 0 && end > 0 && !indented;
-    const startsInside = min < 0 || (!!first && isStatementType(first.type)) || (!!first && first.type === 'ERROR' && !cutDefinition) || (!!first && first.type === 'declaration' && indented);
+    // Declarations followed by statements at top level: a body whose indentation the mail lost.
+    const statementsFollow = !!first && first.type === 'declaration' && top.some((c) => isStatementType(c.type));
+    const startsInside =
+      min < 0 || (!!first && isStatementType(first.type)) || (!!first && first.type === 'ERROR' && !cutDefinition) || (!!first && first.type === 'declaration' && (indented || statementsFollow));
     if (!startsInside) {
       // A hunk that ends inside a body: close it after the visible end, so the parser need not guess.
       const truncated = end > 0;

@@ -4,6 +4,7 @@
  * only when a rule asks for them. Both are cached by image text, so re-checking a document after an edit
  * scans and parses only the images whose text changed, and images no rule needs are never parsed.
  */
+import type { Node } from 'web-tree-sitter';
 import type { DiffLine, FileDiff, Fragment, Hunk, Patch, Series } from '../ingest';
 import type { FunctionAst } from './ast';
 import { extractFacts, type ImageFacts } from './facts';
@@ -167,6 +168,19 @@ export class ParsedSeries {
     });
     const image = new Image(side, rows);
     return new LazyImageView(side, image, this.cache, { compute: () => this.computeSingle(image) });
+  }
+
+  /** A result read from an image's own parse tree (annotations masked), cached by image text and `kind`. */
+  fromTree<T>(view: ImageView, kind: string, read: (root: Node, text: string) => T): T {
+    return this.cache.derive(view.image.text, kind, () => {
+      const masked = maskKernelAnnotations(view.image.text);
+      const tree = this.parser.parse(masked);
+      try {
+        return read(tree.rootNode, masked);
+      } finally {
+        tree.delete();
+      }
+    });
   }
 
   /** A result derived from an image (and the functions it shows), cached by image text and `kind`. */

@@ -3,14 +3,18 @@
  * events copy the world before each event (objects point at each other, in cycles) and recognise a
  * world they have seen by its fingerprint, whatever the objects' identities.
  */
-import { isObj, type Obj, type Value } from './eval';
+import { isObj, isZeroedArray, markZeroedArray, type Obj, type Value } from './eval';
 
 /** Copies object graphs; objects reached twice, from one copier, are copied once. */
 export class GraphCopier {
   private readonly seen = new Map<Obj, Obj>();
 
   value<T extends Value>(v: T): T {
-    if (Array.isArray(v)) return v.map((x) => this.value(x)) as T;
+    if (Array.isArray(v)) {
+      const copy = v.map((x) => this.value(x));
+      if (isZeroedArray(v)) markZeroedArray(copy);
+      return copy as T;
+    }
     if (isObj(v)) return this.obj(v) as T;
     // Numbers, NULL, unknown, error pointers and references are immutable here.
     return v;

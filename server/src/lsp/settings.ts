@@ -16,9 +16,14 @@ export interface Settings {
   /** Pairs added to (or replacing, by id) the default table, after the workspace's `.mm-review.json`. */
   pairs: PairSpec[];
   lifecycles: LifecyclePair[];
+  /** What per-CPU memory is counted for (batch-footprint). */
+  footprintCpus: number;
+  footprintPools: number;
 }
 
-export const DEFAULT_SETTINGS: Settings = { rules: {}, findings: 'introduced', run: 'onType', maxDocumentSizeMiB: 32, pairs: [], lifecycles: [] };
+export const DEFAULT_SETTINGS: Settings = { rules: {}, findings: 'introduced', run: 'onType', maxDocumentSizeMiB: 32, pairs: [], lifecycles: [], footprintCpus: 224, footprintPools: 1 };
+
+const count = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : fallback);
 
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
 
@@ -46,6 +51,8 @@ export function readSettingsWithProblems(raw: unknown): { settings: Settings; pr
       maxDocumentSizeMiB: size > 0 ? size : DEFAULT_SETTINGS.maxDocumentSizeMiB,
       pairs: pairs.table.pairs ?? [],
       lifecycles: pairs.table.lifecycles ?? [],
+      footprintCpus: count(r.footprintCpus, DEFAULT_SETTINGS.footprintCpus),
+      footprintPools: count(r.footprintPools, DEFAULT_SETTINGS.footprintPools),
     },
     problems: pairs.problems,
   };

@@ -7,16 +7,11 @@
 import { exprText, forEachExpr, type Expr, type FunctionAst, type Stmt } from '../c/ast';
 import { EvalStop, Evaluator, isObj, obj, UNKNOWN, type Iterator, type Obj, type Primitive, type Value } from '../c/eval';
 import { GraphCopier, fingerprint } from '../c/values';
+import type { Anchor, CodePiece } from './code';
 import { visibleStatements } from './visible';
 
-/** A function, or the part of it one image shows. */
-export interface CodePiece {
-  /** The caller's handle on the image the piece came from: findings are placed through it. */
-  origin: number;
-  fn: FunctionAst;
-  /** Rows of the piece's image the patch changed (added on the new side, removed on the old). */
-  added: ReadonlySet<number>;
-}
+export type { Anchor, CodePiece } from './code';
+
 
 /** The code of one world: before or after the patch. */
 export interface WorldCode {
@@ -96,12 +91,6 @@ export interface World {
   linked: Obj[];
   /** The live dma-buf as this world's code returned it. */
   dmabuf: Obj | null;
-}
-
-export interface Anchor {
-  origin: number;
-  row: number;
-  col: number;
 }
 
 export interface StepRecord {

@@ -1,12 +1,18 @@
 /** @file The rule registry: one line per rule. */
 import analysisLimit from './analysis-limit';
+import arrayMemberScalarUse from './array-member-scalar-use';
+import batchFootprint from './batch-footprint';
 import counterModel from './counter-model';
 import lockNotHeld from './lock-not-held';
 import malformedPatch from './malformed-patch';
 import parameterDropped from './parameter-dropped';
+import sharedCompletion from './shared-completion';
 import prototypeMismatch from './prototype-mismatch';
 import type { Rule } from './rule';
 import unbalancedCounter from './unbalanced-counter';
+import unwindDoubleFree from './unwind-double-free';
+import unwindLeak from './unwind-leak';
+import useAfterUnlock from './use-after-unlock';
 
 export const defaultRules: Rule[] = [
   prototypeMismatch,
@@ -14,6 +20,12 @@ export const defaultRules: Rule[] = [
   unbalancedCounter,
   lockNotHeld,
   counterModel,
+  arrayMemberScalarUse,
+  sharedCompletion,
+  unwindLeak,
+  unwindDoubleFree,
+  useAfterUnlock,
+  batchFootprint,
   malformedPatch,
   analysisLimit,
 ];

@@ -10,6 +10,7 @@ import type { Span } from '../c/image';
 import { alignParams, candidateImages, macroNames, prototypeHistories, sitesOf, standings, type CallSite, type FunctionSite, type Prototype, type PrototypeChange, type PrototypeHistory } from '../c/prototypes';
 import type { Fix, RelatedInfo } from '../findings';
 import { editHunkLine } from './edits';
+import { patchLabel } from './labels';
 import { defineRule, type RuleContext } from './rule';
 
 export default defineRule({
@@ -46,9 +47,7 @@ const quoteParams = (ps: ParamFact[]): string => ps.map((p) => `\`${p.text}\``).
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function place(change: PrototypeChange): string {
-  const n = change.patch.number;
-  const patch = n ? `patch ${n.n}/${n.total}` : `patch ${change.patch.index}`;
-  return `${change.path ?? 'a quoted hunk'} (${patch})`;
+  return `${change.path ?? 'a quoted hunk'} (${patchLabel(change.patch)})`;
 }
 
 /** `changed in include/linux/mm.h (patch 4/49)`, or for sites that precede it, `as it was before ...`. */

@@ -61,6 +61,8 @@ export interface Report {
   fixes?: Fix[];
   related?: RelatedInfo[];
   model?: ModelView;
+  /** Names whose hover anywhere in the document shows this finding's explanation. */
+  about?: string[];
 }
 
 /** Settings the rules share for one analysis. */
@@ -73,6 +75,8 @@ export interface AnalysisConfig {
    * finds what they fix (reading old code where the new code has nothing to classify).
    */
   findings: 'introduced' | 'all';
+  /** What per-CPU memory is counted for: CPUs per machine, instances (pools) per CPU. */
+  footprint: { cpus: number; pools: number };
 }
 
 export interface RuleContext {

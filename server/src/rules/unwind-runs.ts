@@ -1,0 +1,163 @@
+/**
+ * @file The unwind model's runs over a series, shared by `unwind-leak` and `unwind-double-free`: every
+ * function a patch shows that allocates (the pair table's allocation families), run before and after the
+ * patch, each with its teardown partner when the series shows one.
+ */
+import { forEachExpr } from '../c/ast';
+import type { Span } from '../c/image';
+import type { PairIndex } from '../c/pairs';
+import type { HunkView, ImageView, ParsedSeries } from '../c/parsed';
+import { isWhole, programAt, type SideProgram } from '../c/program';
+import { arrayMembers, defineValues } from '../c/structs';
+import type { Anchor, CodePiece } from '../models/code';
+import { runUnwind, type UnwindFunction, type UnwindIssue, type UnwindResult } from '../models/unwind';
+import type { AnalysisConfig } from './rule';
+
+/** The largest size a constant-sized array gets in the model: failures at every index stay few. */
+export const ARRAY_BOUND = 3n;
+
+interface Origin {
+  hunk: HunkView;
+  view: ImageView;
+  /** The function the piece belongs to. */
+  fn: string;
+}
+
+export interface UnwindRunSet {
+  side: 'old' | 'new';
+  target: string;
+  teardown: string | null;
+  result: UnwindResult;
+  origins: Origin[];
+}
+
+const allocates = (pairs: PairIndex, names: Iterable<string>): boolean => {
+  for (const n of names) {
+    const m = pairs.match(n);
+    if (m && m.pair.kind === 'alloc' && m.role === 'acquire') return true;
+  }
+  return false;
+};
+
+function callsIn(pieces: CodePiece[] | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const p of pieces ?? []) forEachExpr(p.fn.body, (e) => e.k === 'call' && e.fn && out.add(e.fn));
+  return out;
+}
+
+/**
+ * The sizes arrays are run with: every dimension constant of an array member the series declares, cut
+ * to ARRAY_BOUND; and, when the series also defines it as 1 (a configuration without the feature), 1.
+ */
+function sizesOf(series: ParsedSeries): Map<string, bigint>[] {
+  const small = new Map<string, bigint>();
+  const one = new Map<string, bigint>();
+  for (const decls of arrayMembers(series).values()) {
+    for (const d of decls) {
+      for (const dim of d.dims) {
+        if (!/^[A-Za-z_]\w*$/.test(dim) || small.has(dim)) continue;
+        const values = defineValues(series, dim).map((v) => v.value);
+        if (!values.length) continue;
+        const top = values.reduce((a, b) => (b > a ? b : a));
+        small.set(dim, top < ARRAY_BOUND ? top : ARRAY_BOUND);
+        if (values.includes(1n) && top > 1n) one.set(dim, 1n);
+      }
+    }
+  }
+  return one.size ? [small, new Map([...small, ...one])] : [small];
+}
+
+function pieces(program: SideProgram, name: string, origins: Origin[]): CodePiece[] | null {
+  const list = program.functions.get(name);
+  if (!list) return null;
+  return list.map((p) => {
+    const added = new Set<number>();
+    p.view.image.rows.forEach((r, i) => r.kind !== 'context' && added.add(i));
+    origins.push({ hunk: p.hunk, view: p.view, fn: name });
+    return { origin: origins.length - 1, fn: p.fn, added };
+  });
+}
+
+const memo = new WeakMap<ParsedSeries, Map<string, UnwindRunSet[]>>();
+
+/** Every run the series needs, computed once per parsed series and pair table (results cached by text). */
+export function unwindRuns(series: ParsedSeries, config: AnalysisConfig): UnwindRunSet[] {
+  let byKey = memo.get(series);
+  if (!byKey) memo.set(series, (byKey = new Map()));
+  const cached = byKey.get(config.pairsKey);
+  if (cached) return cached;
+  const out: UnwindRunSet[] = [];
+  const pairs = config.pairs;
+  const files = new Set(series.hunks.filter((h) => allocates(pairs, h.new.scan.names) || allocates(pairs, h.old.scan.names)).map((h) => h.path));
+  if (files.size) {
+    const include = (h: HunkView): boolean => files.has(h.path);
+    const sizes = sizesOf(series);
+    series.series.patches.forEach((patch, p) => {
+      const own = series.hunks.filter((h) => h.patch === patch && include(h));
+      if (!own.some((h) => allocates(pairs, h.new.scan.names) || allocates(pairs, h.old.scan.names))) return;
+      for (const side of ['new', 'old'] as const) {
+        const program = programAt(series, p, side, include);
+        const shown = new Set(own.flatMap((h) => series.functionsOf(h, side === 'new' ? h.new : h.old).map((f) => f.name)));
+        const whole = new Map([...program.functions].filter(([, ps]) => ps.length === 1 && isWhole(ps[0].fn)).map(([n, ps]) => [n, ps[0].fn]));
+        const lifecycles = pairs.lifecycles(new Set(program.functions.keys()));
+        for (const name of shown) {
+          const origins: Origin[] = [];
+          const target = pieces(program, name, origins);
+          if (!target || !allocates(pairs, callsIn(target))) continue;
+          const partner = lifecycles.find((l) => l.acquire === name)?.release ?? null;
+          const teardownPieces = partner ? pieces(program, partner, origins) : null;
+          const texts = [...origins.map((o) => o.view.image.text), side, name, partner ?? '', config.pairsKey, JSON.stringify([...sizes].map((m) => [...m].map(([k, v]) => `${k}=${v}`)))];
+          const targetFn: UnwindFunction = { name, pieces: target };
+          const teardown: UnwindFunction | null = partner && teardownPieces ? { name: partner, pieces: teardownPieces } : null;
+          const result = series.deriveFromTexts(texts, 'unwind', () => runUnwind({ target: targetFn, teardown, functions: whole, constants: program.constants, sizes, pairs }));
+          out.push({ side, target: name, teardown: teardown?.name ?? null, result, origins });
+        }
+      }
+    });
+  }
+  byKey.set(config.pairsKey, out);
+  return out;
+}
+
+/** Where an anchor is in the document: a view and a one-line span. */
+export function locate(set: UnwindRunSet, a: Anchor | null): (Origin & { span: Span }) | null {
+  if (!a) return null;
+  const o = set.origins[a.origin];
+  if (!o) return null;
+  const text = o.view.image.rows[a.row]?.text ?? '';
+  return { ...o, span: { startRow: a.row, startCol: a.col, endRow: a.row, endCol: Math.max(text.length, a.col) } };
+}
+
+/** The document line (1-based) of an anchor. */
+export function lineOf(set: UnwindRunSet, a: Anchor): number | null {
+  const o = set.origins[a.origin];
+  return o ? o.view.image.toDoc(a.row, a.col).line + 1 : null;
+}
+
+/** `line 187 → \`goto buf_fail\` (line 192) → \`kfree()\` (line 199) → return (line 203)`. */
+export function describePath(set: UnwindRunSet, issue: UnwindIssue): string {
+  const steps = issue.path.map((s) => {
+    const line = lineOf(set, s.at);
+    const at = line ? `line ${line}` : 'a line the hunk does not show';
+    if (s.kind === 'fail') return at;
+    if (s.kind === 'goto') return `\`goto ${s.label}\` (${at})`;
+    if (s.kind === 'free') return `\`${s.call}()\` (${at})`;
+    return `return (${at})`;
+  });
+  return steps.join(' → ');
+}
+
+/** `` `buffer[0]` and `buffer[1]` ``. */
+export function listNames(names: string[]): string {
+  const q = names.map((n) => (n.startsWith('the ') ? n : `\`${n}\``));
+  return q.length <= 1 ? (q[0] ?? '') : `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]}`;
+}
+
+/** Where a finding about a whole function goes: its first changed line (or its first line) in view. */
+export function functionStart(set: UnwindRunSet, name: string): Anchor | null {
+  const origin = set.origins.findIndex((o) => o.fn === name);
+  if (origin < 0) return null;
+  const rows = set.origins[origin].view.image.rows;
+  const changed = rows.findIndex((r) => r.kind !== 'context');
+  return { origin, row: Math.max(changed, 0), col: 0 };
+}

@@ -1,0 +1,122 @@
+/**
+ * @file A member of a shared object read after the lock inside that object is released
+ * (`mutex_unlock(&ctx->mutex); … ctx->buffer …`): another CPU or thread may take the lock and change it
+ * in between. Every path from the unlock is followed until the same lock is taken again or the function
+ * returns. Reported on both sides of a patch, so a patch that moves the unlock later shows the old
+ * finding as fixed.
+ * Known false positives: a member that never changes after set-up (the lock protects others); reads
+ * through a local copy are not followed.
+ */
+import { forEachExpr, exprText, type Expr, type FunctionAst, type Stmt } from '../c/ast';
+import { buildCfg, type CfgNode } from '../c/cfg';
+import type { Span } from '../c/image';
+import type { PairIndex } from '../c/pairs';
+import type { HunkView, ImageView } from '../c/parsed';
+import { defineRule, type RuleContext } from './rule';
+
+interface Unlock {
+  node: number;
+  call: string;
+  /** The lock's expression without `&`: `acomp_ctx->mutex`. */
+  lock: string;
+  /** The object holding it: `acomp_ctx`. */
+  owner: string;
+  member: string;
+  span: Span;
+}
+
+const exprsOf = (n: CfgNode): Stmt[] => (n.stmt ? [n.stmt] : n.cond ? [{ k: 'expr', e: n.cond, span: n.cond.span }] : []);
+
+/** `&ctx->mutex` → `ctx->mutex`, split into owner and member. */
+function lockOf(arg: Expr | undefined): { lock: string; owner: string; member: string } | null {
+  const e = arg?.k === 'un' && arg.op === '&' ? arg.e : arg;
+  if (!e || e.k !== 'field') return null;
+  return { lock: exprText(e), owner: exprText(e.e), member: e.name };
+}
+
+function lockCalls(n: CfgNode, pairs: PairIndex, role: 'acquire' | 'release'): { call: Extract<Expr, { k: 'call' }>; lock: ReturnType<typeof lockOf> }[] {
+  const out: { call: Extract<Expr, { k: 'call' }>; lock: ReturnType<typeof lockOf> }[] = [];
+  forEachExpr(exprsOf(n), (e) => {
+    if (e.k !== 'call' || !e.fn) return;
+    const m = pairs.match(e.fn);
+    if (m?.pair.kind === 'lock' && m.role === role) out.push({ call: e, lock: lockOf(e.args[role === 'release' ? (m.pair.releaseKey ?? 0) : typeof m.pair.key === 'number' ? m.pair.key : 0]) });
+  });
+  return out;
+}
+
+/** Reads of `owner->m` (other than the lock) a node makes: not as the target of an assignment. */
+function readsOf(n: CfgNode, owner: string, lockMember: string): { text: string; span: Span }[] {
+  const out: { text: string; span: Span }[] = [];
+  const targets = new Set<Expr>();
+  forEachExpr(exprsOf(n), (e) => {
+    if (e.k === 'assign' && e.op === '=') targets.add(e.l);
+    if (e.k === 'field' && !targets.has(e) && e.name !== lockMember && exprText(e.e) === owner) out.push({ text: exprText(e), span: e.span });
+  });
+  return out;
+}
+
+function check(ctx: RuleContext): void {
+  const pairs = ctx.config.pairs;
+  for (const hunk of ctx.series.hunks) {
+    for (const view of [hunk.old, hunk.new]) {
+      if (![...view.scan.names].some((n) => pairs.match(n)?.pair.kind === 'lock')) continue;
+      for (const fn of ctx.series.functionsOf(hunk, view)) checkFunction(ctx, hunk, view, fn, pairs);
+    }
+  }
+}
+
+function checkFunction(ctx: RuleContext, hunk: HunkView, view: ImageView, fn: FunctionAst, pairs: PairIndex): void {
+  const cfg = buildCfg(fn);
+  const unlocks: Unlock[] = [];
+  for (const n of cfg.nodes) {
+    for (const { call, lock } of lockCalls(n, pairs, 'release')) if (lock && call.fn) unlocks.push({ node: n.id, call: call.fn, ...lock, span: call.span });
+  }
+  const reported = new Set<string>();
+  for (const u of unlocks) {
+    const seen = new Set<number>();
+    const work = cfg.nodes[u.node].succ.map((e) => e.to);
+    while (work.length) {
+      const id = work.shift()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const node = cfg.nodes[id];
+      // Taken again: what follows is protected.
+      if (lockCalls(node, pairs, 'acquire').some((a) => a.lock?.lock === u.lock)) continue;
+      for (const read of readsOf(node, u.owner, u.member)) {
+        const key = `uau:${hunk.path}:${fn.name}:${read.text}:${u.lock}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
+        const line = view.image.toDoc(u.span.startRow, u.span.startCol).line + 1;
+        ctx.report({
+          side: view.side,
+          at: { view, span: read.span, patch: hunk.patch, path: hunk.path },
+          messageId: 'readAfterUnlock',
+          data: { read: read.text, unlock: `${u.call}(&${u.lock})`, line },
+          key,
+          related: [{ range: view.image.spanToDoc(u.span), message: `${u.lock} released here` }],
+          explanation: [
+            `\`${u.call}(&${u.lock})\` at line ${line} releases the lock inside \`${u.owner}\`; on a path from there, \`${read.text}\` is read before the lock is taken again.`,
+            '',
+            `\`${u.owner}\` is shared (it carries its own lock): once the lock is released another CPU or thread may take it and change \`${read.text}\`. Read it before the unlock, or move the unlock after the last use.`,
+          ].join('\n'),
+        });
+      }
+      for (const e of node.succ) work.push(e.to);
+    }
+  }
+}
+
+export default defineRule({
+  id: 'use-after-unlock',
+  meta: {
+    summary: 'A member of a shared object is read after the lock inside that object is released',
+    defaultSeverity: 'warning',
+    confidence: 'medium',
+    pathSensitive: true,
+    messages: {
+      readAfterUnlock: '`{{read}}` is read after `{{unlock}}` (line {{line}}) released the lock that protects it',
+    },
+    knownFalsePositives: ['A member that never changes after set-up, which the lock does not need to protect.', 'Reads through a local copy of the pointer are not followed.'],
+  },
+  check,
+});
