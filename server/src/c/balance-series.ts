@@ -69,7 +69,7 @@ const skippedMemo = memoByHunk<boolean>();
 
 /** Only functions that call something of the pair table (or a `_locked` helper) are worth converting. */
 const mentioning = new WeakMap<PairIndex, { key: string; want: (text: string) => boolean }>();
-function withPairs(config: Config): { key: string; want: (text: string) => boolean } {
+export function withPairs(config: Config): { key: string; want: (text: string) => boolean } {
   let f = mentioning.get(config.pairs);
   if (!f) {
     const pairs = config.pairs;

@@ -138,6 +138,23 @@ export class PairIndex {
    * Lifecycle partners among the defined functions: the table's, and those inferred from names where
    * the prefix is shared and only one partner fits (`foo_create` / `foo_destroy`).
    */
+  private readonly kindsMemo = new WeakMap<Set<string>, { allocates: boolean; locks: boolean }>();
+
+  /** Whether names (an image's scanned calls) include an allocation, or a lock operation; cached per set. */
+  kindsIn(names: Set<string>): { allocates: boolean; locks: boolean } {
+    let k = this.kindsMemo.get(names);
+    if (!k) {
+      k = { allocates: false, locks: false };
+      for (const n of names) {
+        const m = this.match(n);
+        if (m?.pair.kind === 'alloc' && m.role === 'acquire') k.allocates = true;
+        if (m?.pair.kind === 'lock') k.locks = true;
+      }
+      this.kindsMemo.set(names, k);
+    }
+    return k;
+  }
+
   /** `name` can be one side of a lifecycle pair: listed in the table, or named like one. */
   isLifecycleFunction(name: string): boolean {
     if (this.table.lifecycles.some((l) => l.acquire === name || l.release === name)) return true;

@@ -5,7 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import { defineAlternatives, type DefineAlternative } from './constants';
 import { normaliseC, spanOf } from './facts';
-import type { Span } from './image';
+import type { Image, Span } from './image';
 import type { HunkView, ImageView, ParsedSeries } from './parsed';
 
 export interface MemberDecl {
@@ -56,10 +56,16 @@ export function membersOf(root: Node): MemberDecl[] {
   return out;
 }
 
+const byImage = new WeakMap<Image, MemberDecl[]>();
+
 /** Members an image declares; only images that may hold a struct body are parsed for it. */
 export function imageMembers(series: ParsedSeries, view: ImageView): MemberDecl[] {
-  if (!/\b(?:struct|union)\s+\w+\s*\{/.test(view.image.text)) return [];
-  return series.fromTree(view, 'struct-members', (root) => membersOf(root));
+  let members = byImage.get(view.image);
+  if (!members) {
+    members = /\b(?:struct|union)\s+\w+\s*\{/.test(view.image.text) ? series.fromTree(view, 'struct-members', (root) => membersOf(root)) : [];
+    byImage.set(view.image, members);
+  }
+  return members;
 }
 
 /** A member the series turned into an array, where its patch does it. */

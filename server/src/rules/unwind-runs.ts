@@ -88,13 +88,14 @@ export function unwindRuns(series: ParsedSeries, config: AnalysisConfig): Unwind
   if (cached) return cached;
   const out: UnwindRunSet[] = [];
   const pairs = config.pairs;
-  const files = new Set(series.hunks.filter((h) => allocates(pairs, h.new.scan.names) || allocates(pairs, h.old.scan.names)).map((h) => h.path));
+  const allocating = (h: HunkView): boolean => pairs.kindsIn(h.new.scan.names).allocates || pairs.kindsIn(h.old.scan.names).allocates;
+  const files = new Set(series.hunks.filter(allocating).map((h) => h.path));
   if (files.size) {
     const include = (h: HunkView): boolean => files.has(h.path);
     const sizes = sizesOf(series);
     series.series.patches.forEach((patch, p) => {
       const own = series.hunks.filter((h) => h.patch === patch && include(h));
-      if (!own.some((h) => allocates(pairs, h.new.scan.names) || allocates(pairs, h.old.scan.names))) return;
+      if (!own.some(allocating)) return;
       for (const side of ['new', 'old'] as const) {
         const program = programAt(series, p, side, include);
         const shown = new Set(own.flatMap((h) => series.functionsOf(h, side === 'new' ? h.new : h.old).map((f) => f.name)));

@@ -8,6 +8,7 @@
  * through a local copy are not followed.
  */
 import { forEachExpr, exprText, type Expr, type FunctionAst, type Stmt } from '../c/ast';
+import { withPairs } from '../c/balance-series';
 import { buildCfg, type CfgNode } from '../c/cfg';
 import type { Span } from '../c/image';
 import type { PairIndex } from '../c/pairs';
@@ -55,22 +56,62 @@ function readsOf(n: CfgNode, owner: string, lockMember: string): { text: string;
   return out;
 }
 
-function check(ctx: RuleContext): void {
+/** A read after an unlock, as plain data (cached with the image). */
+interface ReadAfterUnlock {
+  fn: string;
+  read: string;
+  span: Span;
+  unlock: string;
+  lock: string;
+  owner: string;
+  unlockSpan: Span;
+}
+
+const mentionsLocks = (view: ImageView, pairs: PairIndex): boolean => pairs.kindsIn(view.scan.names).locks;
+
+/** Every read after an unlock in an image, computed once per image text and pair table. */
+function imageFindings(ctx: RuleContext, hunk: HunkView, view: ImageView): ReadAfterUnlock[] {
   const pairs = ctx.config.pairs;
+  if (!mentionsLocks(view, pairs)) return [];
+  return ctx.series.derive(view, `use-after-unlock:${hunk.hunk.section}:${ctx.config.pairsKey}`, () =>
+    // The functions the balance rules read (those calling a paired operation): the same parse serves both.
+    ctx.series.functionsOf(hunk, view, withPairs(ctx.config)).flatMap((fn) => functionFindings(fn, pairs)),
+  );
+}
+
+function check(ctx: RuleContext): void {
   for (const hunk of ctx.series.hunks) {
-    for (const view of [hunk.old, hunk.new]) {
-      if (![...view.scan.names].some((n) => pairs.match(n)?.pair.kind === 'lock')) continue;
-      for (const fn of ctx.series.functionsOf(hunk, view)) checkFunction(ctx, hunk, view, fn, pairs);
-    }
+    const now = imageFindings(ctx, hunk, hunk.new);
+    // The old side classifies: needed where the new side has something, or when all findings are wanted.
+    const before = ctx.config.findings === 'all' || now.length ? imageFindings(ctx, hunk, hunk.old) : [];
+    for (const [view, findings] of [[hunk.new, now], [hunk.old, before]] as const) for (const f of findings) report(ctx, hunk, view, f);
   }
 }
 
-function checkFunction(ctx: RuleContext, hunk: HunkView, view: ImageView, fn: FunctionAst, pairs: PairIndex): void {
+function report(ctx: RuleContext, hunk: HunkView, view: ImageView, f: ReadAfterUnlock): void {
+  const line = view.image.toDoc(f.unlockSpan.startRow, f.unlockSpan.startCol).line + 1;
+  ctx.report({
+    side: view.side,
+    at: { view, span: f.span, patch: hunk.patch, path: hunk.path },
+    messageId: 'readAfterUnlock',
+    data: { read: f.read, unlock: `${f.unlock}(&${f.lock})`, line },
+    key: `uau:${hunk.path}:${f.fn}:${f.read}:${f.lock}`,
+    related: [{ range: view.image.spanToDoc(f.unlockSpan), message: `${f.lock} released here` }],
+    explanation: [
+      `\`${f.unlock}(&${f.lock})\` at line ${line} releases the lock inside \`${f.owner}\`; on a path from there, \`${f.read}\` is read before the lock is taken again.`,
+      '',
+      `\`${f.owner}\` is shared (it carries its own lock): once the lock is released another CPU or thread may take it and change \`${f.read}\`. Read it before the unlock, or move the unlock after the last use.`,
+    ].join('\n'),
+  });
+}
+
+function functionFindings(fn: FunctionAst, pairs: PairIndex): ReadAfterUnlock[] {
   const cfg = buildCfg(fn);
   const unlocks: Unlock[] = [];
   for (const n of cfg.nodes) {
     for (const { call, lock } of lockCalls(n, pairs, 'release')) if (lock && call.fn) unlocks.push({ node: n.id, call: call.fn, ...lock, span: call.span });
   }
+  const out: ReadAfterUnlock[] = [];
   const reported = new Set<string>();
   for (const u of unlocks) {
     const seen = new Set<number>();
@@ -83,27 +124,15 @@ function checkFunction(ctx: RuleContext, hunk: HunkView, view: ImageView, fn: Fu
       // Taken again: what follows is protected.
       if (lockCalls(node, pairs, 'acquire').some((a) => a.lock?.lock === u.lock)) continue;
       for (const read of readsOf(node, u.owner, u.member)) {
-        const key = `uau:${hunk.path}:${fn.name}:${read.text}:${u.lock}`;
+        const key = `${read.text}\u0000${u.lock}`;
         if (reported.has(key)) continue;
         reported.add(key);
-        const line = view.image.toDoc(u.span.startRow, u.span.startCol).line + 1;
-        ctx.report({
-          side: view.side,
-          at: { view, span: read.span, patch: hunk.patch, path: hunk.path },
-          messageId: 'readAfterUnlock',
-          data: { read: read.text, unlock: `${u.call}(&${u.lock})`, line },
-          key,
-          related: [{ range: view.image.spanToDoc(u.span), message: `${u.lock} released here` }],
-          explanation: [
-            `\`${u.call}(&${u.lock})\` at line ${line} releases the lock inside \`${u.owner}\`; on a path from there, \`${read.text}\` is read before the lock is taken again.`,
-            '',
-            `\`${u.owner}\` is shared (it carries its own lock): once the lock is released another CPU or thread may take it and change \`${read.text}\`. Read it before the unlock, or move the unlock after the last use.`,
-          ].join('\n'),
-        });
+        out.push({ fn: fn.name, read: read.text, span: read.span, unlock: u.call, lock: u.lock, owner: u.owner, unlockSpan: u.span });
       }
       for (const e of node.succ) work.push(e.to);
     }
   }
+  return out;
 }
 
 export default defineRule({

@@ -1,0 +1,69 @@
+import rule from '../../server/src/rules/unwind-leak';
+import { lineAfter, lineOf, mark, patchMail, readSeed } from '../helpers';
+import { ring, RING } from '../ring-fixture';
+import * as seed from '../seed001';
+import { runRuleTests } from './tester';
+
+/** The unwind loop gone: a failing page leaves the earlier ones allocated. */
+const noUnwind = ring({ line: '+\twhile (i--)', with: [] }, { line: '+\t\tvfree(ctx->page[i]);', after: 'fail:', with: [] });
+
+/** The teardown starts at the second page. */
+const teardownSkipsFirst = ring({ line: '+\tfor (i = 0; i < RING_BATCH; i++)', after: 'ring_cpu_dead', with: ['+\tfor (i = 1; i < RING_BATCH; i++)'] });
+
+/** Two allocations in sequence with kzalloc/kfree, the second's failure path forgetting the first. */
+const sequence = (unwind: string): string =>
+  patchMail('mm/pool: a pool with a map', [
+    {
+      path: 'mm/pool.c',
+      hunks: [
+        {
+          start: 10,
+          lines: [
+            ' /* context */',
+            ...mark(
+              '+',
+              `int pool_init(struct pool *pool)\n{\n\tpool->slots = kcalloc(64, sizeof(void *), GFP_KERNEL);\n\tif (!pool->slots)\n\t\treturn -ENOMEM;\n\tpool->map = kzalloc(64, GFP_KERNEL);\n\tif (!pool->map)\n\t\tgoto free_slots;\n\treturn 0;\nfree_slots:\n${unwind}\treturn -ENOMEM;\n}`,
+            ),
+          ],
+        },
+      ],
+    },
+  ]);
+const sequenceBalanced = sequence('\tkfree(pool->slots);\n');
+const sequenceLeaks = sequence('');
+
+runRuleTests(rule, {
+  valid: [
+    { name: 'a while (i--) unwind frees every page before the failing one', code: RING },
+    { name: 'two allocations, the second failing frees the first', code: sequenceBalanced },
+    { name: 'seed 001 as posted', code: readSeed('001') },
+  ],
+  invalid: [
+    {
+      name: 'no unwind loop',
+      code: noUnwind,
+      errors: [{ messageId: 'failingPathLeaks', line: lineOf(noUnwind, '+\t\tctx->page[i] = vzalloc(PAGE_SIZE * 4);', true), severity: 'error', includes: 'if `vzalloc()` fails for `page[2]`, `page[0]` and `page[1]` are never freed (line ' }],
+    },
+    {
+      name: 'a teardown that misses an element',
+      code: teardownSkipsFirst,
+      errors: [{ messageId: 'teardownMisses', line: lineAfter(teardownSkipsFirst, 'ring_cpu_dead', '+\tint i;'), includes: '`ring_cpu_dead()` does not free `page[0]`, which `ring_cpu_prepare()` leaves allocated' }],
+    },
+    { name: 'a failure path that forgets the first allocation', code: sequenceLeaks, errors: [{ messageId: 'failingPathLeaks', line: lineOf(sequenceLeaks, '+\tpool->map = kzalloc(64, GFP_KERNEL);', true), includes: 'if `kzalloc()` fails for `map`, `slots` is never freed' }] },
+    {
+      name: 'seed 001 without the partial free in the buffer loop',
+      code: seed.withoutPartialFree(),
+      errors: [{ messageId: 'failingPathLeaks', line: lineOf(seed.withoutPartialFree(), '> > + acomp_ctx->buffer[i] = kmalloc_node(PAGE_SIZE * 2,', true), includes: 'if `kmalloc_node()` fails for `buffer[2]`, `buffer[0]` and `buffer[1]` are never freed (line ' }],
+    },
+    {
+      name: 'seed 001 unwinding the request loop to the wrong label',
+      code: seed.withWrongReqLabel(),
+      errors: [{ messageId: 'failingPathLeaks', line: lineOf(seed.withWrongReqLabel(), '> > + acomp_ctx->req[i] = acomp_request_alloc(acomp_ctx->acomp);', true), includes: '`buffer[0]`, `buffer[1]` and `buffer[2]` are never freed' }],
+    },
+    {
+      name: 'seed 001 whose teardown frees one buffer',
+      code: seed.withTeardownMissingElements(),
+      errors: [{ messageId: 'teardownMisses', line: lineAfter(seed.withTeardownMissingElements(), 'zswap_cpu_comp_dead', '> > + int i;'), includes: 'does not free `buffer[1]` and `buffer[2]`' }],
+    },
+  ],
+});
