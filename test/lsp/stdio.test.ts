@@ -131,6 +131,21 @@ test('a long document shows the quick findings first, then the path-sensitive on
   for (const d of a.diagnostics) assert.ok(b.diagnostics.some((x) => x.code === d.code && x.message === d.message && x.range.start.line === d.range.start.line), 'nothing shown first is taken back');
 });
 
+test('hovering a batch constant anywhere in seed 001 shows what it costs and what it buys', async () => {
+  const uri = 'file:///tmp/mm-review-e2e/batch.mbox';
+  const text = readSeed('001');
+  const ready = client.diagnostics(uri);
+  await client.open(uri, text, 'mm-mail');
+  const published = await ready;
+  assert.deepEqual(published.diagnostics.map((d) => d.code).sort(), ['batch-footprint', 'shared-completion']);
+  const line = text.split('\n').findIndex((l) => l.includes('+ u8 *buffer[SWAP_CRYPTO_SUB_BATCH_SIZE];'));
+  const character = text.split('\n')[line].indexOf('SWAP_CRYPTO_SUB_BATCH_SIZE') + 3;
+  const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character } })) as Hover;
+  const value = (hover.contents as { value: string }).value;
+  assert.match(value, /For 224 CPUs and 1 pool: 8 × 8 KiB × 224 = \*\*14 MiB\*\*/);
+  assert.match(value, /\| 8 \| 2t \| 8× \|/);
+});
+
 test('settings: a rule turned off, all findings, and the size limit', async () => {
   const uri = 'file:///tmp/mm-review-e2e/settings.patch';
   let ready = client.diagnostics(uri);
