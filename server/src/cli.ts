@@ -12,12 +12,14 @@ import { toSarif } from './output/sarif';
 import { toText } from './output/text';
 import { defaultRules } from './rules';
 import { TOOL_NAME, TOOL_VERSION } from './version';
+import { MODELS, ModelArgumentError, runModel } from './model-registry';
 
 const USAGE = `usage:
   mm-review check [--format text|json|sarif] [--fail-on error|warning|information|never] [--all]
                   [--rule ID=error|warning|information|hint|off]... [--max-size MIB]
                   [--config FILE | --no-config] [--cpus N] [--pools N] FILE...
   mm-review inspect FILE
+  mm-review model [NAME [--format text|json] [key=value]...]   (NAME --help: its parameters)
   mm-review rules [--format text|json]
   mm-review lsp --stdio          (the language server)
   mm-review --version | --help
@@ -25,7 +27,9 @@ const USAGE = `usage:
 FILE may be - for standard input. check exits 0 when no finding is at or above --fail-on
 (default error), 1 otherwise, 2 on bad usage or unreadable input. Pairs and lifecycles added to
 the default table are read from --config FILE, else from ./.mm-review.json when there is one.
---cpus and --pools set what per-CPU memory is counted for (default 224 CPUs, 1 pool).`;
+--cpus and --pools set what per-CPU memory is counted for (default 224 CPUs, 1 pool).
+model runs one model with the parameters given and prints its result and explanation;
+without NAME it lists the models.`;
 
 export class UsageError extends Error {}
 
@@ -166,6 +170,45 @@ function inspect(io: Io, argv: string[]): number {
   return 0;
 }
 
+function modelHelp(id: string): string {
+  const m = MODELS.find((x) => x.id === id)!;
+  const width = Math.max(...m.params.map((p) => p.name.length));
+  const params = m.params.map((p) => `  ${p.name.padEnd(width)}  ${p.description}${p.default !== undefined ? ` (default ${p.default})` : p.optional ? ' (optional)' : ' (required)'}`);
+  return [`${m.id}: ${m.summary}`, '', 'parameters:', ...params, '', `example: ${m.example}`].join('\n') + '\n';
+}
+
+async function model(io: Io, argv: string[]): Promise<number> {
+  const [id, ...rest] = argv;
+  if (id === undefined || id === '--help' || id === '-h') {
+    const width = Math.max(...MODELS.map((m) => m.id.length));
+    io.stdout(MODELS.map((m) => `${m.id.padEnd(width)}  ${m.summary}`).join('\n') + '\n');
+    return 0;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    if (!MODELS.some((m) => m.id === id)) throw new UsageError(`unknown model ${id} (models: ${MODELS.map((m) => m.id).join(', ')})`);
+    io.stdout(modelHelp(id));
+    return 0;
+  }
+  let format = 'text';
+  const params: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '--format') format = rest[++i] ?? '';
+    else if (rest[i].startsWith('--format=')) format = rest[i].slice('--format='.length);
+    else params.push(rest[i]);
+  }
+  if (format !== 'text' && format !== 'json') throw new UsageError(`model --format takes text or json`);
+  const parser = await loadParser();
+  const engine = new Engine(parser);
+  try {
+    const out = runModel(id, params, { parser, analyse: (path) => engine.analyze(readInput(io, path), { findings: 'all' }).parsed! });
+    io.stdout(format === 'json' ? JSON.stringify({ model: id, result: out.data }, null, 2) + '\n' : out.text + '\n');
+    return 0;
+  } catch (e) {
+    if (e instanceof ModelArgumentError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
 function rules(io: Io, argv: string[]): number {
   const json = argv.includes('--format=json') || (argv[0] === '--format' && argv[1] === 'json');
   if (json) {
@@ -187,6 +230,8 @@ export async function main(argv: string[], io: Io = nodeIo): Promise<number> {
         return inspect(io, rest);
       case 'rules':
         return rules(io, rest);
+      case 'model':
+        return await model(io, rest);
       case 'lsp': {
         if (rest.length !== 1 || !['--stdio', '--node-ipc'].includes(rest[0])) throw new UsageError('lsp takes --stdio (or --node-ipc)');
         // Loaded only here, so `check` does not pay for the language server.
@@ -208,7 +253,7 @@ export async function main(argv: string[], io: Io = nodeIo): Promise<number> {
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`mm-review: ${e.message}\n${command === 'check' || command === 'inspect' ? '' : USAGE + '\n'}`);
+      io.stderr(`mm-review: ${e.message}\n${command === 'check' || command === 'inspect' || command === 'model' ? '' : USAGE + '\n'}`);
       return 2;
     }
     throw e;

@@ -47,7 +47,7 @@ export interface Finding {
 }
 
 export interface ModelView {
-  /** The model's id (`counter-model`, `vmemmap`, …). */
+  /** The model's id in the model registry (`bo-purgeability`, `gmem-alignment`, …): `mm-review model ID` runs it. */
   id: string;
   title: string;
   /** What the model computed, rendered for a side panel. */

@@ -214,3 +214,59 @@ test('.mm-review.json extends the pair table: found in the current directory, na
   assert.match(bad.err, /bad\.json: pairs\[0\]\.release must be a list of function names/);
   assert.match(run(['check', '--config', 'missing.json', 'bind.patch'], undefined, dir).err, /cannot read missing\.json: ENOENT/);
 });
+
+test('model: lists the models; NAME --help names its parameters; a run prints the result and its explanation', () => {
+  const list = run(['model']);
+  assert.equal(list.code, 0);
+  assert.deepEqual(list.out.trim().split('\n').map((l) => l.split(/\s+/)[0]), ['gmem-alignment', 'batch-throughput', 'bo-purgeability', 'unwind']);
+  assert.match(run(['model', 'gmem-alignment', '--help']).out, /^ {2}pgoff +file offset of the binding, in pages \(default 0\)$/m);
+  // The command of the issue: the thread's example.
+  const r = run(['model', 'gmem-alignment', 'base_gfn=2', 'npages=2048', 'pgoff=0', 'hpage=2M']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /\| 2 \| \[1024, 1536\) \| \[4 MiB, 6 MiB\) \| allowed \|/);
+  assert.match(r.out, /\| 512 \| \[514, 1026\) \| \[2 MiB \+ 8 KiB, 4 MiB \+ 8 KiB\) \| \[512, 1024\) \|/);
+  assert.match(r.out, /\*\*3 allowed huge mappings span two folios\.\*\*/);
+  // A sound binding: the same slot with the file offset misaligned alike.
+  assert.match(run(['model', 'gmem-alignment', 'base_gfn=2', 'pgoff=2']).out, /Every allowed huge mapping lies within one folio: the binding is sound\./);
+  const json = JSON.parse(run(['model', 'gmem-alignment', '--format', 'json', 'gpa=4M,4M+16K']).out);
+  assert.equal(json.model, 'gmem-alignment');
+  assert.equal(json.result.broken, true);
+  assert.deepEqual(json.result.probes.map((p: { alignedIndex: string }) => p.alignedIndex), ['512', '1024']);
+});
+
+test('model: a binding check from the command line, run over the grid', () => {
+  const rewrite = run(['model', 'gmem-alignment', 'check=page_mask = ~(SZ_2M - 1); offset_within_page = slot->gmem.pgoff & page_mask; gfn_within_page = (slot->base_gfn << PAGE_SHIFT) & page_mask; offset_within_page == gfn_within_page']);
+  assert.equal(rewrite.code, 0, rewrite.err);
+  assert.match(rewrite.out, /the check disagrees with the model on 18 of 36 bindings tried: it accepts 12 broken bindings and rejects 6 sound ones/);
+  assert.match(rewrite.out, /\| 2M \| 2 \| 0 \| broken \| accepts \| `offset_within_page` = 0, `gfn_within_page` = 0 \|/);
+  const sound = run(['model', 'gmem-alignment', 'check=(offset & ~huge_page_mask(h)) == ((slot->base_gfn << PAGE_SHIFT) & ~huge_page_mask(h))']);
+  assert.match(sound.out, /the check agrees with the model on all 72 bindings tried/);
+});
+
+test('model: patch-based models read the patch; bad usage exits 2 with the reason', () => {
+  const r = run(['model', 'unwind', `patch=${seedPath('001')}`, 'function=zswap_cpu_comp_prepare']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /`zswap_cpu_comp_prepare\(\)`\*\*, before the patch/);
+  for (const [args, message] of [
+    [['model', 'gmem-alignment', 'hpage=3M'], /the huge page size must be 2M or 1G/],
+    [['model', 'nope'], /unknown model nope/],
+    [['model', 'unwind', 'patch=/nonexistent/x.mbox'], /cannot read \/nonexistent\/x\.mbox/],
+    [['model', 'batch-throughput', '--format', 'yaml'], /text or json/],
+  ] as const) {
+    const bad = run([...args]);
+    assert.equal(bad.code, 2, args.join(' '));
+    assert.match(bad.err, message);
+  }
+});
+
+test('model: the examples in docs/models run as written (those without a patch file)', () => {
+  for (const f of fs.readdirSync(path.join(repoRoot, 'docs/models'))) {
+    const md = fs.readFileSync(path.join(repoRoot, 'docs/models', f), 'utf8');
+    for (const line of md.split('\n').filter((l) => l.startsWith('mm-review model ') && !l.includes('patch='))) {
+      // Split like a shell: single-quoted words keep their spaces.
+      const args = [...line.slice('mm-review '.length).matchAll(/(\w+=)?'([^']*)'|(\S+)/g)].map((m) => (m[3] ?? `${m[1] ?? ''}${m[2]}`));
+      const r = run(args);
+      assert.equal(r.code, 0, `${f}: ${line}\n${r.err}`);
+    }
+  }
+});

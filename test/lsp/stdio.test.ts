@@ -110,7 +110,7 @@ test('a model-backed finding: its hover shows the trace, its lens opens the mode
   assert.equal(show?.command?.title, 'Show model: BO purgeability model: departures from the old semantics');
   const [lensUri, key] = show!.command!.arguments as [string, string];
   const model = (await client.connection.sendRequest('mmReview/model', { uri: lensUri, key })) as { id: string; markdown: string };
-  assert.equal(model.id, 'counter-model');
+  assert.equal(model.id, 'bo-purgeability');
   assert.ok(model.markdown.includes('| 3 | export | VMA1 D, dma-buf | 1 | 1 | WILLNEED | DONTNEED |'), 'the export departure, as a table');
   assert.match(model.markdown, /The model ran every sequence of up to 6 events/);
 });

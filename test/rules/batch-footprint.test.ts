@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { batchTime } from '../../server/src/rules/batch-footprint';
+import { batchTime } from '../../server/src/models/batch-throughput';
 import rule from '../../server/src/rules/batch-footprint';
 import { describe } from '../../server/src/describe';
 import { lineOf, readSeed } from '../helpers';

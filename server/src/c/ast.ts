@@ -315,7 +315,28 @@ export function definitionName(def: Node): string {
   return declName(n?.childForFieldName('declarator') ?? null);
 }
 
-/** Text of an expression, normalised: how resources are named and conditions compared. */
+/** C binding strength of binary operators: higher binds tighter. */
+const PRECEDENCE: Record<string, number> = {
+  '*': 10, '/': 10, '%': 10, '+': 9, '-': 9, '<<': 8, '>>': 8, '<': 7, '<=': 7, '>': 7, '>=': 7,
+  '==': 6, '!=': 6, '&': 5, '^': 4, '|': 3, '&&': 2, '||': 1,
+};
+/** Postfix and primary expressions: never need parentheses as an operand. */
+const TIGHT = new Set(['num', 'str', 'id', 'call', 'field', 'index', 'sizeof', 'unknown', 'upd']);
+
+/** How tightly an expression binds, to decide where its text needs parentheses. */
+function strength(e: Expr): number {
+  if (TIGHT.has(e.k)) return 100;
+  if (e.k === 'un' || e.k === 'cast') return 50;
+  if (e.k === 'bin') return PRECEDENCE[e.op] ?? 0;
+  return 0; // assignment, conditional, comma
+}
+
+const wrap = (e: Expr, min: number): string => (strength(e) < min ? `(${exprText(e)})` : exprText(e));
+
+/**
+ * Text of an expression, normalised (single spaces, the parentheses C needs and no others): how
+ * resources are named, conditions compared, and code quoted in messages.
+ */
 export function exprText(e: Expr): string {
   switch (e.k) {
     case 'num':
@@ -324,24 +345,27 @@ export function exprText(e: Expr): string {
       return e.v;
     case 'id':
       return e.name;
-    case 'bin':
-      return `${exprText(e.l)} ${e.op} ${exprText(e.r)}`;
+    case 'bin': {
+      const p = PRECEDENCE[e.op] ?? 0;
+      // Left-associative: an equal-strength right operand keeps its parentheses.
+      return `${wrap(e.l, p)} ${e.op} ${wrap(e.r, p + 1)}`;
+    }
     case 'un':
-      return `${e.op}${exprText(e.e)}`;
+      return `${e.op}${wrap(e.e, 50)}`;
     case 'upd':
-      return e.prefix ? `${e.op}${exprText(e.e)}` : `${exprText(e.e)}${e.op}`;
+      return e.prefix ? `${e.op}${wrap(e.e, 100)}` : `${wrap(e.e, 100)}${e.op}`;
     case 'assign':
-      return `${exprText(e.l)} ${e.op} ${exprText(e.r)}`;
+      return `${wrap(e.l, 50)} ${e.op} ${exprText(e.r)}`;
     case 'call':
-      return `${e.fn ?? exprText(e.callee)}(${e.args.map(exprText).join(', ')})`;
+      return `${e.fn ?? wrap(e.callee, 100)}(${e.args.map(exprText).join(', ')})`;
     case 'field':
-      return `${exprText(e.e)}${e.arrow ? '->' : '.'}${e.name}`;
+      return `${wrap(e.e, 100)}${e.arrow ? '->' : '.'}${e.name}`;
     case 'index':
-      return `${exprText(e.e)}[${exprText(e.i)}]`;
+      return `${wrap(e.e, 100)}[${exprText(e.i)}]`;
     case 'cond':
-      return `${exprText(e.c)} ? ${exprText(e.t)} : ${exprText(e.f)}`;
+      return `${wrap(e.c, 1)} ? ${exprText(e.t)} : ${wrap(e.f, 0)}`;
     case 'cast':
-      return `(${e.type})${exprText(e.e)}`;
+      return `(${e.type})${wrap(e.e, 50)}`;
     case 'sizeof':
       return normaliseC(e.text);
     case 'comma':

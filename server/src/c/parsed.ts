@@ -6,7 +6,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { DiffLine, FileDiff, Fragment, Hunk, Patch, Series } from '../ingest';
-import type { FunctionAst } from './ast';
+import type { FunctionAst, Stmt } from './ast';
 import { extractFacts, type ImageFacts } from './facts';
 import { functionsOfImage } from './functions';
 import { Image, type Side } from './image';
@@ -14,6 +14,7 @@ import { singleEdit } from './edit';
 import { blankCutComments, maskKernelAnnotations } from './mask';
 import type { CParser } from './parser';
 import { scanImage, type Scan } from './scan';
+import { readSnippet } from './snippets';
 
 export interface CacheStats {
   /** Images parsed from scratch. */
@@ -110,6 +111,11 @@ export interface FragmentView {
   readonly view: ImageView;
 }
 
+/** A snippet from the prose of a mail that parsed as C: its statements, spans in its image's rows. */
+export interface SnippetView extends FragmentView {
+  readonly stmts: Stmt[];
+}
+
 /** An image of a hunk, with its hunk. */
 export interface HunkImage {
   hunk: HunkView;
@@ -119,6 +125,7 @@ export interface HunkImage {
 export class ParsedSeries {
   readonly hunks: HunkView[] = [];
   readonly fragments: FragmentView[] = [];
+  private confirmed: SnippetView[] | null = null;
   private readonly byName = new Map<string, HunkImage[]>();
 
   constructor(
@@ -135,6 +142,22 @@ export class ParsedSeries {
       const image = Image.of(fragment.lines, 'new');
       this.fragments.push({ fragment, view: new LazyImageView('new', image, this.cache, { compute: () => this.computeSingle(image) }) });
     }
+  }
+
+  /**
+   * The candidate snippets of the mail (ingest's lexical judgement) that parse as C statements, read on
+   * first use; each candidate's reading is cached by its text.
+   */
+  get snippets(): SnippetView[] {
+    if (this.confirmed) return this.confirmed;
+    this.confirmed = [];
+    for (const fragment of this.series.snippets) {
+      const stmts = this.cache.derive(fragment.text, 'snippet', () => readSnippet(this.parser, fragment.text));
+      if (!stmts) continue;
+      const image = Image.of(fragment.lines, 'new');
+      this.confirmed.push({ fragment, stmts, view: new LazyImageView('new', image, this.cache, { compute: () => this.computeSingle(image) }) });
+    }
+    return this.confirmed;
   }
 
   /**

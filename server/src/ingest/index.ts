@@ -1,6 +1,7 @@
 /** @file Ingestion: any patch text (diff, format-patch, mbox series, quoted reply) → Series. Never throws. */
 import { DiffReader } from './diff';
 import { findMarkedFragments } from './fragments';
+import { findSnippetCandidates } from './snippets';
 import { isHeaderLine, isMboxFromLine, parseSeriesNumber, readMessage } from './mail';
 import { rebase, type MessageIngest } from './rebase';
 import type { Fragment, IngestProblem, MailMessage, Patch, Series } from './types';
@@ -64,9 +65,11 @@ function ingestMessage(lines: string[], start: number, end: number): MessageInge
   const reader = new DiffReader(lines, message.bodyStart, bodyEnd);
   const files = reader.readAll(message.bodyStart, bodyEnd);
   const fragments = findMarkedFragments((i) => reader.quote(i), (i) => reader.isCovered(i), message.bodyStart, bodyEnd);
+  const inFragment = new Set(fragments.flatMap((f) => f.lines.map((l) => l.docLine)));
+  const snippets = findSnippetCandidates((i) => reader.quote(i), (i) => reader.isCovered(i) || inFragment.has(i) || i < message.bodyStart, message.bodyStart, bodyEnd);
   const firstFile = files[0];
   const quoteDepth = firstFile ? reader.quote(firstFile.headerLine).depth : 0;
-  const m = { base: start, message, files, fragments, problems: reader.problems, quoteDepth };
+  const m = { base: start, message, files, fragments, snippets, problems: reader.problems, quoteDepth };
   detachStrings(m);
   return m;
 }
@@ -89,13 +92,17 @@ function detachStrings(m: MessageIngest): void {
       for (const l of h.lines) l.text = detach(l.text);
     }
   }
-  for (const fr of m.fragments) for (const l of fr.lines) l.text = detach(l.text);
+  for (const fr of [...m.fragments, ...m.snippets]) {
+    fr.text = detach(fr.text);
+    for (const l of fr.lines) l.text = detach(l.text);
+  }
 }
 
 export function ingest(text: string, cache?: IngestCache): Series {
   const messages: MailMessage[] = [];
   const patches: Patch[] = [];
   const fragments: Fragment[] = [];
+  const snippets: Fragment[] = [];
   const problems: IngestProblem[] = [];
   const used = new Map<string, MessageIngest>();
   for (const b of messageBounds(text)) {
@@ -109,6 +116,7 @@ export function ingest(text: string, cache?: IngestCache): Series {
     if (!used.has(key)) used.set(key, m);
     messages.push(m.message);
     fragments.push(...m.fragments);
+    snippets.push(...m.snippets);
     problems.push(...m.problems);
     if (m.files.length === 0) continue;
     const firstDiffLine = Math.min(...m.files.map((f) => f.headerLine));
@@ -140,6 +148,7 @@ export function ingest(text: string, cache?: IngestCache): Series {
     messages,
     patches,
     fragments,
+    snippets,
     problems,
   };
 }

@@ -10,6 +10,7 @@ export interface MessageIngest {
   message: MailMessage;
   files: FileDiff[];
   fragments: Fragment[];
+  snippets: Fragment[];
   problems: IngestProblem[];
   /** Quote depth of the first diff line (for a patch without hunks). */
   quoteDepth: number;
@@ -40,7 +41,7 @@ export function rebase(m: MessageIngest, base: number): void {
       shiftLines(h.lines, delta);
     }
   }
-  for (const fr of m.fragments) {
+  for (const fr of [...m.fragments, ...m.snippets]) {
     fr.line += delta;
     fr.endLine += delta;
     shiftLines(fr.lines, delta);

@@ -89,12 +89,16 @@ export interface Patch {
   files: FileDiff[];
 }
 
-/** C code in a mail outside any diff: a quoted patch fragment without file or hunk headers. */
+/**
+ * C code in a mail outside any diff: a quoted patch fragment without file or hunk headers (`marked`: its
+ * lines keep their `+`/`-`/space markers), or a snippet written into the prose of a reply (`snippet`: its
+ * lines are all context).
+ */
 export interface Fragment {
   line: number;
   endLine: number;
   quoteDepth: number;
-  kind: 'marked';
+  kind: 'marked' | 'snippet';
   lines: DiffLine[];
   /** The code as its author meant it to read after the change: context and added lines. */
   text: string;
@@ -127,5 +131,10 @@ export interface Series {
   messages: MailMessage[];
   patches: Patch[];
   fragments: Fragment[];
+  /**
+   * Candidate snippets in prose: lines that read as C, not English. Only candidates — the C layer keeps
+   * those that parse as statements without errors (ParsedSeries.snippets).
+   */
+  snippets: Fragment[];
   problems: IngestProblem[];
 }

@@ -36,6 +36,8 @@ export interface PurgeabilityInput {
   maxStates?: number;
 }
 
+export const MODEL_ID = 'bo-purgeability';
+
 export const DEFAULT_BOUND = 6;
 
 /** Code that is the mechanism itself: a patch showing any of it is one the model is for. */

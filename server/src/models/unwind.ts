@@ -13,6 +13,8 @@ import type { PairIndex, PairSpec } from '../c/pairs';
 import type { Anchor, CodePiece } from './code';
 import { visibleStatements } from './visible';
 
+export const MODEL_ID = 'unwind';
+
 export interface UnwindFunction {
   name: string;
   /** Wholly visible (one piece) or its visible parts in file order. */

@@ -58,6 +58,8 @@ export function inspectSeries(series: Series): object {
       text: f.text,
       lines: f.lines.map(line),
     })),
+    /** Lexical candidates only: `check` keeps those that parse as C statements. */
+    snippetCandidates: series.snippets.map((f) => ({ line: f.line + 1, endLine: f.endLine + 1, quoteDepth: f.quoteDepth, text: f.text })),
     problems: series.problems.map((p) => ({
       messageId: p.messageId,
       severity: p.severity,

@@ -11,16 +11,13 @@ import { Evaluator } from '../c/eval';
 import type { Span } from '../c/image';
 import type { HunkView, ParsedSeries } from '../c/parsed';
 import { arrayMemberChanges, defineValues, largestValue, type ArrayMemberChange } from '../c/structs';
+import { throughputTable } from '../models/batch-throughput';
 import { describeCondition } from './labels';
 import { defineRule, type RuleContext } from './rule';
 
 /** Assumed where the C says `PAGE_SIZE`: x86-64 and most arm64 configurations. */
 const PAGE_SIZE = 4096n;
 const PER_CPU_ACCESS = /(?:per_cpu_ptr|raw_cpu_ptr|this_cpu_ptr|get_cpu_ptr|per_cpu)\s*\(/;
-/** Compress engines a batch runs on, per socket: Sapphire Rapids, 4 IAA devices × 2 compress engines. */
-export const COMPRESS_ENGINES = 8;
-/** The folio the throughput table compresses: a 64 KiB large folio of 4 KiB pages. */
-export const FOLIO_PAGES = 16;
 const SIZE_ARG = /^(?:k[mz]alloc(?:_node)?|kvmalloc(?:_node)?|kvzalloc(?:_node)?|vmalloc(?:_node)?|vzalloc(?:_node)?|kcalloc(?:_node)?)$/;
 
 interface Element {
@@ -106,27 +103,6 @@ function claim(series: ParsedSeries, hunk: HunkView): string | null {
     if (/\bonly\b/i.test(sentence) && /\b(?:platforms?|hardware|machines?|systems?|devices?|present|available)\b/i.test(sentence) && /\b(?:cost|footprint|memory|incurred|overhead)\b/i.test(sentence)) return sentence.trim().slice(0, 300);
   }
   return null;
-}
-
-/** Time to compress a folio of `pages` with batches of `n` on `engines` engines, in per-page latencies. */
-export function batchTime(pages: number, n: number, engines: number): number {
-  return Math.ceil(pages / n) * Math.ceil(n / engines);
-}
-
-export function throughputTable(engines = COMPRESS_ENGINES, pages = FOLIO_PAGES): string {
-  const rows = [1, 2, 4, 8, 16].map((n) => {
-    const t = batchTime(pages, n, engines);
-    return `| ${n} | ${t}t | ${(pages / t).toFixed(1).replace(/\.0$/, '')}× |`;
-  });
-  return [
-    `**Throughput model**: a folio of ${pages} pages, ${engines} compress engines working in parallel (Sapphire Rapids: 4 IAA devices × 2 compress engines per socket), t the time to compress one page on one engine. Sequentially the folio takes ${pages}t; in batches of N it takes ⌈${pages}/N⌉ × ⌈N/${engines}⌉ × t.`,
-    '',
-    '| N | folio time | speed-up |',
-    '| --- | --- | --- |',
-    ...rows,
-    '',
-    `A batch larger than the engines that run it gains nothing more: N = ${engines} is where it stops paying.`,
-  ].join('\n');
 }
 
 function check(ctx: RuleContext): void {

@@ -20,6 +20,7 @@ import {
   explainRun,
   explainTable,
   MECHANISM_FUNCTIONS,
+  MODEL_ID,
   runPurgeabilityModel,
   type Anchor,
   type CodePiece,
@@ -40,6 +41,11 @@ const MESSAGES = {
   lessDivergence: 'after {{seq}}, the patched code leaves {{bo}} {{now}} where the code before the patch left it {{before}}: less purgeable',
   stopped: 'the BO purgeability model could not run {{event}} {{after}}: {{reason}}',
 } satisfies Record<PurgeabilityIssue['kind'], string>;
+
+/** An issue in one sentence, as its finding says it. */
+export function describePurgeabilityIssue(issue: PurgeabilityIssue): string {
+  return formatMessage(MESSAGES[issue.kind], issue.data);
+}
 
 const GROUP_MESSAGES = {
   departures:
@@ -224,7 +230,7 @@ function report(ctx: RuleContext, r: Run, group: PurgeabilityIssue[]): void {
     key,
     severity: issue.severity,
     explanation: markdown,
-    model: { id: 'counter-model', title: side === 'new' ? 'BO purgeability model: the patched code' : 'BO purgeability model: the code before the patch', markdown },
+    model: { id: MODEL_ID, title: side === 'new' ? 'BO purgeability model: the patched code' : 'BO purgeability model: the code before the patch', markdown },
   };
   ctx.report({ ...base, side, at: { view: at.view, span: at.span, patch: at.hunk.patch, path: at.hunk.path } });
   if (issue.inBoth) {
@@ -261,7 +267,7 @@ function reportDepartures(ctx: RuleContext, r: Run, issues: PurgeabilityIssue[])
     key: 'bo-purgeability:departures',
     severity: 'information',
     explanation: markdown,
-    model: { id: 'counter-model', title: 'BO purgeability model: departures from the old semantics', markdown },
+    model: { id: MODEL_ID, title: 'BO purgeability model: departures from the old semantics', markdown },
   });
 }
 

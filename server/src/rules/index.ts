@@ -3,13 +3,16 @@ import analysisLimit from './analysis-limit';
 import arrayMemberScalarUse from './array-member-scalar-use';
 import batchFootprint from './batch-footprint';
 import counterModel from './counter-model';
+import gmemBindingAlignment from './gmem-binding-alignment';
 import lockNotHeld from './lock-not-held';
 import malformedPatch from './malformed-patch';
+import maskMisuse from './mask-misuse';
 import parameterDropped from './parameter-dropped';
 import sharedCompletion from './shared-completion';
 import prototypeMismatch from './prototype-mismatch';
 import type { Rule } from './rule';
 import unbalancedCounter from './unbalanced-counter';
+import unitMismatch from './unit-mismatch';
 import unwindDoubleFree from './unwind-double-free';
 import unwindLeak from './unwind-leak';
 import useAfterUnlock from './use-after-unlock';
@@ -26,6 +29,9 @@ export const defaultRules: Rule[] = [
   unwindDoubleFree,
   useAfterUnlock,
   batchFootprint,
+  maskMisuse,
+  unitMismatch,
+  gmemBindingAlignment,
   malformedPatch,
   analysisLimit,
 ];

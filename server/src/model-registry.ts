@@ -1,0 +1,223 @@
+/**
+ * @file Every model, runnable by name with `key=value` parameters (`mm-review model gmem-alignment
+ * base_gfn=2 npages=2048 pgoff=0 hpage=2M`): its parameters, their defaults, and how a run is printed.
+ * Models that execute a patch's C take `patch=FILE`; the host reads and analyses it. A new model is one
+ * entry here, one doc in docs/models/, and its test (the parity test holds every model to that).
+ */
+import type { ParsedSeries } from './c/parsed';
+import type { CParser } from './c/parser';
+import { readSnippet } from './c/snippets';
+import { PairIndex, mergeTable } from './c/pairs';
+import { DEFAULT_FOOTPRINT } from './engine';
+import * as throughput from './models/batch-throughput';
+import * as bo from './models/bo-purgeability';
+import * as gmem from './models/gmem-alignment';
+import * as unwind from './models/unwind';
+import { describePurgeabilityIssue, purgeabilityInputs } from './rules/counter-model';
+import type { AnalysisConfig } from './rules/rule';
+import { describePath, listNames, unwindRuns } from './rules/unwind-runs';
+
+export interface ModelParam {
+  name: string;
+  description: string;
+  /** Shown in help; absent: the parameter is required (or optional with no default, when `optional`). */
+  default?: string;
+  optional?: boolean;
+}
+
+/** What a model run needs from its host: the parser, and a patch file read and analysed. */
+export interface ModelHost {
+  parser: CParser;
+  /** The document at `path`, analysed (the CLI reads it; the core never touches files). */
+  analyse(path: string): ParsedSeries;
+}
+
+export interface ModelOutput {
+  /** Markdown: the result and how the model reached it. */
+  text: string;
+  /** The result as data, for `--format json`. */
+  data: unknown;
+}
+
+export interface ModelEntry {
+  id: string;
+  summary: string;
+  params: ModelParam[];
+  /** A command line that shows what the model does. */
+  example: string;
+  run(args: ReadonlyMap<string, string>, host: ModelHost): ModelOutput;
+}
+
+/** A parameter the model cannot use: the CLI prints it as a usage error. */
+export class ModelArgumentError extends Error {}
+
+const SIZE_UNITS: Record<string, bigint> = { '': 1n, K: 1n << 10n, M: 1n << 20n, G: 1n << 30n, T: 1n << 40n };
+
+/** `8192`, `0x2000`, `8K`, `4M+16K`, `2MiB`: a size or address in bytes. */
+export function parseSize(text: string, what: string): bigint {
+  let total = 0n;
+  for (const part of text.split('+')) {
+    const m = /^\s*(0x[0-9a-f]+|\d+)\s*([KMGT]?)(?:i?B)?\s*$/i.exec(part);
+    if (!m) throw new ModelArgumentError(`${what}=${text}: not a size (use 8192, 0x2000, 8K, 4M+16K)`);
+    total += BigInt(m[1]) * SIZE_UNITS[m[2].toUpperCase()];
+  }
+  return total;
+}
+
+/** A whole number: decimal or hex. */
+export function parseCount(text: string, what: string): bigint {
+  if (!/^(?:0x[0-9a-f]+|\d+)$/i.test(text.trim())) throw new ModelArgumentError(`${what}=${text}: not a whole number`);
+  return BigInt(text.trim());
+}
+
+function smallInt(text: string, what: string, max: number): number {
+  const n = Number(parseCount(text, what));
+  if (n < 1 || n > max) throw new ModelArgumentError(`${what}=${text}: must be between 1 and ${max}`);
+  return n;
+}
+
+const json = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x)));
+
+/** The analysis settings models use outside an editor: the default pair table, every finding. */
+function defaultConfig(): AnalysisConfig {
+  return { pairs: new PairIndex(mergeTable(undefined)), pairsKey: '{}', findings: 'all', footprint: { ...DEFAULT_FOOTPRINT } };
+}
+
+function patchOf(args: ReadonlyMap<string, string>, host: ModelHost): ParsedSeries {
+  const path = args.get('patch');
+  if (!path) throw new ModelArgumentError('patch=FILE is required: the model runs that patch’s code');
+  return host.analyse(path);
+}
+
+/** A binding check written on the command line: statements, the last one the check. */
+function checkFrom(text: string, parser: CParser): gmem.BindingCheck {
+  const stmts = readSnippet(parser, /[;}]\s*$/.test(text) ? text : `${text};`);
+  const last = stmts?.[stmts.length - 1];
+  if (!stmts || !last) throw new ModelArgumentError(`check=${text}: not a C expression or statements`);
+  if (last.k === 'expr') return { setup: stmts.slice(0, -1), condition: last.e, acceptsWhen: true };
+  if (last.k === 'if') return { setup: stmts.slice(0, -1), condition: last.c, acceptsWhen: false };
+  throw new ModelArgumentError('check= must end with the check: an expression that holds for an accepted binding, or `if (…) return -EINVAL;`');
+}
+
+const gmemAlignment: ModelEntry = {
+  id: gmem.MODEL_ID,
+  summary: 'guest_memfd huge-page binding: lpage_info ranges, the folio of each GFN, huge mappings that span two folios; runs a binding check over a grid',
+  params: [
+    { name: 'base_gfn', description: 'first GFN of the memslot', default: '2' },
+    { name: 'npages', description: 'pages in the memslot', default: '2048' },
+    { name: 'pgoff', description: 'file offset of the binding, in pages', default: '0' },
+    { name: 'hpage', description: 'huge page size: 2M or 1G', default: '2M' },
+    { name: 'gpa', description: 'guest physical addresses to locate, comma-separated (4M,4M+16K)', optional: true },
+    { name: 'check', description: 'a binding check in C, run over a grid of bindings (offset is in bytes, pgoff in pages)', optional: true },
+  ],
+  example: 'mm-review model gmem-alignment base_gfn=2 npages=2048 pgoff=0 hpage=2M gpa=4M,4M+16K',
+  run(args, host) {
+    const hpage = parseSize(args.get('hpage') ?? '2M', 'hpage');
+    const binding: gmem.GmemBinding = {
+      baseGfn: parseCount(args.get('base_gfn') ?? '2', 'base_gfn'),
+      npages: parseCount(args.get('npages') ?? '2048', 'npages'),
+      pgoff: parseCount(args.get('pgoff') ?? '0', 'pgoff'),
+      hpage,
+    };
+    const invalid = gmem.validateBinding(binding);
+    if (invalid) throw new ModelArgumentError(invalid);
+    const probe = (args.get('gpa') ?? '')
+      .split(',')
+      .filter((g) => g.trim())
+      .map((g) => parseSize(g, 'gpa') >> gmem.PAGE_SHIFT);
+    const result = gmem.runGmemAlignment(binding, { probe });
+    const parts = [gmem.explainAlignment(result)];
+    let verdict: gmem.CheckVerdict | null = null;
+    const checkText = args.get('check');
+    if (checkText) {
+      verdict = gmem.evaluateCheck(checkFrom(checkText, host.parser), gmem.hpagesOf([checkText]));
+      parts.push('', `**Binding check** \`${checkText}\`: ${gmem.explainVerdict(verdict, 'the check')}`);
+    }
+    return { text: parts.join('\n'), data: json({ ...result, check: verdict && { sound: verdict.sound, acceptsBroken: verdict.acceptsBroken, rejectsSound: verdict.rejectsSound, undecided: verdict.undecided.length } }) };
+  },
+};
+
+const batchThroughput: ModelEntry = {
+  id: throughput.MODEL_ID,
+  summary: 'Batched compression of a folio on parallel engines: time and speed-up for each batch size',
+  params: [
+    { name: 'engines', description: 'compress engines working in parallel', default: String(throughput.COMPRESS_ENGINES) },
+    { name: 'pages', description: 'pages in the folio', default: String(throughput.FOLIO_PAGES) },
+  ],
+  example: 'mm-review model batch-throughput engines=8 pages=16',
+  run(args) {
+    const engines = smallInt(args.get('engines') ?? String(throughput.COMPRESS_ENGINES), 'engines', 1024);
+    const pages = smallInt(args.get('pages') ?? String(throughput.FOLIO_PAGES), 'pages', 1 << 18);
+    const rows: { n: number; time: number }[] = [];
+    for (let n = 1; n <= pages; n *= 2) rows.push({ n, time: throughput.batchTime(pages, n, engines) });
+    return { text: throughput.throughputTable(engines, pages), data: { engines, pages, rows } };
+  },
+};
+
+const boPurgeability: ModelEntry = {
+  id: bo.MODEL_ID,
+  summary: 'The xe BO purgeability state machine, run as a patch writes it against the code it replaces',
+  params: [
+    { name: 'patch', description: 'the patch or series (mbox) whose code the model runs' },
+    { name: 'bound', description: 'longest event sequence explored', default: String(bo.DEFAULT_BOUND) },
+  ],
+  example: 'mm-review model bo-purgeability patch=xe-purgeable.mbox bound=6',
+  run(args, host) {
+    const bound = smallInt(args.get('bound') ?? String(bo.DEFAULT_BOUND), 'bound', 9);
+    const inputs = purgeabilityInputs(patchOf(args, host), bound);
+    if (!inputs.length) return { text: 'The patch does not touch the BO purgeability helpers or the VMA walk they replace: nothing to run.', data: { runs: [] } };
+    const runs = inputs.map((input) => bo.runPurgeabilityModel(input));
+    const text = runs.flatMap((r, i) => [
+      ...(runs.length > 1 ? [`### Run ${i + 1}`, ''] : []),
+      r.issues.length ? `**${r.issues.length} ${r.issues.length === 1 ? 'issue' : 'issues'}:**` : '**No issue**: the patched code agrees with the code before it on every sequence.',
+      '',
+      ...r.issues.flatMap((issue) => [`- ${issue.world === 'new' ? 'the patched code' : 'the code before the patch'}${issue.inBoth ? ' (and the other side too)' : ''}, ${issue.severity}: ${describePurgeabilityIssue(issue)}`, '', bo.explainTable(issue), '']),
+      bo.explainRun(r),
+      '',
+    ]);
+    return { text: text.join('\n').trim(), data: json(runs.map((r) => ({ bound: r.bound, events: r.events, states: r.exploration.states, issues: r.issues.map((i) => ({ kind: i.kind, world: i.world, severity: i.severity, message: describePurgeabilityIssue(i) })) }))) };
+  },
+};
+
+const unwindModel: ModelEntry = {
+  id: unwind.MODEL_ID,
+  summary: 'Failure injection: every allocation of a function failing in turn, the unwind path followed to the return',
+  params: [
+    { name: 'patch', description: 'the patch or series (mbox) whose functions the model runs' },
+    { name: 'function', description: 'run only this function', optional: true },
+  ],
+  example: 'mm-review model unwind patch=zswap-batching.mbox function=zswap_cpu_comp_prepare',
+  run(args, host) {
+    const only = args.get('function');
+    const sets = unwindRuns(patchOf(args, host), defaultConfig()).filter((s) => !only || s.target === only);
+    if (!sets.length) return { text: only ? `\`${only}()\` is not a function of the patch that allocates.` : 'No function of the patch allocates: nothing to run.', data: { runs: [] } };
+    const lines: string[] = [];
+    for (const s of sets) {
+      const r = s.result;
+      lines.push(`**\`${s.target}()\`**, ${s.side === 'new' ? 'as patched' : 'before the patch'}${s.teardown ? `, with its teardown \`${s.teardown}()\`` : ''}: ${r.runs} runs${r.stopped ? ` (stopped: ${r.stopped})` : ''}, ${r.issues.length ? `${r.issues.length} ${r.issues.length === 1 ? 'issue' : 'issues'}` : 'no issue'}.`);
+      for (const issue of r.issues) {
+        const failing = issue.failure ? `when \`${issue.failure.call}()\` fails: ` : '';
+        lines.push(`- ${issue.kind}: ${failing}${listNames(issue.resources)}${issue.path.length ? ` along ${describePath(s, issue)}` : ''}`);
+      }
+      lines.push('');
+    }
+    return { text: lines.join('\n').trim(), data: json(sets.map((s) => ({ target: s.target, side: s.side, teardown: s.teardown, runs: s.result.runs, stopped: s.result.stopped, issues: s.result.issues.map((i) => ({ kind: i.kind, call: i.failure?.call ?? null, resources: i.resources })) }))) };
+  },
+};
+
+export const MODELS: ModelEntry[] = [gmemAlignment, batchThroughput, boPurgeability, unwindModel];
+
+/** Runs a model by name with `key=value` arguments; unknown models and parameters are usage errors. */
+export function runModel(id: string, argv: string[], host: ModelHost): ModelOutput {
+  const entry = MODELS.find((m) => m.id === id);
+  if (!entry) throw new ModelArgumentError(`unknown model ${id} (models: ${MODELS.map((m) => m.id).join(', ')})`);
+  const args = new Map<string, string>();
+  for (const a of argv) {
+    const eq = a.indexOf('=');
+    if (eq <= 0) throw new ModelArgumentError(`${a}: parameters are key=value`);
+    const key = a.slice(0, eq);
+    if (!entry.params.some((p) => p.name === key)) throw new ModelArgumentError(`${entry.id} has no parameter ${key} (it takes ${entry.params.map((p) => p.name).join(', ')})`);
+    args.set(key, a.slice(eq + 1));
+  }
+  return entry.run(args, host);
+}
