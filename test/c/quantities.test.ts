@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { exprText, type Expr } from '../../server/src/c/ast';
 import { readSnippet } from '../../server/src/c/snippets';
-import { maskOf, meansOffsetWithin, quantityOf, unitClashAt, walkDefinitions, type Definitions } from '../../server/src/c/quantities';
+import { maskOf, mayMisuseMask, mayMixUnits, meansOffsetWithin, quantityOf, unitClashAt, walkDefinitions, type Definitions } from '../../server/src/c/quantities';
 import { loadParser } from '../../server/src/host/grammar';
 
 /** The last expression of `code` and the definitions in force there. */
@@ -103,4 +103,30 @@ test('masks: what each keeps, through the names it is built from', async () => {
 test('names that mean an offset within a page', () => {
   for (const n of ['offset_within_page', 'gfn_within_page', 'offset', 'off', 'addr_in_page', 'gpa_offset', 'offset_in_folio']) assert.equal(meansOffsetWithin(n), true, n);
   for (const n of ['page_offset', 'folio_offset', 'aligned_offset', 'start', 'base', 'offset_start', 'pgoff', 'index', 'file_offset', 'round_down_off']) assert.equal(meansOffsetWithin(n), false, n);
+});
+
+test('text prefilters: accept what the unit and mask readers could report, skip the common kernel lines that cannot', () => {
+  const mixes: [string, boolean][] = [
+    ['if (slot->gmem.pgoff != (slot->base_gfn << PAGE_SHIFT))', true],
+    ['end = index + folio_size(folio);', true],
+    ['if (npages > SZ_2M)', true],
+    ['x = (addr >> PAGE_SHIFT) + PAGE_SIZE;', true],
+    // Bytes only: an address plus a shifted count, the common line.
+    ['err = commit(ctx, addr + (idx << PAGE_SHIFT), flags & ~VM_LOCKED);', false],
+    // Pages only.
+    ['pgoff = index + npages;', false],
+  ];
+  for (const [text, expected] of mixes) assert.equal(mayMixUnits(text), expected, text);
+  const masks: [string, boolean][] = [
+    ['offset_within_page = slot->gmem.pgoff & page_mask; page_mask = ~(page_size - 1);', true],
+    ['off = addr & PAGE_MASK;', true],
+    ['if ((gpa & huge_page_mask(h)) == off)', true],
+    ['start = addr & -size; if (start == end)', true],
+    // A flag cleared, nothing named as an offset.
+    ['flags = flags & ~VM_LOCKED; nr = nr - 1;', false],
+    // An aligning mask but no offset to misuse it for.
+    ['start = addr & PAGE_MASK;', false],
+    ['if (a && b)', false],
+  ];
+  for (const [text, expected] of masks) assert.equal(mayMisuseMask(text), expected, text);
 });

@@ -17,7 +17,7 @@ export interface Span {
 export class Image {
   readonly text: string;
   /** Filled by the parsed series on first use: an image's text never changes, so neither do these. */
-  memo: { scan?: unknown; facts?: unknown } = {};
+  memo: { scan?: unknown; facts?: unknown; derived?: Map<string, unknown> } = {};
 
   constructor(
     readonly side: Side,

@@ -170,7 +170,7 @@ export class ParsedSeries {
 
   /** The functions an image shows, the one it starts inside named `section`. */
   functionsIn(view: ImageView, section: string | null, only?: { key: string; want: (definitionText: string) => boolean }): FunctionAst[] {
-    return this.cache.derive(view.image.text, `functions:${section ?? ''}${only ? ':' + only.key : ''}`, () => {
+    return this.derive(view, `functions:${section ?? ''}${only ? ':' + only.key : ''}`, () => {
       this.cache.stats.functionReads++;
       return functionsOfImage(this.parser, view.image.text, section, only?.want);
     });
@@ -206,9 +206,17 @@ export class ParsedSeries {
     });
   }
 
-  /** A result derived from an image (and the functions it shows), cached by image text and `kind`. */
+  /**
+   * A result derived from an image (and the functions it shows), cached by image text and `kind`, and
+   * memoised on the image: an unchanged hunk keeps its Image across re-checks, and a lookup on it is much
+   * cheaper than hashing the text again (rules ask this of every image on every check).
+   */
   derive<T>(view: ImageView, kind: string, compute: () => T): T {
-    return this.cache.derive(view.image.text, kind, compute);
+    const memo = (view.image.memo.derived ??= new Map());
+    if (memo.has(kind)) return memo.get(kind) as T;
+    const v = this.cache.derive(view.image.text, kind, compute);
+    memo.set(kind, v);
+    return v;
   }
 
   /** A result derived from several images' texts together (a model's run), cached by those texts and `kind`. */

@@ -138,6 +138,14 @@ const PAGE_CALLS = /^(?:pages_per_huge_page|folio_nr_pages|PHYS_PFN|gpa_to_gfn|p
 /** Rounding helpers keep the unit of what they round. */
 const ROUNDING = /^(?:round_down|round_up|rounddown|roundup|ALIGN|ALIGN_DOWN|PTR_ALIGN|PTR_ALIGN_DOWN|min|max|min_t|max_t|clamp)$/;
 
+/**
+ * Text that could hold both units: what `quantityOf` reads as bytes and as pages, written lexically. A
+ * rule reads no function whose text fails this (reading functions is what costs).
+ */
+const BYTES_TEXT = /<<\s*PAGE_SHIFT\b|(?:PAGE|P[MU4]D)_SIZE\b|SZ_\d|(?:huge_page_size|folio_size|page_size|PFN_PHYS|gfn_to_gpa|pfn_to_phys|page_to_phys|offset_in_page|offset_in_folio)\s*\(/;
+const PAGES_TEXT = /(?:gfn|pfn|pgoff|npages|nr_pages|index)\b|>>\s*PAGE_SHIFT\b|(?:pages_per_huge_page|folio_nr_pages|PHYS_PFN)\s*\(|(?:huge_page|folio|compound)_order/;
+export const mayMixUnits = (text: string): boolean => BYTES_TEXT.test(text) && PAGES_TEXT.test(text);
+
 const isName = (e: Expr, name: string): boolean => {
   const b = bare(e);
   return b.k === 'id' && b.name === name;
@@ -248,6 +256,16 @@ export interface MaskReading {
 
 const ALIGNING_NAMES = /^(?:PAGE_MASK|HPAGE_MASK|HPAGE_PMD_MASK|HPAGE_PUD_MASK|PMD_MASK|PUD_MASK|P4D_MASK|PGDIR_MASK|\w+_PAGE_MASK)$/;
 const ALIGNING_CALLS = /^(?:huge_page_mask|folio_mask)$/;
+
+/**
+ * Text that could compute an offset with an aligning mask: an `&`, an aligning mask as `maskOf` reads
+ * one (a mask name or call, `-size`, or `~` with a `- 1` somewhere), and an offset to compare with or
+ * assign to (a name `meansOffsetWithin` accepts, or `==`/`!=`).
+ */
+const ALIGNING_TEXT = /(?:PAGE|P[MU4]D|PGDIR)_MASK\b|(?:huge_page|folio)_mask\s*\(|&\s*-\s*[\w(]/;
+const OFFSET_TEXT = /within|in_page|in_folio|in_hpage|in_huge|(?:off|ofs)(?:set)?\b|[=!]=/;
+export const mayMisuseMask = (text: string): boolean =>
+  /[^&]&[^&=]/.test(text) && (ALIGNING_TEXT.test(text) || (text.includes('~') && /-\s*1[uUlL]*\b/.test(text))) && OFFSET_TEXT.test(text);
 
 const flip = (k: MaskKind): MaskKind => (k === 'aligning' ? 'offset' : 'aligning');
 

@@ -93,7 +93,7 @@ export function bindingChecks(series: ParsedSeries): FoundCheck[] {
   const known = memo.get(series);
   if (known) return known;
   const out: FoundCheck[] = [];
-  const sites = codeSites(series, (t) => t.includes('base_gfn'), false);
+  const sites = codeSites(series, { key: 'base_gfn', test: (t) => t.includes('base_gfn') }, false);
   visitSites(sites, (site, v) => {
     let check: BindingCheck | null = null;
     let found: ReturnType<typeof comparesGfnWithOffset> = null;

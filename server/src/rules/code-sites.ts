@@ -28,8 +28,17 @@ export interface CodeSite {
   group: string | null;
 }
 
-/** A hunk is read only if its text could hold what a rule looks for (its functions are costly to read). */
-export type TextFilter = (text: string) => boolean;
+/**
+ * A hunk is read only if its text could hold what a rule looks for (its functions are costly to read).
+ * The answer is cached per image text under `key`, so a re-check tests only the images an edit changed.
+ */
+export interface TextFilter {
+  key: string;
+  test: (text: string) => boolean;
+}
+
+const isRelevant = (series: ParsedSeries, view: ImageView, filter: TextFilter): boolean =>
+  series.derive(view, `relevant:${filter.key}`, () => filter.test(view.image.text));
 
 /**
  * Every code site whose image text `relevant` accepts. Hunks' old sides only when `bothSides` (a rule
@@ -41,14 +50,14 @@ export function codeSites(series: ParsedSeries, relevant: TextFilter, bothSides 
     const sides: [Side, ImageView][] = [['new', hunk.new]];
     if (bothSides) sides.push(['old', hunk.old]);
     for (const [side, view] of sides) {
-      if (!relevant(view.image.text)) continue;
+      if (!isRelevant(series, view, relevant)) continue;
       for (const fn of series.functionsOf(hunk, view)) {
         out.push({ kind: 'patch', side, view, hunk, patch: hunk.patch, path: hunk.path, fn: fn.name, stmts: fn.body, group: null });
       }
     }
   }
   for (const { fragment, view } of series.fragments) {
-    if (!relevant(view.image.text)) continue;
+    if (!isRelevant(series, view, relevant)) continue;
     for (const fn of series.functionsIn(view, null)) {
       out.push({ kind: 'quote', side: 'new', view, hunk: null, patch: null, path: null, fn: fn.name.startsWith('__mmr_') ? null : fn.name, stmts: fn.body, group: `fragment:${fragment.line}` });
     }

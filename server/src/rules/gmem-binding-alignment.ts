@@ -51,7 +51,7 @@ function roundings(e: Expr, out: { node: Expr; index: string }[]): void {
 }
 
 function check(ctx: RuleContext): void {
-  const sites = codeSites(ctx.series, (t) => ROUNDS.test(t) && /gmem|guest_memfd/.test(t)).filter(isGmem);
+  const sites = codeSites(ctx.series, { key: 'gmem-rounding', test: (t) => ROUNDS.test(t) && /gmem|guest_memfd/.test(t) }).filter(isGmem);
   if (!sites.length) return;
   const checks = bindingChecks(ctx.series);
   // A patch that adds a sound binding check fixes the gap; a check a mail only discusses does not.

@@ -7,15 +7,12 @@
  * Known false positives: a variable named as an offset that really holds an aligned address.
  */
 import { exprText, subExprs, type Expr } from '../c/ast';
-import { bare, leafName, maskOf, meansOffsetWithin, operandText, type Definitions, type MaskReading, type Visit } from '../c/quantities';
+import { bare, leafName, maskOf, mayMisuseMask, meansOffsetWithin, operandText, type Definitions, type MaskReading, type Visit } from '../c/quantities';
 import type { Fix } from '../findings';
 import { codeSites, lineIn, locationOf, visitSites, writtenIn, type CodeSite } from './code-sites';
 import { editHunkLine } from './edits';
 import { bindingNote } from './binding-checks';
 import { defineRule, type RuleContext } from './rule';
-
-/** Image text that could hold a page mask: the rule reads no function whose text cannot. */
-const MAYBE_MASK = /&[^&]*(?:mask|MASK|-\s*1\b|~)/;
 
 type And = Extract<Expr, { k: 'bin' }>;
 
@@ -52,7 +49,7 @@ function offsetByComparison(other: Expr, defs: Definitions): string | null {
 }
 
 function check(ctx: RuleContext): void {
-  const sites = codeSites(ctx.series, (t) => MAYBE_MASK.test(t));
+  const sites = codeSites(ctx.series, { key: 'mask', test: mayMisuseMask });
   visitSites(sites, (site, v) => {
     const found: { node: And; parent: Expr | null }[] = [];
     ands(v.expr, null, found);

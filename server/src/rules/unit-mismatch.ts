@@ -8,15 +8,12 @@
  * Known false positives: a variable whose name says pages (`index`, `*_gfn`) but that holds bytes.
  */
 import { exprText, subExprs, type Expr } from '../c/ast';
-import { quantityOf, unitClashAt, type Quantity, type UnitClash } from '../c/quantities';
+import { mayMixUnits, quantityOf, unitClashAt, type Quantity, type UnitClash } from '../c/quantities';
 import { bindingNote } from './binding-checks';
 import { codeSites, lineIn, locationOf, visitSites, writtenIn, type CodeSite } from './code-sites';
 import { defineRule, type RuleContext } from './rule';
 import type { Visit } from '../c/quantities';
 
-/** Image text that could mix units: something in bytes and something in pages. */
-const BYTES = /PAGE_SHIFT|PAGE_SIZE|\bSZ_\d|huge_page_size|P[MU]D_SIZE|HPAGE_\w*SIZE|folio_size|PFN_PHYS|gfn_to_gpa|offset_in_(?:page|folio)/;
-const PAGES = /gfn|pfn|pgoff|npages|nr_pages|index|PAGE_SHIFT|pages_per_huge_page|folio_nr_pages|PHYS_PFN|gpa_to_gfn/;
 const PAGE_NAME = /(?:^|_)(?:gfn|pfn|pgoff|npages|nr_pages|index)$/;
 
 const OP_WORDS: Record<string, string> = { '==': 'compares', '!=': 'compares', '<': 'compares', '<=': 'compares', '>': 'compares', '>=': 'compares', '+': 'adds', '-': 'subtracts' };
@@ -45,7 +42,7 @@ function bins(e: Expr, out: Expr[]): void {
 }
 
 function check(ctx: RuleContext): void {
-  const sites = codeSites(ctx.series, (t) => BYTES.test(t) && PAGES.test(t));
+  const sites = codeSites(ctx.series, { key: 'units', test: mayMixUnits });
   visitSites(sites, (site, v) => {
     const nodes: Expr[] = [];
     bins(v.expr, nodes);
