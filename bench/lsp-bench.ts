@@ -2,7 +2,7 @@
  * @file LSP timings against the built server (dist/server.js over stdio) on a 10,000-line series:
  * didOpen → publishDiagnostics in a fresh server and in a running one, and didChange (one line) →
  * publishDiagnostics. A document this long is published twice on opening: first without the
- * path-sensitive rules, then complete; both times are reported.
+ * rules that read whole functions, then complete; both times are reported.
  */
 import * as path from 'node:path';
 import { LspTestClient } from '../test/lsp/client';

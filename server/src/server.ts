@@ -55,8 +55,8 @@ export const REQUESTS = {
 } as const;
 
 /**
- * On opening a document this long, the findings of rules that are not path-sensitive are published
- * first, and completed when the path-sensitive ones finish: a reader sees most of them at once.
+ * On opening a document this long, the findings of rules that read no whole function are
+ * published first, and completed when the others finish: a reader sees most of them at once.
  */
 const FIRST_LOOK_LINES = 2000;
 
@@ -300,7 +300,7 @@ export class MmReviewServer {
     };
     if (twoLooks) {
       const quick: Record<string, RuleSetting> = { ...settings.rules };
-      for (const r of defaultRules) if (r.meta.pathSensitive) quick[r.id] = 'off';
+      for (const r of defaultRules) if (r.meta.readsFunctions) quick[r.id] = 'off';
       const first = await s.engine.analyzeAsync(text, { ...options, rules: quick }, control);
       if (!first || run.cancelled || this.states.get(uri) !== s) return finish();
       const shown = first.findings.filter((f) => settings.findings === 'all' || f.origin === 'introduced');

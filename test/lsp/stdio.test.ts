@@ -115,7 +115,37 @@ test('a model-backed finding: its hover shows the trace, its lens opens the mode
   assert.match(model.markdown, /The model ran every sequence of up to 6 events/);
 });
 
-test('a long document shows the quick findings first, then the path-sensitive ones', async () => {
+test('seed 000, a review thread: findings on the quoted round_down and the reply\'s snippet; the binding model on hover and lens', async () => {
+  const uri = 'file:///tmp/mm-review-e2e/gmem-thread.mbox';
+  const text = readSeed('000');
+  const lines = text.split('\n');
+  const ready = client.diagnostics(uri);
+  await client.open(uri, text, 'mm-mail');
+  const published = await ready;
+  const at = (code: string): string[] => published.diagnostics.filter((d) => d.code === code).map((d) => lines[d.range.start.line]);
+  // Where each lands, by the text of its line (the seed's own lines, read for this test).
+  assert.equal(at('gmem-binding-alignment').length, 1);
+  assert.match(at('gmem-binding-alignment')[0], /round_down\(index, nr_pages\)/);
+  assert.deepEqual(at('mask-misuse').map((l) => /(offset|gfn)_within_page =/.exec(l)?.[1]), ['offset', 'gfn']);
+  assert.equal(at('unit-mismatch').length, 1);
+  assert.match(at('unit-mismatch')[0], /offset_within_page == gfn_within_page/);
+  assert.equal(published.diagnostics.length, 4, JSON.stringify(published.diagnostics.map((d) => d.code)));
+  const note = published.diagnostics.find((d) => d.code === 'gmem-binding-alignment')!;
+  assert.equal(note.severity, 3, 'information: the thread only quotes the code');
+  const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: note.range.start })) as Hover;
+  const value = (hover.contents as { value: string }).value;
+  assert.match(value, /\| 1 \| \[512, 1024\) \| \[2 MiB, 4 MiB\) \| allowed \|/);
+  assert.match(value, /\| `offset_within_page == gfn_within_page` \| \d+ \| \d+ \| accepts broken `base_gfn` = 2, `pgoff` = 0/);
+  const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
+  const show = lenses.find((l) => l.command?.command === 'mmReview.showModel');
+  assert.match(show?.command?.title ?? '', /^Show model: guest_memfd binding model/);
+  const [lensUri, key] = show!.command!.arguments as [string, string];
+  const model = (await client.connection.sendRequest('mmReview/model', { uri: lensUri, key })) as { id: string; markdown: string };
+  assert.equal(model.id, 'gmem-alignment');
+  assert.match(model.markdown, /\*\*3 allowed huge mappings span two folios\.\*\*/);
+});
+
+test('a long document shows the quick findings first, then those that read whole functions', async () => {
   const uri = 'file:///tmp/mm-review-e2e/long.mbox';
   const text = syntheticSeries(10).text;
   assert.ok(text.split('\n').length > 2000);
@@ -126,7 +156,7 @@ test('a long document shows the quick findings first, then the path-sensitive on
   const [a, b] = [await first, await complete];
   const codes = (p: { diagnostics: { code?: unknown }[] }): Set<unknown> => new Set(p.diagnostics.map((d) => d.code));
   assert.equal(a.version, b.version);
-  assert.ok(!codes(a).has('unbalanced-counter'), 'the first publication waits for nothing path-sensitive');
+  assert.ok(!codes(a).has('unbalanced-counter'), 'the first publication waits for no rule that reads whole functions');
   assert.ok(codes(b).has('unbalanced-counter'), 'the second completes it');
   for (const d of a.diagnostics) assert.ok(b.diagnostics.some((x) => x.code === d.code && x.message === d.message && x.range.start.line === d.range.start.line), 'nothing shown first is taken back');
 });
@@ -170,7 +200,7 @@ test('settings: a rule turned off, all findings, and the size limit', async () =
 test('a slow document reports work-done progress; closing clears its diagnostics', async () => {
   const uri = 'file:///tmp/mm-review-e2e/large.mbox';
   const text = syntheticSeries(200).text.repeat(6);
-  // A long document is published twice: first without the path-sensitive rules, then complete.
+  // A long document is published twice: first without the rules that read whole functions, then complete.
   let publications = 0;
   const ready = client.diagnostics(uri, () => ++publications === 2, 60000);
   const before = client.progress.length;

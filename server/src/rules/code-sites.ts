@@ -29,8 +29,9 @@ export interface CodeSite {
 }
 
 /**
- * A hunk is read only if its text could hold what a rule looks for (its functions are costly to read).
- * The answer is cached per image text under `key`, so a re-check tests only the images an edit changed.
+ * A hunk is read only if its text could hold what a rule looks for (its functions are costly to read),
+ * and of its functions only those whose text could. The answer is cached per image under `key`, so a
+ * re-check tests only the images an edit changed.
  */
 export interface TextFilter {
   key: string;
@@ -41,24 +42,24 @@ const isRelevant = (series: ParsedSeries, view: ImageView, filter: TextFilter): 
   series.derive(view, `relevant:${filter.key}`, () => filter.test(view.image.text));
 
 /**
- * Every code site whose image text `relevant` accepts. Hunks' old sides only when `bothSides` (a rule
+ * Every code site whose image text `filter` accepts. Hunks' old sides only when `bothSides` (a rule
  * that wants to tell introduced from pre-existing findings).
  */
-export function codeSites(series: ParsedSeries, relevant: TextFilter, bothSides = true): CodeSite[] {
+export function codeSites(series: ParsedSeries, filter: TextFilter, bothSides = true): CodeSite[] {
   const out: CodeSite[] = [];
   for (const hunk of series.hunks) {
     const sides: [Side, ImageView][] = [['new', hunk.new]];
     if (bothSides) sides.push(['old', hunk.old]);
     for (const [side, view] of sides) {
-      if (!isRelevant(series, view, relevant)) continue;
-      for (const fn of series.functionsOf(hunk, view)) {
+      if (!isRelevant(series, view, filter)) continue;
+      for (const fn of series.functionsOf(hunk, view, { key: filter.key, want: filter.test })) {
         out.push({ kind: 'patch', side, view, hunk, patch: hunk.patch, path: hunk.path, fn: fn.name, stmts: fn.body, group: null });
       }
     }
   }
   for (const { fragment, view } of series.fragments) {
-    if (!isRelevant(series, view, relevant)) continue;
-    for (const fn of series.functionsIn(view, null)) {
+    if (!isRelevant(series, view, filter)) continue;
+    for (const fn of series.functionsIn(view, null, { key: filter.key, want: filter.test })) {
       out.push({ kind: 'quote', side: 'new', view, hunk: null, patch: null, path: null, fn: fn.name.startsWith('__mmr_') ? null : fn.name, stmts: fn.body, group: `fragment:${fragment.line}` });
     }
   }

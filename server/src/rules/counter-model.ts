@@ -277,7 +277,7 @@ export default defineRule({
     summary: 'Runs the xe BO purgeability state machine as the patch writes it, against the code it replaces',
     defaultSeverity: 'information',
     confidence: 'medium',
-    pathSensitive: true,
+    readsFunctions: true,
     messages: { ...MESSAGES, ...GROUP_MESSAGES },
     knownFalsePositives: [
       'Lines a hunk does not show are not run: a check there is missed, never invented.',

@@ -113,7 +113,7 @@ export default defineRule({
     summary: 'guest_memfd rounds a file index to a huge folio while nothing checks that binding keeps GFN and file offset aligned alike',
     defaultSeverity: 'warning',
     confidence: 'medium',
-    pathSensitive: true,
+    readsFunctions: true,
     messages: {
       unchecked: '`{{expr}}` picks the huge folio by file index, but nothing in the series checks at binding time that the GFN and the file offset sit at the same offset within a huge page: with {{example}} one huge mapping covers two folios',
       uncheckedQuoted: 'the quoted `{{expr}}` picks the huge folio by file index, and no patch here checks at binding time that the GFN and the file offset sit at the same offset within a huge page: with {{example}} one huge mapping covers two folios',

@@ -13,7 +13,7 @@ export default defineRule({
     summary: 'A *_locked helper must be called with its lock held or asserted',
     defaultSeverity: 'warning',
     confidence: 'medium',
-    pathSensitive: true,
+    readsFunctions: true,
     messages: {
       notHeld: '`{{call}}()` expects its lock held, but `{{fn}}()` reaches it without taking or asserting a lock on any path',
     },

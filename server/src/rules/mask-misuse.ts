@@ -116,6 +116,7 @@ export default defineRule({
     summary: 'An offset within a page is computed with the mask that keeps the page-aligned part',
     defaultSeverity: 'error',
     confidence: 'high',
+    readsFunctions: true,
     messages: {
       alignedForOffset: '`{{expr}}` keeps the page-aligned part (`{{shape}}`), not the offset within the page: {{meant}}; mask with `{{fix}}`',
     },

@@ -19,10 +19,11 @@ export interface RuleMeta {
   /** false: the rule reports on the document itself (its damage, its size), not on old and new code. */
   differential?: boolean;
   /**
-   * The rule follows paths through whole functions or runs a model: the costly part of a first
-   * analysis. An editor opening a large document may show the other rules' findings before its own.
+   * The rule reads whole functions (parsed into ASTs: to follow their paths, walk their expressions or run
+   * a model on them): the costly part of a first analysis. An editor opening a large document may show
+   * the other rules' findings before its own.
    */
-  pathSensitive?: boolean;
+  readsFunctions?: boolean;
   knownFalsePositives?: string[];
 }
 

@@ -19,7 +19,7 @@ export default defineRule({
     summary: 'Every path gives back what it took: references, counters, locks, allocations, lifecycle pairs',
     defaultSeverity: 'error',
     confidence: 'medium',
-    pathSensitive: true,
+    readsFunctions: true,
     messages: {
       neverReleased: 'on the path {{through}}, `{{call}}()` from line {{line}} is never released',
       releasedUntaken: 'on the path {{through}}, `{{call}}()` gives back `{{key}}`, which that path never took',

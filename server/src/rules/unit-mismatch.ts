@@ -121,6 +121,7 @@ export default defineRule({
     summary: 'A comparison or sum mixes a page count or page offset with a byte quantity',
     defaultSeverity: 'error',
     confidence: 'high',
+    readsFunctions: true,
     messages: {
       mixed: '`{{expr}}` {{verb}} {{pages}}, in pages, with {{bytes}}, in bytes, without converting either',
       assigned: '`{{target}}` counts pages but is given {{bytes}}, in bytes',

@@ -49,7 +49,7 @@ export default defineRule({
     summary: 'An unwind frees an allocation twice, or frees what it never allocated',
     defaultSeverity: 'error',
     confidence: 'medium',
-    pathSensitive: true,
+    readsFunctions: true,
     messages: {
       freedTwice: '{{when}}, {{resource}} is freed twice ({{path}})',
       teardownFreesTwice: '`{{teardown}}()` frees {{resource}} twice after `{{target}}()` succeeds',

@@ -71,7 +71,7 @@ export default defineRule({
     summary: 'An allocation a failing path returns still holding, or one a teardown does not free',
     defaultSeverity: 'error',
     confidence: 'medium',
-    pathSensitive: true,
+    readsFunctions: true,
     messages: {
       failingPathLeaks: 'if `{{call}}()` fails{{what}}, {{resources}} {{verb}} never freed ({{path}})',
       teardownMisses: '`{{teardown}}()` does not free {{resources}}, which `{{target}}()` leaves allocated',

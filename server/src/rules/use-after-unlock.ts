@@ -141,7 +141,7 @@ export default defineRule({
     summary: 'A member of a shared object is read after the lock inside that object is released',
     defaultSeverity: 'warning',
     confidence: 'medium',
-    pathSensitive: true,
+    readsFunctions: true,
     messages: {
       readAfterUnlock: '`{{read}}` is read after `{{unlock}}` (line {{line}}) released the lock that protects it',
     },
