@@ -200,7 +200,7 @@ async function model(io: Io, argv: string[]): Promise<number> {
   const parser = await loadParser();
   const engine = new Engine(parser);
   try {
-    const out = runModel(id, params, { parser, analyse: (path) => engine.analyze(readInput(io, path), { findings: 'all' }).parsed! });
+    const out = runModel(id, params, { parser, analyse: (path) => engine.analyze(readInput(io, path), { findings: 'all' }).parsed!, read: (path) => readInput(io, path) });
     io.stdout(format === 'json' ? JSON.stringify({ model: id, result: out.data }, null, 2) + '\n' : out.text + '\n');
     return 0;
   } catch (e) {

@@ -218,7 +218,7 @@ test('.mm-review.json extends the pair table: found in the current directory, na
 test('model: lists the models; NAME --help names its parameters; a run prints the result and its explanation', () => {
   const list = run(['model']);
   assert.equal(list.code, 0);
-  assert.deepEqual(list.out.trim().split('\n').map((l) => l.split(/\s+/)[0]), ['gmem-alignment', 'batch-throughput', 'bo-purgeability', 'unwind']);
+  assert.deepEqual(list.out.trim().split('\n').map((l) => l.split(/\s+/)[0]), ['gmem-alignment', 'batch-throughput', 'bo-purgeability', 'unwind', 'cxl-interleave']);
   assert.match(run(['model', 'gmem-alignment', '--help']).out, /^ {2}pgoff +file offset of the binding, in pages \(default 0\)$/m);
   // The command of the issue: the thread's example.
   const r = run(['model', 'gmem-alignment', 'base_gfn=2', 'npages=2048', 'pgoff=0', 'hpage=2M']);
@@ -268,5 +268,37 @@ test('model: the examples in docs/models run as written (those without a patch f
       const r = run(args);
       assert.equal(r.code, 0, `${f}: ${line}\n${r.err}`);
     }
+  }
+});
+
+test('model cxl-interleave: a topology file, the standard topology, and topologies the model refuses', () => {
+  const file = run(['model', 'cxl-interleave', 'topology=examples/cxl-switched.json', 'hpa=0x4000000300,0x4080000000']);
+  assert.equal(file.code, 0, file.err);
+  // 0x300 into the window: chunk 3 → hb1; ⌊0x300 / 512⌋ mod 2 = 1 → ep3; its 256 MiB skip + ⌊0x300 / 1024⌋ · 256 + 0.
+  assert.match(file.out, /HPA 0x4000000300: window \[1\] → hb1 \[1\] → ep3 → DPA 0x10000000 of ep3/);
+  assert.match(file.out, /HPA 0x4080000000: rejected by the window \(outside its range \[0x4000000000, 0x4080000000\)\)/);
+  assert.match(file.out, /\*\*One-to-one\*\*/);
+  const inline = JSON.parse(run(['model', 'cxl-interleave', '--format', 'json', 'ways=16', 'device_size=256M']).out);
+  assert.equal(inline.result.bijection.bijective, true);
+  assert.equal(inline.result.regions[0].regions, 2 ** 20);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mmr-cxl-'));
+  const broken = JSON.parse(fs.readFileSync(path.join(repoRoot, 'examples/cxl-switched.json'), 'utf8'));
+  broken.hostBridges.hb1.granularity = 256;
+  fs.writeFileSync(path.join(dir, 'broken.json'), JSON.stringify(broken));
+  const b = run(['model', 'cxl-interleave', `topology=${path.join(dir, 'broken.json')}`]);
+  assert.equal(b.code, 0, b.err);
+  // hb1 at 256 B sees only odd chunks, so ⌊offset / 256⌋ mod 2 is always 1: chunks 1 and 3 both go to ep3, which drops
+  // them to its skip + ⌊0x100 / 1024⌋ · 256 = skip + ⌊0x300 / 1024⌋ · 256 = 0x10000000.
+  assert.match(b.out, /\*\*Not one-to-one\*\*: HPA 0x4000000100 and HPA 0x4000000300 both land on DPA 0x10000000 of ep3\./);
+  for (const [args, message] of [
+    [['model', 'cxl-interleave', 'ways=5'], /ways=5: CXL 2\.0 allows 1, 2, 4, 8, 16, 3, 6, 12/],
+    [['model', 'cxl-interleave', 'granularity=128'], /granularity=128: CXL 2\.0 allows 256 to 16K/],
+    [['model', 'cxl-interleave', 'ways=6', 'host_bridges=4'], /host_bridges=4: must divide 6 ways/],
+    [['model', 'cxl-interleave', 'topology=examples/cxl-switched.json', 'ways=4'], /ways= describes a standard topology/],
+    [['model', 'cxl-interleave', 'topology=README.md'], /topology: not JSON/],
+  ] as const) {
+    const bad = run([...args]);
+    assert.equal(bad.code, 2, args.join(' '));
+    assert.match(bad.err, message);
   }
 });

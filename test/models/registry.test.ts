@@ -17,6 +17,10 @@ async function host(files: Record<string, string> = {}): Promise<ModelHost> {
       if (!(p in files)) throw new Error(`no file ${p}`);
       return engine.analyze(files[p], { findings: 'all' }).parsed!;
     },
+    read: (p) => {
+      if (!(p in files)) throw new Error(`no file ${p}`);
+      return files[p];
+    },
   };
 }
 
