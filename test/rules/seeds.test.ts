@@ -46,6 +46,36 @@ test('the other seeds gain nothing from the guest_memfd rules', async () => {
   }
 });
 
+test('the seeds other than 003 gain nothing from the CXL rules', async () => {
+  const engine = await sharedEngine();
+  for (const seed of ['000', '001', '002', '004']) {
+    const a = engine.analyze(readSeed(seed));
+    assert.deepEqual(a.findings.filter((f) => f.ruleId.startsWith('cxl-')).map((f) => f.message), [], seed);
+  }
+});
+
+test('seed 003: the two region figures of the thread get information notes, on the figures, and nothing else', async () => {
+  const text = readSeed('003');
+  const a = (await sharedEngine()).analyze(text);
+  assert.deepEqual(
+    a.findings.map((f) => [f.ruleId, f.severity, f.range.start.line + 1]),
+    [
+      // "16 1TB devices I think you'd need about 4x10^9": 2^40 / 2^8 = 2^32 ≈ 4.29 × 10^9 per device
+      ['cxl-interleave', 'information', 65],
+      // "16x 256MB devices ... we'd need 10^6 IO regions": 2^28 / 2^8 = 2^20 ≈ 1.05 × 10^6 per device
+      ['cxl-interleave', 'information', 68],
+    ],
+  );
+  const lines = text.split('\n');
+  assert.deepEqual(
+    a.findings.map((f) => lines[f.range.start.line].slice(f.range.start.character, f.range.end.character)),
+    ['4x10^9', '10^6'],
+  );
+  assert.match(a.findings[0].explanation, /1 TiB \/ 256 B = 2\^40 \/ 2\^8 = 2\^32 ≈ \*\*4\.29 × 10\^9\*\* per device/);
+  assert.match(a.findings[1].explanation, /256 MiB \/ 256 B = 2\^28 \/ 2\^8 = 2\^20 ≈ \*\*1\.05 × 10\^6\*\* per device/);
+  assert.equal(a.findings[0].model?.id, 'cxl-interleave');
+});
+
 test('seed 002 as posted: only the two dropped-pgmap notes the domain expects', async () => {
   const a = (await sharedEngine()).analyze(readSeed('002'));
   const shown = a.findings.filter((f) => f.origin === 'introduced');

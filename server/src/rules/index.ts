@@ -2,6 +2,7 @@
 import analysisLimit from './analysis-limit';
 import arrayMemberScalarUse from './array-member-scalar-use';
 import batchFootprint from './batch-footprint';
+import cxlInterleave from './cxl-interleave';
 import counterModel from './counter-model';
 import gmemBindingAlignment from './gmem-binding-alignment';
 import lockNotHeld from './lock-not-held';
@@ -32,6 +33,7 @@ export const defaultRules: Rule[] = [
   maskMisuse,
   unitMismatch,
   gmemBindingAlignment,
+  cxlInterleave,
   malformedPatch,
   analysisLimit,
 ];
