@@ -2,6 +2,7 @@
 import analysisLimit from './analysis-limit';
 import arrayMemberScalarUse from './array-member-scalar-use';
 import batchFootprint from './batch-footprint';
+import cxlEncoding from './cxl-encoding';
 import cxlInterleave from './cxl-interleave';
 import counterModel from './counter-model';
 import gmemBindingAlignment from './gmem-binding-alignment';
@@ -34,6 +35,7 @@ export const defaultRules: Rule[] = [
   unitMismatch,
   gmemBindingAlignment,
   cxlInterleave,
+  cxlEncoding,
   malformedPatch,
   analysisLimit,
 ];
