@@ -80,3 +80,28 @@ export const DECODE_IG_UNCHECKED = `static inline uint64_t cxl_decode_ig(int ig)
 {
     return 1ULL << (ig + 8);
 }`;
+
+/** The pitfall: the target picked with a power-of-two modulus, wrong for 3-, 6- and 12-way (eiw 8–10). */
+export const POS_POW2_MODULUS = `static int cxl_hpa_to_target_pos(u64 hpa, int eiw, int eig)
+{
+	return (hpa >> (eig + 8)) % (1 << eiw);
+}`;
+
+/** The same, right for every allowed ways. */
+export const POS_ANY_WAYS = `static int cxl_hpa_to_target_pos(u64 hpa, int eiw, int eig)
+{
+	u64 chunk = hpa >> (eig + 8);
+
+	if (eiw < 8)
+		return chunk & ((1 << eiw) - 1);
+	return chunk % (3 << (eiw - 8));
+}`;
+
+/** Plain ways and granularity, the DPA written through an out-parameter. */
+export const DPA_OFFSET = `static int cxl_hpa_to_dpa_offset(u64 hpa_offset, unsigned int ways, unsigned int granularity, u64 *dpa)
+{
+	u64 set = (u64)ways * granularity;
+
+	*dpa = (hpa_offset / set) * granularity + hpa_offset % granularity;
+	return 0;
+}`;

@@ -2,6 +2,7 @@
 import analysisLimit from './analysis-limit';
 import arrayMemberScalarUse from './array-member-scalar-use';
 import batchFootprint from './batch-footprint';
+import cxlDecode from './cxl-decode';
 import cxlEncoding from './cxl-encoding';
 import cxlInterleave from './cxl-interleave';
 import counterModel from './counter-model';
@@ -36,6 +37,7 @@ export const defaultRules: Rule[] = [
   gmemBindingAlignment,
   cxlInterleave,
   cxlEncoding,
+  cxlDecode,
   malformedPatch,
   analysisLimit,
 ];
