@@ -123,7 +123,7 @@ export class Engine {
     const t0 = performance.now();
     this.cache.resetStats();
     const limit = options.maxDocumentChars ?? DEFAULT_MAX_DOCUMENT_CHARS;
-    const empty: Series = { lines: [], messages: [], patches: [], fragments: [], snippets: [], problems: [] };
+    const empty: Series = { text: '', lines: [], messages: [], patches: [], fragments: [], snippets: [], problems: [] };
     const stop = (message: string): { done: Analysis } => ({
       done: { series: empty, parsed: null, findings: [this.limitFinding(message)], stats: { ...this.cache.stats, ms: performance.now() - t0 } },
     });

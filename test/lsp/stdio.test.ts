@@ -145,6 +145,25 @@ test('seed 000, a review thread: findings on the quoted round_down and the reply
   assert.match(model.markdown, /\*\*3 allowed huge mappings span two folios\.\*\*/);
 });
 
+test('seed 003, a thread with no code: the region figures get notes, and a lens opens the CXL model', async () => {
+  const uri = 'file:///tmp/mm-review-e2e/cxl-thread.mbox';
+  const text = readSeed('003');
+  const ready = client.diagnostics(uri);
+  await client.open(uri, text, 'mm-mail');
+  const published = await ready;
+  assert.deepEqual(published.diagnostics.map((d) => [d.code, d.severity, d.range.start.line + 1]), [['cxl-interleave', 3, 65], ['cxl-interleave', 3, 68]]);
+  const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: published.diagnostics[0].range.start })) as Hover;
+  assert.match((hover.contents as { value: string }).value, /2\^40 \/ 2\^8 = 2\^32 ≈ \*\*4\.29 × 10\^9\*\* per device/);
+  const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
+  const show = lenses.find((l) => l.command?.command === 'mmReview.showModel');
+  assert.match(show?.command?.title ?? '', /^Show model: CXL interleave model/);
+  const [lensUri, key] = show!.command!.arguments as [string, string];
+  const model = (await client.connection.sendRequest('mmReview/model', { uri: lensUri, key })) as { id: string; markdown: string };
+  assert.equal(model.id, 'cxl-interleave');
+  assert.match(model.markdown, /\*\*One-to-one\*\*/);
+  assert.match(model.markdown, /\| window \| — \| 0x0 \| 16 TiB \| 1 \| 256 B \| hb0 \|/);
+});
+
 test('a long document shows the quick findings first, then those that read whole functions', async () => {
   const uri = 'file:///tmp/mm-review-e2e/long.mbox';
   const text = syntheticSeries(10).text;

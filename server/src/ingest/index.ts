@@ -142,6 +142,7 @@ export function ingest(text: string, cache?: IngestCache): Series {
   }
   let lines: string[] | null = null;
   return {
+    text,
     get lines(): string[] {
       return (lines ??= splitLines(text));
     },

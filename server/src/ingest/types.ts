@@ -126,6 +126,8 @@ export interface MailMessage {
 }
 
 export interface Series {
+  /** The document as given. */
+  text: string;
   /** The document split into lines, without line terminators. */
   lines: string[];
   messages: MailMessage[];

@@ -90,7 +90,7 @@ export function compare(site: HelperSite, output: Output, roles: Roles, encoded:
 }
 
 function check(ctx: RuleContext): void {
-  const sites = helperSites(ctx.series, 'cxl-decode', (t) => /ways|\be?iw\b|interleave/.test(t) && /gran|\be?ig\b/.test(t), (name) => decodeOutput(name) !== null);
+  const sites = helperSites(ctx.series, (name) => decodeOutput(name) !== null);
   for (const site of sites) {
     const output = decodeOutput(site.fn.name)!;
     const roles = rolesOf(site.fn.params);

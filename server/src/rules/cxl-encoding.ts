@@ -92,7 +92,7 @@ function describe(d: Disagreement): string {
 }
 
 function check(ctx: RuleContext): void {
-  const sites = helperSites(ctx.series, 'cxl-encoding', (t) => /ways|gran|\be?i[wg]\b|eiw|eig/.test(t) && /enc|dec|_to_/.test(t), (name) => encodingKind(name) !== null);
+  const sites = helperSites(ctx.series, (name) => encodingKind(name) !== null);
   for (const site of sites) {
     const kind = encodingKind(site.fn.name)!;
     const { wrong, ran } = ctx.series.derive(site.view, `cxl-encoding:${site.hunk.hunk.section}:${site.fn.name}`, () => disagreements(site, kind.quantity, kind.direction));

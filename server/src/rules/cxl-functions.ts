@@ -22,21 +22,30 @@ export interface HelperSite {
   nameSpan: Span;
 }
 
-/** Every whole function of the series' hunks (new sides, and old sides) whose name `wanted` accepts. */
-export function helperSites(series: ParsedSeries, key: string, textFilter: (text: string) => boolean, wanted: (name: string) => boolean): HelperSite[] {
-  const out: HelperSite[] = [];
-  for (const hunk of series.hunks) {
-    for (const side of ['new', 'old'] as const) {
-      const view = side === 'new' ? hunk.new : hunk.old;
-      if (!series.derive(view, `relevant:${key}`, () => textFilter(view.image.text))) continue;
-      const fns = series.functionsOf(hunk, view).filter(isWhole);
-      for (const fn of fns) {
-        if (!wanted(fn.name)) continue;
-        out.push({ hunk, view, side, fn, siblings: fns, nameSpan: nameSpanOf(view, fn) });
+/** Image text that could hold an interleave helper: both CXL rules read only images that pass. */
+const MAY_HOLD_HELPER = /ways|gran|\be?i[wg]\b|interleave/;
+
+const memo = new WeakMap<ParsedSeries, HelperSite[]>();
+
+/**
+ * Every whole function of the series' hunks (new sides, and old sides) whose image could hold an
+ * interleave helper, computed once per analysis for both CXL rules; each keeps those `wanted` accepts.
+ */
+export function helperSites(series: ParsedSeries, wanted: (name: string) => boolean): HelperSite[] {
+  let all = memo.get(series);
+  if (!all) {
+    all = [];
+    for (const hunk of series.hunks) {
+      for (const side of ['new', 'old'] as const) {
+        const view = side === 'new' ? hunk.new : hunk.old;
+        if (!series.derive(view, 'relevant:cxl', () => MAY_HOLD_HELPER.test(view.image.text))) continue;
+        const fns = series.functionsOf(hunk, view).filter(isWhole);
+        for (const fn of fns) all.push({ hunk, view, side, fn, siblings: fns, nameSpan: nameSpanOf(view, fn) });
       }
     }
+    memo.set(series, all);
   }
-  return out;
+  return all.filter((s) => wanted(s.fn.name));
 }
 
 function nameSpanOf(view: ImageView, fn: FunctionAst): Span {

@@ -53,6 +53,9 @@ function granularityBefore(text: string, end: number): number | null {
 const within = (stated: number, computed: number): boolean => stated / computed <= AGREEMENT && computed / stated <= AGREEMENT;
 
 function check(ctx: RuleContext): void {
+  // Most documents state no power of ten: skip building paragraphs for them.
+  const text = ctx.series.series.text;
+  if (!text.includes('^') || !/10\s*\^\s*\d/.test(text)) return;
   const paragraphs = paragraphsOf(ctx.series.series);
   for (const [i, p] of paragraphs.entries()) {
     if (!CONTEXT.test(p.text) && !paragraphs.some((q) => q.message === p.message && CONTEXT.test(q.text))) continue;
