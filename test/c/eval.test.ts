@@ -5,6 +5,7 @@ import { Evaluator, EvalStop, obj, UNKNOWN, type Program, type Value } from '../
 import { functionsOfImage } from '../../server/src/c/functions';
 import { loadParser } from '../../server/src/host/grammar';
 import { visibleStatements } from '../../server/src/models/visible';
+import { EIW_TO_WAYS } from '../cxl-fixture';
 
 async function program(code: string, extra: Partial<Program> = {}): Promise<{ ev: Evaluator; run: (name: string, ...args: Value[]) => Value }> {
   const parser = await loadParser();
@@ -24,20 +25,7 @@ test('integers, precedence, shifts, short-circuit and the ternary', async () => 
 
 test('switch with GNU case ranges, fallthrough and default; out-parameters', async () => {
   const { run } = await program(`
-    static int eiw_to_ways(int eiw, unsigned int *ways)
-    {
-    	switch (eiw) {
-    	case 0 ... 4:
-    		*ways = 1 << eiw;
-    		break;
-    	case 8 ... 10:
-    		*ways = 3 << (eiw - 8);
-    		break;
-    	default:
-    		return -EINVAL;
-    	}
-    	return 0;
-    }
+${EIW_TO_WAYS}
     int ways_of(int eiw) { unsigned int w = 0; if (eiw_to_ways(eiw, &w)) return -1; return w; }
     int fall(int x) { int r = 0; switch (x) { case 1: r += 1; case 2: r += 10; break; case 3: r = 100; } return r; }
   `);
