@@ -13,11 +13,12 @@ import { toText } from './output/text';
 import { defaultRules } from './rules';
 import { TOOL_NAME, TOOL_VERSION } from './version';
 import { MODELS, ModelArgumentError, runModel } from './model-registry';
+import { DiskKernelTree } from './host/kernel-tree';
 
 const USAGE = `usage:
   mm-review check [--format text|json|sarif] [--fail-on error|warning|information|never] [--all]
                   [--rule ID=error|warning|information|hint|off]... [--max-size MIB]
-                  [--config FILE | --no-config] [--cpus N] [--pools N] FILE...
+                  [--config FILE | --no-config] [--cpus N] [--pools N] [--tree DIR] FILE...
   mm-review inspect FILE
   mm-review model [NAME [--format text|json] [key=value]...]   (NAME --help: its parameters)
   mm-review rules [--format text|json]
@@ -28,6 +29,8 @@ FILE may be - for standard input. check exits 0 when no finding is at or above -
 (default error), 1 otherwise, 2 on bad usage or unreadable input. Pairs and lifecycles added to
 the default table are read from --config FILE, else from ./.mm-review.json when there is one.
 --cpus and --pools set what per-CPU memory is counted for (default 224 CPUs, 1 pool).
+--tree DIR: a kernel checkout; a prototype change is then also checked against the sites the series
+does not touch, and each changed file against the pre-image its index line names.
 model runs one model with the parameters given and prints its result and explanation;
 without NAME it lists the models.`;
 
@@ -65,6 +68,7 @@ interface CheckArgs {
   /** A config file named on the command line; null: none at all; undefined: ./.mm-review.json if present. */
   config: string | null | undefined;
   cpus: number | undefined;
+  tree: string | undefined;
   pools: number | undefined;
   files: string[];
 }
@@ -74,7 +78,7 @@ export const CONFIG_FILE = '.mm-review.json';
 const SEVERITIES = ['error', 'warning', 'information', 'hint'];
 
 function parseCheckArgs(argv: string[]): CheckArgs {
-  const a: CheckArgs = { format: 'text', failOn: 'error', all: false, rules: {}, maxChars: undefined, config: undefined, cpus: undefined, pools: undefined, files: [] };
+  const a: CheckArgs = { format: 'text', failOn: 'error', all: false, rules: {}, maxChars: undefined, config: undefined, cpus: undefined, pools: undefined, tree: undefined, files: [] };
   const known = new Set(defaultRules.map((r) => r.id));
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -110,6 +114,7 @@ function parseCheckArgs(argv: string[]): CheckArgs {
       if (name === '--cpus') a.cpus = n;
       else a.pools = n;
     } else if (name === '--config') a.config = value();
+    else if (name === '--tree') a.tree = value();
     else if (arg === '--no-config') a.config = null;
     else if (arg === '-' || !arg.startsWith('-')) a.files.push(arg);
     else throw new UsageError(`unknown option ${arg}`);
@@ -142,12 +147,22 @@ function readConfig(io: Io, config: CheckArgs['config']): Partial<PairTable> | u
   return table;
 }
 
+function openTree(dir: string): DiskKernelTree {
+  try {
+    if (!fs.statSync(dir).isDirectory()) throw new Error('not a directory');
+    return new DiskKernelTree(dir);
+  } catch (e) {
+    throw new UsageError(`--tree ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
 async function check(io: Io, argv: string[]): Promise<number> {
   const args = parseCheckArgs(argv);
   const pairs = readConfig(io, args.config);
   const texts = args.files.map((f) => ({ path: f === '-' ? '<stdin>' : f, text: readInput(io, f) }));
   const engine = new Engine(await loadParser());
-  const options: EngineOptions = { rules: args.rules, maxDocumentChars: args.maxChars, pairs, findings: args.all ? 'all' : 'introduced', footprint: { cpus: args.cpus, pools: args.pools } };
+  const tree = args.tree !== undefined ? openTree(args.tree) : undefined;
+  const options: EngineOptions = { rules: args.rules, maxDocumentChars: args.maxChars, pairs, findings: args.all ? 'all' : 'introduced', footprint: { cpus: args.cpus, pools: args.pools }, tree };
   const docs: DocumentFindings[] = [];
   let patches = 0;
   for (const { path, text } of texts) {

@@ -9,6 +9,7 @@ import { ingest, type IngestCache, type Range, type Series } from './ingest';
 import { defaultRules } from './rules';
 import { mergeTable, PairIndex, type PairTable } from './c/pairs';
 import { formatMessage, type AnalysisConfig, type Report, type Rule } from './rules/rule';
+import type { KernelTree } from './kernel-tree';
 
 export type RuleSetting = Severity | 'off';
 
@@ -26,6 +27,8 @@ export interface EngineOptions {
   findings?: 'introduced' | 'all';
   /** What per-CPU memory is counted for (batch-footprint): CPUs per machine, instances per CPU. */
   footprint?: { cpus?: number; pools?: number };
+  /** The reviewer's kernel tree: rules then also check the sites the series does not show. */
+  tree?: KernelTree;
 }
 
 export const DEFAULT_FOOTPRINT = { cpus: 224, pools: 1 };
@@ -164,7 +167,7 @@ export class Engine {
       const setting = options.rules?.[rule.id];
       if (setting === 'off') continue;
       try {
-        rule.check({ series: parsed, config, report: (report) => raws.push({ rule, report }) });
+        rule.check({ series: parsed, config, tree: options.tree ?? null, report: (report) => raws.push({ rule, report }) });
       } catch (e) {
         findings.push(this.crashFinding(rule, e as Error));
       }

@@ -20,6 +20,8 @@ export interface Fix {
 export interface RelatedInfo {
   range: Range;
   message: string;
+  /** In a file of the kernel tree (relative to its root), not in the document. */
+  file?: { root: string; path: string };
 }
 
 export interface Finding {

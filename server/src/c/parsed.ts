@@ -252,6 +252,11 @@ export class ParsedSeries {
     newImage.memo.facts = pair.new;
   }
 
+  /** Facts of a whole C file (from the kernel tree), cached by its text. */
+  factsOfText(text: string): ImageFacts {
+    return this.factsFor(text);
+  }
+
   /** Facts of a lone image (a fragment). */
   computeSingle(image: Image): void {
     image.memo.facts ??= this.factsFor(image.text);

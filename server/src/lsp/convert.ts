@@ -8,6 +8,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { Finding, Severity } from '../findings';
 import type { Patch, Range } from '../ingest';
+import { pathToFileURL } from 'node:url';
 
 export const SOURCE = 'mm-review';
 /** Served by the extension (a text document content provider); other clients show it as a link. */
@@ -28,7 +29,7 @@ export function toDiagnostic(f: Finding, uri: string): Diagnostic {
     codeDescription: { href: ruleDocUri(f.ruleId) },
     source: SOURCE,
     message: f.origin === 'introduced' ? f.message : `${f.message} (${f.origin === 'fixed' ? 'fixed by this patch' : 'pre-existing'})`,
-    relatedInformation: f.related.map((r) => ({ location: { uri, range: r.range }, message: r.message })),
+    relatedInformation: f.related.map((r) => ({ location: { uri: r.file ? pathToFileURL(`${r.file.root}/${r.file.path}`).href : uri, range: r.range }, message: r.message })),
     data: { key: f.key },
   };
 }

@@ -36,7 +36,7 @@ export function toSarif(docs: DocumentFindings[], rules: Rule[]): object {
         level: LEVEL[f.severity],
         message: { text: f.message, ...(f.explanation ? { markdown: f.explanation } : {}) },
         locations: [{ physicalLocation: { artifactLocation: { uri: toUri(d.path), index: docIndex }, region: region(f.range) } }],
-        relatedLocations: f.related.map((r, id) => ({ id, message: { text: r.message }, physicalLocation: { artifactLocation: { uri: toUri(d.path), index: docIndex }, region: region(r.range) } })),
+        relatedLocations: f.related.map((r, id) => ({ id, message: { text: r.message }, physicalLocation: { artifactLocation: r.file ? { uri: toUri(`${r.file.root}/${r.file.path}`) } : { uri: toUri(d.path), index: docIndex }, region: region(r.range) } })),
         partialFingerprints: { [FINGERPRINT]: fingerprint(`${f.ruleId}\u0000${f.file ?? ''}\u0000${f.key}`) },
         baselineState: BASELINE[f.origin],
         properties: { origin: f.origin, kernelFile: f.file, kernelLine: f.fileLine, patch: f.patch },

@@ -12,6 +12,7 @@ import malformedPatch from './malformed-patch';
 import maskMisuse from './mask-misuse';
 import parameterDropped from './parameter-dropped';
 import sharedCompletion from './shared-completion';
+import treeBase from './tree-base';
 import prototypeMismatch from './prototype-mismatch';
 import type { Rule } from './rule';
 import unbalancedCounter from './unbalanced-counter';
@@ -38,6 +39,7 @@ export const defaultRules: Rule[] = [
   cxlInterleave,
   cxlEncoding,
   cxlDecode,
+  treeBase,
   malformedPatch,
   analysisLimit,
 ];

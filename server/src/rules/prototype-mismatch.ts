@@ -4,14 +4,17 @@
  * Known false positives: calls through a macro of the same name (skipped when the series defines one);
  * a function that really has different prototypes under different configurations (#ifdef variants).
  */
-import type { ParamFact } from '../c/facts';
+import type { FunctionFact, ParamFact } from '../c/facts';
+import type { ImageView } from '../c/parsed';
 import { sectionFunctionName } from '../c/parsed';
 import type { Span } from '../c/image';
 import { alignParams, candidateImages, macroNames, prototypeHistories, sitesOf, standings, type CallSite, type FunctionSite, type Prototype, type PrototypeChange, type PrototypeHistory } from '../c/prototypes';
 import type { Fix, RelatedInfo } from '../findings';
 import { editHunkLine } from './edits';
 import { patchLabel } from './labels';
+import type { KernelTree } from '../kernel-tree';
 import { defineRule, type RuleContext } from './rule';
+import { MAX_TREE_FILES, checkTreeSites, type TreeSite } from './tree-prototypes';
 
 export default defineRule({
   id: 'prototype-mismatch',
@@ -24,6 +27,7 @@ export default defineRule({
       extraParam: '`{{fn}}()` has parameter {{params}}, which the prototype {{where}} does not take',
       paramType: 'parameter {{index}} of `{{fn}}()` is `{{got}}`, but the prototype {{where}} declares `{{want}}`',
       argCount: '`{{fn}}()` is called with {{got}} arguments, but the prototype {{where}} takes {{want}}{{detail}}',
+      treeSite: '{{site}} still {{does}} `{{fn}}()` with {{count}}; the prototype {{where}} takes {{want}}',
     },
     knownFalsePositives: [
       'A call through a function-like macro of the same name that supplies arguments (skipped when the series defines the macro).',
@@ -39,9 +43,48 @@ export default defineRule({
       const summary = siteSummary(history, sites.functions, sites.calls);
       for (const site of sites.functions) checkFunction(ctx, history, site, summary);
       for (const site of sites.calls) checkCall(ctx, history, site, summary);
+      if (ctx.tree) checkTree(ctx, ctx.tree, history);
     }
   },
 });
+
+/** The sites in the reviewer's tree that the series does not update, each on the line that changes the prototype. */
+function checkTree(ctx: RuleContext, tree: KernelTree, history: PrototypeHistory): void {
+  const result = checkTreeSites(ctx.series, tree, history);
+  if (result.pending || !result.stale.length) return;
+  const last = history.changes[history.changes.length - 1];
+  const proto = history.at(last.patchPos, 'new');
+  const want = plural(last.after.length, 'parameter');
+  const summary = `In the kernel tree (${tree.root}), outside the series' hunks: ${plural(result.following, 'site')} follow the new prototype and ${plural(result.stale.length, 'site')} do not, in ${plural(result.files, 'file')} that name \`${history.name}\`${result.truncated ? ` (only the first ${MAX_TREE_FILES} candidate files were read)` : ''}.`;
+  const span = changedLineSpan(last.site.view, last.site.fn);
+  const list = result.stale.map((t) => `- \`${t.path}:${t.line}\` ${does(t)} it with ${countOf(t)}`).join('\n');
+  for (const t of result.stale) {
+    const site = `${t.path}:${t.line}`;
+    ctx.report({
+      side: 'new',
+      at: { view: last.site.view, span, patch: last.patch, path: last.path },
+      messageId: 'treeSite',
+      data: { site, does: does(t), fn: history.name, count: countOf(t), where: where(proto), want },
+      key: `tree:${t.kind}:${history.name}:${t.path}:${t.line}`,
+      related: [{ range: { start: { line: t.line - 1, character: t.col }, end: { line: t.line - 1, character: t.endCol } }, message: `still ${does(t)} ${history.name}() with ${countOf(t)}`, file: { root: tree.root, path: t.path } }],
+      explanation: explain(history, proto, `The series does not update \`${site}\`, which ${does(t)} \`${history.name}()\` with ${countOf(t)}${t.params ? `: \`${signature(history.name, t.params, false)}\`` : ''}.`, `${summary}\n\n${list}`),
+    });
+  }
+}
+
+/** The added line of the declarator that changed (its text, indentation left out), else the function's name. */
+function changedLineSpan(view: ImageView, fn: FunctionFact): Span {
+  for (let row = fn.nameSpan.startRow; row <= fn.paramsSpan.endRow; row++) {
+    const line = view.image.lineAt(row);
+    if (line?.kind !== 'add') continue;
+    const start = line.text.length - line.text.trimStart().length;
+    return { startRow: row, startCol: start, endRow: row, endCol: line.text.trimEnd().length };
+  }
+  return fn.nameSpan;
+}
+
+const does = (t: TreeSite): string => (t.kind === 'definition' ? 'defines' : t.kind === 'declaration' ? 'declares' : 'calls');
+const countOf = (t: TreeSite): string => plural(t.count, t.kind === 'call' ? 'argument' : 'parameter');
 
 const quoteParams = (ps: ParamFact[]): string => ps.map((p) => `\`${p.text}\``).join(', ');
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -7,6 +7,7 @@ import type { ImageView, ParsedSeries } from '../c/parsed';
 import type { Side, Span } from '../c/image';
 import type { Fix, ModelView, RelatedInfo, Severity } from '../findings';
 import type { Patch, Range } from '../ingest';
+import type { KernelTree } from '../kernel-tree';
 
 export type Confidence = 'high' | 'medium' | 'low';
 
@@ -83,6 +84,8 @@ export interface AnalysisConfig {
 export interface RuleContext {
   readonly series: ParsedSeries;
   readonly config: AnalysisConfig;
+  /** The reviewer's kernel tree, when the host has one. */
+  readonly tree: KernelTree | null;
   report(report: Report): void;
 }
 

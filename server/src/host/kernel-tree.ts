@@ -1,0 +1,159 @@
+/**
+ * @file A kernel checkout on disk, as the core's KernelTree. The text search is `git grep` when the tree
+ * is a git checkout, GNU `grep -r` otherwise (neither follows symlinks out of the tree); results are
+ * cached per tree revision (the HEAD commit, or the tree's top-level modification times). Every path is
+ * resolved and kept inside the tree. Searches run synchronously (`mm-review check`) or in the background
+ * (the editor), where `filesNaming` answers null until the search is done and `onReady` is called.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { KernelTree } from '../kernel-tree';
+
+/** A directory that looks like a Linux tree: what the editor's default requires. */
+export function looksLikeKernelTree(dir: string): boolean {
+  try {
+    return ['MAINTAINERS', 'Kconfig'].every((f) => fs.statSync(path.join(dir, f)).isFile()) && ['mm', 'arch'].every((d) => fs.statSync(path.join(dir, d)).isDirectory());
+  } catch {
+    return false;
+  }
+}
+
+const SOURCES = ['*.c', '*.h'];
+
+export interface SearchStats {
+  searches: number;
+  ms: number;
+}
+
+export class DiskKernelTree implements KernelTree {
+  readonly root: string;
+  private readonly git: boolean;
+  private readonly found = new Map<string, string[]>();
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly texts = new Map<string, string | null>();
+  private revisionKey: string;
+  readonly stats: SearchStats = { searches: 0, ms: 0 };
+
+  /**
+   * `background`: searches run as child processes and `onReady` is called when one finishes (the editor);
+   * otherwise they run to completion before `filesNaming` returns (the command line).
+   */
+  constructor(
+    root: string,
+    private readonly background = false,
+    private readonly onReady: () => void = () => {},
+  ) {
+    this.root = fs.realpathSync(root);
+    this.git = fs.existsSync(path.join(this.root, '.git'));
+    this.revisionKey = this.revision();
+  }
+
+  /** What identifies the tree's contents: HEAD's commit, or the top-level entries' modification times. */
+  revision(): string {
+    if (this.git) {
+      const r = spawnSync('git', ['-C', this.root, 'rev-parse', 'HEAD'], { encoding: 'utf8' });
+      const dirty = spawnSync('git', ['-C', this.root, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' });
+      return `git:${r.stdout.trim()}:${dirty.stdout.length}:${dirty.stdout.length ? dirty.stdout.slice(0, 4096) : ''}`;
+    }
+    return 'walk:' + fs.readdirSync(this.root).map((n) => `${n}:${fs.lstatSync(path.join(this.root, n)).mtimeMs}`).join(',');
+  }
+
+  /** Forgets what was found when the tree changed since (cheap to call before each analysis). */
+  refresh(): void {
+    const now = this.revision();
+    if (now === this.revisionKey) return;
+    this.revisionKey = now;
+    this.found.clear();
+    this.texts.clear();
+  }
+
+  filesNaming(names: readonly string[]): string[] | null {
+    const key = [...names].sort().join('\u0000');
+    const known = this.found.get(key);
+    if (known) return known;
+    if (!this.background) {
+      const t0 = performance.now();
+      const r = spawnSync(this.searchCommand(), this.searchArgs(names), { cwd: this.root, encoding: 'utf8', maxBuffer: 256 << 20 });
+      this.stats.searches++;
+      this.stats.ms += performance.now() - t0;
+      const files = this.paths(r.stdout);
+      this.found.set(key, files);
+      return files;
+    }
+    if (!this.running.has(key)) this.running.set(key, this.searchInBackground(key, names));
+    return null;
+  }
+
+  /** Waits for the searches under way (tests, benchmarks). */
+  async settled(): Promise<void> {
+    await Promise.all(this.running.values());
+  }
+
+  private searchInBackground(key: string, names: readonly string[]): Promise<void> {
+    const t0 = performance.now();
+    return new Promise((resolve) => {
+      const child = spawn(this.searchCommand(), this.searchArgs(names), { cwd: this.root });
+      const chunks: Buffer[] = [];
+      child.stdout.on('data', (c: Buffer) => chunks.push(c));
+      child.on('close', () => {
+        this.stats.searches++;
+        this.stats.ms += performance.now() - t0;
+        this.found.set(key, this.paths(Buffer.concat(chunks).toString('utf8')));
+        this.running.delete(key);
+        resolve();
+        this.onReady();
+      });
+      child.on('error', () => {
+        this.found.set(key, []);
+        this.running.delete(key);
+        resolve();
+      });
+    });
+  }
+
+  private searchCommand(): string {
+    return this.git ? 'git' : 'grep';
+  }
+
+  private searchArgs(names: readonly string[]): string[] {
+    const patterns = names.flatMap((n) => ['-e', n]);
+    if (this.git) return ['grep', '-l', '-w', '-F', '--no-color', ...patterns, '--', ...SOURCES];
+    return ['-r', '-l', '-w', '-F', ...SOURCES.map((s) => `--include=${s}`), ...patterns, '.'];
+  }
+
+  private paths(out: string): string[] {
+    return out
+      .split('\n')
+      .filter(Boolean)
+      .map((p) => p.replace(/^\.\//, ''))
+      .filter((p) => this.inside(p) !== null)
+      .sort();
+  }
+
+  /** The absolute path of `rel` when it stays inside the tree (symlinks resolved), else null. */
+  private inside(rel: string): string | null {
+    if (path.isAbsolute(rel) || rel.split(/[\\/]/).includes('..')) return null;
+    try {
+      const real = fs.realpathSync(path.join(this.root, rel));
+      return real === this.root || real.startsWith(this.root + path.sep) ? real : null;
+    } catch {
+      return null;
+    }
+  }
+
+  read(rel: string): string | null {
+    if (this.texts.has(rel)) return this.texts.get(rel)!;
+    const abs = this.inside(rel);
+    let text: string | null = null;
+    if (abs) {
+      try {
+        text = fs.readFileSync(abs, 'utf8');
+      } catch {
+        text = null;
+      }
+    }
+    this.texts.set(rel, text);
+    return text;
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Tree-aware prototype checking on trees written for the test (in memory) and on a real one (Debian's
+ * linux-source-6.12, fetched at test time): the sites a series forgets are reported on the line that
+ * changes the prototype, each naming its file and line; without a tree nothing is said about them.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { Engine } from '../../server/src/engine';
+import { gitBlobId } from '../../server/src/kernel-tree';
+import { DiskKernelTree } from '../../server/src/host/kernel-tree';
+import { loadParser } from '../../server/src/host/grammar';
+import { lineOf, mark, patchMail } from '../helpers';
+import { kernelTree, treePatch, VMEMMAP_SITES } from '../tree-fixture';
+import { MemoryTree } from './memory-tree';
+
+const header = 'int frob_range(unsigned long start, unsigned long end);\n';
+const files: Record<string, string> = {
+  'include/linux/frob.h': `#ifndef _FROB_H\n#define _FROB_H\n\n${header}\n#endif\n`,
+  'arch/alpha/mm/frob.c': '#include <linux/frob.h>\n\nint frob_range(unsigned long start, unsigned long end)\n{\n\treturn 0;\n}\n',
+  'arch/beta/mm/frob.c': '#include <linux/frob.h>\n\n/* beta has its own */\nint frob_range(unsigned long start, unsigned long end)\n{\n\treturn 1;\n}\n',
+  'mm/user.c': '#include <linux/frob.h>\n\nvoid use(void)\n{\n\tfrob_range(0, 4096);\n}\n\nvoid other(void)\n{\n\tfrob_range(4096, 8192);\n}\n',
+  'mm/unrelated.c': 'int frobnicate(void) { return 0; }\n',
+};
+
+/** A patch adding `int nid` to frob_range(): the header, alpha's definition and the first call. */
+function frobPatch(): string {
+  return patchMail('mm: frob_range() takes a node', [
+    { path: 'include/linux/frob.h', hunks: [{ start: 1, lines: [...mark(' ', '#ifndef _FROB_H\n#define _FROB_H\n'), ...mark(' ', ''), ...mark('-', header), ...mark('+', 'int frob_range(unsigned long start, unsigned long end, int nid);\n'), ...mark(' ', ''), ...mark(' ', '#endif')] }] },
+    { path: 'arch/alpha/mm/frob.c', hunks: [{ start: 2, lines: [...mark(' ', ''), ...mark('-', 'int frob_range(unsigned long start, unsigned long end)'), ...mark('+', 'int frob_range(unsigned long start, unsigned long end, int nid)'), ...mark(' ', '{\n\treturn 0;\n}')] }] },
+    { path: 'mm/user.c', hunks: [{ start: 3, section: '', lines: [...mark(' ', 'void use(void)\n{'), ...mark('-', '\tfrob_range(0, 4096);'), ...mark('+', '\tfrob_range(0, 4096, NUMA_NO_NODE);'), ...mark(' ', '}')] }] },
+  ]);
+}
+
+test('a tree in memory: the definition and the call the series forgot, and nothing it updated', async () => {
+  const engine = new Engine(await loadParser());
+  const doc = frobPatch();
+  const without = engine.analyze(doc).findings.filter((f) => f.severity === 'error');
+  assert.deepEqual(without.map((f) => f.message), [], 'without a tree the series is consistent');
+  const tree = new MemoryTree(files);
+  const found = engine.analyze(doc, { tree }).findings.filter((f) => f.ruleId === 'prototype-mismatch');
+  assert.deepEqual(
+    found.map((f) => [f.range.start.line + 1, f.message]),
+    [
+      [lineOf(doc, '+int frob_range(unsigned long start, unsigned long end, int nid);'), 'arch/beta/mm/frob.c:4 still defines `frob_range()` with 2 parameters; the prototype changed in include/linux/frob.h (patch 1) takes 3 parameters'],
+      [lineOf(doc, '+int frob_range(unsigned long start, unsigned long end, int nid);'), 'mm/user.c:10 still calls `frob_range()` with 2 arguments; the prototype changed in include/linux/frob.h (patch 1) takes 3 parameters'],
+    ],
+  );
+  assert.deepEqual(found[0].related.map((r) => [r.file, r.range.start.line + 1]), [[{ root: '/trees/memory', path: 'arch/beta/mm/frob.c' }, 4]]);
+  assert.match(found[0].explanation, /In the kernel tree \(\/trees\/memory\), outside the series' hunks: 0 sites follow the new prototype and 2 sites do not, in 4 files that name `frob_range`/);
+});
+
+test('a tree in memory: a hunk applied at an offset, one that applies nowhere, a file the tree lacks, a file that is not the base', async () => {
+  const engine = new Engine(await loadParser());
+  // alpha's file gained three lines at the top since the patch was made: its hunk applies 3 lines down.
+  const shifted = { ...files, 'arch/alpha/mm/frob.c': '/* SPDX */\n/* moved */\n/* down */\n' + files['arch/alpha/mm/frob.c'] };
+  const doc = frobPatch().replace('diff --git a/arch/alpha/mm/frob.c b/arch/alpha/mm/frob.c', `diff --git a/arch/alpha/mm/frob.c b/arch/alpha/mm/frob.c\nindex ${gitBlobId(files['arch/alpha/mm/frob.c']).slice(0, 12)}..0123456789ab 100644`);
+  const a = engine.analyze(doc, { tree: new MemoryTree(shifted) }).findings;
+  assert.deepEqual(a.filter((f) => f.ruleId === 'prototype-mismatch').map((f) => f.message.split(' still')[0]), ['arch/beta/mm/frob.c:4', 'mm/user.c:10'], 'alpha still counts as updated');
+  assert.deepEqual(a.filter((f) => f.ruleId === 'tree-base').map((f) => [f.severity, f.message]), [['information', `arch/alpha/mm/frob.c in the tree (blob ${gitBlobId(shifted['arch/alpha/mm/frob.c']).slice(0, 12)}) is not the pre-image this patch was made against (${gitBlobId(files['arch/alpha/mm/frob.c']).slice(0, 12)}): findings from it are relative to another base`]]);
+  // mm/user.c rewritten in the tree: the series' hunk applies nowhere. The lines where it should have applied
+  // are taken as the series' own (a call it updates in a version the tree does not have), so the call there
+  // is not reported: the note says the hunk did not apply.
+  const rewritten = { ...files, 'mm/user.c': '#include <linux/frob.h>\n\nvoid use_it(void)\n{\n\tfrob_range(0, PAGE_SIZE);\n}\n' };
+  const b = engine.analyze(frobPatch(), { tree: new MemoryTree(rewritten) }).findings;
+  assert.deepEqual(b.filter((f) => f.ruleId === 'tree-base').map((f) => f.message), ['this hunk does not apply to mm/user.c in the kernel tree (near line 3)']);
+  assert.deepEqual(b.filter((f) => f.ruleId === 'prototype-mismatch').map((f) => f.message.split(' still')[0]), ['arch/beta/mm/frob.c:4']);
+  const { 'arch/alpha/mm/frob.c': _gone, ...missing } = files;
+  const c = engine.analyze(frobPatch(), { tree: new MemoryTree(missing) }).findings;
+  assert.deepEqual(c.filter((f) => f.ruleId === 'tree-base').map((f) => f.message), ['the kernel tree has no arch/alpha/mm/frob.c']);
+});
+
+test('linux-source-6.12: a pgmap patch that forgets riscv reports exactly riscv; without the tree, nothing; a stale base gets its note', async () => {
+  const root = kernelTree();
+  const engine = new Engine(await loadParser());
+  const doc = treePatch(root, 'mm: pass pgmap to vmemmap_populate()', VMEMMAP_SITES.filter((e) => e.path !== 'arch/riscv/mm/init.c'));
+  assert.deepEqual(engine.analyze(doc).findings.map((f) => f.message), []);
+  const tree = new DiskKernelTree(root);
+  const found = engine.analyze(doc, { tree }).findings;
+  assert.deepEqual(
+    found.map((f) => [f.ruleId, f.severity, f.range.start.line + 1, f.message]),
+    [['prototype-mismatch', 'error', lineOf(doc, '+\t\tstruct vmem_altmap *altmap, struct dev_pagemap *pgmap);'), 'arch/riscv/mm/init.c:1474 still defines `vmemmap_populate()` with 4 parameters; the prototype changed in include/linux/mm.h (patch 1) takes 5 parameters']],
+  );
+  assert.equal(found[0].related[0].file?.path, 'arch/riscv/mm/init.c');
+  // Every architecture updated: nothing.
+  const all = treePatch(root, 'mm: pass pgmap to vmemmap_populate()', VMEMMAP_SITES);
+  assert.deepEqual(engine.analyze(all, { tree }).findings.map((f) => f.message), []);
+  // The patch says it was made against another arm64 mmu.c.
+  const stale = treePatch(root, 'mm: pass pgmap to vmemmap_populate()', VMEMMAP_SITES, { 'arch/arm64/mm/mmu.c': '0123456789ab..fedcba987654' });
+  const notes = engine.analyze(stale, { tree }).findings;
+  assert.deepEqual(notes.map((f) => [f.ruleId, f.severity, f.range.start.line + 1]), [['tree-base', 'information', lineOf(stale, 'index 0123456789ab..fedcba987654 100644')]]);
+  assert.match(notes[0].message, /^arch\/arm64\/mm\/mmu\.c in the tree \(blob [0-9a-f]{12}\) is not the pre-image this patch was made against \(0123456789ab\)/);
+});
