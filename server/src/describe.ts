@@ -9,6 +9,7 @@ import { prototypeHistories, sitesOf, standings } from './c/prototypes';
 import type { Analysis } from './engine';
 import type { Finding } from './findings';
 import type { Pos, Range } from './ingest';
+import { archById, archTable, explainVmemmap, runVmemmap } from './models/vmemmap';
 
 export interface Description {
   markdown: string;
@@ -96,6 +97,45 @@ export function describeNameAt(analysis: Analysis, findings: Finding[], pos: Pos
   return { markdown: [`**${f.ruleId}** · \`${w.word}\``, '', f.explanation].join('\n'), range: { start: at.view.image.toDoc(at.row, w.from), end: at.view.image.toDoc(at.row, w.to) } };
 }
 
+const VMEMMAP_FUNCTION = /^(?:__|radix__)?vmemmap_populate\w*$|^__populate_section_memmap$/;
+const ARCH_OF_PATH: [RegExp, string][] = [
+  [/^arch\/x86\//, 'x86_64'],
+  [/^arch\/arm64\//, 'arm64'],
+  [/^arch\/riscv\//, 'riscv64'],
+  [/^arch\/loongarch\//, 'loongarch64'],
+];
+
+/** On `vmemmap_populate*()` or `__populate_section_memmap()` in a hunk: the vmemmap model, per architecture. */
+export function describeVmemmapAt(analysis: Analysis, pos: Pos): Description | null {
+  const parsed = analysis.parsed;
+  if (!parsed) return null;
+  const at = locate(parsed.hunks, pos);
+  if (!at) return null;
+  const w = wordAt(at.view.image.rows[at.row].text, at.col);
+  if (!w || !VMEMMAP_FUNCTION.test(w.word)) return null;
+  const hunk = parsed.hunks.find((h) => h.new === at.view || h.old === at.view);
+  const archId = ARCH_OF_PATH.find(([re]) => re.test(hunk?.path ?? ''))?.[1] ?? null;
+  const arch = archById(archId ?? 'x86_64')!;
+  const features = new Set(Object.entries(arch.features).filter(([, on]) => on).map(([f]) => f));
+  const section = 2 ** arch.sectionBits;
+  const example = runVmemmap({ arch, size: section, shift: Math.log2((2 * 1024 * 1024) / arch.pageSize), altmap: false, features });
+  const markdown = [
+    `**vmemmap** behind \`${w.word}()\`: one section per architecture, without a pgmap and with a pgmap of 2 MiB compound pages (Linux 6.12).`,
+    '',
+    archTable(archId),
+    '',
+    explainVmemmap(example),
+    '',
+    'Run it for other sizes: `mm-review model vmemmap arch=… size=… shift=…`.',
+  ].join('\n');
+  return { markdown, range: { start: at.view.image.toDoc(at.row, w.from), end: at.view.image.toDoc(at.row, w.to) } };
+}
+
 export function describe(analysis: Analysis, findings: Finding[], pos: Pos): Description | null {
-  return describeFindings(findings, pos) ?? describeNameAt(analysis, findings, pos) ?? describeFunctionAt(analysis, pos);
+  const found = describeFindings(findings, pos) ?? describeNameAt(analysis, findings, pos);
+  if (found) return found;
+  const fn = describeFunctionAt(analysis, pos);
+  const vmemmap = describeVmemmapAt(analysis, pos);
+  if (fn && vmemmap) return { markdown: `${fn.markdown}\n\n---\n\n${vmemmap.markdown}`, range: fn.range };
+  return fn ?? vmemmap;
 }

@@ -14,6 +14,7 @@ import * as bo from './models/bo-purgeability';
 import * as cxl from './models/cxl-interleave';
 import * as gmem from './models/gmem-alignment';
 import * as unwind from './models/unwind';
+import * as vmemmap from './models/vmemmap';
 import { describePurgeabilityIssue, purgeabilityInputs } from './rules/counter-model';
 import type { AnalysisConfig } from './rules/rule';
 import { describePath, listNames, unwindRuns } from './rules/unwind-runs';
@@ -291,7 +292,41 @@ const cxlInterleave: ModelEntry = {
   },
 };
 
-export const MODELS: ModelEntry[] = [gmemAlignment, batchThroughput, boPurgeability, unwindModel, cxlInterleave];
+const vmemmapModel: ModelEntry = {
+  id: vmemmap.MODEL_ID,
+  summary: "The vmemmap of a memory range per architecture: struct page bytes, base or PMD mappings, and what a pgmap's compound pages save",
+  params: [
+    { name: 'arch', description: `architecture (${vmemmap.ARCHES.map((a) => a.id).join(', ')})`, default: 'x86_64' },
+    { name: 'size', description: 'memory in the range', default: '128M' },
+    { name: 'shift', description: "a pgmap's vmemmap_shift: compound pages of 2^shift pages (0: no pgmap)", default: '0' },
+    { name: 'altmap', description: '1: the range holds its own vmemmap (an altmap)', default: '0' },
+    { name: 'pse', description: 'x86_64: 0 for a CPU without PSE', default: '1' },
+    { name: 'levels', description: 'loongarch64: page-table levels', default: '3' },
+  ],
+  example: 'mm-review model vmemmap arch=x86_64 size=1G shift=9',
+  run(args) {
+    const id = args.get('arch') ?? 'x86_64';
+    const arch = vmemmap.archById(id);
+    if (!arch) throw new ModelArgumentError(`arch=${id}: not modelled (${vmemmap.ARCHES.map((a) => a.id).join(', ')})`);
+    const size = exactSize(args.get('size') ?? '128M', 'size');
+    if (size < arch.pageSize || size % arch.pageSize !== 0) throw new ModelArgumentError(`size=${args.get('size')}: must be a whole number of ${arch.pageSize}-byte pages`);
+    const shift = Number(parseCount(args.get('shift') ?? '0', 'shift'));
+    if (shift > 30) throw new ModelArgumentError(`shift=${shift}: at most 30`);
+    const flag = (name: string, text: string | undefined, dflt: string): boolean => {
+      const v = text ?? dflt;
+      if (v !== '0' && v !== '1') throw new ModelArgumentError(`${name}=${v}: 0 or 1`);
+      return v === '1';
+    };
+    const features = new Set<string>();
+    if (flag('pse', args.get('pse'), '1')) features.add('pse');
+    const levels = Number(parseCount(args.get('levels') ?? '3', 'levels'));
+    if (levels === 2) features.add('2-level');
+    const result = vmemmap.runVmemmap({ arch, size, shift: shift || null, altmap: flag('altmap', args.get('altmap'), '0'), features });
+    return { text: vmemmap.explainVmemmap(result), data: json({ ...result, input: { ...result.input, arch: arch.id, features: [...features] } }) };
+  },
+};
+
+export const MODELS: ModelEntry[] = [gmemAlignment, batchThroughput, boPurgeability, unwindModel, cxlInterleave, vmemmapModel];
 
 /** Runs a model by name with `key=value` arguments; unknown models and parameters are usage errors. */
 export function runModel(id: string, argv: string[], host: ModelHost): ModelOutput {

@@ -219,7 +219,7 @@ test('.mm-review.json extends the pair table: found in the current directory, na
 test('model: lists the models; NAME --help names its parameters; a run prints the result and its explanation', () => {
   const list = run(['model']);
   assert.equal(list.code, 0);
-  assert.deepEqual(list.out.trim().split('\n').map((l) => l.split(/\s+/)[0]), ['gmem-alignment', 'batch-throughput', 'bo-purgeability', 'unwind', 'cxl-interleave']);
+  assert.deepEqual(list.out.trim().split('\n').map((l) => l.split(/\s+/)[0]), ['gmem-alignment', 'batch-throughput', 'bo-purgeability', 'unwind', 'cxl-interleave', 'vmemmap']);
   assert.match(run(['model', 'gmem-alignment', '--help']).out, /^ {2}pgoff +file offset of the binding, in pages \(default 0\)$/m);
   // The command of the issue: the thread's example.
   const r = run(['model', 'gmem-alignment', 'base_gfn=2', 'npages=2048', 'pgoff=0', 'hpage=2M']);

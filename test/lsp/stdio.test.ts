@@ -164,6 +164,23 @@ test('seed 003, a thread with no code: the region figures get notes, and a lens 
   assert.match(model.markdown, /\| window \| — \| 0x0 \| 16 TiB \| 1 \| 256 B \| hb0 \|/);
 });
 
+test('hovering vmemmap_populate() in riscv\'s hunk of seed 002: what the series changed, then the vmemmap model with riscv highlighted', async () => {
+  const uri = 'file:///tmp/mm-review-e2e/vmemmap.mbox';
+  const text = readSeed('002');
+  const lines = text.split('\n');
+  const ready = client.diagnostics(uri);
+  await client.open(uri, text, 'mm-mail');
+  await ready;
+  const riscv = lines.findIndex((l) => l.startsWith('diff --git a/arch/riscv/mm/init.c'));
+  const line = lines.findIndex((l, i) => i > riscv && l.startsWith('int __meminit vmemmap_populate('));
+  const character = lines[line].indexOf('vmemmap_populate') + 4;
+  const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character } })) as Hover;
+  const value = (hover.contents as { value: string }).value;
+  assert.match(value, /\*\*vmemmap_populate\(\)\*\*: what this series changed/);
+  assert.match(value, /\| \*\*riscv64\*\* \| 4 KiB \| 128 MiB \| 2 MiB \| 1 PMD \| compound pages, pgmap received; saves 1 MiB \+ 512 KiB \|/);
+  assert.match(value, /\*\*vmemmap model\*\*, riscv64: 128 MiB of memory/);
+});
+
 test('a long document shows the quick findings first, then those that read whole functions', async () => {
   const uri = 'file:///tmp/mm-review-e2e/long.mbox';
   const text = syntheticSeries(10).text;
