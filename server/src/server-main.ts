@@ -4,11 +4,12 @@ import { fileURLToPath } from 'node:url';
 import ruleDocs from 'mm-review-rule-docs';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { loadParser } from './host/grammar';
+import { DiskKernelTree, looksLikeKernelTree } from './host/kernel-tree';
 import { MmReviewServer } from './server';
 
 export function startServer(): void {
   const connection = createConnection(ProposedFeatures.all);
-  new MmReviewServer(connection, { parser: loadParser(), ruleDocs, readFile }).register();
+  new MmReviewServer(connection, { parser: loadParser(), ruleDocs, readFile, openKernelTree, looksLikeKernelTree: (uri) => uri.startsWith('file:') && looksLikeKernelTree(fileURLToPath(uri)) }).register();
   connection.listen();
 }
 
@@ -20,6 +21,16 @@ async function readFile(uri: string): Promise<string | null> {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw e;
+  }
+}
+
+/** A kernel tree at a file: URI, searched in the background. */
+function openKernelTree(uri: string, events: { started(): void; ready(): void }): DiskKernelTree | null {
+  if (!uri.startsWith('file:')) return null;
+  try {
+    return new DiskKernelTree(fileURLToPath(uri), events);
+  } catch {
+    return null;
   }
 }
 

@@ -33,6 +33,8 @@ import { DEFAULT_SETTINGS, readSettingsWithProblems, type Settings } from './lsp
 import { toText } from './output/text';
 import { defaultRules } from './rules';
 import { TOOL_NAME, TOOL_VERSION } from './version';
+import { pathToFileURL } from 'node:url';
+import type { KernelTree } from './kernel-tree';
 
 export interface ServerHost {
   parser: CParser | Promise<CParser>;
@@ -40,6 +42,16 @@ export interface ServerHost {
   ruleDocs: Record<string, string>;
   /** A workspace file's text by URI; null when there is none. Without it, `.mm-review.json` is not read. */
   readFile?(uri: string): Promise<string | null>;
+  /** A kernel tree at a file: URI, searched in the background; null when the URI is not a directory. */
+  openKernelTree?(uri: string, events: { started(): void; ready(): void }): HostKernelTree | null;
+  /** The directory at this file: URI looks like a Linux tree (MAINTAINERS, Kconfig, mm/, arch/). */
+  looksLikeKernelTree?(uri: string): boolean;
+}
+
+/** A kernel tree the host searches in the background. */
+export interface HostKernelTree extends KernelTree {
+  readonly searching: number;
+  cancel(): void;
 }
 
 /** The file a workspace extends the pair table with, at the root of each workspace folder. */
@@ -90,6 +102,8 @@ export class MmReviewServer {
   /** The client says the workspace is trusted (VS Code's workspace trust); other clients are trusted. */
   private trusted = true;
   private workspacePairs = new Map<string, Promise<Partial<PairTable>>>();
+  /** Kernel trees by root URI, and the documents checked against each. */
+  private trees = new Map<string, { tree: HostKernelTree; users: Set<string>; progress: Promise<WorkDoneProgressServerReporter | null> | null }>();
   private warned = new Set<string>();
 
   constructor(
@@ -145,6 +159,7 @@ export class MmReviewServer {
       if (s?.running) s.running.cancelled = true;
       this.states.delete(e.document.uri);
       this.settingsByUri.delete(e.document.uri);
+      this.releaseTrees(e.document.uri);
       void c.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     });
     c.onHover((params, token) => {
@@ -245,6 +260,59 @@ export class MmReviewServer {
     return p;
   }
 
+  /**
+   * The kernel tree a document is checked against: the `kernelTree` setting's directory, or by default
+   * the workspace folder holding the document when it looks like a Linux tree (and the workspace is
+   * trusted). Its searches run in the background with progress; when one finishes, the documents that
+   * use the tree are checked again.
+   */
+  private treeFor(uri: string, settings: Settings): HostKernelTree | null {
+    if (settings.kernelTree === 'off' || !this.trusted || !this.host.openKernelTree) return null;
+    let root: string | null = null;
+    if (settings.kernelTree) root = /^[a-z][\w+.-]*:/i.test(settings.kernelTree) ? settings.kernelTree : pathToFileURL(settings.kernelTree).href;
+    else {
+      const folder = this.folders.filter((f) => uri.startsWith(f)).sort((a, b) => b.length - a.length)[0] ?? (this.folders.length === 1 ? this.folders[0] : undefined);
+      if (folder && this.host.looksLikeKernelTree?.(folder)) root = folder;
+    }
+    if (!root) return null;
+    let entry = this.trees.get(root);
+    if (!entry) {
+      const e: { tree: HostKernelTree | null; users: Set<string>; progress: Promise<WorkDoneProgressServerReporter | null> | null } = { tree: null, users: new Set(), progress: null };
+      const tree = this.host.openKernelTree(root, {
+        started: () => {
+          if (e.progress || this.client.window?.workDoneProgress !== true) return;
+          e.progress = this.connection.window.createWorkDoneProgress().then(
+            (p) => (p.begin('mm-review', undefined, `searching the kernel tree ${displayPath(root!)}`, false), p),
+            () => null,
+          );
+        },
+        ready: () => {
+          if (e.tree && e.tree.searching === 0 && e.progress) {
+            void e.progress.then((p) => p?.done());
+            e.progress = null;
+          }
+          for (const user of e.users) this.schedule(user, 'settings');
+        },
+      });
+      if (!tree) return null;
+      e.tree = tree;
+      entry = e as { tree: HostKernelTree; users: Set<string>; progress: Promise<WorkDoneProgressServerReporter | null> | null };
+      this.trees.set(root, entry);
+    }
+    entry.users.add(uri);
+    return entry.tree;
+  }
+
+  /** A closed document no longer wants its tree: with no document left, its searches stop. */
+  private releaseTrees(uri: string): void {
+    for (const entry of this.trees.values()) {
+      if (!entry.users.delete(uri) || entry.users.size) continue;
+      entry.tree.cancel();
+      void entry.progress?.then((p) => p?.done());
+      entry.progress = null;
+    }
+  }
+
   private schedule(uri: string, reason: 'open' | 'change' | 'save' | 'settings'): void {
     const s = this.state(uri);
     if (s.timer) clearTimeout(s.timer);
@@ -272,7 +340,8 @@ export class MmReviewServer {
     const t0 = performance.now();
     const ui: { progress: WorkDoneProgressServerReporter | null; creating: boolean; finished: boolean } = { progress: null, creating: false, finished: false };
     const supportsProgress = this.client.window?.workDoneProgress === true;
-    const options: EngineOptions = { rules: settings.rules, maxDocumentChars: Math.floor(settings.maxDocumentSizeMiB * 1024 * 1024), pairs, findings: settings.findings, footprint: { cpus: settings.footprintCpus, pools: settings.footprintPools } };
+    const tree = this.treeFor(uri, settings);
+    const options: EngineOptions = { rules: settings.rules, maxDocumentChars: Math.floor(settings.maxDocumentSizeMiB * 1024 * 1024), pairs, findings: settings.findings, footprint: { cpus: settings.footprintCpus, pools: settings.footprintPools }, ...(tree ? { tree } : {}) };
     const text = doc.getText();
     const twoLooks = !s.analysis && doc.lineCount > FIRST_LOOK_LINES;
     // With two looks, the first fills the progress bar's first half.

@@ -56,8 +56,8 @@ test('code lenses: counts on each patch subject, "Show model" on model-backed fi
 });
 
 test('settings are read tolerantly', () => {
-  assert.deepEqual(readSettings(undefined), { rules: {}, findings: 'introduced', run: 'onType', maxDocumentSizeMiB: 32, pairs: [], lifecycles: [], footprintCpus: 224, footprintPools: 1 });
-  assert.deepEqual(readSettings({ rules: { 'prototype-mismatch': 'warning', 'no-such-rule': 'off', 'parameter-dropped': 'loud' }, findings: 'all', run: 'onSave', maxDocumentSizeMiB: -3 }), {
+  assert.deepEqual(readSettings(undefined), { rules: {}, findings: 'introduced', run: 'onType', maxDocumentSizeMiB: 32, pairs: [], lifecycles: [], footprintCpus: 224, footprintPools: 1, kernelTree: '' });
+  assert.deepEqual(readSettings({ rules: { 'prototype-mismatch': 'warning', 'no-such-rule': 'off', 'parameter-dropped': 'loud' }, findings: 'all', run: 'onSave', maxDocumentSizeMiB: -3, kernelTree: ' /src/linux ' }), {
     rules: { 'prototype-mismatch': 'warning' },
     findings: 'all',
     run: 'onSave',
@@ -66,7 +66,9 @@ test('settings are read tolerantly', () => {
     lifecycles: [],
     footprintCpus: 224,
     footprintPools: 1,
+    kernelTree: '/src/linux',
   });
+  assert.equal(readSettings({ kernelTree: 42 }).kernelTree, '', 'not a string: the default');
 });
 
 test('pairs and lifecycles in settings: good entries kept, wrong ones named and left out', () => {

@@ -9,27 +9,10 @@ import { Engine } from '../../server/src/engine';
 import { gitBlobId } from '../../server/src/kernel-tree';
 import { DiskKernelTree } from '../../server/src/host/kernel-tree';
 import { loadParser } from '../../server/src/host/grammar';
-import { lineOf, mark, patchMail } from '../helpers';
+import { lineOf } from '../helpers';
 import { kernelTree, treePatch, VMEMMAP_SITES } from '../tree-fixture';
 import { MemoryTree } from './memory-tree';
-
-const header = 'int frob_range(unsigned long start, unsigned long end);\n';
-const files: Record<string, string> = {
-  'include/linux/frob.h': `#ifndef _FROB_H\n#define _FROB_H\n\n${header}\n#endif\n`,
-  'arch/alpha/mm/frob.c': '#include <linux/frob.h>\n\nint frob_range(unsigned long start, unsigned long end)\n{\n\treturn 0;\n}\n',
-  'arch/beta/mm/frob.c': '#include <linux/frob.h>\n\n/* beta has its own */\nint frob_range(unsigned long start, unsigned long end)\n{\n\treturn 1;\n}\n',
-  'mm/user.c': '#include <linux/frob.h>\n\nvoid use(void)\n{\n\tfrob_range(0, 4096);\n}\n\nvoid other(void)\n{\n\tfrob_range(4096, 8192);\n}\n',
-  'mm/unrelated.c': 'int frobnicate(void) { return 0; }\n',
-};
-
-/** A patch adding `int nid` to frob_range(): the header, alpha's definition and the first call. */
-function frobPatch(): string {
-  return patchMail('mm: frob_range() takes a node', [
-    { path: 'include/linux/frob.h', hunks: [{ start: 1, lines: [...mark(' ', '#ifndef _FROB_H\n#define _FROB_H\n'), ...mark(' ', ''), ...mark('-', header), ...mark('+', 'int frob_range(unsigned long start, unsigned long end, int nid);\n'), ...mark(' ', ''), ...mark(' ', '#endif')] }] },
-    { path: 'arch/alpha/mm/frob.c', hunks: [{ start: 2, lines: [...mark(' ', ''), ...mark('-', 'int frob_range(unsigned long start, unsigned long end)'), ...mark('+', 'int frob_range(unsigned long start, unsigned long end, int nid)'), ...mark(' ', '{\n\treturn 0;\n}')] }] },
-    { path: 'mm/user.c', hunks: [{ start: 3, section: '', lines: [...mark(' ', 'void use(void)\n{'), ...mark('-', '\tfrob_range(0, 4096);'), ...mark('+', '\tfrob_range(0, 4096, NUMA_NO_NODE);'), ...mark(' ', '}')] }] },
-  ]);
-}
+import { files, frobPatch } from './frob-fixture';
 
 test('a tree in memory: the definition and the call the series forgot, and nothing it updated', async () => {
   const engine = new Engine(await loadParser());

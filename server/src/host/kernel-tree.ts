@@ -35,14 +35,16 @@ export class DiskKernelTree implements KernelTree {
   private revisionKey: string;
   readonly stats: SearchStats = { searches: 0, ms: 0 };
 
+  private readonly children = new Set<ReturnType<typeof spawn>>();
+
   /**
-   * `background`: searches run as child processes and `onReady` is called when one finishes (the editor);
-   * otherwise they run to completion before `filesNaming` returns (the command line).
+   * `events`: searches run as child processes in the background, `started` when one begins and `ready`
+   * when it finishes (the editor); without, they run to completion before `filesNaming` returns (the
+   * command line).
    */
   constructor(
     root: string,
-    private readonly background = false,
-    private readonly onReady: () => void = () => {},
+    private readonly events: { started(): void; ready(): void } | null = null,
   ) {
     this.root = fs.realpathSync(root);
     this.git = fs.existsSync(path.join(this.root, '.git'));
@@ -72,7 +74,7 @@ export class DiskKernelTree implements KernelTree {
     const key = [...names].sort().join('\u0000');
     const known = this.found.get(key);
     if (known) return known;
-    if (!this.background) {
+    if (!this.events) {
       const t0 = performance.now();
       const r = spawnSync(this.searchCommand(), this.searchArgs(names), { cwd: this.root, encoding: 'utf8', maxBuffer: 256 << 20 });
       this.stats.searches++;
@@ -81,8 +83,21 @@ export class DiskKernelTree implements KernelTree {
       this.found.set(key, files);
       return files;
     }
-    if (!this.running.has(key)) this.running.set(key, this.searchInBackground(key, names));
+    if (!this.running.has(key)) {
+      this.running.set(key, this.searchInBackground(key, names));
+      this.events.started();
+    }
     return null;
+  }
+
+  /** Searches under way. */
+  get searching(): number {
+    return this.running.size;
+  }
+
+  /** Stops the searches under way (the documents that wanted them were closed). */
+  cancel(): void {
+    for (const child of this.children) child.kill();
   }
 
   /** Waits for the searches under way (tests, benchmarks). */
@@ -94,15 +109,19 @@ export class DiskKernelTree implements KernelTree {
     const t0 = performance.now();
     return new Promise((resolve) => {
       const child = spawn(this.searchCommand(), this.searchArgs(names), { cwd: this.root });
+      this.children.add(child);
       const chunks: Buffer[] = [];
       child.stdout.on('data', (c: Buffer) => chunks.push(c));
-      child.on('close', () => {
+      child.on('close', (_code, signal) => {
+        this.children.delete(child);
+        this.running.delete(key);
+        resolve();
+        // A cancelled search leaves nothing behind: the next check starts it again.
+        if (signal) return;
         this.stats.searches++;
         this.stats.ms += performance.now() - t0;
         this.found.set(key, this.paths(Buffer.concat(chunks).toString('utf8')));
-        this.running.delete(key);
-        resolve();
-        this.onReady();
+        this.events?.ready();
       });
       child.on('error', () => {
         this.found.set(key, []);

@@ -19,9 +19,11 @@ export interface Settings {
   /** What per-CPU memory is counted for (batch-footprint). */
   footprintCpus: number;
   footprintPools: number;
+  /** The kernel tree: '' for the workspace folder when it looks like one, 'off', or a directory. */
+  kernelTree: string;
 }
 
-export const DEFAULT_SETTINGS: Settings = { rules: {}, findings: 'introduced', run: 'onType', maxDocumentSizeMiB: 32, pairs: [], lifecycles: [], footprintCpus: 224, footprintPools: 1 };
+export const DEFAULT_SETTINGS: Settings = { rules: {}, findings: 'introduced', run: 'onType', maxDocumentSizeMiB: 32, pairs: [], lifecycles: [], footprintCpus: 224, footprintPools: 1, kernelTree: '' };
 
 const count = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : fallback);
 
@@ -53,6 +55,7 @@ export function readSettingsWithProblems(raw: unknown): { settings: Settings; pr
       lifecycles: pairs.table.lifecycles ?? [],
       footprintCpus: count(r.footprintCpus, DEFAULT_SETTINGS.footprintCpus),
       footprintPools: count(r.footprintPools, DEFAULT_SETTINGS.footprintPools),
+      kernelTree: typeof r.kernelTree === 'string' ? r.kernelTree.trim() : '',
     },
     problems: pairs.problems,
   };

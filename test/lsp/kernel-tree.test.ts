@@ -1,0 +1,84 @@
+/**
+ * The language server with a kernel tree: the workspace folder is one (MAINTAINERS, Kconfig, mm/, arch/),
+ * so it is used by default; its search runs in the background with progress, and the document is checked
+ * again when it is done. The `kernelTree` setting turns it off.
+ */
+import { after, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { repoRoot } from '../helpers';
+import { files, frobPatch } from '../tree/frob-fixture';
+import { LspTestClient } from './client';
+
+const server = path.join(repoRoot, 'dist', 'server.js');
+const clients: LspTestClient[] = [];
+after(() => Promise.all(clients.map((c) => c.stop())));
+
+/** A directory that looks like a Linux tree, holding the frob fixture. */
+function writeTree(): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mmr-kernel-'));
+  fs.writeFileSync(path.join(root, 'MAINTAINERS'), 'FROB\nM:\tA Maintainer <m@example.org>\n');
+  fs.writeFileSync(path.join(root, 'Kconfig'), 'mainmenu "test"\n');
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  }
+  // A symlink leaving the tree is not followed.
+  fs.symlinkSync(os.tmpdir(), path.join(root, 'mm', 'outside'));
+  return root;
+}
+
+async function start(root: string): Promise<LspTestClient> {
+  const client = new LspTestClient(process.execPath, [server, '--stdio']);
+  clients.push(client);
+  await client.initialize({ workspaceFolders: [pathToFileURL(root).href] });
+  return client;
+}
+
+test('the workspace folder is a kernel tree: the forgotten sites arrive once the background search is done, with progress', async () => {
+  const root = writeTree();
+  const client = await start(root);
+  const uri = pathToFileURL(path.join(root, 'frob.patch')).href;
+  const withTree = client.diagnostics(uri, (p) => p.diagnostics.some((d) => String(d.message).includes('still')));
+  await client.open(uri, frobPatch(), 'mm-mail');
+  const published = await withTree;
+  const errors = published.diagnostics.filter((d) => d.severity === 1);
+  assert.deepEqual(
+    errors.map((d) => String(d.message).split(';')[0]),
+    ['arch/beta/mm/frob.c:4 still defines `frob_range()` with 2 parameters', 'mm/user.c:10 still calls `frob_range()` with 2 arguments'],
+  );
+  const related = errors[0].relatedInformation?.[0];
+  assert.equal(related?.location.uri, pathToFileURL(path.join(fs.realpathSync(root), 'arch/beta/mm/frob.c')).href);
+  assert.equal(related?.location.range.start.line, 3);
+  assert.ok(client.progressCreated.length > 0, 'the search showed progress');
+  // The progress token is created by a round trip to the client: its end may follow the diagnostics.
+  for (let i = 0; i < 100 && !client.progress.some((p) => (p.value as { kind?: string }).kind === 'end'); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(client.progress.some((p) => (p.value as { kind?: string }).kind === 'end'), `and ended it: ${JSON.stringify(client.progress)}`);
+});
+
+test('kernelTree "off": no tree, nothing about the sites outside the series', async () => {
+  const root = writeTree();
+  const client = await start(root);
+  client.settings = { kernelTree: 'off' };
+  const uri = pathToFileURL(path.join(root, 'frob2.patch')).href;
+  const first = client.diagnostics(uri);
+  await client.open(uri, frobPatch(), 'mm-mail');
+  assert.deepEqual((await first).diagnostics.filter((d) => d.severity === 1).map((d) => d.message), []);
+});
+
+test('a folder that is not a kernel tree is not searched', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mmr-notkernel-'));
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  }
+  const client = await start(root);
+  const uri = pathToFileURL(path.join(root, 'frob.patch')).href;
+  const first = client.diagnostics(uri);
+  await client.open(uri, frobPatch(), 'mm-mail');
+  assert.deepEqual((await first).diagnostics.filter((d) => d.severity === 1).map((d) => d.message), []);
+  assert.equal(client.progressCreated.length, 0);
+});
