@@ -5,7 +5,8 @@
  *   node out/bench/check-bench.js [--runs N] [--tree KERNEL_DIR]
  *
  * With --tree (or MM_REVIEW_KERNEL_TREE), also measures how often a blank context line lost in the mail
- * is restored on its true line, on hunks cut from the tree's own C files.
+ * is restored on its true line, on hunks cut from the tree's own C files, and times the tree-aware check
+ * (bench/tree-bench.ts).
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -18,6 +19,7 @@ import { ingest } from '../server/src/ingest';
 import { lspTimings } from './lsp-bench';
 import { firstModelRun, modelTimings, seed004 } from './model-bench';
 import { restoreAccuracy } from './restore-accuracy';
+import { treeChild, treeTimings } from './tree-bench';
 import { median } from './stats';
 import { syntheticSeries } from './synthetic';
 
@@ -63,6 +65,8 @@ function peakOf(mode: string): number {
 async function main(): Promise<void> {
   const mode = arg('--child');
   if (mode) return child(mode);
+  const treeRoot = arg('--tree-child');
+  if (treeRoot) return treeChild(treeRoot, Number(process.argv[process.argv.indexOf('--tree-child') + 2] ?? 5));
   const modelBound = arg('--model-child');
   if (modelBound) return void console.log(JSON.stringify(firstModelRun(await CParser.create(readGrammarBytes()), seed004(path.resolve(__dirname, '..', '..'))!, Number(modelBound))));
   const runs = Number(arg('--runs') ?? 5);
@@ -194,7 +198,11 @@ async function main(): Promise<void> {
   );
 
   const tree = arg('--tree') ?? process.env.MM_REVIEW_KERNEL_TREE;
-  if (tree) console.log('\nblank-line restoration on a kernel tree:', JSON.stringify(restoreAccuracy(tree), null, 2));
+  if (tree) {
+    console.log('\nblank-line restoration on a kernel tree:', JSON.stringify(restoreAccuracy(tree), null, 2));
+    const t = treeTimings(tree, __filename, runs) as { firstCheckMs: number; warmCheckMedianMs: number; peakRssMB: number };
+    console.log('\ntree-aware check (vmemmap_populate() changed, riscv forgotten), fresh process:', JSON.stringify(t, null, 2));
+  } else console.log('\nno kernel tree (--tree DIR or MM_REVIEW_KERNEL_TREE): tree-aware check not timed');
 }
 
 main().catch((e: Error) => {
