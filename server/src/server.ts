@@ -52,6 +52,8 @@ export interface ServerHost {
 export interface HostKernelTree extends KernelTree {
   readonly searching: number;
   cancel(): void;
+  /** Forgets what was found if the tree changed since (called before each check). */
+  refresh(): void;
 }
 
 /** The file a workspace extends the pair table with, at the root of each workspace folder. */
@@ -300,6 +302,7 @@ export class MmReviewServer {
       this.trees.set(root, entry);
     }
     entry.users.add(uri);
+    entry.tree.refresh();
     return entry.tree;
   }
 

@@ -31,7 +31,8 @@ export class DiskKernelTree implements KernelTree {
   private readonly git: boolean;
   private readonly found = new Map<string, string[]>();
   private readonly running = new Map<string, Promise<void>>();
-  private readonly texts = new Map<string, string | null>();
+  /** Texts read, with the modification time and size they were read at: an edited file is read again. */
+  private readonly texts = new Map<string, { stamp: string; text: string | null }>();
   private revisionKey: string;
   readonly stats: SearchStats = { searches: 0, ms: 0 };
 
@@ -51,12 +52,30 @@ export class DiskKernelTree implements KernelTree {
     this.revisionKey = this.revision();
   }
 
-  /** What identifies the tree's contents: HEAD's commit, or the top-level entries' modification times. */
+  /**
+   * What identifies the tree's contents, cheaply (a few reads, no process): in a git checkout HEAD's
+   * commit and the index file's modification time (a checkout, commit or `git add` changes it); otherwise
+   * the top-level entries' modification times.
+   */
   revision(): string {
     if (this.git) {
-      const r = spawnSync('git', ['-C', this.root, 'rev-parse', 'HEAD'], { encoding: 'utf8' });
-      const dirty = spawnSync('git', ['-C', this.root, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' });
-      return `git:${r.stdout.trim()}:${dirty.stdout.length}:${dirty.stdout.length ? dirty.stdout.slice(0, 4096) : ''}`;
+      const gitDir = path.join(this.root, '.git');
+      try {
+        const head = fs.readFileSync(path.join(gitDir, 'HEAD'), 'utf8').trim();
+        const ref = /^ref: (.+)$/.exec(head)?.[1];
+        let commit = head;
+        if (ref) {
+          try {
+            commit = fs.readFileSync(path.join(gitDir, ref), 'utf8').trim();
+          } catch {
+            commit = /^([0-9a-f]+) (.+)$/m.exec(fs.readFileSync(path.join(gitDir, 'packed-refs'), 'utf8').split('\n').find((l) => l.endsWith(` ${ref}`)) ?? '')?.[1] ?? ref;
+          }
+        }
+        const index = fs.statSync(path.join(gitDir, 'index'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+        return `git:${commit}:${index}`;
+      } catch {
+        return 'git:?';
+      }
     }
     return 'walk:' + fs.readdirSync(this.root).map((n) => `${n}:${fs.lstatSync(path.join(this.root, n)).mtimeMs}`).join(',');
   }
@@ -162,17 +181,20 @@ export class DiskKernelTree implements KernelTree {
   }
 
   read(rel: string): string | null {
-    if (this.texts.has(rel)) return this.texts.get(rel)!;
     const abs = this.inside(rel);
+    if (!abs) return null;
+    const st = fs.statSync(abs, { throwIfNoEntry: false });
+    if (!st?.isFile()) return null;
+    const stamp = `${st.mtimeMs}:${st.size}`;
+    const known = this.texts.get(rel);
+    if (known?.stamp === stamp) return known.text;
     let text: string | null = null;
-    if (abs) {
-      try {
-        text = fs.readFileSync(abs, 'utf8');
-      } catch {
-        text = null;
-      }
+    try {
+      text = fs.readFileSync(abs, 'utf8');
+    } catch {
+      text = null;
     }
-    this.texts.set(rel, text);
+    this.texts.set(rel, { stamp, text });
     return text;
   }
 }
