@@ -91,6 +91,15 @@ test('code lens on each patch subject with its counts; custom requests for text 
   assert.match(docText, /^# prototype-mismatch\n/);
 });
 
+/** The document's "Show model" lens: its title, and the model view the lens opens. */
+async function showModel(uri: string): Promise<{ title: string; model: { id: string; markdown: string } }> {
+  const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
+  const show = lenses.find((l) => l.command?.command === 'mmReview.showModel');
+  assert.ok(show?.command, 'a Show model lens');
+  const [lensUri, key] = show.command.arguments as [string, string];
+  return { title: show.command.title, model: (await client.connection.sendRequest('mmReview/model', { uri: lensUri, key })) as { id: string; markdown: string } };
+}
+
 test('a model-backed finding: its hover shows the trace, its lens opens the model', async () => {
   const uri = 'file:///tmp/mm-review-e2e/purgeable.mbox';
   const text = readSeed('004');
@@ -105,11 +114,8 @@ test('a model-backed finding: its hover shows the trace, its lens opens the mode
   const value = (hover.contents as { value: string }).value;
   assert.match(value, /\| # \| event \| VMAs \(latest advice\) \| `willneed_count` \| `vma_count` \| state, patched \| state, before \|/);
   assert.match(value, /\| 3 \| export \| VMA1 D, dma-buf \| 1 \| 1 \| WILLNEED \| DONTNEED \|/);
-  const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
-  const show = lenses.find((l) => l.command?.command === 'mmReview.showModel');
-  assert.equal(show?.command?.title, 'Show model: BO purgeability model: departures from the old semantics');
-  const [lensUri, key] = show!.command!.arguments as [string, string];
-  const model = (await client.connection.sendRequest('mmReview/model', { uri: lensUri, key })) as { id: string; markdown: string };
+  const { title, model } = await showModel(uri);
+  assert.equal(title, 'Show model: BO purgeability model: departures from the old semantics');
   assert.equal(model.id, 'bo-purgeability');
   assert.ok(model.markdown.includes('| 3 | export | VMA1 D, dma-buf | 1 | 1 | WILLNEED | DONTNEED |'), 'the export departure, as a table');
   assert.match(model.markdown, /The model ran every sequence of up to 6 events/);
@@ -136,11 +142,8 @@ test('seed 000, a review thread: findings on the quoted round_down and the reply
   const value = (hover.contents as { value: string }).value;
   assert.match(value, /\| 1 \| \[512, 1024\) \| \[2 MiB, 4 MiB\) \| allowed \|/);
   assert.match(value, /\| `offset_within_page == gfn_within_page` \| \d+ \| \d+ \| accepts broken `base_gfn` = 2, `pgoff` = 0/);
-  const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
-  const show = lenses.find((l) => l.command?.command === 'mmReview.showModel');
-  assert.match(show?.command?.title ?? '', /^Show model: guest_memfd binding model/);
-  const [lensUri, key] = show!.command!.arguments as [string, string];
-  const model = (await client.connection.sendRequest('mmReview/model', { uri: lensUri, key })) as { id: string; markdown: string };
+  const { title, model } = await showModel(uri);
+  assert.match(title, /^Show model: guest_memfd binding model/);
   assert.equal(model.id, 'gmem-alignment');
   assert.match(model.markdown, /\*\*3 allowed huge mappings span two folios\.\*\*/);
 });
@@ -154,11 +157,8 @@ test('seed 003, a thread with no code: the region figures get notes, and a lens 
   assert.deepEqual(published.diagnostics.map((d) => [d.code, d.severity, d.range.start.line + 1]), [['cxl-interleave', 3, 65], ['cxl-interleave', 3, 68]]);
   const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: published.diagnostics[0].range.start })) as Hover;
   assert.match((hover.contents as { value: string }).value, /2\^40 \/ 2\^8 = 2\^32 ≈ \*\*4\.29 × 10\^9\*\* per device/);
-  const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
-  const show = lenses.find((l) => l.command?.command === 'mmReview.showModel');
-  assert.match(show?.command?.title ?? '', /^Show model: CXL interleave model/);
-  const [lensUri, key] = show!.command!.arguments as [string, string];
-  const model = (await client.connection.sendRequest('mmReview/model', { uri: lensUri, key })) as { id: string; markdown: string };
+  const { title, model } = await showModel(uri);
+  assert.match(title, /^Show model: CXL interleave model/);
   assert.equal(model.id, 'cxl-interleave');
   assert.match(model.markdown, /\*\*One-to-one\*\*/);
   assert.match(model.markdown, /\| window \| — \| 0x0 \| 16 TiB \| 1 \| 256 B \| hb0 \|/);
