@@ -48,6 +48,13 @@ export interface ServerHost {
   looksLikeKernelTree?(uri: string): boolean;
 }
 
+/** A kernel tree in use: the documents checked against it, and the progress of its searches. */
+interface TreeEntry {
+  tree: HostKernelTree;
+  users: Set<string>;
+  progress: Promise<WorkDoneProgressServerReporter | null> | null;
+}
+
 /** A kernel tree the host searches in the background. */
 export interface HostKernelTree extends KernelTree {
   readonly searching: number;
@@ -105,7 +112,7 @@ export class MmReviewServer {
   private trusted = true;
   private workspacePairs = new Map<string, Promise<Partial<PairTable>>>();
   /** Kernel trees by root URI, and the documents checked against each. */
-  private trees = new Map<string, { tree: HostKernelTree; users: Set<string>; progress: Promise<WorkDoneProgressServerReporter | null> | null }>();
+  private trees = new Map<string, TreeEntry>();
   private warned = new Set<string>();
 
   constructor(
@@ -241,9 +248,14 @@ export class MmReviewServer {
     void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: text });
   }
 
+  /** The innermost workspace folder holding `uri`. */
+  private folderOf(uri: string): string | undefined {
+    return this.folders.filter((f) => uri.startsWith(f)).sort((a, b) => b.length - a.length)[0];
+  }
+
   /** The `.mm-review.json` of the workspace folder holding `uri` (none in an untrusted workspace). */
   private workspacePairsFor(uri: string): Promise<Partial<PairTable>> {
-    const folder = this.folders.filter((f) => uri.startsWith(f)).sort((a, b) => b.length - a.length)[0];
+    const folder = this.folderOf(uri);
     if (!folder || !this.trusted || !this.host.readFile) return Promise.resolve({});
     let p = this.workspacePairs.get(folder);
     if (!p) {
@@ -273,37 +285,41 @@ export class MmReviewServer {
     let root: string | null = null;
     if (settings.kernelTree) root = /^[a-z][\w+.-]*:/i.test(settings.kernelTree) ? settings.kernelTree : pathToFileURL(settings.kernelTree).href;
     else {
-      const folder = this.folders.filter((f) => uri.startsWith(f)).sort((a, b) => b.length - a.length)[0] ?? (this.folders.length === 1 ? this.folders[0] : undefined);
+      const folder = this.folderOf(uri) ?? (this.folders.length === 1 ? this.folders[0] : undefined);
       if (folder && this.host.looksLikeKernelTree?.(folder)) root = folder;
     }
     if (!root) return null;
-    let entry = this.trees.get(root);
+    const at = root;
+    let entry = this.trees.get(at);
     if (!entry) {
-      const e: { tree: HostKernelTree | null; users: Set<string>; progress: Promise<WorkDoneProgressServerReporter | null> | null } = { tree: null, users: new Set(), progress: null };
-      const tree = this.host.openKernelTree(root, {
-        started: () => {
-          if (e.progress || this.client.window?.workDoneProgress !== true) return;
-          e.progress = this.connection.window.createWorkDoneProgress().then(
-            (p) => (p.begin('mm-review', undefined, `searching the kernel tree ${displayPath(root!)}`, false), p),
-            () => null,
-          );
-        },
-        ready: () => {
-          if (e.tree && e.tree.searching === 0 && e.progress) {
-            void e.progress.then((p) => p?.done());
-            e.progress = null;
-          }
-          for (const user of e.users) this.schedule(user, 'settings');
-        },
-      });
+      const tree = this.host.openKernelTree(at, { started: () => this.treeSearchStarted(at), ready: () => this.treeSearchDone(at) });
       if (!tree) return null;
-      e.tree = tree;
-      entry = e as { tree: HostKernelTree; users: Set<string>; progress: Promise<WorkDoneProgressServerReporter | null> | null };
-      this.trees.set(root, entry);
+      entry = { tree, users: new Set(), progress: null };
+      this.trees.set(at, entry);
     }
     entry.users.add(uri);
     entry.tree.refresh();
     return entry.tree;
+  }
+
+  private treeSearchStarted(root: string): void {
+    const entry = this.trees.get(root);
+    if (!entry || entry.progress || this.client.window?.workDoneProgress !== true) return;
+    entry.progress = this.connection.window.createWorkDoneProgress().then(
+      (p) => (p.begin('mm-review', undefined, `searching the kernel tree ${displayPath(root)}`, false), p),
+      () => null,
+    );
+  }
+
+  /** A search is done: progress ends when none is left, and the documents using the tree are checked again. */
+  private treeSearchDone(root: string): void {
+    const entry = this.trees.get(root);
+    if (!entry) return;
+    if (entry.tree.searching === 0 && entry.progress) {
+      void entry.progress.then((p) => p?.done());
+      entry.progress = null;
+    }
+    for (const user of entry.users) this.schedule(user, 'settings');
   }
 
   /** A closed document no longer wants its tree: with no document left, its searches stop. */

@@ -37,20 +37,22 @@ export default defineRule({
   prefetch: (series) => candidateImages(series).map((v) => () => v.facts),
   check(ctx) {
     const macros = macroNames(ctx.series);
-    for (const history of prototypeHistories(ctx.series).values()) {
+    const histories = prototypeHistories(ctx.series);
+    const treeNames = [...histories.keys()].filter((n) => !macros.has(n));
+    for (const history of histories.values()) {
       if (macros.has(history.name)) continue;
       const sites = sitesOf(ctx.series, history.name, history.scopePath);
       const summary = siteSummary(history, sites.functions, sites.calls);
       for (const site of sites.functions) checkFunction(ctx, history, site, summary);
       for (const site of sites.calls) checkCall(ctx, history, site, summary);
-      if (ctx.tree) checkTree(ctx, ctx.tree, history);
+      if (ctx.tree) checkTree(ctx, ctx.tree, history, treeNames);
     }
   },
 });
 
 /** The sites in the reviewer's tree that the series does not update, each on the line that changes the prototype. */
-function checkTree(ctx: RuleContext, tree: KernelTree, history: PrototypeHistory): void {
-  const result = checkTreeSites(ctx.series, tree, history);
+function checkTree(ctx: RuleContext, tree: KernelTree, history: PrototypeHistory, names: string[]): void {
+  const result = checkTreeSites(ctx.series, tree, history, names);
   if (result.pending || !result.stale.length) return;
   const last = history.changes[history.changes.length - 1];
   const proto = history.at(last.patchPos, 'new');

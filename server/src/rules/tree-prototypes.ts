@@ -31,6 +31,7 @@ export interface TreeCheck {
   stale: TreeSite[];
   /** Sites that agree (for the hover's summary). */
   following: number;
+  /** Files read that name the function. */
   files: number;
   /** More candidate files than were read. */
   truncated: boolean;
@@ -38,22 +39,27 @@ export interface TreeCheck {
   pending: boolean;
 }
 
-/** Checks every tree site of `history`'s function against its prototype after the whole series. */
-export function checkTreeSites(series: ParsedSeries, tree: KernelTree, history: PrototypeHistory): TreeCheck {
+/**
+ * Checks every tree site of `history`'s function against its prototype after the whole series. `names`:
+ * every function the series changes, searched for together (one search of the tree for all of them).
+ */
+export function checkTreeSites(series: ParsedSeries, tree: KernelTree, history: PrototypeHistory, names: readonly string[]): TreeCheck {
   const last = history.changes[history.changes.length - 1];
   const want = { params: last.after, variadic: last.afterVariadic };
-  const files = tree.filesNaming([history.name]);
+  const files = tree.filesNaming(names);
   if (files === null) return { stale: [], following: 0, files: 0, truncated: false, pending: true };
   const applied = treeFiles(series.series, tree);
   const scoped = history.scopePath ? files.filter((f) => f === history.scopePath) : files;
   const read = scoped.slice(0, MAX_TREE_FILES);
   const stale: TreeSite[] = [];
   let following = 0;
+  let naming = 0;
   for (const path of read) {
     const changed = applied.get(path);
     // A file the series changes is read as the series leaves it; the lines its hunks show are its own sites.
     const text = changed ? changed.after : tree.read(path);
     if (text === null || !text.includes(history.name)) continue;
+    naming++;
     const facts = series.factsOfText(text);
     // A function-like macro of the same name in the file: its calls are not the function's.
     const macro = facts.macros.some((m) => m.name === history.name && m.functionLike);
@@ -73,5 +79,5 @@ export function checkTreeSites(series: ParsedSeries, tree: KernelTree, history: 
       else stale.push({ path, line: call.span.startRow + 1, col: call.span.startCol, endCol: call.span.startRow === call.span.endRow ? call.span.endCol : call.span.startCol + history.name.length, kind: 'call', count: call.args.length, params: null });
     }
   }
-  return { stale, following, files: read.length, truncated: scoped.length > read.length, pending: false };
+  return { stale, following, files: naming, truncated: scoped.length > read.length, pending: false };
 }
