@@ -9,7 +9,7 @@ import { prototypeHistories, sitesOf, standings } from './c/prototypes';
 import type { Analysis } from './engine';
 import type { Finding } from './findings';
 import type { Pos, Range } from './ingest';
-import { archById, archTable, explainVmemmap, runVmemmap } from './models/vmemmap';
+import { archById, archTable, defaultFeatures, explainVmemmap, runVmemmap } from './models/vmemmap';
 
 export interface Description {
   markdown: string;
@@ -56,14 +56,19 @@ function wordAt(text: string, col: number): { word: string; from: number; to: nu
   return to > from && /^[A-Za-z_]/.test(text[from]) ? { word: text.slice(from, to), from, to } : null;
 }
 
+/** The identifier under a document position on a hunk line, and where it is. */
+function wordUnder(analysis: Analysis, pos: Pos): { view: ImageView; row: number; word: string; from: number; to: number; range: Range } | null {
+  const at = analysis.parsed ? locate(analysis.parsed.hunks, pos) : null;
+  const w = at && wordAt(at.view.image.rows[at.row].text, at.col);
+  if (!at || !w) return null;
+  return { view: at.view, row: at.row, ...w, range: { start: at.view.image.toDoc(at.row, w.from), end: at.view.image.toDoc(at.row, w.to) } };
+}
+
 /** On a function name the series changed: its old and new prototype and where its sites stand. */
 export function describeFunctionAt(analysis: Analysis, pos: Pos): Description | null {
   const parsed = analysis.parsed;
-  if (!parsed) return null;
-  const at = locate(parsed.hunks, pos);
-  if (!at) return null;
-  const w = wordAt(at.view.image.rows[at.row].text, at.col);
-  if (!w) return null;
+  const w = wordUnder(analysis, pos);
+  if (!parsed || !w) return null;
   const history = prototypeHistories(parsed).get(w.word);
   if (!history) return null;
   const sites = sitesOf(parsed, history.name, history.scopePath);
@@ -79,22 +84,16 @@ export function describeFunctionAt(analysis: Analysis, pos: Pos): Description | 
   lines.push('', `**Updated** (${ok.length}): ${ok.map((s) => s.label).join(', ') || 'none'}`);
   lines.push('', `**Not updated** (${bad.length}): ${bad.map((s) => `${s.label}: ${s.problem}`).join('; ') || 'none'}`);
   lines.push('', history.scopePath ? `A static function: only sites in ${history.scopePath} are its sites.` : 'Sites outside this series are not visible without a kernel tree.');
-  const seg = at.view.image.toDoc(at.row, w.from);
-  const end = at.view.image.toDoc(at.row, w.to);
-  return { markdown: lines.join('\n'), range: { start: seg, end } };
+  return { markdown: lines.join('\n'), range: w.range };
 }
 
 /** On a name a finding is about (a constant a model reasons about), anywhere: that finding's explanation. */
 export function describeNameAt(analysis: Analysis, findings: Finding[], pos: Pos): Description | null {
-  const parsed = analysis.parsed;
   const about = findings.filter((f) => f.about?.length);
-  if (!parsed || !about.length) return null;
-  const at = locate(parsed.hunks, pos);
-  if (!at) return null;
-  const w = wordAt(at.view.image.rows[at.row].text, at.col);
+  const w = about.length ? wordUnder(analysis, pos) : null;
   const f = w && about.find((x) => x.about!.includes(w.word));
   if (!w || !f) return null;
-  return { markdown: [`**${f.ruleId}** · \`${w.word}\``, '', f.explanation].join('\n'), range: { start: at.view.image.toDoc(at.row, w.from), end: at.view.image.toDoc(at.row, w.to) } };
+  return { markdown: [`**${f.ruleId}** · \`${w.word}\``, '', f.explanation].join('\n'), range: w.range };
 }
 
 const VMEMMAP_FUNCTION = /^(?:__|radix__)?vmemmap_populate\w*$|^__populate_section_memmap$/;
@@ -107,16 +106,12 @@ const ARCH_OF_PATH: [RegExp, string][] = [
 
 /** On `vmemmap_populate*()` or `__populate_section_memmap()` in a hunk: the vmemmap model, per architecture. */
 export function describeVmemmapAt(analysis: Analysis, pos: Pos): Description | null {
-  const parsed = analysis.parsed;
-  if (!parsed) return null;
-  const at = locate(parsed.hunks, pos);
-  if (!at) return null;
-  const w = wordAt(at.view.image.rows[at.row].text, at.col);
+  const w = wordUnder(analysis, pos);
   if (!w || !VMEMMAP_FUNCTION.test(w.word)) return null;
-  const hunk = parsed.hunks.find((h) => h.new === at.view || h.old === at.view);
+  const hunk = analysis.parsed!.hunks.find((h) => h.new === w.view || h.old === w.view);
   const archId = ARCH_OF_PATH.find(([re]) => re.test(hunk?.path ?? ''))?.[1] ?? null;
   const arch = archById(archId ?? 'x86_64')!;
-  const features = new Set(Object.entries(arch.features).filter(([, on]) => on).map(([f]) => f));
+  const features = defaultFeatures(arch);
   const section = 2 ** arch.sectionBits;
   const example = runVmemmap({ arch, size: section, shift: Math.log2((2 * 1024 * 1024) / arch.pageSize), altmap: false, features });
   const markdown = [
@@ -128,7 +123,7 @@ export function describeVmemmapAt(analysis: Analysis, pos: Pos): Description | n
     '',
     'Run it for other sizes: `mm-review model vmemmap arch=… size=… shift=…`.',
   ].join('\n');
-  return { markdown, range: { start: at.view.image.toDoc(at.row, w.from), end: at.view.image.toDoc(at.row, w.to) } };
+  return { markdown, range: w.range };
 }
 
 export function describe(analysis: Analysis, findings: Finding[], pos: Pos): Description | null {

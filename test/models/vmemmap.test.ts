@@ -1,13 +1,13 @@
 /** The vmemmap model, its figures checked by hand. */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { archById, archTable, explainVmemmap, runVmemmap, type VmemmapInput } from '../../server/src/models/vmemmap';
+import { archById, archTable, defaultFeatures, explainVmemmap, runVmemmap, type VmemmapInput } from '../../server/src/models/vmemmap';
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
 const input = (arch: string, size: number, shift: number | null = null, extra: Partial<VmemmapInput> = {}): VmemmapInput => {
   const a = archById(arch)!;
-  return { arch: a, size, shift, altmap: false, features: new Set(Object.entries(a.features).filter(([, on]) => on).map(([f]) => f)), ...extra };
+  return { arch: a, size, shift, altmap: false, features: defaultFeatures(a), ...extra };
 };
 
 test('x86_64: a 128 MiB section has 2 MiB of struct page, one PMD with PSE, 512 PTEs without', () => {

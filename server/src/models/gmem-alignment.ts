@@ -13,6 +13,9 @@
  */
 import { exprText, subExprs, type Expr, type Stmt } from '../c/ast';
 import { EvalStop, Evaluator, obj, UNKNOWN, type Primitive, type Value } from '../c/eval';
+import { formatBytes } from './bytes';
+import { KERNEL_SIZES } from '../c/constants';
+export { formatBytes } from './bytes';
 
 export const MODEL_ID = 'gmem-alignment';
 
@@ -169,25 +172,6 @@ export function runGmemAlignment(binding: GmemBinding, options: ModelOptions = {
 
 // ---------------------------------------------------------------- explanation
 
-/** `4 MiB + 16 KiB`, `8 KiB`, `1 GiB`. */
-export function formatBytes(b: bigint): string {
-  if (b === 0n) return '0';
-  const parts: string[] = [];
-  let rest = b < 0n ? -b : b;
-  for (const [unit, size] of [
-    ['TiB', 1n << 40n],
-    ['GiB', 1n << 30n],
-    ['MiB', 1n << 20n],
-    ['KiB', 1n << 10n],
-  ] as const) {
-    if (rest >= size) {
-      parts.push(`${rest / size} ${unit}`);
-      rest %= size;
-    }
-  }
-  if (rest) parts.push(`${rest} bytes`);
-  return (b < 0n ? '-' : '') + parts.join(' + ');
-}
 
 const gpa = (gfn: bigint): string => formatBytes(gfn << PAGE_SHIFT);
 const gpaRange = (s: bigint, e: bigint): string => `[${gpa(s)}, ${gpa(e)})`;
@@ -362,10 +346,7 @@ const CONSTANTS = new Map<string, bigint>([
   ['PAGE_SHIFT', PAGE_SHIFT],
   ['PAGE_SIZE', PAGE_SIZE],
   ['PAGE_MASK', ~(PAGE_SIZE - 1n)],
-  ['SZ_4K', 4096n],
-  ['SZ_64K', 64n << 10n],
-  ['SZ_2M', SZ_2M],
-  ['SZ_1G', SZ_1G],
+  ...KERNEL_SIZES,
   ['PMD_SHIFT', 21n],
   ['PMD_SIZE', SZ_2M],
   ['PMD_MASK', ~(SZ_2M - 1n)],

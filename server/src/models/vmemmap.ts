@@ -7,7 +7,7 @@
  * and an architecture that selects ARCH_WANT_OPTIMIZE_DAX_VMEMMAP). The rules of each architecture's own
  * `vmemmap_populate()` decide base pages or PMD (huge page) mappings.
  */
-import { formatBytes } from './gmem-alignment';
+import { formatBytes } from './bytes';
 
 export const MODEL_ID = 'vmemmap';
 
@@ -100,6 +100,9 @@ export const ARCHES: VmemmapArch[] = [
 ];
 
 export const archById = (id: string): VmemmapArch | undefined => ARCHES.find((a) => a.id === id);
+
+/** The features an architecture has unless told otherwise (x86's PSE). */
+export const defaultFeatures = (arch: VmemmapArch): Set<string> => new Set(Object.entries(arch.features).filter(([, on]) => on).map(([f]) => f));
 
 export interface VmemmapInput {
   arch: VmemmapArch;
@@ -231,7 +234,7 @@ export function explainVmemmap(r: VmemmapResult): string {
 export function archTable(highlight: string | null): string {
   const rows = ['| arch | page | section | `struct page` per section | path (no pgmap) | with a pgmap of 2 MiB compound pages |', '| --- | --- | --- | --- | --- | --- |'];
   for (const arch of ARCHES) {
-    const features = new Set(Object.entries(arch.features).filter(([, on]) => on).map(([f]) => f));
+    const features = defaultFeatures(arch);
     const plain = runVmemmap({ arch, size: 2 ** arch.sectionBits, shift: null, altmap: false, features });
     const shift = Math.log2((2 * MiB) / arch.pageSize);
     const dax = runVmemmap({ arch, size: 2 ** arch.sectionBits, shift, altmap: false, features });

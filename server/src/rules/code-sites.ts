@@ -38,7 +38,8 @@ export interface TextFilter {
   test: (text: string) => boolean;
 }
 
-const isRelevant = (series: ParsedSeries, view: ImageView, filter: TextFilter): boolean =>
+/** Whether an image's text passes the filter, cached on the image. */
+export const isRelevant = (series: ParsedSeries, view: ImageView, filter: TextFilter): boolean =>
   series.derive(view, `relevant:${filter.key}`, () => filter.test(view.image.text));
 
 /**

@@ -5,11 +5,12 @@
  * and cxl-decode rules compare what they return with the cxl-interleave model.
  */
 import type { FunctionAst } from '../c/ast';
-import { constantsOf } from '../c/constants';
+import { constantsOf, KERNEL_SIZES } from '../c/constants';
 import { EvalStop, Evaluator, type Primitive, type Value } from '../c/eval';
 import type { Span } from '../c/image';
 import type { HunkView, ImageView, ParsedSeries } from '../c/parsed';
 import { isWhole } from '../c/program';
+import { isRelevant, type TextFilter } from './code-sites';
 
 export interface HelperSite {
   hunk: HunkView;
@@ -23,7 +24,7 @@ export interface HelperSite {
 }
 
 /** Image text that could hold an interleave helper: both CXL rules read only images that pass. */
-const MAY_HOLD_HELPER = /ways|gran|\be?i[wg]\b|interleave/;
+const MAY_HOLD_HELPER: TextFilter = { key: 'cxl', test: (text) => /ways|gran|\be?i[wg]\b|interleave/.test(text) };
 
 const memo = new WeakMap<ParsedSeries, HelperSite[]>();
 
@@ -38,7 +39,7 @@ export function helperSites(series: ParsedSeries, wanted: (name: string) => bool
     for (const hunk of series.hunks) {
       for (const side of ['new', 'old'] as const) {
         const view = side === 'new' ? hunk.new : hunk.old;
-        if (!series.derive(view, 'relevant:cxl', () => MAY_HOLD_HELPER.test(view.image.text))) continue;
+        if (!isRelevant(series, view, MAY_HOLD_HELPER)) continue;
         const fns = series.functionsOf(hunk, view).filter(isWhole);
         for (const fn of fns) all.push({ hunk, view, side, fn, siblings: fns, nameSpan: nameSpanOf(view, fn) });
       }
@@ -62,14 +63,7 @@ const KNOWN = new Map<string, bigint>([
   ['CXL_DECODER_MIN_GRANULARITY', 256n],
   ['CXL_DECODER_MAX_ENCODED_IG', 6n],
   ['CXL_DECODER_MAX_INTERLEAVE', 16n],
-  ['SZ_256', 256n],
-  ['SZ_512', 512n],
-  ['SZ_1K', 1024n],
-  ['SZ_2K', 2048n],
-  ['SZ_4K', 4096n],
-  ['SZ_8K', 8192n],
-  ['SZ_16K', 16384n],
-  ['SZ_32K', 32768n],
+  ...KERNEL_SIZES,
   ['true', 1n],
   ['false', 0n],
 ]);

@@ -7,7 +7,7 @@
  * Known false positives: a figure for some other count of regions stated next to a device size.
  */
 import { MODEL_ID, VALID_GRANULARITIES, VALID_WAYS, describeBijection, explainCxlRun, powerText, runCxlInterleave, scientific, standardTopology } from '../models/cxl-interleave';
-import { formatBytes } from '../models/gmem-alignment';
+import { formatBytes } from '../models/bytes';
 import { paragraphRange, paragraphsOf, type Paragraph } from './prose';
 import { defineRule, type RuleContext } from './rule';
 

@@ -49,7 +49,7 @@ function findAt(lines: string[], want: string[], expected: number): number | nul
 
 function applySeries(base: string, diffs: { patch: Patch; file: FileDiff }[]): Pick<TreeFile, 'after' | 'shown' | 'offsets' | 'failures'> {
   const lines = base.split('\n');
-  let shown: boolean[] = lines.map(() => false);
+  const shown: boolean[] = lines.map(() => false);
   const offsets: TreeFile['offsets'] = [];
   const failures: HunkFailure[] = [];
   for (const { patch, file } of diffs) {
@@ -67,7 +67,7 @@ function applySeries(base: string, diffs: { patch: Patch; file: FileDiff }[]): P
       }
       if (at !== expected) offsets.push({ patch, hunk, by: at - expected });
       lines.splice(at, oldLines.length, ...newLines);
-      shown = [...shown.slice(0, at), ...newLines.map(() => true), ...shown.slice(at + oldLines.length)];
+      shown.splice(at, oldLines.length, ...newLines.map(() => true));
       delta += newLines.length - oldLines.length + (at - expected);
     }
   }
