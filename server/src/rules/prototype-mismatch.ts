@@ -57,7 +57,7 @@ function checkTree(ctx: RuleContext, tree: KernelTree, history: PrototypeHistory
   const last = history.changes[history.changes.length - 1];
   const proto = history.at(last.patchPos, 'new');
   const want = plural(last.after.length, 'parameter');
-  const summary = `In the kernel tree (${tree.root}), outside the series' hunks: ${plural(result.following, 'site')} follow the new prototype and ${plural(result.stale.length, 'site')} do not, in ${plural(result.files, 'file')} that name \`${history.name}\`${result.truncated ? ` (only the first ${MAX_TREE_FILES} candidate files were read)` : ''}.`;
+  const summary = `In the kernel tree (${tree.root}), outside the series' hunks: ${plural(result.following, 'site')} follow the new prototype and ${plural(result.stale.length, 'site')} do not, in ${plural(result.files, 'file')} that name \`${history.name}\`${result.truncated ? ` (only the first ${MAX_TREE_FILES} candidate files were read)` : ''}.${result.unjudged.length ? ` Not judged, because a hunk of the series does not apply to them (the tree has another version): ${result.unjudged.join(', ')}.` : ''}`;
   const span = changedLineSpan(last.site.view, last.site.fn);
   const list = result.stale.map((t) => `- \`${t.path}:${t.line}\` ${does(t)} it with ${countOf(t)}`).join('\n');
   for (const t of result.stale) {

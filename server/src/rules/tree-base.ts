@@ -7,7 +7,7 @@
  */
 import type { FileDiff } from '../ingest';
 import { defineRule, type RuleContext } from './rule';
-import { treeFiles } from './tree-files';
+import { treeFiles } from '../tree-files';
 
 /** The document line of a file diff's `index` line, else its first header. */
 function indexLine(ctx: RuleContext, file: FileDiff): { line: number; start: number; end: number } {
@@ -48,7 +48,7 @@ function check(ctx: RuleContext): void {
         messageId: 'hunkNotApplied',
         data: { path: tf.path, start: f.hunk.oldStart },
         key: `tree-base:hunk:${tf.path}:${f.hunk.oldStart}:${f.hunk.section}`,
-        explanation: `The old lines of this hunk are not in the tree's \`${tf.path}\`, at line ${f.hunk.oldStart} or within 400 lines of it: the rules read this hunk as the mail shows it, without the rest of the file.`,
+        explanation: `The old lines of this hunk are nowhere in the tree's \`${tf.path}\` (compared as \`git apply --ignore-whitespace\` would): the tree has another version of the file. The rules read the file's hunks as the mail shows them, without the rest of their functions, and sites of changed prototypes in this file are not judged.`,
       });
     }
   }

@@ -9,7 +9,7 @@ import type { ParsedSeries } from '../c/parsed';
 import type { PrototypeHistory } from '../c/prototypes';
 import { typesKey } from '../c/prototypes';
 import type { KernelTree } from '../kernel-tree';
-import { treeFiles } from './tree-files';
+import { treeFiles, treeLine } from '../tree-files';
 
 export interface TreeSite {
   path: string;
@@ -35,6 +35,8 @@ export interface TreeCheck {
   files: number;
   /** More candidate files than were read. */
   truncated: boolean;
+  /** Files naming the function where a hunk of the series does not apply: not judged (another base). */
+  unjudged: string[];
   /** The tree search is not done yet. */
   pending: boolean;
 }
@@ -47,19 +49,28 @@ export function checkTreeSites(series: ParsedSeries, tree: KernelTree, history: 
   const last = history.changes[history.changes.length - 1];
   const want = { params: last.after, variadic: last.afterVariadic };
   const files = tree.filesNaming(names);
-  if (files === null) return { stale: [], following: 0, files: 0, truncated: false, pending: true };
+  if (files === null) return { stale: [], following: 0, files: 0, truncated: false, unjudged: [], pending: true };
   const applied = treeFiles(series.series, tree);
   const scoped = history.scopePath ? files.filter((f) => f === history.scopePath) : files;
   const read = scoped.slice(0, MAX_TREE_FILES);
   const stale: TreeSite[] = [];
   let following = 0;
   let naming = 0;
+  const unjudged: string[] = [];
   for (const path of read) {
     const changed = applied.get(path);
     // A file the series changes is read as the series leaves it; the lines its hunks show are its own sites.
     const text = changed ? changed.after : tree.read(path);
     if (text === null || !text.includes(history.name)) continue;
     naming++;
+    // Where a hunk does not apply, the tree has another version of the file: a site there may be one that
+    // hunk updates in the series' version.
+    if (changed?.failures.length) {
+      unjudged.push(path);
+      continue;
+    }
+    // Lines are named as the tree's file has them, not as the series leaves it.
+    const lineOf = (row: number): number => (changed ? treeLine(changed, row) : row + 1);
     const facts = series.factsOfText(text);
     // A function-like macro of the same name in the file: its calls are not the function's.
     const macro = facts.macros.some((m) => m.name === history.name && m.functionLike);
@@ -68,7 +79,7 @@ export function checkTreeSites(series: ParsedSeries, tree: KernelTree, history: 
       if (fn.name !== history.name || fn.params === null || fn.hasError || shown(fn.nameSpan.startRow)) continue;
       const agrees = typesKey(fn.params, fn.variadic) === typesKey(want.params, want.variadic);
       if (agrees) following++;
-      else stale.push({ path, line: fn.nameSpan.startRow + 1, col: fn.nameSpan.startCol, endCol: fn.nameSpan.endCol, kind: fn.kind, count: fn.params.length, params: fn.params });
+      else stale.push({ path, line: lineOf(fn.nameSpan.startRow), col: fn.nameSpan.startCol, endCol: fn.nameSpan.endCol, kind: fn.kind, count: fn.params.length, params: fn.params });
     }
     if (macro) continue;
     for (const call of facts.calls) {
@@ -76,8 +87,8 @@ export function checkTreeSites(series: ParsedSeries, tree: KernelTree, history: 
       const n = want.params.length;
       const agrees = want.variadic ? call.args.length >= n : call.args.length === n;
       if (agrees) following++;
-      else stale.push({ path, line: call.span.startRow + 1, col: call.span.startCol, endCol: call.span.startRow === call.span.endRow ? call.span.endCol : call.span.startCol + history.name.length, kind: 'call', count: call.args.length, params: null });
+      else stale.push({ path, line: lineOf(call.span.startRow), col: call.span.startCol, endCol: call.span.startRow === call.span.endRow ? call.span.endCol : call.span.startCol + history.name.length, kind: 'call', count: call.args.length, params: null });
     }
   }
-  return { stale, following, files: naming, truncated: scoped.length > read.length, pending: false };
+  return { stale, following, files: naming, truncated: scoped.length > read.length, unjudged, pending: false };
 }
