@@ -24,7 +24,7 @@ export function kernelTree(): string {
 export interface LineEdit {
   /** Path in the tree. */
   path: string;
-  /** The first line (1-based) whose text matches is replaced; `replace` gives its new text. */
+  /** The first line (1-based) whose text matches is replaced; `replace` gives its new text (lines joined by `\n`). */
   match: RegExp;
   /** Only lines from the first one matching this on are considered. */
   after?: RegExp;
@@ -40,13 +40,13 @@ function fileDiff(root: string, edit: LineEdit, index?: string): string {
   if (at < 0) throw new Error(`${edit.path}: no line matches ${edit.match}`);
   const from = Math.max(0, at - 3);
   const to = Math.min(lines.length, at + 4);
-  const replaced = edit.replace(lines[at]);
-  const after = [...lines.slice(0, at), replaced, ...lines.slice(at + 1)].join('\n');
+  const replaced = edit.replace(lines[at]).split('\n');
+  const after = [...lines.slice(0, at), ...replaced, ...lines.slice(at + 1)].join('\n');
   const hunk = [
-    `@@ -${from + 1},${to - from} +${from + 1},${to - from} @@`,
+    `@@ -${from + 1},${to - from} +${from + 1},${to - from - 1 + replaced.length} @@`,
     ...lines.slice(from, at).map((l) => ` ${l}`),
     `-${lines[at]}`,
-    `+${replaced}`,
+    ...replaced.map((l) => `+${l}`),
     ...lines.slice(at + 1, to).map((l) => ` ${l}`),
   ];
   const ids = index ?? `${gitBlobId(text).slice(0, 12)}..${gitBlobId(after).slice(0, 12)}`;

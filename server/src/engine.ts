@@ -137,7 +137,7 @@ export class Engine {
     } catch (e) {
       return stop(`the document could not be read (${(e as Error).message}); it is not analysed`);
     }
-    return { parsed: new ParsedSeries(series, this.parser, this.cache), t0 };
+    return { parsed: new ParsedSeries(series, this.parser, this.cache, options.tree ?? null), t0 };
   }
 
   private configs = new Map<string, AnalysisConfig>();

@@ -9,8 +9,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { repoRoot } from '../helpers';
+import { lineOf, repoRoot } from '../helpers';
 import { files, frobPatch } from '../tree/frob-fixture';
+import { editMail, widget } from '../tree/whole-fixture';
 import { LspTestClient } from './client';
 
 const server = path.join(repoRoot, 'dist', 'server.js');
@@ -57,6 +58,22 @@ test('the workspace folder is a kernel tree: the forgotten sites arrive once the
   // The progress token is created by a round trip to the client: its end may follow the diagnostics.
   for (let i = 0; i < 100 && !client.progress.some((p) => (p.value as { kind?: string }).kind === 'end'); i++) await new Promise((r) => setTimeout(r, 20));
   assert.ok(client.progress.some((p) => (p.value as { kind?: string }).kind === 'end'), `and ended it: ${JSON.stringify(client.progress)}`);
+});
+
+test('a lock taken above the hunk and kept by a return the patch adds: reported on the return, the lock linked into the tree', async () => {
+  const root = writeTree();
+  fs.writeFileSync(path.join(root, 'mm', 'widget.c'), widget);
+  const client = await start(root);
+  const uri = pathToFileURL(path.join(root, 'widget.patch')).href;
+  const doc = editMail('widget: refuse a widget with no buffer', [{ path: 'mm/widget.c', text: widget, edits: [{ after: 26, add: ['\tif (!w->buf)', '\t\treturn -EINVAL;'] }] }]);
+  const found = client.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'unbalanced-counter'));
+  await client.open(uri, doc, 'mm-mail');
+  const d = (await found).diagnostics.find((x) => x.code === 'unbalanced-counter')!;
+  const ret = lineOf(doc, '+\t\treturn -EINVAL;');
+  assert.equal(d.range.start.line + 1, ret);
+  assert.equal(d.message, `on the path returning at line ${ret}, \`mutex_lock()\` from mm/widget.c:21 is never released`);
+  assert.equal(d.relatedInformation?.[0].location.uri, pathToFileURL(path.join(fs.realpathSync(root), 'mm/widget.c')).href);
+  assert.equal(d.relatedInformation?.[0].location.range.start.line, 20);
 });
 
 test('kernelTree "off": no tree, nothing about the sites outside the series', async () => {

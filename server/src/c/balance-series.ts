@@ -8,10 +8,12 @@ import { scanImage } from './scan';
 import type { Image, Side } from './image';
 import type { PairIndex } from './pairs';
 import type { Hunk } from '../ingest';
-import { sectionFunctionName, type HunkView, type ImageView, type ParsedSeries } from './parsed';
+import type { HunkView, ImageView, ParsedSeries, Reading } from './parsed';
 
 export interface FunctionBalance {
+  /** The reading's lead hunk: its patch and file. */
   hunk: HunkView;
+  reading: Reading;
   view: ImageView;
   side: Side;
   fn: FunctionAst;
@@ -50,22 +52,26 @@ function relevant(view: ImageView, pairs: PairIndex): boolean {
   return r;
 }
 
-/** Per pair table and findings wanted, by hunk (reused while its message's text is): a decision about it. */
-function memoByHunk<T>(): (hunk: HunkView, config: Config, compute: () => T) => T {
-  const memo = new WeakMap<PairIndex, Map<string, WeakMap<Hunk, T>>>();
-  return (hunk, config, compute) => {
+/**
+ * Per pair table and findings wanted, by a hunk or an image (reused while its message's text is): a
+ * decision about it.
+ */
+function memoBy<K extends object, T>(): (key: K, config: Config, compute: () => T) => T {
+  const memo = new WeakMap<PairIndex, Map<string, WeakMap<K, T>>>();
+  return (key, config, compute) => {
     let byFindings = memo.get(config.pairs);
     if (!byFindings) memo.set(config.pairs, (byFindings = new Map()));
-    let byHunk = byFindings.get(config.findings);
-    if (!byHunk) byFindings.set(config.findings, (byHunk = new WeakMap()));
-    if (byHunk.has(hunk.hunk)) return byHunk.get(hunk.hunk)!;
+    let byKey = byFindings.get(config.findings);
+    if (!byKey) byFindings.set(config.findings, (byKey = new WeakMap()));
+    if (byKey.has(key)) return byKey.get(key)!;
     const v = compute();
-    byHunk.set(hunk.hunk, v);
+    byKey.set(key, v);
     return v;
   };
 }
-const needsOldMemo = memoByHunk<boolean>();
-const skippedMemo = memoByHunk<boolean>();
+/** By the reading's new image: a hunk read alone keeps it while its text is; a whole reading is new each analysis. */
+const needsOldMemo = memoBy<Image, boolean>();
+const skippedMemo = memoBy<Hunk, boolean>();
 
 /** Only functions that call something of the pair table (or a `_locked` helper) are worth converting. */
 const mentioning = new WeakMap<PairIndex, { key: string; want: (text: string) => boolean }>();
@@ -81,12 +87,12 @@ export function withPairs(config: Config): { key: string; want: (text: string) =
 
 /** Per pair table, by image (reused while its hunk is), then by image text (an image re-read unchanged). */
 const byImage = new WeakMap<PairIndex, WeakMap<Image, BalanceResult[]>>();
-function imageBalances(series: ParsedSeries, hunk: HunkView, view: ImageView, config: Config): BalanceResult[] {
+function imageBalances(series: ParsedSeries, reading: Reading, view: ImageView, config: Config): BalanceResult[] {
   let memo = byImage.get(config.pairs);
   if (!memo) byImage.set(config.pairs, (memo = new WeakMap()));
   let results = memo.get(view.image);
   if (!results) {
-    results = series.derive(view, `balance:${hunk.hunk.section}:${config.pairsKey}`, () => series.functionsOf(hunk, view, withPairs(config)).map((fn) => analyzeBalance(fn, { pairs: config.pairs })));
+    results = series.derive(view, `balance:${reading.section ?? ''}:${config.pairsKey}`, () => series.functionsIn(view, reading.section, withPairs(config)).map((fn) => analyzeBalance(fn, { pairs: config.pairs })));
     memo.set(view.image, results);
   }
   return results;
@@ -117,27 +123,36 @@ function changesNothingHeld(hunk: HunkView, pairs: PairIndex): boolean {
  * there); when its new image has something to classify as introduced or pre-existing; when it holds a
  * function of a lifecycle pair (compared by what the patch changes on either side).
  */
-function needsOld(series: ParsedSeries, hunk: HunkView, config: Config): boolean {
+function needsOld(series: ParsedSeries, reading: Reading, config: Config): boolean {
   if (config.findings === 'all') return true;
-  return needsOldMemo(hunk, config, () => oldClassifies(series, hunk, config));
+  return needsOldMemo(reading.new.image, config, () => oldClassifies(series, reading, config));
 }
 
-function oldClassifies(series: ParsedSeries, hunk: HunkView, config: Config): boolean {
-  if (relevant(hunk.new, config.pairs) && imageBalances(series, hunk, hunk.new, config).some((r) => r.issues.length > 0)) return true;
-  // The functions the hunk shows: the one it starts in, and those it defines.
-  const shown = [sectionFunctionName(hunk.hunk.section), ...hunk.old.scan.declarators.keys(), ...hunk.new.scan.declarators.keys()];
+function oldClassifies(series: ParsedSeries, reading: Reading, config: Config): boolean {
+  if (relevant(reading.new, config.pairs) && imageBalances(series, reading, reading.new, config).some((r) => r.issues.length > 0)) return true;
+  // The functions the reading shows: the one it starts in, and those it defines.
+  const shown = [reading.section, ...reading.old.scan.declarators.keys(), ...reading.new.scan.declarators.keys()];
   return shown.some((n) => n !== null && config.pairs.isLifecycleFunction(n));
 }
 
-const skipped = (hunk: HunkView, config: Config): boolean => config.findings === 'introduced' && skippedMemo(hunk, config, () => changesNothingHeld(hunk, config.pairs));
+const skipped = (reading: Reading, config: Config): boolean =>
+  config.findings === 'introduced' && reading.hunks.every((hunk) => skippedMemo(hunk.hunk, config, () => changesNothingHeld(hunk, config.pairs)));
+
+/** Each reading once: hunks read together are read through the first of them. */
+function* readings(series: ParsedSeries): Generator<Reading> {
+  for (const hunk of series.hunks) {
+    const r = series.readingOf(hunk);
+    if (r.hunks[0] === hunk) yield r;
+  }
+}
 
 /** The work balance rules need, as thunks: what the engine runs first, in slices. */
 export function balanceWork(series: ParsedSeries, config: Config): (() => unknown)[] {
   const out: (() => unknown)[] = [];
-  for (const hunk of series.hunks) {
-    if (skipped(hunk, config)) continue;
-    if (relevant(hunk.new, config.pairs)) out.push(() => imageBalances(series, hunk, hunk.new, config));
-    if (relevant(hunk.old, config.pairs)) out.push(() => needsOld(series, hunk, config) && imageBalances(series, hunk, hunk.old, config));
+  for (const r of readings(series)) {
+    if (skipped(r, config)) continue;
+    if (relevant(r.new, config.pairs)) out.push(() => imageBalances(series, r, r.new, config));
+    if (relevant(r.old, config.pairs)) out.push(() => needsOld(series, r, config) && imageBalances(series, r, r.old, config));
   }
   return out;
 }
@@ -151,11 +166,11 @@ export function seriesBalances(series: ParsedSeries, config: Config): FunctionBa
   const cached = byKey.get(memoKey);
   if (cached) return cached;
   const out: FunctionBalance[] = [];
-  for (const hunk of series.hunks) {
-    if (skipped(hunk, config)) continue;
-    for (const view of [hunk.old, hunk.new]) {
-      if (!relevant(view, config.pairs) || (view === hunk.old && !needsOld(series, hunk, config))) continue;
-      for (const result of imageBalances(series, hunk, view, config)) out.push({ hunk, view, side: view.side, fn: result.fn, result });
+  for (const r of readings(series)) {
+    if (skipped(r, config)) continue;
+    for (const view of [r.old, r.new]) {
+      if (!relevant(view, config.pairs) || (view === r.old && !needsOld(series, r, config))) continue;
+      for (const result of imageBalances(series, r, view, config)) out.push({ hunk: r.hunks[0], reading: r, view, side: view.side, fn: result.fn, result });
     }
   }
   byKey.set(memoKey, out);

@@ -14,6 +14,17 @@ export interface Span {
   endCol: number;
 }
 
+/**
+ * A row of a whole function read from the kernel tree that no hunk of the reading shows. In the document
+ * it sits on a nearby hunk line (its `docLine`); messages name it by its place in the tree.
+ */
+export interface TreeRow extends DiffLine {
+  /** The file, and the 1-based line in it as the tree has it. */
+  tree: { path: string; line: number };
+}
+
+export const isTreeRow = (r: DiffLine | undefined): r is TreeRow => !!r && 'tree' in r;
+
 export class Image {
   readonly text: string;
   /** Filled by the parsed series on first use: an image's text never changes, so neither do these. */
@@ -52,6 +63,18 @@ export class Image {
   /** The hunk line at an image row (for file line numbers and kinds). */
   lineAt(row: number): DiffLine | undefined {
     return this.rows[row];
+  }
+
+  /** Where a row is in the kernel tree when the document does not show it; null when it does. */
+  treeLineAt(row: number): TreeRow['tree'] | null {
+    const r = this.rows[row];
+    return isTreeRow(r) ? r.tree : null;
+  }
+
+  /** How a message names a row: `line 239` of the document, or `mm/foo.c:412` of the kernel tree. */
+  placeOf(row: number, col = 0): string {
+    const t = this.treeLineAt(row);
+    return t ? `${t.path}:${t.line}` : `line ${this.toDoc(row, col).line + 1}`;
   }
 
   textOf(span: Span): string {

@@ -13,6 +13,8 @@ import { Image, type Side } from './image';
 import { singleEdit } from './edit';
 import { blankCutComments, maskKernelAnnotations } from './mask';
 import type { CParser } from './parser';
+import type { KernelTree } from '../kernel-tree';
+import { wholeGroups, type WholeGroup } from './whole-functions';
 import { scanImage, type Scan } from './scan';
 import { readSnippet } from './snippets';
 
@@ -116,6 +118,21 @@ export interface SnippetView extends FragmentView {
   readonly stmts: Stmt[];
 }
 
+/**
+ * How rules that follow paths read a hunk: alone, or, with a kernel tree, together with the other hunks of
+ * its patch and file that touch the same functions, those functions whole.
+ */
+export interface Reading {
+  /** In file order; the first leads (findings name its patch and file). */
+  hunks: HunkView[];
+  old: ImageView;
+  new: ImageView;
+  /** The function the images start inside (the hunk header's); null when they start at top level. */
+  section: string | null;
+  /** Read from the kernel tree: its rows outside the hunks are tree rows. */
+  whole: boolean;
+}
+
 /** An image of a hunk, with its hunk. */
 export interface HunkImage {
   hunk: HunkView;
@@ -127,11 +144,14 @@ export class ParsedSeries {
   readonly fragments: FragmentView[] = [];
   private confirmed: SnippetView[] | null = null;
   private readonly byName = new Map<string, HunkImage[]>();
+  private readings: Map<HunkView, Reading> | null = null;
 
   constructor(
     readonly series: Series,
     private readonly parser: CParser,
     private readonly cache: AnalysisCache,
+    /** The reviewer's kernel tree: functions the hunks touch are then read whole from it. */
+    readonly tree: KernelTree | null = null,
   ) {
     for (const patch of series.patches) {
       for (const file of patch.files) {
@@ -174,6 +194,36 @@ export class ParsedSeries {
       this.cache.stats.functionReads++;
       return functionsOfImage(this.parser, view.image.text, section, only?.want);
     });
+  }
+
+  /** How a hunk is read by rules that follow paths (see Reading). */
+  readingOf(hunk: HunkView): Reading {
+    if (!this.readings) this.readings = this.makeReadings();
+    let r = this.readings.get(hunk);
+    if (!r) this.readings.set(hunk, (r = { hunks: [hunk], old: hunk.old, new: hunk.new, section: sectionFunctionName(hunk.hunk.section), whole: false }));
+    return r;
+  }
+
+  private makeReadings(): Map<HunkView, Reading> {
+    const out = new Map<HunkView, Reading>();
+    if (!this.tree) return out;
+    let groups: Map<HunkView, WholeGroup>;
+    try {
+      groups = wholeGroups(this.series, this.hunks, this.tree);
+    } catch {
+      // A tree file that cannot be read whole leaves its hunks read alone.
+      return out;
+    }
+    const byGroup = new Map<WholeGroup, Reading>();
+    for (const [hunk, g] of groups) {
+      let r = byGroup.get(g);
+      if (!r) {
+        const view = (image: Image): ImageView => new LazyImageView(image.side, image, this.cache, { compute: () => this.computeSingle(image) });
+        byGroup.set(g, (r = { hunks: g.hunks, old: view(g.old), new: view(g.new), section: null, whole: true }));
+      }
+      out.set(hunk, r);
+    }
+    return out;
   }
 
   /**

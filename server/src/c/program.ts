@@ -14,6 +14,8 @@ export interface FunctionPiece {
   fn: FunctionAst;
   hunk: HunkView;
   view: ImageView;
+  /** Read whole from the kernel tree (lines no hunk shows are tree rows). */
+  fromTree?: boolean;
 }
 
 export interface SideProgram {
@@ -27,13 +29,16 @@ export interface SideProgram {
 
 export const isWhole = (fn: FunctionAst): boolean => fn.entryVisible && fn.endVisible;
 
-function piecesOf(series: ParsedSeries, hunks: HunkView[], side: Side): Map<string, FunctionPiece[]> {
+function piecesOf(series: ParsedSeries, hunks: HunkView[], side: Side, whole: boolean): Map<string, FunctionPiece[]> {
   const out = new Map<string, FunctionPiece[]>();
   for (const hunk of hunks) {
-    const view = side === 'old' ? hunk.old : hunk.new;
-    for (const fn of series.functionsOf(hunk, view)) {
+    // With a kernel tree, hunks that touch the same functions are read once, through the first of them.
+    const reading = whole ? series.readingOf(hunk) : null;
+    if (reading && reading.hunks[0] !== hunk) continue;
+    const view = reading ? reading[side] : side === 'old' ? hunk.old : hunk.new;
+    for (const fn of reading ? series.functionsIn(view, reading.section) : series.functionsOf(hunk, view)) {
       const list = out.get(fn.name) ?? [];
-      list.push({ fn, hunk, view });
+      list.push({ fn, hunk, view, fromTree: reading?.whole });
       out.set(fn.name, list);
     }
   }
@@ -68,9 +73,10 @@ function piecesOf(series: ParsedSeries, hunks: HunkView[], side: Side): Map<stri
 /**
  * The program in effect on `side` of patch number `patchIndex` (an index into series.patches), read
  * from the hunks `include` accepts (all by default: a model narrows it to the files it is about, so a
- * long unrelated series is not parsed for it).
+ * long unrelated series is not parsed for it). `whole`: functions the kernel tree has are read whole
+ * from it (a model that runs them must then cope with code no hunk shows).
  */
-export function programAt(series: ParsedSeries, patchIndex: number, side: Side, include: (h: HunkView) => boolean = () => true): SideProgram {
+export function programAt(series: ParsedSeries, patchIndex: number, side: Side, include: (h: HunkView) => boolean = () => true, whole = false): SideProgram {
   const byPatch = new Map<number, HunkView[]>();
   for (const h of series.hunks) {
     if (!include(h)) continue;
@@ -83,7 +89,7 @@ export function programAt(series: ParsedSeries, patchIndex: number, side: Side, 
   const views: SideProgram['views'] = [];
   const take = (hunks: HunkView[] | undefined, s: Side): void => {
     if (!hunks) return;
-    for (const [name, pieces] of piecesOf(series, hunks, s)) if (!functions.has(name)) functions.set(name, pieces);
+    for (const [name, pieces] of piecesOf(series, hunks, s, whole)) if (!functions.has(name)) functions.set(name, pieces);
     for (const hunk of hunks) views.push({ hunk, view: s === 'old' ? hunk.old : hunk.new });
   };
   take(byPatch.get(patchIndex), side);

@@ -5,6 +5,7 @@
  * Known false positives: a lock taken by a function the pair table does not know.
  */
 import { balanceWork, functionIdentity, seriesBalances } from '../c/balance-series';
+import { onDocument } from './places';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -27,14 +28,14 @@ export default defineRule({
         const gotos = issue.path.filter((p) => p.kind === 'goto');
         ctx.report({
           side: b.side,
-          at: { view: b.view, span: issue.site, patch: b.hunk.patch, path: b.hunk.path },
+          at: { view: b.view, span: onDocument(b.view.image, [issue.site, ...issue.path.map((p) => p.span)]), patch: b.hunk.patch, path: b.hunk.path },
           messageId: 'notHeld',
           data: { call: issue.call, fn: b.fn.name },
           key: `not-held:${functionIdentity(b)}:${issue.call}:${gotos.map((g) => g.label).join('>')}`,
           explanation: [
             `\`${issue.call}()\` is a \`_locked\` helper: its caller must hold the lock that protects what it changes.`,
             '',
-            `\`${b.fn.name}()\` starts in view and, on every path that reaches this call, takes no lock from the pair table and asserts none (\`*_assert_held()\`, \`lockdep_assert_held()\`).`,
+            `\`${b.fn.name}()\` starts in view${b.reading.whole ? ' (read whole from the kernel tree)' : ''} and, on every path that reaches ${b.view.image.treeLineAt(issue.site.startRow) ? `this call (${b.view.image.placeOf(issue.site.startRow)})` : 'this call'}, takes no lock from the pair table and asserts none (\`*_assert_held()\`, \`lockdep_assert_held()\`).`,
             '',
             'A caller that locks on some paths but not others is left alone: its own caller may hold the lock on the rest.',
           ].join('\n'),

@@ -11,6 +11,7 @@
 import type { LeakIssue, OverReleaseIssue, PathStep } from '../c/balance';
 import { balanceWork, functionIdentity, lifecycleIssues, seriesBalances, type FunctionBalance, type LifecycleIssue } from '../c/balance-series';
 import type { Span } from '../c/image';
+import { onDocument, readingNote, relatedAt } from './places';
 import { defineRule, type RuleContext } from './rule';
 
 export default defineRule({
@@ -21,7 +22,7 @@ export default defineRule({
     confidence: 'medium',
     readsFunctions: true,
     messages: {
-      neverReleased: 'on the path {{through}}, `{{call}}()` from line {{line}} is never released',
+      neverReleased: 'on the path {{through}}, `{{call}}()` from {{line}} is never released',
       releasedUntaken: 'on the path {{through}}, `{{call}}()` gives back `{{key}}`, which that path never took',
       unreleased: '`{{acquirer}}()` now takes `{{call}}()`{{when}}, but `{{releaser}}()` gives nothing new back for it',
       takenMore: '`{{acquirer}}()` now takes `{{call}}()`{{when}} {{taken}} times, but `{{releaser}}()` gives it back only {{given}}',
@@ -46,44 +47,49 @@ export default defineRule({
   },
 });
 
-const docLine = (b: FunctionBalance, span: Span): number => b.view.image.toDoc(span.startRow, span.startCol).line + 1;
+/** `line 239` in the document, or `mm/foo.c:412` in the kernel tree. */
+const place = (b: FunctionBalance, span: Span): string => b.view.image.placeOf(span.startRow, span.startCol);
 
 /** `through `goto out_put` (line 239)` or `returning at line 256`. */
 function through(b: FunctionBalance, path: PathStep[], after: Span | null): string {
   const gotos = path.filter((p) => p.kind === 'goto' && (!after || p.span.startRow > after.startRow || (p.span.startRow === after.startRow && p.span.startCol > after.startCol)));
-  if (gotos.length) return `through ${gotos.map((g) => `\`goto ${g.label}\` (line ${docLine(b, g.span)})`).join(' then ')}`;
+  if (gotos.length) return `through ${gotos.map((g) => `\`goto ${g.label}\` (${place(b, g.span)})`).join(' then ')}`;
   const ret = [...path].reverse().find((p) => p.kind === 'return');
-  return ret ? `returning at line ${docLine(b, ret.span)}` : 'to the end of the function';
+  return ret ? `returning at ${place(b, ret.span)}` : 'to the end of the function';
 }
 
 function pathTable(b: FunctionBalance, path: PathStep[]): string {
   if (!path.length) return '';
-  const rows = path.map((p) => `| ${docLine(b, p.span)} | ${p.kind === 'goto' ? `\`goto ${p.label}\`` : '`return`'} |`);
+  const rows = path.map((p) => `| ${place(b, p.span).replace(/^line /, '')} | ${p.kind === 'goto' ? `\`goto ${p.label}\`` : '`return`'} |`);
   return ['| line | step |', '| --- | --- |', ...rows].join('\n');
 }
 
+/** The finding's own span when the document shows it; else the first step of the path it does. */
+const onPatch = (b: FunctionBalance, own: Span, path: PathStep[], exit: Span | null = null): Span => onDocument(b.view.image, [own, ...path.map((p) => p.span), exit]);
+
 function reportLeak(ctx: RuleContext, b: FunctionBalance, issue: LeakIssue): void {
   const h = issue.holding;
-  const line = docLine(b, h.site);
+  const line = place(b, h.site);
   const exitWhat = issue.exit.kind === 'error' ? 'an error return: everything the function took on the way must be given back' : issue.exit.kind === 'success' ? `a successful return: a ${h.pair.kind === 'lock' ? 'lock' : 'local allocation'} must not outlive the function` : 'a return';
   ctx.report({
     side: b.side,
-    at: { view: b.view, span: h.site, patch: b.hunk.patch, path: b.hunk.path },
+    at: { view: b.view, span: onPatch(b, h.site, issue.path, issue.exit.span), patch: b.hunk.patch, path: b.hunk.path },
     messageId: 'neverReleased',
     data: { through: through(b, issue.path, h.site), call: h.call, line },
     key: `leak:${functionIdentity(b)}:${h.call}:${h.key}:${issue.exit.kind}:${issue.path.filter((p) => p.kind === 'goto').map((p) => p.label).join('>')}`,
     related: [
-      ...issue.path.filter((p) => p.kind === 'goto').map((p) => ({ range: b.view.image.spanToDoc(p.span), message: `goto ${p.label}` })),
-      ...(issue.exit.span ? [{ range: b.view.image.spanToDoc(issue.exit.span), message: 'returns still holding it' }] : []),
+      ...(b.view.image.treeLineAt(h.site.startRow) ? [relatedAt(b.view.image, h.site, `${h.call}() takes it`, ctx.tree)] : []),
+      ...issue.path.filter((p) => p.kind === 'goto').map((p) => relatedAt(b.view.image, p.span, `goto ${p.label}`, ctx.tree)),
+      ...(issue.exit.span ? [relatedAt(b.view.image, issue.exit.span, 'returns still holding it', ctx.tree)] : []),
     ],
     explanation: [
-      `**${b.fn.name}()** takes \`${h.call}(${h.key})\` at line ${line} (${h.pair.kind}, released by \`${h.pair.release.join('`/`')}\`).`,
+      `**${b.fn.name}()** takes \`${h.call}(${h.key})\` at ${line} (${h.pair.kind}, released by \`${h.pair.release.join('`/`')}\`).`,
       '',
       `The path below reaches ${exitWhat}; nothing on it releases \`${h.key}\`.`,
       '',
       pathTable(b, issue.path),
       '',
-      b.fn.entryVisible ? '' : 'Only the part of the function the hunk shows was followed; paths that leave it are not judged.',
+      readingNote(b.reading.whole, b.fn.entryVisible, b.hunk.path),
     ].join('\n').trim(),
   });
 }
@@ -91,7 +97,7 @@ function reportLeak(ctx: RuleContext, b: FunctionBalance, issue: LeakIssue): voi
 function reportOverRelease(ctx: RuleContext, b: FunctionBalance, issue: OverReleaseIssue): void {
   ctx.report({
     side: b.side,
-    at: { view: b.view, span: issue.site, patch: b.hunk.patch, path: b.hunk.path },
+    at: { view: b.view, span: onPatch(b, issue.site, issue.path), patch: b.hunk.patch, path: b.hunk.path },
     messageId: 'releasedUntaken',
     data: { through: through(b, issue.path, null), call: issue.call, key: issue.key },
     key: `over:${functionIdentity(b)}:${issue.call}:${issue.key}:${issue.path.filter((p) => p.kind === 'goto').map((p) => p.label).join('>')}`,
@@ -109,7 +115,7 @@ function reportLifecycle(ctx: RuleContext, issue: LifecycleIssue): void {
   const messageId = issue.kind === 'unreleased' ? (issue.given > 0 ? 'takenMore' : 'unreleased') : issue.taken > 0 ? 'givenMore' : 'unacquired';
   ctx.report({
     side: 'new',
-    at: { view: b.view, span: issue.effect.site, patch: b.hunk.patch, path: b.hunk.path },
+    at: { view: b.view, span: onDocument(b.view.image, [issue.effect.site]), patch: b.hunk.patch, path: b.hunk.path },
     messageId,
     data: { acquirer: issue.acquirer, releaser: issue.releaser, call: issue.effect.call, when, taken: issue.taken, given: issue.given },
     key: `lifecycle:${issue.kind}:${issue.acquirer}:${issue.releaser}:${issue.effect.pair.release[0]}:${issue.guard ?? ''}`,

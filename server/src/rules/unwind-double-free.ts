@@ -18,7 +18,7 @@ function check(ctx: RuleContext): void {
 }
 
 function report(ctx: RuleContext, set: UnwindRunSet, issue: UnwindIssue): void {
-  const at = locate(set, issue.at);
+  const at = locate(set, issue.at, issue.path.map((s) => s.at));
   if (!at) return;
   const resource = issue.resources[0] ?? 'it';
   const named = resource.startsWith('the ') ? resource : `\`${resource}\``;

@@ -8,7 +8,7 @@
  * function to free what it took); code the hunks do not show that frees it.
  */
 import { defineRule, type RuleContext } from './rule';
-import { describePath, functionStart, listNames, locate, unwindRuns, type UnwindRunSet } from './unwind-runs';
+import { describePath, fromTree, functionStart, listNames, locate, unwindRuns, type UnwindRunSet } from './unwind-runs';
 import type { UnwindIssue } from '../models/unwind';
 
 function sizesText(issue: UnwindIssue): string {
@@ -26,7 +26,7 @@ function check(ctx: RuleContext): void {
 }
 
 function reportLeak(ctx: RuleContext, set: UnwindRunSet, issue: UnwindIssue): void {
-  const at = locate(set, issue.at);
+  const at = locate(set, issue.at, issue.path.map((s) => s.at));
   if (!at || !issue.failure) return;
   const f = issue.failure;
   const plural = issue.resources.length > 1 || /^the /.test(issue.resources[0] ?? '') ? 'are' : 'is';
@@ -42,7 +42,9 @@ function reportLeak(ctx: RuleContext, set: UnwindRunSet, issue: UnwindIssue): vo
       '',
       `When \`${f.call}()\` fails${data.what}, the function unwinds along ${data.path} and returns an error still holding ${data.resources}: nothing on that path frees ${issue.resources.length > 1 ? 'them' : 'it'}, and nothing it calls keeps ${issue.resources.length > 1 ? 'them' : 'it'}.`,
       '',
-      `The model executed the patch's own C (${set.result.runs} runs). Lines a hunk does not show are not run.`,
+      fromTree(set)
+        ? `The model executed the patch's own C (${set.result.runs} runs), in the whole function as the kernel tree has it with the series applied.`
+        : `The model executed the patch's own C (${set.result.runs} runs). Lines a hunk does not show are not run.`,
     ].join('\n'),
   });
 }

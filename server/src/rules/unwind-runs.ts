@@ -11,6 +11,7 @@ import { isWhole, programAt, type SideProgram } from '../c/program';
 import { arrayMembers, defineValues } from '../c/structs';
 import type { Anchor, CodePiece } from '../models/code';
 import { runUnwind, type UnwindFunction, type UnwindIssue, type UnwindResult } from '../models/unwind';
+import { onDocument } from './places';
 import type { AnalysisConfig } from './rule';
 
 /** The largest size a constant-sized array gets in the model: failures at every index stay few. */
@@ -21,6 +22,8 @@ interface Origin {
   view: ImageView;
   /** The function the piece belongs to. */
   fn: string;
+  /** Read whole from the kernel tree. */
+  fromTree: boolean;
 }
 
 export interface UnwindRunSet {
@@ -73,7 +76,7 @@ function pieces(program: SideProgram, name: string, origins: Origin[]): CodePiec
   return list.map((p) => {
     const added = new Set<number>();
     p.view.image.rows.forEach((r, i) => r.kind !== 'context' && added.add(i));
-    origins.push({ hunk: p.hunk, view: p.view, fn: name });
+    origins.push({ hunk: p.hunk, view: p.view, fn: name, fromTree: !!p.fromTree });
     return { origin: origins.length - 1, fn: p.fn, added };
   });
 }
@@ -97,8 +100,13 @@ export function unwindRuns(series: ParsedSeries, config: AnalysisConfig): Unwind
       const own = series.hunks.filter((h) => h.patch === patch && include(h));
       if (!own.some(allocating)) return;
       for (const side of ['new', 'old'] as const) {
-        const program = programAt(series, p, side, include);
-        const shown = new Set(own.flatMap((h) => series.functionsOf(h, side === 'new' ? h.new : h.old).map((f) => f.name)));
+        const program = programAt(series, p, side, include, true);
+        const shown = new Set(
+          own.flatMap((h) => {
+            const r = series.readingOf(h);
+            return series.functionsIn(r[side], r.section).map((f) => f.name);
+          }),
+        );
         const whole = new Map([...program.functions].filter(([, ps]) => ps.length === 1 && isWhole(ps[0].fn)).map(([n, ps]) => [n, ps[0].fn]));
         const lifecycles = pairs.lifecycles(new Set(program.functions.keys()));
         for (const name of shown) {
@@ -120,26 +128,37 @@ export function unwindRuns(series: ParsedSeries, config: AnalysisConfig): Unwind
   return out;
 }
 
-/** Where an anchor is in the document: a view and a one-line span. */
-export function locate(set: UnwindRunSet, a: Anchor | null): (Origin & { span: Span }) | null {
+const lineSpan = (o: Origin, a: Anchor): Span => ({ startRow: a.row, startCol: a.col, endRow: a.row, endCol: Math.max(o.view.image.rows[a.row]?.text.length ?? 0, a.col) });
+
+/**
+ * Where a finding at an anchor goes in the document: a view and a one-line span. An anchor on a line only
+ * the kernel tree has gives way to the first of `along` the document shows, and failing those to the
+ * anchor's view's first changed line.
+ */
+export function locate(set: UnwindRunSet, a: Anchor | null, along: Anchor[] = []): (Origin & { span: Span }) | null {
   if (!a) return null;
   const o = set.origins[a.origin];
   if (!o) return null;
-  const text = o.view.image.rows[a.row]?.text ?? '';
-  return { ...o, span: { startRow: a.row, startCol: a.col, endRow: a.row, endCol: Math.max(text.length, a.col) } };
+  for (const c of [a, ...along]) {
+    const co = set.origins[c.origin];
+    if (co && co.view.image.treeLineAt(c.row) === null) return { ...co, span: lineSpan(co, c) };
+  }
+  return { ...o, span: onDocument(o.view.image, []) };
 }
 
-/** The document line (1-based) of an anchor. */
-export function lineOf(set: UnwindRunSet, a: Anchor): number | null {
+/** `line 187` of the document, or `mm/foo.c:412` of the kernel tree, for an anchor. */
+function placeOf(set: UnwindRunSet, a: Anchor): string | null {
   const o = set.origins[a.origin];
-  return o ? o.view.image.toDoc(a.row, a.col).line + 1 : null;
+  return o ? o.view.image.placeOf(a.row, a.col) : null;
 }
+
+/** Whether the functions the runs read came whole from the kernel tree. */
+export const fromTree = (set: UnwindRunSet): boolean => set.origins.some((o) => o.fromTree);
 
 /** `line 187 → \`goto buf_fail\` (line 192) → \`kfree()\` (line 199) → return (line 203)`. */
 export function describePath(set: UnwindRunSet, issue: UnwindIssue): string {
   const steps = issue.path.map((s) => {
-    const line = lineOf(set, s.at);
-    const at = line ? `line ${line}` : 'a line the hunk does not show';
+    const at = placeOf(set, s.at) ?? 'a line the hunk does not show';
     if (s.kind === 'fail') return at;
     if (s.kind === 'goto') return `\`goto ${s.label}\` (${at})`;
     if (s.kind === 'free') return `\`${s.call}()\` (${at})`;

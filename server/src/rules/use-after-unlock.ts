@@ -12,7 +12,8 @@ import { withPairs } from '../c/balance-series';
 import { buildCfg, type CfgNode } from '../c/cfg';
 import type { Span } from '../c/image';
 import type { PairIndex } from '../c/pairs';
-import type { HunkView, ImageView } from '../c/parsed';
+import type { HunkView, ImageView, Reading } from '../c/parsed';
+import { onDocument, relatedAt } from './places';
 import { defineRule, type RuleContext } from './rule';
 
 interface Unlock {
@@ -70,35 +71,37 @@ interface ReadAfterUnlock {
 const mentionsLocks = (view: ImageView, pairs: PairIndex): boolean => pairs.kindsIn(view.scan.names).locks;
 
 /** Every read after an unlock in an image, computed once per image text and pair table. */
-function imageFindings(ctx: RuleContext, hunk: HunkView, view: ImageView): ReadAfterUnlock[] {
+function imageFindings(ctx: RuleContext, reading: Reading, view: ImageView): ReadAfterUnlock[] {
   const pairs = ctx.config.pairs;
   if (!mentionsLocks(view, pairs)) return [];
-  return ctx.series.derive(view, `use-after-unlock:${hunk.hunk.section}:${ctx.config.pairsKey}`, () =>
+  return ctx.series.derive(view, `use-after-unlock:${reading.section ?? ''}:${ctx.config.pairsKey}`, () =>
     // The functions the balance rules read (those calling a paired operation): the same parse serves both.
-    ctx.series.functionsOf(hunk, view, withPairs(ctx.config)).flatMap((fn) => functionFindings(fn, pairs)),
+    ctx.series.functionsIn(view, reading.section, withPairs(ctx.config)).flatMap((fn) => functionFindings(fn, pairs)),
   );
 }
 
 function check(ctx: RuleContext): void {
   for (const hunk of ctx.series.hunks) {
-    const now = imageFindings(ctx, hunk, hunk.new);
+    const reading = ctx.series.readingOf(hunk);
+    if (reading.hunks[0] !== hunk) continue;
+    const now = imageFindings(ctx, reading, reading.new);
     // The old side classifies: needed where the new side has something, or when all findings are wanted.
-    const before = ctx.config.findings === 'all' || now.length ? imageFindings(ctx, hunk, hunk.old) : [];
-    for (const [view, findings] of [[hunk.new, now], [hunk.old, before]] as const) for (const f of findings) report(ctx, hunk, view, f);
+    const before = ctx.config.findings === 'all' || now.length ? imageFindings(ctx, reading, reading.old) : [];
+    for (const [view, findings] of [[reading.new, now], [reading.old, before]] as const) for (const f of findings) report(ctx, hunk, view, f);
   }
 }
 
 function report(ctx: RuleContext, hunk: HunkView, view: ImageView, f: ReadAfterUnlock): void {
-  const line = view.image.toDoc(f.unlockSpan.startRow, f.unlockSpan.startCol).line + 1;
+  const line = view.image.placeOf(f.unlockSpan.startRow, f.unlockSpan.startCol);
   ctx.report({
     side: view.side,
-    at: { view, span: f.span, patch: hunk.patch, path: hunk.path },
+    at: { view, span: onDocument(view.image, [f.span, f.unlockSpan]), patch: hunk.patch, path: hunk.path },
     messageId: 'readAfterUnlock',
     data: { read: f.read, unlock: `${f.unlock}(&${f.lock})`, line },
     key: `uau:${hunk.path}:${f.fn}:${f.read}:${f.lock}`,
-    related: [{ range: view.image.spanToDoc(f.unlockSpan), message: `${f.lock} released here` }],
+    related: [relatedAt(view.image, f.unlockSpan, `${f.lock} released here`, ctx.tree)],
     explanation: [
-      `\`${f.unlock}(&${f.lock})\` at line ${line} releases the lock inside \`${f.owner}\`; on a path from there, \`${f.read}\` is read before the lock is taken again.`,
+      `\`${f.unlock}(&${f.lock})\` at ${line} releases the lock inside \`${f.owner}\`; on a path from there, \`${f.read}\` is read before the lock is taken again.`,
       '',
       `\`${f.owner}\` is shared (it carries its own lock): once the lock is released another CPU or thread may take it and change \`${f.read}\`. Read it before the unlock, or move the unlock after the last use.`,
     ].join('\n'),
@@ -143,7 +146,7 @@ export default defineRule({
     confidence: 'medium',
     readsFunctions: true,
     messages: {
-      readAfterUnlock: '`{{read}}` is read after `{{unlock}}` (line {{line}}) released the lock that protects it',
+      readAfterUnlock: '`{{read}}` is read after `{{unlock}}` ({{line}}) released the lock that protects it',
     },
     knownFalsePositives: ['A member that never changes after set-up, which the lock does not need to protect.', 'Reads through a local copy of the pointer are not followed.'],
   },

@@ -1,0 +1,198 @@
+/**
+ * @file Hunks read with their whole functions, from the reviewer's kernel tree. A hunk shows a few lines
+ * of a function; the tree's file, with the series applied up to the hunk's patch, has all of it. The hunks
+ * of one patch and file that touch the same functions are read together: those functions whole, each
+ * hunk's own lines in place (findings on them land in the document), the other lines as tree rows.
+ * Functions are found in kernel layout (the header from column 0, `{` and `}` alone at column 0, braces
+ * balanced in between); a hunk where that layout does not hold is read alone, as without a tree.
+ */
+import type { DiffLine, Series } from '../ingest';
+import type { KernelTree } from '../kernel-tree';
+import { treeFiles, type FileStep, type LineSource } from '../tree-files';
+import { Image, type Side, type TreeRow } from './image';
+import type { HunkView } from './parsed';
+
+/** Hunks of one patch and file read together with the functions they touch, whole. */
+export interface WholeGroup {
+  /** In file order; the first leads (findings name its patch). */
+  hunks: HunkView[];
+  path: string;
+  old: Image;
+  new: Image;
+}
+
+/** Depth of braces over one line of code, a block comment carried from line to line. */
+function braceDelta(line: string, state: { comment: boolean }): number {
+  let d = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (state.comment) {
+      if (c === '*' && line[i + 1] === '/') {
+        state.comment = false;
+        i++;
+      }
+    } else if (c === '/' && line[i + 1] === '*') {
+      state.comment = true;
+      i++;
+    } else if (c === '/' && line[i + 1] === '/') break;
+    else if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < line.length && line[j] !== c) j += line[j] === '\\' ? 2 : 1;
+      i = j;
+    } else if (c === '{') d++;
+    else if (c === '}') d--;
+  }
+  return d;
+}
+
+/** The row of the `}` that closes the body opened at `open`, when it stands at column 0. */
+function closingRow(lines: string[], open: number): number | null {
+  const state = { comment: false };
+  let depth = 0;
+  for (let k = open; k < lines.length; k++) {
+    depth += braceDelta(lines[k], state);
+    if (depth <= 0) return depth === 0 && /^\}/.test(lines[k]) ? k : null;
+  }
+  return null;
+}
+
+/**
+ * The first row of the header of the function whose body opens at `brace`; null when it is no function
+ * header. The header runs up to a blank line, a preprocessor line, or the end of something else (`;`,
+ * `}`, a comment's end); its continuation lines may have lost their indentation in mail.
+ */
+function headerStart(lines: string[], brace: number): number | null {
+  const ends = (l: string): boolean => l.trim() === '' || /^\s*#/.test(l) || /(?:[;{}]|\*\/)\s*$/.test(l);
+  let j = brace - 1;
+  if (j < 0 || ends(lines[j])) return null;
+  while (j > 0 && !ends(lines[j - 1])) j--;
+  if (!/^[A-Za-z_]/.test(lines[j])) return null;
+  const header = lines.slice(j, brace).join(' ');
+  return header.includes('(') && /\)\s*$/.test(header) ? j : null;
+}
+
+/** [header row, closing row] of every top-level function in kernel layout, in file order. */
+export function functionRanges(lines: string[]): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!/^\{\s*$/.test(lines[i])) continue;
+    const start = headerStart(lines, i);
+    const end = start === null ? null : closingRow(lines, i);
+    if (start === null || end === null) continue;
+    out.push([start, end]);
+    i = end;
+  }
+  return out;
+}
+
+/**
+ * Rows [a, b] grown to cover every function they touch; null when an end of them looks like function
+ * code (indented, or a brace at column 0) that no function found in the layout covers.
+ */
+function extend(lines: string[], ranges: [number, number][], a: number, b: number): [number, number] | null {
+  let s = a;
+  let e = b;
+  for (const [fs, fe] of ranges) {
+    if (fs <= b && fe >= a) {
+      s = Math.min(s, fs);
+      e = Math.max(e, fe);
+    }
+  }
+  const unexplained = (row: number): boolean => (row < s || row > e || (row === a && s === a) || (row === b && e === b)) && /^(?:[ \t]+\S|[{}])/.test(lines[row] ?? '');
+  const covered = (row: number): boolean => ranges.some(([fs, fe]) => fs <= row && row <= fe);
+  if ((!covered(a) && unexplained(a)) || (!covered(b) && unexplained(b))) return null;
+  return [s, e];
+}
+
+interface Member {
+  view: HunkView;
+  old: { at: number; rows: DiffLine[] };
+  new: { at: number; rows: DiffLine[] };
+  oldRange: [number, number];
+  newRange: [number, number];
+}
+
+const overlaps = (x: [number, number], y: [number, number]): boolean => x[0] <= y[1] && y[0] <= x[1];
+
+/** One side of a group: rows s..e of the file, the members' own lines in place, the others tree rows. */
+function sideImage(side: Side, path: string, lines: string[], from: LineSource[], [s, e]: [number, number], members: Member[]): Image {
+  const rows: DiffLine[] = [];
+  let k = 0;
+  for (let r = s; r <= e; ) {
+    while (members[k] && members[k][side].at < r) k++;
+    const m = members[k];
+    if (m && r === m[side].at) {
+      rows.push(...m[side].rows);
+      r += m[side].rows.length;
+      k++;
+      continue;
+    }
+    const src = from[r];
+    if (typeof src === 'number') {
+      // In the document a tree row sits on the next hunk's header, or after the last hunk on its last line.
+      const last = members[members.length - 1][side].rows;
+      const docLine = m ? m.view.hunk.headerLine : last[last.length - 1].docLine;
+      const row: TreeRow = { kind: 'context', text: lines[r], docLine, segments: [], oldLine: null, newLine: null, restored: false, tree: { path, line: src + 1 } };
+      rows.push(row);
+    } else rows.push({ ...src, kind: 'context' });
+    r++;
+  }
+  return new Image(side, rows);
+}
+
+function stepGroups(path: string, step: FileStep, viewOf: Map<object, HunkView>): WholeGroup[] {
+  const before = functionRanges(step.before);
+  const after = functionRanges(step.after);
+  const members: Member[] = [];
+  for (const [hunk, at] of step.placed) {
+    const view = viewOf.get(hunk);
+    if (!view) continue;
+    const oldRows = view.old.image.rows;
+    const newRows = view.new.image.rows;
+    if (!oldRows.length || !newRows.length) continue;
+    const oldRange = extend(step.before, before, at.oldAt, at.oldAt + oldRows.length - 1);
+    const newRange = extend(step.after, after, at.newAt, at.newAt + newRows.length - 1);
+    if (!oldRange || !newRange) continue;
+    members.push({ view, old: { at: at.oldAt, rows: oldRows }, new: { at: at.newAt, rows: newRows }, oldRange, newRange });
+  }
+  members.sort((x, y) => x.new.at - y.new.at);
+  const groups: Member[][] = [];
+  for (const m of members) {
+    const g = groups[groups.length - 1];
+    const prev = g?.[g.length - 1];
+    if (prev && (overlaps(prev.oldRange, m.oldRange) || overlaps(prev.newRange, m.newRange))) {
+      g.push(m);
+      // The group's span runs to the end of its last member's.
+      prev.oldRange = [prev.oldRange[0], Math.max(prev.oldRange[1], m.oldRange[1])];
+      prev.newRange = [prev.newRange[0], Math.max(prev.newRange[1], m.newRange[1])];
+    } else groups.push([m]);
+  }
+  return groups.map((g) => {
+    const span = (side: Side): [number, number] => {
+      const ranges = g.map((m) => (side === 'old' ? m.oldRange : m.newRange));
+      return [Math.min(...ranges.map((r) => r[0])), Math.max(...ranges.map((r) => r[1]))];
+    };
+    return {
+      hunks: g.map((m) => m.view),
+      path,
+      old: sideImage('old', path, step.before, step.beforeFrom, span('old'), g),
+      new: sideImage('new', path, step.after, step.afterFrom, span('new'), g),
+    };
+  });
+}
+
+/**
+ * For each hunk the tree lets us read whole, its group. Files where a hunk of the series does not apply
+ * are left out: their later states are not what the series means.
+ */
+export function wholeGroups(series: Series, hunks: HunkView[], tree: KernelTree): Map<HunkView, WholeGroup> {
+  const out = new Map<HunkView, WholeGroup>();
+  const viewOf = new Map<object, HunkView>(hunks.map((h) => [h.hunk, h]));
+  for (const file of treeFiles(series, tree).values()) {
+    if (file.failures.length || file.after === null) continue;
+    for (const step of file.steps) {
+      for (const group of stepGroups(file.path, step, viewOf)) for (const h of group.hunks) out.set(h, group);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,184 @@
+/**
+ * Balance and unwind rules with a kernel tree: the functions a hunk touches are read whole from the tree
+ * (the series applied up to the hunk's patch), so paths that leave the hunk are followed. Each case is
+ * also checked without the tree, where the same patch says nothing, and the tree's lines are named by
+ * file and line and linked into the tree.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Engine } from '../../server/src/engine';
+import type { Finding } from '../../server/src/findings';
+import { functionRanges } from '../../server/src/c/whole-functions';
+import { gitBlobId } from '../../server/src/kernel-tree';
+import { maskKernelAnnotations } from '../../server/src/c/mask';
+import { DiskKernelTree } from '../../server/src/host/kernel-tree';
+import { loadParser } from '../../server/src/host/grammar';
+import { lineOf, readSeed } from '../helpers';
+import { kernelTree, treePatch } from '../tree-fixture';
+import { MemoryTree } from './memory-tree';
+import { applyEdits, editMail, editSeries, gadget, treeFiles, widget } from './whole-fixture';
+
+const ROOT = '/trees/memory';
+const shown = (fs: Finding[], rules = ['unbalanced-counter', 'unwind-leak', 'unwind-double-free', 'lock-not-held', 'use-after-unlock']): [number, string, string][] =>
+  fs.filter((f) => rules.includes(f.ruleId) && f.origin === 'introduced').map((f) => [f.range.start.line + 1, f.ruleId, f.message]);
+
+test('a reference taken in the hunk and kept on an error path only the tree shows', async () => {
+  const engine = new Engine(await loadParser());
+  const doc = editMail('widget: hold the folio while mapped', [{ path: 'mm/widget.c', text: widget, edits: [{ after: 21, add: ['\tfolio_get(folio);'] }] }]);
+  assert.deepEqual(shown(engine.analyze(doc).findings), [], 'the hunk ends before any path returns: nothing to judge');
+  const found = engine.analyze(doc, { tree: new MemoryTree(treeFiles) }).findings;
+  const get = lineOf(doc, '+\tfolio_get(folio);');
+  // Both error paths leave through out_unlock (lines 24 and 30 of the file) and return at line 35 still holding the folio.
+  assert.deepEqual(shown(found), [[get, 'unbalanced-counter', `on the path through \`goto out_unlock\` (line ${get + 3}), \`folio_get()\` from line ${get} is never released`]]);
+  const f = found.find((x) => x.ruleId === 'unbalanced-counter')!;
+  assert.deepEqual(
+    f.related.map((r) => [r.message, r.file?.path ?? 'document', r.range.start.line + 1]),
+    [
+      ['goto out_unlock', 'document', get + 3],
+      ['returns still holding it', 'mm/widget.c', 35],
+    ],
+  );
+  assert.equal(f.related[1].file?.root, ROOT);
+  assert.match(f.explanation, /The whole function was read from the kernel tree \(mm\/widget\.c, as the series leaves it at this patch\)/);
+  assert.match(f.explanation, /\| mm\/widget\.c:35 \| `return` \|/);
+});
+
+test('a return added below a lock the hunk does not show: reported on the return, naming the lock in the tree', async () => {
+  const engine = new Engine(await loadParser());
+  const bad = editMail('widget: refuse a widget with no buffer', [{ path: 'mm/widget.c', text: widget, edits: [{ after: 26, add: ['\tif (!w->buf)', '\t\treturn -EINVAL;'] }] }]);
+  assert.deepEqual(shown(engine.analyze(bad).findings), []);
+  const found = engine.analyze(bad, { tree: new MemoryTree(treeFiles) }).findings;
+  const ret = lineOf(bad, '+\t\treturn -EINVAL;');
+  assert.deepEqual(shown(found), [[ret, 'unbalanced-counter', `on the path returning at line ${ret}, \`mutex_lock()\` from mm/widget.c:21 is never released`]]);
+  const f = found.find((x) => x.ruleId === 'unbalanced-counter')!;
+  assert.deepEqual(f.related[0], { range: { start: { line: 20, character: 1 }, end: { line: 20, character: 21 } }, message: 'mutex_lock() takes it', file: { root: ROOT, path: 'mm/widget.c' } });
+  // The same check leaving through the unwind label is balanced.
+  const good = editMail('widget: refuse a widget with no buffer', [{ path: 'mm/widget.c', text: widget, edits: [{ after: 26, add: ['\tif (!w->buf) {', '\t\tret = -EINVAL;', '\t\tgoto out_unlock;', '\t}'] }] }]);
+  assert.deepEqual(shown(engine.analyze(good, { tree: new MemoryTree(treeFiles) }).findings), []);
+});
+
+test('a leak the tree already has is pre-existing, not introduced', async () => {
+  const engine = new Engine(await loadParser());
+  // widget_reset() returns -EBUSY holding the lock (line 42, the hunk's first line); the patch changes
+  // another line of it. The lock is above the hunk.
+  const doc = editMail('widget: flush only a buffer', [{ path: 'mm/widget.c', text: widget, edits: [{ after: 44, remove: 1, add: ['\tif (w->buf)', '\t\twidget_flush(w);'] }] }]);
+  const found = engine.analyze(doc, { tree: new MemoryTree(treeFiles) }).findings.filter((f) => f.ruleId === 'unbalanced-counter');
+  assert.deepEqual(
+    found.map((f) => [f.origin, f.range.start.line + 1, f.message]),
+    [['pre-existing', lineOf(doc, ' \t\treturn -EBUSY;'), `on the path returning at line ${lineOf(doc, ' \t\treturn -EBUSY;')}, \`mutex_lock()\` from mm/widget.c:40 is never released`]],
+  );
+});
+
+test('the unwind model runs the whole function: a new allocation that fails into a label freeing too little', async () => {
+  const engine = new Engine(await loadParser());
+  const add = (check: string[]): string => editMail('gadget: a fourth buffer', [{ path: 'mm/gadget.c', text: gadget, edits: [{ after: 16, add: ['', '\tg->d = kzalloc(512, GFP_KERNEL);', ...check] }] }]);
+  const bad = add(['\tif (!g->d)', '\t\tgoto free_b;']);
+  assert.deepEqual(shown(engine.analyze(bad).findings), [], 'the labels are below the hunk');
+  const alloc = lineOf(bad, '+\tg->d = kzalloc(512, GFP_KERNEL);');
+  const goto = lineOf(bad, '+\t\tgoto free_b;');
+  assert.deepEqual(shown(engine.analyze(bad, { tree: new MemoryTree(treeFiles) }).findings), [
+    [lineOf(bad, ' \tg->c = kzalloc(256, GFP_KERNEL);'), 'unbalanced-counter', `on the path through \`goto free_b\` (line ${goto}), \`kzalloc()\` from line ${alloc - 4} is never released`],
+    [alloc, 'unwind-leak', `if \`kzalloc()\` fails for \`d\`, \`c\` is never freed (line ${alloc} → \`goto free_b\` (line ${goto}) → \`kfree()\` (mm/gadget.c:21) → \`kfree()\` (mm/gadget.c:23) → return (mm/gadget.c:24))`],
+  ]);
+  const good = add(['\tif (!g->d) {', '\t\tkfree(g->c);', '\t\tgoto free_b;', '\t}']);
+  assert.deepEqual(shown(engine.analyze(good, { tree: new MemoryTree(treeFiles) }).findings), []);
+});
+
+test('two hunks of one function are read together; a series is read patch by patch, lines named as the tree has them', async () => {
+  const parser = await loadParser();
+  const engine = new Engine(parser);
+  const tree = new MemoryTree(treeFiles);
+  const both = editMail('widget: hold the folio while mapped', [{ path: 'mm/widget.c', text: widget, edits: [{ after: 21, add: ['\tfolio_get(folio);'] }, { after: 33, add: ['\tfolio_put(folio);'] }] }]);
+  const a = engine.analyze(both, { tree });
+  assert.equal(a.parsed!.hunks.length, 2);
+  const reading = a.parsed!.readingOf(a.parsed!.hunks[0]);
+  assert.equal(a.parsed!.readingOf(a.parsed!.hunks[1]), reading);
+  assert.equal(reading.whole, true);
+  assert.deepEqual(shown(a.findings), [], 'taken after the lock, given back at out_unlock on every path');
+
+  // Patch 1 adds two lines above widget_map(); patch 2 returns early holding the lock. The lock is line 23 of
+  // the file patch 2 starts from, line 21 of the tree's file: the message names the tree's line.
+  const first = [{ after: 13, add: ['\tif (!w)', '\t\treturn -ENODEV;'] }];
+  const afterFirst = applyEdits(widget, first);
+  const series = editSeries([
+    { subject: 'widget: no widget, no preparation', files: [{ path: 'mm/widget.c', text: widget, edits: first }] },
+    { subject: 'widget: refuse a widget with no buffer', files: [{ path: 'mm/widget.c', text: afterFirst, edits: [{ after: 28, add: ['\tif (!w->buf)', '\t\treturn -EINVAL;'] }] }] },
+  ]);
+  const ret = lineOf(series, '+\t\treturn -EINVAL;');
+  assert.deepEqual(shown(engine.analyze(series, { tree }).findings), [[ret, 'unbalanced-counter', `on the path returning at line ${ret}, \`mutex_lock()\` from mm/widget.c:21 is never released`]]);
+});
+
+test('a file the hunk does not apply to is read from the hunk alone; a mail that lost its indentation still applies', async () => {
+  const engine = new Engine(await loadParser());
+  const doc = editMail('widget: refuse a widget with no buffer', [{ path: 'mm/widget.c', text: widget, edits: [{ after: 26, add: ['\tif (!w->buf)', '\t\treturn -EINVAL;'] }] }]);
+  const other = new MemoryTree({ ...treeFiles, 'mm/widget.c': widget.replace('\tw->state = 2;', '\tw->state = 7;') });
+  const found = engine.analyze(doc, { tree: other }).findings;
+  assert.deepEqual(shown(found), []);
+  assert.deepEqual(
+    found.filter((f) => f.ruleId === 'tree-base').map((f) => f.message),
+    [
+      `mm/widget.c in the tree (blob ${gitBlobId(other.read('mm/widget.c')!).slice(0, 12)}) is not the pre-image this patch was made against (${gitBlobId(widget).slice(0, 12)}): findings from it are relative to another base`,
+      'this hunk does not apply to mm/widget.c in the kernel tree (near line 24)',
+    ],
+  );
+  // Mail that ate the tabs after the diff markers (the seeds have such damage): the hunk is matched
+  // ignoring whitespace, as `git apply --ignore-whitespace` does.
+  const flat = doc.replace(/^([ +-])\t+/gm, '$1');
+  assert.notEqual(flat, doc);
+  const ret = lineOf(flat, '+return -EINVAL;');
+  assert.deepEqual(shown(engine.analyze(flat, { tree: new MemoryTree(treeFiles) }).findings), [[ret, 'unbalanced-counter', `on the path returning at line ${ret}, \`mutex_lock()\` from mm/widget.c:21 is never released`]]);
+});
+
+test('linux-source-6.12: an early return that skips the unlock far below the hunk', async () => {
+  const root = kernelTree();
+  const engine = new Engine(await loadParser());
+  const tree = new DiskKernelTree(root);
+  const patch = (body: string): string =>
+    treePatch(root, 'mm/page_reporting: refuse a device with no report()', [
+      { path: 'mm/page_reporting.c', after: /^int page_reporting_register\(/, match: /^\tatomic_set\(&prdev->state, PAGE_REPORTING_IDLE\);$/, replace: (l) => `${l}\n\tif (!prdev->report) {\n${body}\n\t}` },
+    ]);
+  const bad = patch('\t\treturn -EINVAL;');
+  assert.deepEqual(shown(engine.analyze(bad).findings), []);
+  const lock = fs.readFileSync(path.join(root, 'mm/page_reporting.c'), 'utf8').split('\n').findIndex((l, i, all) => l === '\tmutex_lock(&page_reporting_mutex);' && all.slice(0, i).some((x) => x.startsWith('int page_reporting_register('))) + 1;
+  const ret = lineOf(bad, '+\t\treturn -EINVAL;');
+  const found = engine.analyze(bad, { tree }).findings;
+  assert.deepEqual(shown(found), [[ret, 'unbalanced-counter', `on the path returning at line ${ret}, \`mutex_lock()\` from mm/page_reporting.c:${lock} is never released`]]);
+  assert.deepEqual(found.find((f) => f.ruleId === 'unbalanced-counter')!.related[0].file, { root, path: 'mm/page_reporting.c' });
+  assert.deepEqual(shown(engine.analyze(patch('\t\terr = -EINVAL;\n\t\tgoto err_out;'), { tree }).findings), []);
+});
+
+test('linux-source-6.12: functions found in kernel layout are those tree-sitter reads, in mm/', async () => {
+  const root = kernelTree();
+  const parser = await loadParser();
+  let defs = 0;
+  let same = 0;
+  for (const name of fs.readdirSync(path.join(root, 'mm')).filter((n) => n.endsWith('.c'))) {
+    const text = fs.readFileSync(path.join(root, 'mm', name), 'utf8');
+    const ranges = new Set(functionRanges(text.split('\n')).map(([s, e]) => `${s}:${e}`));
+    const tree = parser.parse(maskKernelAnnotations(text));
+    // Definitions tree-sitter reads without error, laid out the kernel's way (`{` and `}` alone at column 0).
+    for (const d of tree.rootNode.descendantsOfType('function_definition')) {
+      if (!d || d.hasError || d.parent?.type === 'compound_statement' || !/\n\{/.test(d.text) || !/\n\}$/.test(d.text)) continue;
+      defs++;
+      if (ranges.has(`${d.startPosition.row}:${d.endPosition.row}`)) same++;
+    }
+    tree.delete();
+  }
+  assert.ok(defs > 4000, `${defs} definitions`);
+  // The rest start one line higher: an annotation line (`noinline`, `__printf(2, 3)`) taken as part of the header.
+  assert.ok(same / defs > 0.99, `${same} of ${defs}`);
+});
+
+test('the seeds with linux-source-6.12 as the tree: no error or warning the tree does not justify', async () => {
+  const root = kernelTree();
+  const engine = new Engine(await loadParser());
+  const tree = new DiskKernelTree(root);
+  for (const seed of ['001', '002', '004']) {
+    const text = readSeed(seed);
+    const without = engine.analyze(text).findings.filter((f) => f.severity === 'error' || f.severity === 'warning');
+    const withTree = engine.analyze(text, { tree }).findings.filter((f) => f.severity === 'error' || f.severity === 'warning');
+    assert.deepEqual(withTree.map((f) => f.message), without.map((f) => f.message), seed);
+  }
+});
