@@ -3,7 +3,9 @@
  * riscv (written at run time from the tree's own lines). Reports the first check in a fresh process
  * (the tree search not cached: the "index" cost), the warm per-check time (search answered from the
  * cache, tree files' facts cached by text) and the fresh process's peak RSS, against the same check
- * without the tree.
+ * without the tree. Then the same for a patch the path rules read whole from the tree (an early return in
+ * mm/page_reporting.c that skips the unlock far below its hunk), and one in a large file
+ * (mm/page_alloc.c, about 7,000 lines), where applying the series and finding functions cost most.
  */
 import { spawnSync } from 'node:child_process';
 import { Engine } from '../server/src/engine';
@@ -14,6 +16,35 @@ import { median } from './stats';
 
 function patchFor(root: string): string {
   return treePatch(root, 'mm: pass pgmap to vmemmap_populate()', VMEMMAP_SITES.filter((e) => e.path !== 'arch/riscv/mm/init.c'));
+}
+
+/** An early return (`ret`) added after `match`, in the function `after` starts. */
+const earlyReturn = (root: string, path: string, after: RegExp, match: RegExp, ret: string): string =>
+  treePatch(root, 'mm: give up early', [{ path, after, match, replace: (l) => `${l}\n\tif (!READ_ONCE(early_ok))\n\t\t${ret};` }]);
+
+/** First check (fresh tree object: files read, series applied, functions found) and warm checks, with and without the tree. */
+function timeWhole(engine: Engine, root: string, doc: string, runs: number): { firstMs: number; warmMedianMs: number; withoutTreeMedianMs: number; findings: string[] } {
+  const tree = new DiskKernelTree(root, undefined);
+  const t0 = performance.now();
+  const first = engine.analyze(doc, { tree, findings: 'introduced' });
+  const firstMs = performance.now() - t0;
+  const warm: number[] = [];
+  const without: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const edited = doc.replace('Written at test time', `Written at test time (${i})`);
+    let t = performance.now();
+    engine.analyze(edited, { tree, findings: 'introduced' });
+    warm.push(performance.now() - t);
+    t = performance.now();
+    engine.analyze(edited, { findings: 'introduced' });
+    without.push(performance.now() - t);
+  }
+  return {
+    firstMs: +firstMs.toFixed(1),
+    warmMedianMs: +median(warm).toFixed(1),
+    withoutTreeMedianMs: +median(without).toFixed(1),
+    findings: first.findings.filter((f) => f.severity === 'error').map((f) => `${f.ruleId}: ${f.message}`),
+  };
 }
 
 /** One process: a first check with the tree, then `runs` more with the same tree object. */
@@ -35,8 +66,11 @@ export async function treeChild(root: string, runs: number): Promise<void> {
     engine.analyze(edited, { findings: 'introduced' });
     without.push(performance.now() - t);
   }
+  const wholeSmall = timeWhole(engine, root, earlyReturn(root, 'mm/page_reporting.c', /^int page_reporting_register\(/, /^\tatomic_set\(&prdev->state, PAGE_REPORTING_IDLE\);$/, 'return -EINVAL'), runs);
+  const wholeLarge = timeWhole(engine, root, earlyReturn(root, 'mm/page_alloc.c', /^static void reserve_highatomic_pageblock\(/, /^\t\/\* Yoink! \*\/$/, 'return'), runs);
   console.log(
     JSON.stringify({
+      wholeFunctions: { 'mm/page_reporting.c': wholeSmall, 'mm/page_alloc.c': wholeLarge },
       firstCheckMs: +firstMs.toFixed(1),
       searchMs: +tree.stats.ms.toFixed(1),
       findings: first.findings.filter((f) => f.ruleId === 'prototype-mismatch').map((f) => f.message.split(';')[0]),

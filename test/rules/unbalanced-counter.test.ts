@@ -174,6 +174,31 @@ const lifecycle = (closeGuard: string, closeCall: string): string =>
     },
   ]);
 
+const lockHelper = added(
+  'mm/pool.c',
+  `
+    void pool_lock(struct pool *pool)
+    {
+    	mutex_lock(&pool->lock);
+    }
+`,
+);
+
+// "pageblock" is no lock: a function so named must not return holding one.
+const pageblockLeak = added(
+  'mm/pool.c',
+  `
+    static void pool_reserve_pageblock(struct pool *pool)
+    {
+    	spin_lock(&pool->lock);
+    	if (pool->full)
+    		return;
+    	pool->reserved++;
+    	spin_unlock(&pool->lock);
+    }
+`,
+);
+
 const balancedLifecycle = lifecycle('pool->pinned', 'folio_put');
 const otherCondition = lifecycle('pool->users == 0', 'folio_put');
 
@@ -187,6 +212,7 @@ runRuleTests(rule, {
     { name: 'allocations named through an array index are left to the unwind model', code: indexed },
     { name: 'a lifecycle pair: taken and given back under the same condition', code: balancedLifecycle },
     { name: 'seed 004 as posted', code: readSeed('004') },
+    { name: 'a lock helper returns holding the lock it is named for', code: lockHelper },
   ],
   invalid: [
     {
@@ -198,6 +224,11 @@ runRuleTests(rule, {
       name: 'a lock still held at an early error return',
       code: leakOnError,
       errors: [{ messageId: 'neverReleased', line: lineOf(leakOnError, 'mutex_lock(&pool->lock);'), includes: 'returning at line' }],
+    },
+    {
+      name: 'a function named for a pageblock returns holding a spinlock',
+      code: pageblockLeak,
+      errors: [{ messageId: 'neverReleased', line: lineOf(pageblockLeak, 'spin_lock(&pool->lock);'), includes: `returning at line ${lineOf(pageblockLeak, '+\t\treturn;')}, \`spin_lock()\`` }],
     },
     {
       name: 'a local allocation leaked on the successful path',

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Engine } from '../../server/src/engine';
 import type { Finding } from '../../server/src/findings';
-import { functionRanges } from '../../server/src/c/whole-functions';
+import { functionAt } from '../../server/src/c/whole-functions';
 import { gitBlobId } from '../../server/src/kernel-tree';
 import { maskKernelAnnotations } from '../../server/src/c/mask';
 import { DiskKernelTree } from '../../server/src/host/kernel-tree';
@@ -149,22 +149,28 @@ test('linux-source-6.12: an early return that skips the unlock far below the hun
   assert.deepEqual(shown(engine.analyze(patch('\t\terr = -EINVAL;\n\t\tgoto err_out;'), { tree }).findings), []);
 });
 
-test('linux-source-6.12: functions found in kernel layout are those tree-sitter reads, in mm/', async () => {
+test('linux-source-6.12: the function around a line, found in kernel layout, is the one tree-sitter reads, in mm/', async () => {
   const root = kernelTree();
   const parser = await loadParser();
   let defs = 0;
   let same = 0;
   for (const name of fs.readdirSync(path.join(root, 'mm')).filter((n) => n.endsWith('.c'))) {
     const text = fs.readFileSync(path.join(root, 'mm', name), 'utf8');
-    const ranges = new Set(functionRanges(text.split('\n')).map(([s, e]) => `${s}:${e}`));
+    const lines = text.split('\n');
     const tree = parser.parse(maskKernelAnnotations(text));
-    // Definitions tree-sitter reads without error, laid out the kernel's way (`{` and `}` alone at column 0).
+    // Definitions tree-sitter reads without error, laid out the kernel's way (`{` and `}` alone at column 0),
+    // asked for from their first line, a line of the body and their last line.
     for (const d of tree.rootNode.descendantsOfType('function_definition')) {
       if (!d || d.hasError || d.parent?.type === 'compound_statement' || !/\n\{/.test(d.text) || !/\n\}$/.test(d.text)) continue;
       defs++;
-      if (ranges.has(`${d.startPosition.row}:${d.endPosition.row}`)) same++;
+      const want = `${d.startPosition.row}:${d.endPosition.row}`;
+      const body = d.childForFieldName('body')!.startPosition.row + 1;
+      if ([d.startPosition.row, body, d.endPosition.row].every((row) => functionAt(lines, row)?.join(':') === want)) same++;
     }
     tree.delete();
+    // Between functions there is none.
+    const between = lines.findIndex((l, i) => l === '}' && lines[i + 1] === '' && i + 2 < lines.length);
+    if (between >= 0) assert.equal(functionAt(lines, between + 1), null, `${name}:${between + 2}`);
   }
   assert.ok(defs > 4000, `${defs} definitions`);
   // The rest start one line higher: an annotation line (`noinline`, `__printf(2, 3)`) taken as part of the header.

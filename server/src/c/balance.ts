@@ -333,7 +333,8 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
       if (kind === 'unknown' || owned) continue;
       const localAlloc = h.pair.kind === 'alloc' && /^[A-Za-z_]\w*$/.test(h.key) && !fn.params.includes(h.key);
       const mustRelease = kind === 'error' || h.pair.kind === 'lock' || localAlloc;
-      if (!mustRelease || (h.pair.kind === 'lock' && kind === 'success' && /lock/.test(fn.name))) continue;
+      // A lock helper (`xe_bo_lock()`, `lock_page()`) returns holding its lock; `pageblock` is no lock.
+      if (!mustRelease || (h.pair.kind === 'lock' && kind === 'success' && /(?:^|_)(?:try)?lock(?:ed)?(?:_|$)/.test(fn.name))) continue;
       report(
         { kind: 'leak', holding: { pair: h.pair, key: h.key, call: h.call, site: h.site }, exit: { span, kind }, path: s.path },
         `leak:${h.rid}:${h.site.startRow}:${span?.startRow}:${span?.startCol}`,

@@ -71,37 +71,53 @@ function headerStart(lines: string[], brace: number): number | null {
   return header.includes('(') && /\)\s*$/.test(header) ? j : null;
 }
 
-/** [header row, closing row] of every top-level function in kernel layout, in file order. */
-export function functionRanges(lines: string[]): [number, number][] {
-  const out: [number, number][] = [];
-  for (let i = 0; i < lines.length; i++) {
-    if (!/^\{\s*$/.test(lines[i])) continue;
-    const start = headerStart(lines, i);
-    const end = start === null ? null : closingRow(lines, i);
-    if (start === null || end === null) continue;
-    out.push([start, end]);
-    i = end;
+const OPENS_BODY = /^\{\s*$/;
+
+/** [header row, closing row] of the function whose body opens at `brace`; null when it is none. */
+function functionOpenedAt(lines: string[], brace: number): [number, number] | null {
+  const start = headerStart(lines, brace);
+  const end = start === null ? null : closingRow(lines, brace);
+  return start === null || end === null ? null : [start, end];
+}
+
+/** How far below a row a header's `{` is looked for. */
+const MAX_HEADER_ROWS = 40;
+
+/**
+ * The function in kernel layout whose lines include `row`, as [header row, closing row]; null when the
+ * row is in none. Found from the row itself, so a hunk costs what its functions are long, not its file.
+ */
+export function functionAt(lines: string[], row: number): [number, number] | null {
+  // In a body (or on its closing line): the nearest `{` at column 0 above, unless a `}` at column 0 ends something first.
+  for (let r = row; r >= 0; r--) {
+    if (OPENS_BODY.test(lines[r])) {
+      const f = functionOpenedAt(lines, r);
+      if (f && f[1] >= row) return f;
+      break;
+    }
+    if (r < row && lines[r].startsWith('}')) break;
   }
-  return out;
+  // In a header: the next `{` at column 0 opens a function whose header starts at or above the row.
+  for (let r = row + 1; r < lines.length && r <= row + MAX_HEADER_ROWS; r++) {
+    if (OPENS_BODY.test(lines[r])) {
+      const f = functionOpenedAt(lines, r);
+      return f && f[0] <= row ? f : null;
+    }
+    if (lines[r].startsWith('}')) return null;
+  }
+  return null;
 }
 
 /**
- * Rows [a, b] grown to cover every function they touch; null when an end of them looks like function
- * code (indented, or a brace at column 0) that no function found in the layout covers.
+ * Rows [a, b] grown to cover the functions they touch; null when an end of them looks like function code
+ * (indented, or a brace at column 0) that no function found in the layout covers.
  */
-function extend(lines: string[], ranges: [number, number][], a: number, b: number): [number, number] | null {
-  let s = a;
-  let e = b;
-  for (const [fs, fe] of ranges) {
-    if (fs <= b && fe >= a) {
-      s = Math.min(s, fs);
-      e = Math.max(e, fe);
-    }
-  }
-  const unexplained = (row: number): boolean => (row < s || row > e || (row === a && s === a) || (row === b && e === b)) && /^(?:[ \t]+\S|[{}])/.test(lines[row] ?? '');
-  const covered = (row: number): boolean => ranges.some(([fs, fe]) => fs <= row && row <= fe);
-  if ((!covered(a) && unexplained(a)) || (!covered(b) && unexplained(b))) return null;
-  return [s, e];
+function extend(lines: string[], a: number, b: number): [number, number] | null {
+  const fa = functionAt(lines, a);
+  const fb = a === b ? fa : functionAt(lines, b);
+  const looksInside = (row: number): boolean => /^(?:[ \t]+\S|[{}])/.test(lines[row] ?? '');
+  if ((!fa && looksInside(a)) || (!fb && looksInside(b))) return null;
+  return [Math.min(a, fa?.[0] ?? a), Math.max(b, fb?.[1] ?? b)];
 }
 
 interface Member {
@@ -141,8 +157,6 @@ function sideImage(side: Side, path: string, lines: string[], from: LineSource[]
 }
 
 function stepGroups(path: string, step: FileStep, viewOf: Map<object, HunkView>): WholeGroup[] {
-  const before = functionRanges(step.before);
-  const after = functionRanges(step.after);
   const members: Member[] = [];
   for (const [hunk, at] of step.placed) {
     const view = viewOf.get(hunk);
@@ -150,8 +164,8 @@ function stepGroups(path: string, step: FileStep, viewOf: Map<object, HunkView>)
     const oldRows = view.old.image.rows;
     const newRows = view.new.image.rows;
     if (!oldRows.length || !newRows.length) continue;
-    const oldRange = extend(step.before, before, at.oldAt, at.oldAt + oldRows.length - 1);
-    const newRange = extend(step.after, after, at.newAt, at.newAt + newRows.length - 1);
+    const oldRange = extend(step.before, at.oldAt, at.oldAt + oldRows.length - 1);
+    const newRange = extend(step.after, at.newAt, at.newAt + newRows.length - 1);
     if (!oldRange || !newRange) continue;
     members.push({ view, old: { at: at.oldAt, rows: oldRows }, new: { at: at.newAt, rows: newRows }, oldRange, newRange });
   }
