@@ -61,7 +61,13 @@ export interface HostKernelTree extends KernelTree {
   cancel(): void;
   /** Forgets what was found if the tree changed since (called before each check). */
   refresh(): void;
+  /** Forgets what was found: files of the tree were edited, created or deleted. */
+  forget(): void;
 }
+
+/** The tree's sources, watched in clients that can: an edit the tree's revision does not show (a file edited
+ * in place, not committed, in a tree that is not a git checkout) still makes its searches stale. */
+const SOURCE_GLOB = '**/*.{c,h}';
 
 /** The file a workspace extends the pair table with, at the root of each workspace folder. */
 export const CONFIG_FILE = '.mm-review.json';
@@ -144,15 +150,18 @@ export class MmReviewServer {
     const c = this.connection;
     c.onInitialize((params) => this.initialize(params));
     c.onInitialized(() => {
-      // Editing .mm-review.json re-checks the open documents, in any client that can watch files for us.
+      // Editing .mm-review.json re-checks the open documents, and editing a C file of a kernel tree re-checks
+      // the documents checked against it, in any client that can watch files for us.
       if (this.client.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
-        void c.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/${CONFIG_FILE}` }] });
+        void c.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/${CONFIG_FILE}` }, { globPattern: SOURCE_GLOB }] });
       }
     });
     c.onDidChangeWatchedFiles((e) => {
-      if (!e.changes.some((ch) => ch.uri.endsWith('/' + CONFIG_FILE))) return;
-      this.workspacePairs.clear();
-      for (const uri of this.states.keys()) this.schedule(uri, 'settings');
+      if (e.changes.some((ch) => ch.uri.endsWith('/' + CONFIG_FILE))) {
+        this.workspacePairs.clear();
+        for (const uri of this.states.keys()) this.schedule(uri, 'settings');
+      }
+      this.treeFilesChanged(e.changes.map((ch) => ch.uri).filter((u) => /\.[ch]$/.test(u)));
     });
     c.onDidChangeConfiguration((change) => {
       const pushed = (change.settings as { mmReview?: unknown } | null)?.mmReview;
@@ -320,6 +329,17 @@ export class MmReviewServer {
       entry.progress = null;
     }
     for (const user of entry.users) this.schedule(user, 'settings');
+  }
+
+  /** C files changed: each tree holding one forgets its searches, and its documents are checked again. */
+  private treeFilesChanged(uris: string[]): void {
+    if (!uris.length) return;
+    for (const [root, entry] of this.trees) {
+      const prefixes = [root, pathToFileURL(entry.tree.root).href].map((r) => (r.endsWith('/') ? r : r + '/'));
+      if (!uris.some((u) => prefixes.some((p) => u.startsWith(p)))) continue;
+      entry.tree.forget();
+      for (const user of entry.users) this.schedule(user, 'settings');
+    }
   }
 
   /** A closed document no longer wants its tree: with no document left, its searches stop. */

@@ -32,7 +32,7 @@ test("the workspace folder's .mm-review.json extends the table; editing it re-ch
   assert.deepEqual(leakOf(errorsOf(await ready)), ['on the path returning at line 16, `my_obj_get()` from line 13 is never released']);
   assert.deepEqual(
     client.registrations.map((r) => [r.method, r.registerOptions]),
-    [['workspace/didChangeWatchedFiles', { watchers: [{ globPattern: '**/.mm-review.json' }] }]],
+    [['workspace/didChangeWatchedFiles', { watchers: [{ globPattern: '**/.mm-review.json' }, { globPattern: '**/*.{c,h}' }] }]],
   );
   fs.writeFileSync(path.join(dir, '.mm-review.json'), '{}');
   const cleared = client.diagnostics(uri, (p) => errorsOf(p).length === 0);

@@ -76,6 +76,22 @@ test('a lock taken above the hunk and kept by a return the patch adds: reported 
   assert.equal(d.relatedInformation?.[0].location.range.start.line, 20);
 });
 
+test('a tree file edited in place (no revision shows it): the editor tells the server, and the new call is found', async () => {
+  const root = writeTree();
+  const client = await start(root);
+  const uri = pathToFileURL(path.join(root, 'frob3.patch')).href;
+  const sites = (p: { diagnostics: { message: unknown }[] }): string[] => p.diagnostics.map((d) => String(d.message).split(' still')[0]).filter((m) => /:\d+$/.test(m));
+  const first = client.diagnostics(uri, (p) => sites(p).length > 0);
+  await client.open(uri, frobPatch(), 'mm-mail');
+  assert.deepEqual(sites(await first), ['arch/beta/mm/frob.c:4', 'mm/user.c:10']);
+  // A call added to a file no search found before; no directory's modification time changes.
+  const edited = path.join(root, 'mm', 'unrelated.c');
+  fs.writeFileSync(edited, 'int frobnicate(void) { return frob_range(0, 4096); }\n');
+  const again = client.diagnostics(uri, (p) => sites(p).length === 3);
+  await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(edited).href, type: 2 }] });
+  assert.deepEqual(sites(await again), ['arch/beta/mm/frob.c:4', 'mm/unrelated.c:1', 'mm/user.c:10']);
+});
+
 test('kernelTree "off": no tree, nothing about the sites outside the series', async () => {
   const root = writeTree();
   const client = await start(root);

@@ -34,6 +34,8 @@ export class DiskKernelTree implements KernelTree {
   /** Texts read, with the modification time and size they were read at: an edited file is read again. */
   private readonly texts = new Map<string, { stamp: string; text: string | null }>();
   private revisionKey: string;
+  /** Bumped by forget(): a search that started before it does not store what it found. */
+  private generation = 0;
   readonly stats: SearchStats = { searches: 0, ms: 0 };
 
   private readonly children = new Set<ReturnType<typeof spawn>>();
@@ -85,6 +87,16 @@ export class DiskKernelTree implements KernelTree {
     const now = this.revision();
     if (now === this.revisionKey) return;
     this.revisionKey = now;
+    this.forget();
+  }
+
+  /**
+   * Forgets every search and text: what a revision does not show changed (a file edited in place, which
+   * neither HEAD nor the top-level modification times tell). The editor calls it when it sees a C file of
+   * the tree change.
+   */
+  forget(): void {
+    this.generation++;
     this.found.clear();
     this.texts.clear();
   }
@@ -126,6 +138,7 @@ export class DiskKernelTree implements KernelTree {
 
   private searchInBackground(key: string, names: readonly string[]): Promise<void> {
     const t0 = performance.now();
+    const generation = this.generation;
     return new Promise((resolve) => {
       const child = spawn(this.searchCommand(), this.searchArgs(names), { cwd: this.root });
       this.children.add(child);
@@ -139,7 +152,8 @@ export class DiskKernelTree implements KernelTree {
         if (signal) return;
         this.stats.searches++;
         this.stats.ms += performance.now() - t0;
-        this.found.set(key, this.paths(Buffer.concat(chunks).toString('utf8')));
+        // Found in a tree that has changed since: the next check searches again.
+        if (generation === this.generation) this.found.set(key, this.paths(Buffer.concat(chunks).toString('utf8')));
         this.events?.ready();
       });
       child.on('error', () => {
