@@ -102,6 +102,8 @@ const ARCH_OF_PATH: [RegExp, string][] = [
   [/^arch\/arm64\//, 'arm64'],
   [/^arch\/riscv\//, 'riscv64'],
   [/^arch\/loongarch\//, 'loongarch64'],
+  [/^arch\/s390\//, 's390'],
+  [/^arch\/sparc\//, 'sparc64'],
 ];
 
 /** On `vmemmap_populate*()` or `__populate_section_memmap()` in a hunk: the vmemmap model, per architecture. */

@@ -302,6 +302,7 @@ const vmemmapModel: ModelEntry = {
     { name: 'altmap', description: '1: the range holds its own vmemmap (an altmap)', default: '0' },
     { name: 'pse', description: 'x86_64: 0 for a CPU without PSE', default: '1' },
     { name: 'levels', description: 'loongarch64: page-table levels', default: '3' },
+    { name: 'edat1', description: 's390: 0 for a machine without EDAT1 (no 1 MB frames)', default: '1' },
   ],
   example: 'mm-review model vmemmap arch=x86_64 size=1G shift=9',
   run(args) {
@@ -319,6 +320,7 @@ const vmemmapModel: ModelEntry = {
     };
     const features = new Set<string>();
     if (flag('pse', args.get('pse'), '1')) features.add('pse');
+    if (flag('edat1', args.get('edat1'), '1')) features.add('edat1');
     const levels = Number(parseCount(args.get('levels') ?? '3', 'levels'));
     if (levels === 2) features.add('2-level');
     const result = vmemmap.runVmemmap({ arch, size, shift: shift || null, altmap: flag('altmap', args.get('altmap'), '0'), features });

@@ -63,6 +63,15 @@ test('other architectures: arm64 16K and 64K base pages, riscv always PMDs, loon
   const la = runVmemmap(input('loongarch64', 512 * MiB));
   assert.deepEqual([la.vmemmap, la.pmds], [2 * MiB, 1]);
   assert.equal(runVmemmap(input('loongarch64', 512 * MiB, null, { features: new Set(['2-level']) })).ptes, 128);
+  // s390: 256 MiB section = 65,536 pages → 4 MiB of struct page → four 1 MB frames with EDAT1; 1,024 PTEs without.
+  const s390 = runVmemmap(input('s390', 256 * MiB));
+  assert.deepEqual([s390.vmemmap, s390.pmds, s390.allocated], [4 * MiB, 4, 4 * MiB]);
+  assert.deepEqual([runVmemmap(input('s390', 256 * MiB, null, { features: new Set() })).ptes], [1024]);
+  // A 2 MiB sub-section: 512 pages → 32 KiB of struct page, still a whole 1 MB frame.
+  assert.deepEqual([runVmemmap(input('s390', 2 * MiB)).pmds, runVmemmap(input('s390', 2 * MiB)).allocated], [1, MiB]);
+  // sparc64 8K pages: 1 GiB section = 131,072 pages → 8 MiB → one 8 MiB PMD block; a pgmap is dropped.
+  const sparc = runVmemmap(input('sparc64', GiB, 8));
+  assert.deepEqual([sparc.pages, sparc.vmemmap, sparc.pmds, sparc.compound!.optimised], [131072, 8 * MiB, 1, false]);
 });
 
 test('the explanation and the per-architecture table', () => {

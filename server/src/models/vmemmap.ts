@@ -97,6 +97,26 @@ export const ARCHES: VmemmapArch[] = [
     huge: (_b, _s, f) => !f.has('2-level'),
     features: { '2-level': false },
   },
+  {
+    id: 's390',
+    pageSize: 4 * KiB,
+    sectionBits: 28,
+    pmdSize: MiB,
+    optimizesDax: false,
+    rule: 'arch/s390/mm/vmem.c: add_pagetable() maps the vmemmap with 1 MB segment frames when the machine has EDAT1, even for a sub-section (which then shares its frame); base pages without EDAT1',
+    huge: (_b, _s, f) => f.has('edat1'),
+    features: { edat1: true },
+  },
+  {
+    id: 'sparc64',
+    pageSize: 8 * KiB,
+    sectionBits: 30,
+    pmdSize: 8 * MiB,
+    optimizesDax: false,
+    rule: 'arch/sparc/mm/init_64.c: always PMD_SIZE blocks from vmemmap_alloc_block() (huge TTEs), for every PMD the range touches; the altmap is never used',
+    huge: () => true,
+    features: {},
+  },
 ];
 
 export const archById = (id: string): VmemmapArch | undefined => ARCHES.find((a) => a.id === id);
