@@ -22,9 +22,20 @@ function patchFor(root: string): string {
 const earlyReturn = (root: string, path: string, after: RegExp, match: RegExp, ret: string): string =>
   treePatch(root, 'mm: give up early', [{ path, after, match, replace: (l) => `${l}\n\tif (!READ_ONCE(early_ok))\n\t\t${ret};` }]);
 
-/** First check (fresh tree object: files read, series applied, functions found) and warm checks, with and without the tree. */
-function timeWhole(engine: Engine, root: string, doc: string, runs: number): { firstMs: number; warmMedianMs: number; withoutTreeMedianMs: number; findings: string[] } {
-  const tree = new DiskKernelTree(root, undefined);
+interface CheckTimes {
+  firstMs: number;
+  searchMs: number;
+  warmMedianMs: number;
+  withoutTreeMedianMs: number;
+  errors: string[];
+}
+
+/**
+ * A first check with a fresh tree object (the search, files read, the series applied, functions found),
+ * then `runs` warm checks of the document edited (with the same tree, and without one).
+ */
+function timeCheck(engine: Engine, root: string, doc: string, runs: number): CheckTimes {
+  const tree = new DiskKernelTree(root);
   const t0 = performance.now();
   const first = engine.analyze(doc, { tree, findings: 'introduced' });
   const firstMs = performance.now() - t0;
@@ -41,41 +52,27 @@ function timeWhole(engine: Engine, root: string, doc: string, runs: number): { f
   }
   return {
     firstMs: +firstMs.toFixed(1),
+    searchMs: +tree.stats.ms.toFixed(1),
     warmMedianMs: +median(warm).toFixed(1),
     withoutTreeMedianMs: +median(without).toFixed(1),
-    findings: first.findings.filter((f) => f.severity === 'error').map((f) => `${f.ruleId}: ${f.message}`),
+    errors: first.findings.filter((f) => f.severity === 'error').map((f) => `${f.ruleId}: ${f.message.split(';')[0]}`),
   };
 }
 
-/** One process: a first check with the tree, then `runs` more with the same tree object. */
+/** One process: the prototype check first (its search uncached), then the whole-function checks. */
 export async function treeChild(root: string, runs: number): Promise<void> {
   const engine = new Engine(await loadParser());
-  const doc = patchFor(root);
-  const t0 = performance.now();
-  const tree = new DiskKernelTree(root);
-  const first = engine.analyze(doc, { tree, findings: 'introduced' });
-  const firstMs = performance.now() - t0;
-  const warm: number[] = [];
-  const without: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const edited = doc.replace('Written at test time', `Written at test time (${i})`);
-    let t = performance.now();
-    engine.analyze(edited, { tree, findings: 'introduced' });
-    warm.push(performance.now() - t);
-    t = performance.now();
-    engine.analyze(edited, { findings: 'introduced' });
-    without.push(performance.now() - t);
-  }
-  const wholeSmall = timeWhole(engine, root, earlyReturn(root, 'mm/page_reporting.c', /^int page_reporting_register\(/, /^\tatomic_set\(&prdev->state, PAGE_REPORTING_IDLE\);$/, 'return -EINVAL'), runs);
-  const wholeLarge = timeWhole(engine, root, earlyReturn(root, 'mm/page_alloc.c', /^static void reserve_highatomic_pageblock\(/, /^\t\/\* Yoink! \*\/$/, 'return'), runs);
+  const proto = timeCheck(engine, root, patchFor(root), runs);
+  const wholeSmall = timeCheck(engine, root, earlyReturn(root, 'mm/page_reporting.c', /^int page_reporting_register\(/, /^\tatomic_set\(&prdev->state, PAGE_REPORTING_IDLE\);$/, 'return -EINVAL'), runs);
+  const wholeLarge = timeCheck(engine, root, earlyReturn(root, 'mm/page_alloc.c', /^static void reserve_highatomic_pageblock\(/, /^\t\/\* Yoink! \*\/$/, 'return'), runs);
   console.log(
     JSON.stringify({
+      firstCheckMs: proto.firstMs,
+      searchMs: proto.searchMs,
+      findings: proto.errors,
+      warmCheckMedianMs: proto.warmMedianMs,
+      withoutTreeMedianMs: proto.withoutTreeMedianMs,
       wholeFunctions: { 'mm/page_reporting.c': wholeSmall, 'mm/page_alloc.c': wholeLarge },
-      firstCheckMs: +firstMs.toFixed(1),
-      searchMs: +tree.stats.ms.toFixed(1),
-      findings: first.findings.filter((f) => f.ruleId === 'prototype-mismatch').map((f) => f.message.split(';')[0]),
-      warmCheckMedianMs: +median(warm).toFixed(1),
-      withoutTreeMedianMs: +median(without).toFixed(1),
       peakRssMB: Math.round((process.resourceUsage().maxRSS * 1024) / 1e6),
     }),
   );
