@@ -89,10 +89,10 @@ function applySeries(base: string, diffs: { patch: Patch; file: FileDiff }[]): P
         continue;
       }
       if (at !== expected) offsets.push({ patch, hunk, by: at - expected });
-      const newLines = newText(hunk, lines.slice(at, at + oldLines.length));
+      const newLines = newSide(hunk, lines.slice(at, at + oldLines.length), (l) => l.text);
       lines.splice(at, oldLines.length, ...newLines);
       shown.splice(at, oldLines.length, ...newLines.map(() => true));
-      from.splice(at, oldLines.length, ...newSources(hunk, from.slice(at, at + oldLines.length)));
+      from.splice(at, oldLines.length, ...newSide<LineSource>(hunk, from.slice(at, at + oldLines.length), (l) => l));
       step.placed.set(hunk, { oldAt: at - grown, newAt: at });
       grown += newLines.length - oldLines.length;
       delta += newLines.length - oldLines.length + (at - expected);
@@ -106,26 +106,18 @@ function applySeries(base: string, diffs: { patch: Patch; file: FileDiff }[]): P
   return { after: lines.join('\n'), shown: marked, offsets, failures, steps };
 }
 
-/** The hunk's new lines, its context lines as the tree writes them (a mail may have lost their indentation). */
-function newText(hunk: Hunk, old: string[]): string[] {
-  const out: string[] = [];
+/**
+ * What stands where a hunk applied, given what stood there (`old`, one entry per old line): a context line
+ * keeps its old entry (the tree's text, which mail may have stripped of indentation; the line's source),
+ * an added line gets `added(line)`.
+ */
+function newSide<T>(hunk: Hunk, old: T[], added: (line: DiffLine) => T): T[] {
+  const out: T[] = [];
   let o = 0;
   for (const l of hunk.lines) {
-    if (l.kind === 'add') out.push(l.text);
+    if (l.kind === 'add') out.push(added(l));
     else if (l.kind === 'remove') o++;
-    else out.push(old[o++] ?? l.text);
-  }
-  return out;
-}
-
-/** A context line keeps the source of the old line it stands for; an added line is its own source. */
-function newSources(hunk: Hunk, old: LineSource[]): LineSource[] {
-  const out: LineSource[] = [];
-  let o = 0;
-  for (const l of hunk.lines) {
-    if (l.kind === 'add') out.push(l);
-    else if (l.kind === 'remove') o++;
-    else out.push(old[o++] ?? l);
+    else out.push(old[o++] ?? added(l));
   }
   return out;
 }

@@ -21,8 +21,8 @@ import { MemoryTree } from './memory-tree';
 import { applyEdits, editMail, editSeries, gadget, treeFiles, widget } from './whole-fixture';
 
 const ROOT = '/trees/memory';
-const shown = (fs: Finding[], rules = ['unbalanced-counter', 'unwind-leak', 'unwind-double-free', 'lock-not-held', 'use-after-unlock']): [number, string, string][] =>
-  fs.filter((f) => rules.includes(f.ruleId) && f.origin === 'introduced').map((f) => [f.range.start.line + 1, f.ruleId, f.message]);
+const shown = (findings: Finding[], rules = ['unbalanced-counter', 'unwind-leak', 'unwind-double-free', 'lock-not-held', 'use-after-unlock']): [number, string, string][] =>
+  findings.filter((f) => rules.includes(f.ruleId) && f.origin === 'introduced').map((f) => [f.range.start.line + 1, f.ruleId, f.message]);
 
 test('a reference taken in the hunk and kept on an error path only the tree shows', async () => {
   const engine = new Engine(await loadParser());

@@ -124,14 +124,26 @@ interface Member {
   view: HunkView;
   old: { at: number; rows: DiffLine[] };
   new: { at: number; rows: DiffLine[] };
-  oldRange: [number, number];
-  newRange: [number, number];
 }
 
-const overlaps = (x: [number, number], y: [number, number]): boolean => x[0] <= y[1] && y[0] <= x[1];
+type Rows = [number, number];
 
-/** One side of a group: rows s..e of the file, the members' own lines in place, the others tree rows. */
-function sideImage(side: Side, path: string, lines: string[], from: LineSource[], [s, e]: [number, number], members: Member[]): Image {
+/** Hunks read together, and the rows of the file each side spans (from the first function to the last). */
+interface Group {
+  members: Member[];
+  old: Rows;
+  new: Rows;
+}
+
+const overlaps = (x: Rows, y: Rows): boolean => x[0] <= y[1] && y[0] <= x[1];
+
+/** One side of a group: its rows of the file, the members' own lines in place, the others tree rows. */
+function sideImage(side: Side, path: string, lines: string[], from: LineSource[], group: Group): Image {
+  const { members } = group;
+  const [s, e] = group[side];
+  // In the document a tree row sits on the next hunk's header, or after the last hunk on its last line.
+  const lastRows = members[members.length - 1][side].rows;
+  const afterLast = lastRows[lastRows.length - 1].docLine;
   const rows: DiffLine[] = [];
   let k = 0;
   for (let r = s; r <= e; ) {
@@ -145,10 +157,7 @@ function sideImage(side: Side, path: string, lines: string[], from: LineSource[]
     }
     const src = from[r];
     if (typeof src === 'number') {
-      // In the document a tree row sits on the next hunk's header, or after the last hunk on its last line.
-      const last = members[members.length - 1][side].rows;
-      const docLine = m ? m.view.hunk.headerLine : last[last.length - 1].docLine;
-      const row: TreeRow = { kind: 'context', text: lines[r], docLine, segments: [], oldLine: null, newLine: null, restored: false, tree: { path, line: src + 1 } };
+      const row: TreeRow = { kind: 'context', text: lines[r], docLine: m ? m.view.hunk.headerLine : afterLast, segments: [], oldLine: null, newLine: null, restored: false, tree: { path, line: src + 1 } };
       rows.push(row);
     } else rows.push({ ...src, kind: 'context' });
     r++;
@@ -157,7 +166,7 @@ function sideImage(side: Side, path: string, lines: string[], from: LineSource[]
 }
 
 function stepGroups(path: string, step: FileStep, viewOf: Map<object, HunkView>): WholeGroup[] {
-  const members: Member[] = [];
+  const placed: { member: Member; old: Rows; new: Rows }[] = [];
   for (const [hunk, at] of step.placed) {
     const view = viewOf.get(hunk);
     if (!view) continue;
@@ -167,32 +176,25 @@ function stepGroups(path: string, step: FileStep, viewOf: Map<object, HunkView>)
     const oldRange = extend(step.before, at.oldAt, at.oldAt + oldRows.length - 1);
     const newRange = extend(step.after, at.newAt, at.newAt + newRows.length - 1);
     if (!oldRange || !newRange) continue;
-    members.push({ view, old: { at: at.oldAt, rows: oldRows }, new: { at: at.newAt, rows: newRows }, oldRange, newRange });
+    placed.push({ member: { view, old: { at: at.oldAt, rows: oldRows }, new: { at: at.newAt, rows: newRows } }, old: oldRange, new: newRange });
   }
-  members.sort((x, y) => x.new.at - y.new.at);
-  const groups: Member[][] = [];
-  for (const m of members) {
+  placed.sort((x, y) => x.member.new.at - y.member.new.at);
+  // A hunk whose functions meet the previous group's (on either side) joins it.
+  const groups: Group[] = [];
+  for (const p of placed) {
     const g = groups[groups.length - 1];
-    const prev = g?.[g.length - 1];
-    if (prev && (overlaps(prev.oldRange, m.oldRange) || overlaps(prev.newRange, m.newRange))) {
-      g.push(m);
-      // The group's span runs to the end of its last member's.
-      prev.oldRange = [prev.oldRange[0], Math.max(prev.oldRange[1], m.oldRange[1])];
-      prev.newRange = [prev.newRange[0], Math.max(prev.newRange[1], m.newRange[1])];
-    } else groups.push([m]);
+    if (g && (overlaps(g.old, p.old) || overlaps(g.new, p.new))) {
+      g.members.push(p.member);
+      g.old = [Math.min(g.old[0], p.old[0]), Math.max(g.old[1], p.old[1])];
+      g.new = [Math.min(g.new[0], p.new[0]), Math.max(g.new[1], p.new[1])];
+    } else groups.push({ members: [p.member], old: p.old, new: p.new });
   }
-  return groups.map((g) => {
-    const span = (side: Side): [number, number] => {
-      const ranges = g.map((m) => (side === 'old' ? m.oldRange : m.newRange));
-      return [Math.min(...ranges.map((r) => r[0])), Math.max(...ranges.map((r) => r[1]))];
-    };
-    return {
-      hunks: g.map((m) => m.view),
-      path,
-      old: sideImage('old', path, step.before, step.beforeFrom, span('old'), g),
-      new: sideImage('new', path, step.after, step.afterFrom, span('new'), g),
-    };
-  });
+  return groups.map((g) => ({
+    hunks: g.members.map((m) => m.view),
+    path,
+    old: sideImage('old', path, step.before, step.beforeFrom, g),
+    new: sideImage('new', path, step.after, step.afterFrom, g),
+  }));
 }
 
 /**
