@@ -1,4 +1,4 @@
-/** @file The language server's entry point: `dist/server.js --stdio` (or `--node-ipc` from the extension). */
+/** @file The language server on Node: the host's services (files, kernel trees, the grammar) wired into the server. Started by server-entry.ts (`dist/server.js`) and by `mm-review lsp`. */
 import * as fs from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import ruleDocs from 'mm-review-rule-docs';
@@ -33,5 +33,3 @@ function openKernelTree(uri: string, events: { started(): void; ready(): void })
     return null;
   }
 }
-
-if (require.main === module) startServer();
