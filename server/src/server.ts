@@ -5,6 +5,7 @@
  */
 import {
   CodeLensRefreshRequest,
+  ErrorCodes,
   DidChangeWatchedFilesNotification,
   MessageType,
   ShowMessageNotification,
@@ -197,14 +198,22 @@ export class MmReviewServer {
       return codeLenses(s.analysis.series.patches, s.shown, params.textDocument.uri);
     });
     c.onRequest(REQUESTS.rules, () => defaultRules.map((r) => ({ id: r.id, severity: r.meta.defaultSeverity, summary: r.meta.summary })));
-    c.onRequest(REQUESTS.ruleDoc, (p: { id: string }) => this.host.ruleDocs[p.id] ?? null);
-    c.onRequest(REQUESTS.findingsText, (p: { uri: string }) => {
+    c.onRequest(REQUESTS.ruleDoc, (raw: unknown) => {
+      const { id } = stringParams(raw, ['id']);
+      return Object.hasOwn(this.host.ruleDocs, id) ? this.host.ruleDocs[id] : null;
+    });
+    c.onRequest(REQUESTS.findingsText, (raw: unknown) => {
+      const p = stringParams(raw, ['uri']);
       const s = this.current(p.uri);
       if (!s?.analysis) return null;
       return toText([{ path: displayPath(p.uri), findings: s.shown }], s.analysis.series.patches.length);
     });
-    c.onRequest(REQUESTS.model, (p: { uri: string; key: string }) => this.states.get(p.uri)?.shown.find((f) => f.key === p.key)?.model ?? null);
-    c.onRequest(REQUESTS.review, async (p: { uri: string }, token: CancellationToken) => {
+    c.onRequest(REQUESTS.model, (raw: unknown) => {
+      const p = stringParams(raw, ['uri', 'key']);
+      return this.states.get(p.uri)?.shown.find((f) => f.key === p.key)?.model ?? null;
+    });
+    c.onRequest(REQUESTS.review, async (raw: unknown, token: CancellationToken) => {
+      const p = stringParams(raw, ['uri']);
       await this.run(p.uri, token);
       if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'review cancelled');
       const s = this.states.get(p.uri);
@@ -426,6 +435,14 @@ export class MmReviewServer {
     await this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics: s.shown.map((f) => toDiagnostic(f, uri)) });
     if (this.client.workspace?.codeLens?.refreshSupport) void this.connection.sendRequest(CodeLensRefreshRequest.type);
   }
+}
+
+/** The named string members of a request's params; anything else is invalid params, not an internal error. */
+function stringParams<K extends string>(raw: unknown, keys: K[]): Record<K, string> {
+  const o = raw as Record<string, unknown> | null;
+  const bad = !o || typeof o !== 'object' || Array.isArray(o) ? keys : keys.filter((k) => typeof o[k] !== 'string');
+  if (bad.length) throw new ResponseError(ErrorCodes.InvalidParams, `expected params with string ${bad.join(', ')}`);
+  return o as Record<K, string>;
 }
 
 function displayPath(uri: string): string {

@@ -87,16 +87,28 @@ export function defaultTable(): PairTable {
 /** The default table with a user's entries: pairs replace defaults of the same id, lifecycles add. */
 export function mergeTable(extra: Partial<PairTable> | undefined): PairTable {
   const table = defaultTable();
+  // Indexed by id and by pair, so a table of tens of thousands of entries merges in linear time.
+  const at = new Map(table.pairs.map((q, i) => [q.id, i]));
   for (const p of extra?.pairs ?? []) {
-    const at = table.pairs.findIndex((q) => q.id === p.id);
-    if (at >= 0) table.pairs[at] = p;
-    else table.pairs.push(p);
+    const i = at.get(p.id);
+    if (i !== undefined) table.pairs[i] = p;
+    else at.set(p.id, table.pairs.push(p) - 1);
   }
-  for (const l of extra?.lifecycles ?? []) if (!table.lifecycles.some((x) => x.acquire === l.acquire && x.release === l.release)) table.lifecycles.push(l);
+  const known = new Set(table.lifecycles.map((l) => `${l.acquire}\u0000${l.release}`));
+  for (const l of extra?.lifecycles ?? []) {
+    const k = `${l.acquire}\u0000${l.release}`;
+    if (known.has(k)) continue;
+    known.add(k);
+    table.lifecycles.push(l);
+  }
   return table;
 }
 
-const globMatch = (glob: string, name: string): boolean => (glob.endsWith('*') ? name.startsWith(glob.slice(0, -1)) : glob === name);
+/** A pair's position in the table, and the side a name is on. */
+interface Side {
+  index: number;
+  role: 'acquire' | 'release';
+}
 
 export interface PairMatch {
   pair: PairSpec;
@@ -106,24 +118,57 @@ export interface PairMatch {
 /** Which pair a called function belongs to, and as which side. */
 export class PairIndex {
   private readonly cache = new Map<string, PairMatch | null>();
+  /** Exact names and `prefix*` globs, each to the pairs naming it (by table position) and as which side. */
+  private readonly exact = new Map<string, Side[]>();
+  private readonly prefixes = new Map<string, Side[]>();
+  private readonly longestPrefix: number;
+  private readonly excluded: Set<string>[];
+  private readonly lifecycleNames: Set<string>;
+  private readonly lifecyclesByAcquire = new Map<string, LifecyclePair[]>();
 
-  constructor(readonly table: PairTable) {}
+  constructor(readonly table: PairTable) {
+    let longest = 0;
+    table.pairs.forEach((pair, index) => {
+      for (const role of ['release', 'acquire'] as const) {
+        for (const glob of pair[role]) {
+          const star = glob.endsWith('*');
+          const key = star ? glob.slice(0, -1) : glob;
+          const map = star ? this.prefixes : this.exact;
+          if (star) longest = Math.max(longest, key.length);
+          let list = map.get(key);
+          if (!list) map.set(key, (list = []));
+          list.push({ index, role });
+        }
+      }
+    });
+    this.longestPrefix = longest;
+    this.excluded = table.pairs.map((p) => new Set(p.exclude ?? []));
+    this.lifecycleNames = new Set(table.lifecycles.flatMap((l) => [l.acquire, l.release]));
+    for (const l of table.lifecycles) {
+      const list = this.lifecyclesByAcquire.get(l.acquire);
+      if (list) list.push(l);
+      else this.lifecyclesByAcquire.set(l.acquire, [l]);
+    }
+  }
 
+  /**
+   * The first pair of the table (in order) whose globs match `name` and that does not exclude it; within
+   * one pair, release before acquire. Found through the name's own prefixes, not by trying every pair.
+   */
   match(name: string): PairMatch | null {
     let m = this.cache.get(name);
     if (m !== undefined) return m;
-    m = null;
-    for (const pair of this.table.pairs) {
-      if (pair.exclude?.includes(name)) continue;
-      if (pair.release.some((g) => globMatch(g, name))) {
-        m = { pair, role: 'release' };
-        break;
+    let best: Side | null = null;
+    const consider = (sides: Side[] | undefined): void => {
+      for (const side of sides ?? []) {
+        if (this.excluded[side.index].has(name)) continue;
+        if (!best || side.index < best.index || (side.index === best.index && side.role === 'release')) best = side;
       }
-      if (pair.acquire.some((g) => globMatch(g, name))) {
-        m = { pair, role: 'acquire' };
-        break;
-      }
-    }
+    };
+    consider(this.exact.get(name));
+    for (let k = Math.min(name.length, this.longestPrefix); k >= 0; k--) consider(this.prefixes.get(name.slice(0, k)));
+    const found = best as Side | null;
+    m = found ? { pair: this.table.pairs[found.index], role: found.role } : null;
     this.cache.set(name, m);
     return m;
   }
@@ -157,12 +202,13 @@ export class PairIndex {
 
   /** `name` can be one side of a lifecycle pair: listed in the table, or named like one. */
   isLifecycleFunction(name: string): boolean {
-    if (this.table.lifecycles.some((l) => l.acquire === name || l.release === name)) return true;
+    if (this.lifecycleNames.has(name)) return true;
     return SUFFIX_PAIRS.some(([a, r]) => name.endsWith(`_${a}`) || name.endsWith(`_${r}`));
   }
 
   lifecycles(defined: Set<string>): LifecyclePair[] {
-    const out = this.table.lifecycles.filter((l) => defined.has(l.acquire) && defined.has(l.release));
+    const out: LifecyclePair[] = [];
+    for (const name of defined) for (const l of this.lifecyclesByAcquire.get(name) ?? []) if (defined.has(l.release)) out.push(l);
     for (const name of defined) {
       for (const [a, r] of SUFFIX_PAIRS) {
         const m = new RegExp(`^(.+)_${a}$`).exec(name);
