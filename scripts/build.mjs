@@ -51,7 +51,7 @@ const ruleDocs = {
 };
 
 await Promise.all([
-  build({ ...common, plugins: [ruleDocs], entryPoints: [join(root, 'server/src/cli.ts')], outfile: join(root, 'dist/cli.js'), banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, plugins: [ruleDocs], entryPoints: [join(root, 'server/src/cli-entry.ts')], outfile: join(root, 'dist/cli.js'), banner: { js: '#!/usr/bin/env node' } }),
   build({ ...common, plugins: [ruleDocs], entryPoints: [join(root, 'server/src/server-entry.ts')], outfile: join(root, 'dist/server.js') }),
   build({ ...common, entryPoints: [join(root, 'client/src/extension.ts')], outfile: join(root, 'dist/extension.js'), external: ['vscode'] }),
 ]);

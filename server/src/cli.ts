@@ -2,10 +2,11 @@
 import * as fs from 'node:fs';
 import { parsePairConfig } from './c/pair-config';
 import type { PairTable } from './c/pairs';
-import { Engine, atLeast, type EngineOptions, type RuleSetting } from './engine';
+import { Engine, atLeast, DEFAULT_MAX_DOCUMENT_CHARS, type EngineOptions, type RuleSetting } from './engine';
 import type { Finding, Severity } from './findings';
 import { loadParser } from './host/grammar';
 import { ingest } from './ingest';
+import { formatSize } from './models/bytes';
 import { inspectSeries } from './output/inspect';
 import { toJson, type DocumentFindings } from './output/json';
 import { toSarif } from './output/sarif';
@@ -14,6 +15,7 @@ import { defaultRules } from './rules';
 import { TOOL_NAME, TOOL_VERSION } from './version';
 import { MODELS, ModelArgumentError, runModel } from './model-registry';
 import { DiskKernelTree } from './host/kernel-tree';
+import { errnoWords, FileReadError, MAX_CONFIG_BYTES, readAtMost, readRegularFile } from './host/files';
 
 const USAGE = `usage:
   mm-review check [--format text|json|sarif] [--fail-on error|warning|information|never] [--all]
@@ -36,19 +38,56 @@ without NAME it lists the models.`;
 
 export class UsageError extends Error {}
 
+/** What a read found: the bytes, or that there are more than the bound (and how many, when a stat told). */
+export type InputBytes = { bytes: Buffer } | { over: number | null };
+
 export interface Io {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
-  readFile: (path: string) => Buffer;
-  readStdin: () => Buffer;
+  /** A document to check (`-`: standard input), read only when at most `maxBytes`; FileReadError when unreadable. */
+  readInput: (path: string, maxBytes: number) => InputBytes;
+  /** A configuration file: a regular file of at most `maxBytes`, else FileReadError. */
+  readConfig: (path: string, maxBytes: number) => Buffer;
 }
 
 const nodeIo: Io = {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
-  readFile: (p) => fs.readFileSync(p),
-  readStdin: () => fs.readFileSync(0),
+  readInput: readInputFile,
+  readConfig: readRegularFile,
 };
+
+/**
+ * A regular file's size is checked before it is read; a pipe, standard input or a device is read up to the
+ * bound and no further (`/dev/zero` ends at the bound, not in an out-of-memory crash).
+ */
+function readInputFile(file: string, maxBytes: number): InputBytes {
+  if (file === '-') {
+    const r = readAtMost(0, maxBytes);
+    return r.truncated ? { over: null } : { bytes: r.bytes };
+  }
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (e) {
+    throw new FileReadError(file, errnoWords(e));
+  }
+  if (st.isDirectory()) throw new FileReadError(file, 'is a directory');
+  if (st.isFile()) return st.size > maxBytes ? { over: st.size } : { bytes: readRegularFile(file, maxBytes) };
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    throw new FileReadError(file, errnoWords(e));
+  }
+  try {
+    const r = readAtMost(fd, maxBytes);
+    return r.truncated ? { over: null } : { bytes: r.bytes };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 
 /** UTF-8 when the bytes are valid UTF-8, else Latin-1, so no byte is lost or replaced. */
 export function decode(bytes: Uint8Array): string {
@@ -123,12 +162,21 @@ function parseCheckArgs(argv: string[]): CheckArgs {
   return a;
 }
 
-function readInput(io: Io, file: string): string {
+/** A document's text, or null when it is over `maxBytes`; unreadable input is bad usage (exit 2). */
+function readDocument(io: Io, file: string, maxBytes: number): { text: string } | { over: number | null } {
   try {
-    return decode(file === '-' ? io.readStdin() : io.readFile(file));
+    const r = io.readInput(file, maxBytes);
+    return 'bytes' in r ? { text: decode(r.bytes) } : r;
   } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(e instanceof FileReadError ? e.message : `cannot read ${file}: ${errnoWords(e)}`);
   }
+}
+
+/** A whole input for `inspect` and `model`: refused past the document size limit. */
+function readInput(io: Io, file: string): string {
+  const r = readDocument(io, file, DEFAULT_MAX_DOCUMENT_CHARS);
+  if ('over' in r) throw new UsageError(`cannot read ${file}: it is ${r.over === null ? 'larger than' : formatSize(r.over) + ', over'} the limit of ${formatSize(DEFAULT_MAX_DOCUMENT_CHARS)}`);
+  return r.text;
 }
 
 /** The pair table extension: a named file must exist; the default one may not. A wrong entry is bad usage. */
@@ -137,10 +185,10 @@ function readConfig(io: Io, config: CheckArgs['config']): Partial<PairTable> | u
   const file = config ?? CONFIG_FILE;
   let bytes: Buffer;
   try {
-    bytes = io.readFile(file);
+    bytes = io.readConfig(file, MAX_CONFIG_BYTES);
   } catch (e) {
-    if (config === undefined && (e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (config === undefined && e instanceof FileReadError && e.code === 'ENOENT') return undefined;
+    throw new UsageError(e instanceof FileReadError ? e.message : `cannot read ${file}: ${errnoWords(e)}`);
   }
   const { table, problems } = parsePairConfig(decode(bytes), file);
   if (problems.length) throw new UsageError(problems.join('\n'));
@@ -152,21 +200,24 @@ function openTree(dir: string): DiskKernelTree {
     if (!fs.statSync(dir).isDirectory()) throw new Error('not a directory');
     return new DiskKernelTree(dir);
   } catch (e) {
-    throw new UsageError(`--tree ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(`--tree ${dir}: ${errnoWords(e)}`);
   }
 }
 
 async function check(io: Io, argv: string[]): Promise<number> {
   const args = parseCheckArgs(argv);
   const pairs = readConfig(io, args.config);
-  const texts = args.files.map((f) => ({ path: f === '-' ? '<stdin>' : f, text: readInput(io, f) }));
   const engine = new Engine(await loadParser());
   const tree = args.tree !== undefined ? openTree(args.tree) : undefined;
   const options: EngineOptions = { rules: args.rules, maxDocumentChars: args.maxChars, pairs, findings: args.all ? 'all' : 'introduced', footprint: { cpus: args.cpus, pools: args.pools }, tree };
+  const limit = args.maxChars ?? DEFAULT_MAX_DOCUMENT_CHARS;
   const docs: DocumentFindings[] = [];
   let patches = 0;
-  for (const { path, text } of texts) {
-    const analysis = engine.analyze(text, options);
+  // One document at a time: read (its size checked first), analysed, then let go.
+  for (const file of args.files) {
+    const path = file === '-' ? '<stdin>' : file;
+    const input = readDocument(io, file, limit);
+    const analysis = 'text' in input ? engine.analyze(input.text, options) : engine.refuse(path, input.over, limit);
     patches += analysis.series.patches.length;
     const shown = analysis.findings.filter((f: Finding) => args.all || f.origin === 'introduced');
     docs.push({ path, findings: shown });
@@ -273,16 +324,4 @@ export async function main(argv: string[], io: Io = nodeIo): Promise<number> {
     }
     throw e;
   }
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: Error) => {
-      process.stderr.write(`mm-review: internal error: ${e.stack ?? e.message}\n`);
-      process.exitCode = 2;
-    },
-  );
 }

@@ -10,6 +10,7 @@ import { defaultRules } from './rules';
 import { mergeTable, PairIndex, type PairTable } from './c/pairs';
 import { formatMessage, type AnalysisConfig, type Report, type Rule } from './rules/rule';
 import type { KernelTree } from './kernel-tree';
+import { formatSize } from './models/bytes';
 
 export type RuleSetting = Severity | 'off';
 
@@ -122,20 +123,30 @@ export class Engine {
     return this.finish(started.parsed, options, started.t0);
   }
 
+  /**
+   * The analysis of a document that is not read (its file is over the size limit, checked before reading):
+   * one finding saying so. `size` null: a stream that went past the limit.
+   */
+  refuse(what: string, size: number | null, limit: number): Analysis {
+    const empty: Series = { text: '', lines: [], messages: [], patches: [], fragments: [], snippets: [], problems: [] };
+    const finding = size === null ? this.limitFinding('streamTooLarge', { what, limit: formatSize(limit) }) : this.limitFinding('tooLarge', { what, size: formatSize(size), limit: formatSize(limit) });
+    return { series: empty, parsed: null, findings: [finding], stats: { ...this.cache.stats, ms: 0 } };
+  }
+
   private start(text: string, options: EngineOptions): { parsed: ParsedSeries; t0: number } | { done: Analysis } {
     const t0 = performance.now();
     this.cache.resetStats();
     const limit = options.maxDocumentChars ?? DEFAULT_MAX_DOCUMENT_CHARS;
     const empty: Series = { text: '', lines: [], messages: [], patches: [], fragments: [], snippets: [], problems: [] };
-    const stop = (message: string): { done: Analysis } => ({
-      done: { series: empty, parsed: null, findings: [this.limitFinding(message)], stats: { ...this.cache.stats, ms: performance.now() - t0 } },
+    const stop = (messageId: string, data: Record<string, string>): { done: Analysis } => ({
+      done: { series: empty, parsed: null, findings: [this.limitFinding(messageId, data)], stats: { ...this.cache.stats, ms: performance.now() - t0 } },
     });
-    if (text.length > limit) return stop(`document is ${formatSize(text.length)}, over the limit of ${formatSize(limit)}; it is not analysed`);
+    if (text.length > limit) return stop('tooLarge', { what: 'document', size: formatSize(text.length), limit: formatSize(limit) });
     let series: Series;
     try {
       series = ingest(text, this.ingestCache);
     } catch (e) {
-      return stop(`the document could not be read (${(e as Error).message}); it is not analysed`);
+      return stop('unreadable', { reason: (e as Error).message });
     }
     return { parsed: new ParsedSeries(series, this.parser, this.cache, options.tree ?? null), t0 };
   }
@@ -173,6 +184,11 @@ export class Engine {
       }
     }
     findings.push(...this.classify(raws, options));
+    const s = parsed.series;
+    // Said, not silently passed: a file with nothing this tool reads (not a patch, no C) was not reviewed.
+    if (!findings.length && !s.patches.length && !s.fragments.length && !s.snippets.length && options.rules?.['analysis-limit'] !== 'off') {
+      findings.push({ ...this.limitFinding('nothingToReview', {}), severity: options.rules?.['analysis-limit'] ?? 'information' });
+    }
     findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId));
     return { series: parsed.series, parsed, findings, stats: { ...this.cache.stats, ms: performance.now() - t0 } };
   }
@@ -233,8 +249,10 @@ export class Engine {
     };
   }
 
-  private limitFinding(message: string): Finding {
+  /** A finding of the analysis-limit rule, which the engine reports itself (its messages are in its meta). */
+  private limitFinding(messageId: string, data: Record<string, string>): Finding {
     const rule = this.rules.find((r) => r.id === 'analysis-limit');
+    const message = formatMessage(rule?.meta.messages[messageId] ?? messageId, data);
     return {
       ruleId: 'analysis-limit',
       severity: rule?.meta.defaultSeverity ?? 'warning',
@@ -247,20 +265,16 @@ export class Engine {
       explanation: message,
       fixes: [],
       related: [],
-      key: 'analysis-limit',
+      key: `analysis-limit:${messageId}`,
     };
   }
 
   private crashFinding(rule: Rule, e: Error): Finding {
-    const f = this.limitFinding(`rule ${rule.id} failed on this document (${e.message}); its findings are missing`);
-    return { ...f, ruleId: rule.id, severity: 'information', key: `${rule.id}:crash`, explanation: '```\n' + (e.stack ?? e.message) + '\n```' };
+    const message = `rule ${rule.id} failed on this document (${e.message}); its findings are missing`;
+    return { ...this.limitFinding('', {}), message, ruleId: rule.id, severity: 'information', key: `${rule.id}:crash`, explanation: '```\n' + (e.stack ?? e.message) + '\n```' };
   }
 }
 
 export function atLeast(severity: Severity, threshold: Severity): boolean {
   return SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold];
-}
-
-function formatSize(chars: number): string {
-  return chars >= 1024 * 1024 ? `${(chars / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(chars / 1024)} KiB`;
 }

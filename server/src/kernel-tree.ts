@@ -17,6 +17,11 @@ export interface KernelTree {
   filesNaming(names: readonly string[]): string[] | null;
   /** The text of a file of the tree, or null when it is not there (or not inside the tree). */
   read(path: string): string | null;
+  /**
+   * What the host could not use, in words (a HEAD that leads out of the tree, a search that failed or was
+   * stopped, a file over the size bound): reported as notes, so a missing finding is never silent.
+   */
+  problems?(): string[];
 }
 
 /** Git's id of a blob with this content: what a diff's `index <old>..<new>` line abbreviates. */

@@ -1,11 +1,12 @@
 /** @file The language server on Node: the host's services (files, kernel trees, the grammar) wired into the server. Started by server-entry.ts (`dist/server.js`) and by `mm-review lsp`. */
-import * as fs from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import ruleDocs from 'mm-review-rule-docs';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { FileReadError, MAX_CONFIG_BYTES, readRegularFile } from './host/files';
 import { loadParser } from './host/grammar';
 import { DiskKernelTree, looksLikeKernelTree } from './host/kernel-tree';
 import { MmReviewServer } from './server';
+
 
 export function startServer(): void {
   const connection = createConnection(ProposedFeatures.all);
@@ -13,13 +14,16 @@ export function startServer(): void {
   connection.listen();
 }
 
-/** A workspace file by URI (file: URIs only); null when it does not exist. */
+/**
+ * A workspace configuration file by URI (file: URIs only); null when it does not exist. Only a regular file
+ * of at most 1 MiB is read (a FIFO would block the server, a link to /dev/zero exhaust its memory).
+ */
 async function readFile(uri: string): Promise<string | null> {
   if (!uri.startsWith('file:')) return null;
   try {
-    return await fs.readFile(fileURLToPath(uri), 'utf8');
+    return readRegularFile(fileURLToPath(uri), MAX_CONFIG_BYTES).toString('utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (e instanceof FileReadError && e.code === 'ENOENT') return null;
     throw e;
   }
 }

@@ -285,7 +285,10 @@ export class MmReviewServer {
           this.warn(problems);
           return table;
         },
-        () => ({}),
+        (e: Error) => {
+          this.warn([`${displayPath(file)} is not read: ${e.message}`]);
+          return {};
+        },
       );
       this.workspacePairs.set(folder, p);
     }

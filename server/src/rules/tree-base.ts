@@ -21,6 +21,22 @@ function indexLine(ctx: RuleContext, file: FileDiff): { line: number; start: num
 
 function check(ctx: RuleContext): void {
   if (!ctx.tree) return;
+  const problems = ctx.tree.problems?.() ?? [];
+  if (problems.length) {
+    const first = ctx.series.series.patches.find((p) => p.files.length);
+    const line = first ? first.files[0].headerLine : 0;
+    const range = { start: { line, character: 0 }, end: { line, character: ctx.series.series.lines[line]?.length ?? 0 } };
+    for (const problem of problems) {
+      ctx.report({
+        side: 'new',
+        at: { range, patch: first ?? null, path: null, fileLine: null },
+        messageId: 'treeProblem',
+        data: { root: ctx.tree.root, problem },
+        key: `tree-base:problem:${problem}`,
+        explanation: `Part of the kernel tree at ${ctx.tree.root} could not be used: ${problem}. Findings that need that part may be missing; the rest of the tree was still used.`,
+      });
+    }
+  }
   for (const tf of treeFiles(ctx.series.series, ctx.tree).values()) {
     const { patch, file } = tf.first;
     const at = indexLine(ctx, file);
@@ -65,6 +81,7 @@ export default defineRule({
       notBase: '{{path}} in the tree (blob {{blob}}) is not the pre-image this patch was made against ({{index}}): findings from it are relative to another base',
       missingFile: 'the kernel tree has no {{path}}',
       hunkNotApplied: 'this hunk does not apply to {{path}} in the kernel tree (near line {{start}})',
+      treeProblem: 'the kernel tree at {{root}}: {{problem}}',
     },
     knownFalsePositives: ['An `index` line a mail client or a hand edit left stale.'],
   },
