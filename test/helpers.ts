@@ -1,6 +1,7 @@
 /** @file Test helpers: margin-stripped documents, the seed mails, the repository root. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { test, type TestContext } from 'node:test';
 
 /** The repository root: the nearest folder above this file holding package.json. */
 export const repoRoot: string = (() => {
@@ -16,6 +17,24 @@ export const repoRoot: string = (() => {
 /** The five real list messages, read where they live (never copied into the repository). */
 export const seedsDir: string = process.env.MM_REVIEW_SEEDS ?? path.resolve(repoRoot, '..', 'shared', 'seeds');
 
+/**
+ * Why tests that need the seed messages cannot run here (a reason for node:test's `skip`), or false when
+ * the five seeds are there. A fresh clone with nothing beside it has none: those tests skip, saying so.
+ */
+export function seedsSkip(): string | false {
+  try {
+    if (seedNames().length >= 5) return false;
+  } catch {
+    /* no such folder */
+  }
+  return `needs the five seed messages in ${seedsDir} (../shared/seeds beside the checkout, or MM_REVIEW_SEEDS)`;
+}
+
+/** A test that reads the seed messages: skipped, with the reason, where they are absent. */
+export function seedTest(name: string, fn: (t: TestContext) => void | Promise<void>): void {
+  test(name, { skip: seedsSkip() }, fn);
+}
+
 export function seedNames(): string[] {
   return fs
     .readdirSync(seedsDir)
@@ -23,7 +42,7 @@ export function seedNames(): string[] {
     .sort();
 }
 
-/** Reads the seed whose name starts with `prefix` (`'002'`). */
+/** Reads the seed whose name starts with `prefix` (`'002'`). Call it inside a test, never when a file loads. */
 export function readSeed(prefix: string): string {
   const name = seedNames().find((n) => n.startsWith(prefix));
   if (!name) throw new Error(`no seed ${prefix} in ${seedsDir}`);

@@ -2,7 +2,6 @@
  * Function ASTs of hunk images: the one-parse reading (layout guessed from the text, checked against the
  * tree) must agree with the reference two-parse reading on real and synthetic hunks.
  */
-import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { syntheticSeries } from '../../bench/synthetic';
 import { functionsOfImage, functionsOfImageByParsing } from '../../server/src/c/functions';
@@ -10,11 +9,11 @@ import { Image } from '../../server/src/c/image';
 import { sectionFunctionName } from '../../server/src/c/parsed';
 import { loadParser } from '../../server/src/host/grammar';
 import { ingest } from '../../server/src/ingest';
-import { readSeed, seedNames } from '../helpers';
+import { readSeed, seedNames, seedTest } from '../helpers';
 
 const json = (v: unknown): string => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x));
 
-test('one parse reads every hunk image of the seeds and of a synthetic series as two parses do', async () => {
+seedTest('one parse reads every hunk image of the seeds and of a synthetic series as two parses do', async () => {
   const parser = await loadParser();
   const documents = [...seedNames().map((n) => readSeed(n.slice(0, 3))), syntheticSeries(60).text];
   let images = 0;

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { customPairConfig, customPairPatch, repoRoot, readSeed, seedPath } from '../helpers';
+import { customPairConfig, customPairPatch, repoRoot, readSeed, seedPath, seedTest } from '../helpers';
 import { kernelTree, treePatch, VMEMMAP_SITES } from '../tree-fixture';
 
 const cli = path.join(repoRoot, 'dist', 'cli.js');
@@ -32,7 +32,7 @@ function brokenSeed002(): string {
   return lines.join('\n');
 }
 
-test('check, text format: one line per finding, a summary, exit 0 when nothing reaches --fail-on', () => {
+seedTest('check, text format: one line per finding, a summary, exit 0 when nothing reaches --fail-on', () => {
   const r = run(['check', seedPath('002')]);
   assert.equal(r.code, 0, r.err);
   const lines = r.out.trim().split('\n');
@@ -42,7 +42,7 @@ test('check, text format: one line per finding, a summary, exit 0 when nothing r
   assert.equal(lines[2], 'mm-review: 0 errors, 0 warnings, 2 information (1 document, 1 patch)');
 });
 
-test('check: errors land on their lines and exit 1; --fail-on moves the threshold', () => {
+seedTest('check: errors land on their lines and exit 1; --fail-on moves the threshold', () => {
   const bad = file('bad002.txt', brokenSeed002());
   const r = run(['check', bad]);
   assert.equal(r.code, 1);
@@ -54,7 +54,7 @@ test('check: errors land on their lines and exit 1; --fail-on moves the threshol
   assert.equal(run(['check', '--fail-on', 'warning', seedPath('002')]).code, 0);
 });
 
-test('check --format json has the documented shape, 1-based positions, kernel file and line', () => {
+seedTest('check --format json has the documented shape, 1-based positions, kernel file and line', () => {
   const r = run(['check', '--format', 'json', file('bad.txt', brokenSeed002())]);
   assert.equal(r.code, 1);
   const j = JSON.parse(r.out);
@@ -70,7 +70,7 @@ test('check --format json has the documented shape, 1-based positions, kernel fi
   assert.match(f.explanation, /before: `vmemmap_populate\(unsigned long start, unsigned long end, int node, struct vmem_altmap \*altmap\)`/);
 });
 
-test('check --format sarif is SARIF 2.1.0 with rule metadata and fingerprints that survive a shift', () => {
+seedTest('check --format sarif is SARIF 2.1.0 with rule metadata and fingerprints that survive a shift', () => {
   const text = brokenSeed002();
   const a = JSON.parse(run(['check', '--format', 'sarif', file('a.txt', text)]).out);
   const b = JSON.parse(run(['check', '--format', 'sarif', file('b.txt', 'A note added above the mail.\n\n' + text)]).out);
@@ -101,7 +101,7 @@ test('check --format sarif is SARIF 2.1.0 with rule metadata and fingerprints th
   assert.equal(a.runs[0].columnKind, 'utf16CodeUnits');
 });
 
-test('check reads standard input with -', () => {
+seedTest('check reads standard input with -', () => {
   const r = run(['check', '-'], readSeed('002'));
   assert.equal(r.code, 0);
   assert.match(r.out, /^<stdin>:135:8: information: /);
@@ -121,7 +121,7 @@ test('unreadable input and bad usage exit 2 with a message', () => {
   }
 });
 
-test('non-UTF-8 bytes, CRLF and an empty file are read without complaint', () => {
+seedTest('non-UTF-8 bytes, CRLF and an empty file are read without complaint', () => {
   const latin1 = Buffer.concat([Buffer.from('From: J\xf6rg <j@example.org>\r\nSubject: [PATCH] x\r\n\r\n', 'latin1'), Buffer.from(readSeed('002').split('\n').slice(40).join('\r\n'))]);
   const r = run(['check', file('latin1.patch', latin1)]);
   assert.equal(r.code, 0, r.err);
@@ -131,7 +131,7 @@ test('non-UTF-8 bytes, CRLF and an empty file are read without complaint', () =>
   assert.equal(empty.out, `${path.join(tmp, 'empty.patch')}:1:1: information: no patch or C code found in this document; nothing was reviewed [analysis-limit]\nmm-review: 0 errors, 0 warnings, 1 information (1 document, 0 patches)\n`);
 });
 
-test('--all adds pre-existing and fixed findings; --rule turns a rule off or re-grades it', () => {
+seedTest('--all adds pre-existing and fixed findings; --rule turns a rule off or re-grades it', () => {
   const text = readSeed('002');
   assert.match(run(['check', '--rule', 'parameter-dropped=off', file('s.txt', text)]).out, /^mm-review: 0 errors, 0 warnings, 0 information/);
   const raised = run(['check', '--rule', 'parameter-dropped=error', file('s2.txt', text)]);
@@ -148,13 +148,13 @@ test('--all adds pre-existing and fixed findings; --rule turns a rule off or re-
   assert.match(all.out, /: hint: `vmemmap_populate\(\)` is called with 2 arguments.* \(pre-existing\) \[prototype-mismatch\]/);
 });
 
-test('--max-size degrades a large document to one clear finding', () => {
+seedTest('--max-size degrades a large document to one clear finding', () => {
   const r = run(['check', '--max-size', '0.01', seedPath('002')]);
   assert.equal(r.code, 0);
   assert.match(r.out, /002_[0-9a-f]+\.txt:1:1: warning: .*002_[0-9a-f]+\.txt is 19\.1 KiB, over the limit of 10\.2 KiB; it is not analysed \[analysis-limit\]/);
 });
 
-test('inspect prints what was ingested in the documented shape', () => {
+seedTest('inspect prints what was ingested in the documented shape', () => {
   const r = run(['inspect', seedPath('001')]);
   assert.equal(r.code, 0);
   const j = JSON.parse(r.out);
@@ -246,7 +246,7 @@ test('model: a binding check from the command line, run over the grid', () => {
   assert.match(sound.out, /the check agrees with the model on all 72 bindings tried/);
 });
 
-test('model: patch-based models read the patch; bad usage exits 2 with the reason', () => {
+seedTest('model: patch-based models read the patch; bad usage exits 2 with the reason', () => {
   const r = run(['model', 'unwind', `patch=${seedPath('001')}`, 'function=zswap_cpu_comp_prepare']);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /`zswap_cpu_comp_prepare\(\)`\*\*, before the patch/);

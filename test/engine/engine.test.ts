@@ -4,7 +4,7 @@ import { Engine } from '../../server/src/engine';
 import { loadParser } from '../../server/src/host/grammar';
 import { defaultRules } from '../../server/src/rules';
 import { defineRule } from '../../server/src/rules/rule';
-import { doc, readSeed, seedNames } from '../helpers';
+import { doc, readSeed, seedNames, seedTest } from '../helpers';
 
 const patch = (n: number, total: number, file: string, fn: string): string => doc`
   |From 00000000000000000000000000000000000000${String(n).padStart(2, '0')} Mon Sep 17 00:00:00 2001
@@ -80,16 +80,16 @@ test('reused patches below an edit that adds lines report at their new lines', a
   assert.deepEqual(a.findings, fresh.findings);
 });
 
-test('a document over the size limit gets one finding and no analysis', async () => {
+seedTest('a document over the size limit gets one finding and no analysis', async () => {
   const engine = new Engine(await loadParser());
   const a = engine.analyze(readSeed('002'), { maxDocumentChars: 1000 });
   assert.equal(a.findings.length, 1);
   assert.equal(a.findings[0].ruleId, 'analysis-limit');
-  assert.match(a.findings[0].message, /over the limit of 1 KiB/);
+  assert.match(a.findings[0].message, /over the limit of 1000 bytes/);
   assert.equal(a.stats.parses + a.stats.incrementalParses, 0);
 });
 
-test('a rule that throws is reported under its id and the other rules still report', async () => {
+seedTest('a rule that throws is reported under its id and the other rules still report', async () => {
   const broken = defineRule({
     id: 'broken',
     meta: { summary: 'throws', defaultSeverity: 'error', confidence: 'low', messages: {} },
@@ -124,7 +124,7 @@ test('old-only, both-sides and new-only reports become fixed, pre-existing and i
   assert.deepEqual(byKey, { gone: ['fixed', 'hint'], kept: ['pre-existing', 'hint'], added: ['introduced', 'warning'] });
 });
 
-test('rule settings turn a rule off or change its severity', async () => {
+seedTest('rule settings turn a rule off or change its severity', async () => {
   const engine = new Engine(await loadParser());
   const seed = readSeed('002');
   assert.equal(engine.analyze(seed, { rules: { 'parameter-dropped': 'off' } }).findings.length, 0);
@@ -163,7 +163,7 @@ test('a malformed hunk does not stop the analysis of the rest of the document', 
   );
 });
 
-test('truncated and mutated seeds never throw out of the core', async () => {
+seedTest('truncated and mutated seeds never throw out of the core', async () => {
   const engine = new Engine(await loadParser());
   let seed = 7;
   const rnd = (n: number): number => {

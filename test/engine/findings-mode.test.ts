@@ -9,11 +9,11 @@ import { syntheticSeries } from '../../bench/synthetic';
 import { Engine } from '../../server/src/engine';
 import type { Finding } from '../../server/src/findings';
 import { loadParser } from '../../server/src/host/grammar';
-import { mark, patchMail, readSeed, seedNames } from '../helpers';
+import { mark, patchMail, readSeed, seedNames, seedTest } from '../helpers';
 
 const introduced = (fs: Finding[]): string[] => fs.filter((f) => f.origin === 'introduced').map((f) => `${f.range.start.line}:${f.range.start.character} ${f.ruleId} ${f.severity} ${f.message}`);
 
-test('introduced findings are the same whether or not the others are wanted', async () => {
+seedTest('introduced findings are the same whether or not the others are wanted', async () => {
   const parser = await loadParser();
   const documents = [...seedNames().map((n) => readSeed(n.slice(0, 3))), syntheticSeries(60).text];
   let total = 0;

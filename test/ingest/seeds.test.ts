@@ -2,10 +2,9 @@
  * Acceptance: the five real list messages as they are. Expected values were read off the raw mails by
  * hand; the diffstat that git wrote into each mail is an independent check on every line's kind.
  */
-import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { ingest, type FileDiff, type Series } from '../../server/src/ingest';
-import { readSeed, seedNames } from '../helpers';
+import { readSeed, seedNames, seedTest } from '../helpers';
 import { assertSegmentsMatch } from './ingest.test';
 
 const count = (f: FileDiff, kind: 'add' | 'remove'): number => f.hunks.reduce((n, h) => n + h.lines.filter((l) => l.kind === kind).length, 0);
@@ -34,7 +33,7 @@ function assertMatchesDiffstat(series: Series, text: string): void {
   }
 }
 
-test('all five seeds ingest without problems and every segment maps back exactly', () => {
+seedTest('all five seeds ingest without problems and every segment maps back exactly', () => {
   assert.equal(seedNames().length, 5);
   for (const name of seedNames()) {
     const s = ingest(readSeed(name.slice(0, 3)));
@@ -43,7 +42,7 @@ test('all five seeds ingest without problems and every segment maps back exactly
   }
 });
 
-test('seed 002 (format-patch with all indentation and blank lines lost): 12 files, diffstat exact', () => {
+seedTest('seed 002 (format-patch with all indentation and blank lines lost): 12 files, diffstat exact', () => {
   const text = readSeed('002');
   const s = ingest(text);
   assert.equal(s.patches.length, 1);
@@ -82,7 +81,7 @@ test('seed 002 (format-patch with all indentation and blank lines lost): 12 file
   assert.deepEqual(arm.lines.slice(0, 3).map((l) => [l.restored, l.oldLine]), [[false, 1760], [true, 1761], [false, 1762]]);
 });
 
-test('seed 001 (Outlook reply quoting a patch two deep, wrapped lines): rejoined, diffstat exact', () => {
+seedTest('seed 001 (Outlook reply quoting a patch two deep, wrapped lines): rejoined, diffstat exact', () => {
   const text = readSeed('001');
   const s = ingest(text);
   assert.equal(s.patches.length, 1);
@@ -105,7 +104,7 @@ test('seed 001 (Outlook reply quoting a patch two deep, wrapped lines): rejoined
   assert.equal(lineAt(311)?.text, ' comp_ret = crypto_wait_req(crypto_acomp_compress(acomp_ctx->req), &acomp_ctx->wait);');
 });
 
-test('seed 004 (review comments inside the quoted hunks): comments skipped, hunks resume, diffstat exact', () => {
+seedTest('seed 004 (review comments inside the quoted hunks): comments skipped, hunks resume, diffstat exact', () => {
   const text = readSeed('004');
   const s = ingest(text);
   const p = s.patches[0];
@@ -120,7 +119,7 @@ test('seed 004 (review comments inside the quoted hunks): comments skipped, hunk
   assert.deepEqual([closing?.kind, closing?.text, closing?.newLine], ['context', '};', 135]);
 });
 
-test('seed 000 (a thread quoting a function ten levels deep, no headers): one fragment, no patch', () => {
+seedTest('seed 000 (a thread quoting a function ten levels deep, no headers): one fragment, no patch', () => {
   const s = ingest(readSeed('000'));
   assert.equal(s.patches.length, 0);
   assert.equal(s.fragments.length, 1);
@@ -130,7 +129,7 @@ test('seed 000 (a thread quoting a function ten levels deep, no headers): one fr
   assert.ok(f.text.endsWith(' aligned_index = round_down(index, nr_pages);'));
 });
 
-test('seed 003 (prose discussion, one prose line starting with `+`): nothing taken for code', () => {
+seedTest('seed 003 (prose discussion, one prose line starting with `+`): nothing taken for code', () => {
   const s = ingest(readSeed('003'));
   assert.deepEqual([s.patches.length, s.fragments.length, s.problems.length], [0, 0, 0]);
 });

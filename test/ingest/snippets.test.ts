@@ -10,7 +10,7 @@ import { hasEnglishRun, looksLikeSnippetLine } from '../../server/src/ingest/sni
 import { readSnippet } from '../../server/src/c/snippets';
 import { loadParser } from '../../server/src/host/grammar';
 import { sharedEngine } from '../rules/tester';
-import { readSeed, seedNames } from '../helpers';
+import { readSeed, seedNames, seedTest } from '../helpers';
 
 const CODE_LINES = [
   'page_size = SZ_2M;',
@@ -130,7 +130,7 @@ const SEED_SNIPPETS: Record<string, [number, number][]> = {
   ],
 };
 
-test('the five seeds: the snippets found are exactly the code reviewers wrote into their replies', async () => {
+seedTest('the five seeds: the snippets found are exactly the code reviewers wrote into their replies', async () => {
   const engine = await sharedEngine();
   assert.equal(seedNames().length, 5);
   for (const [seed, expected] of Object.entries(SEED_SNIPPETS)) {
@@ -143,7 +143,7 @@ test('the five seeds: the snippets found are exactly the code reviewers wrote in
   }
 });
 
-test('the seeds: no prose line of any seed reads as a snippet line unless it is one of those snippets', () => {
+seedTest('the seeds: no prose line of any seed reads as a snippet line unless it is one of those snippets', () => {
   for (const [seed, expected] of Object.entries(SEED_SNIPPETS)) {
     const s = ingest(readSeed(seed));
     const inSnippet = (line: number): boolean => expected.some(([a, b]) => line >= a && line <= b);

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, CodeLens, Hover } from 'vscode-languageserver-protocol/node';
 import { syntheticSeries } from '../../bench/synthetic';
-import { readSeed, repoRoot, staleCallSeed } from '../helpers';
+import { readSeed, repoRoot, staleCallSeed, seedTest } from '../helpers';
 import { errorsOf, LspTestClient } from './client';
 
 const server = path.join(repoRoot, 'dist', 'server.js');
@@ -20,7 +20,7 @@ before(async () => {
 });
 after(() => client.stop());
 
-test('open → diagnostic → hover → quick fix → diagnostic cleared', async () => {
+seedTest('open → diagnostic → hover → quick fix → diagnostic cleared', async () => {
   const uri = 'file:///tmp/mm-review-e2e/stale-call.patch';
   const text = staleCall();
   const first = client.diagnostics(uri);
@@ -60,7 +60,7 @@ test('open → diagnostic → hover → quick fix → diagnostic cleared', async
   assert.equal(after2.diagnostics.length, 2);
 });
 
-test('hover on a function the series changed says which sites followed', async () => {
+seedTest('hover on a function the series changed says which sites followed', async () => {
   const uri = 'file:///tmp/mm-review-e2e/hover.patch';
   const ready = client.diagnostics(uri);
   await client.open(uri, staleCall());
@@ -73,7 +73,7 @@ test('hover on a function the series changed says which sites followed', async (
   assert.deepEqual(hover.range, { start: { line: 59, character: 14 }, end: { line: 59, character: 30 } });
 });
 
-test('code lens on each patch subject with its counts; custom requests for text and rule docs', async () => {
+seedTest('code lens on each patch subject with its counts; custom requests for text and rule docs', async () => {
   const uri = 'file:///tmp/mm-review-e2e/lens.mbox';
   const text = readSeed('002');
   const ready = client.diagnostics(uri);
@@ -100,7 +100,7 @@ async function showModel(uri: string): Promise<{ title: string; model: { id: str
   return { title: show.command.title, model: (await client.connection.sendRequest('mmReview/model', { uri: lensUri, key })) as { id: string; markdown: string } };
 }
 
-test('a model-backed finding: its hover shows the trace, its lens opens the model', async () => {
+seedTest('a model-backed finding: its hover shows the trace, its lens opens the model', async () => {
   const uri = 'file:///tmp/mm-review-e2e/purgeable.mbox';
   const text = readSeed('004');
   const ready = client.diagnostics(uri);
@@ -121,7 +121,7 @@ test('a model-backed finding: its hover shows the trace, its lens opens the mode
   assert.match(model.markdown, /The model ran every sequence of up to 6 events/);
 });
 
-test('seed 000, a review thread: findings on the quoted round_down and the reply\'s snippet; the binding model on hover and lens', async () => {
+seedTest('seed 000, a review thread: findings on the quoted round_down and the reply\'s snippet; the binding model on hover and lens', async () => {
   const uri = 'file:///tmp/mm-review-e2e/gmem-thread.mbox';
   const text = readSeed('000');
   const lines = text.split('\n');
@@ -148,7 +148,7 @@ test('seed 000, a review thread: findings on the quoted round_down and the reply
   assert.match(model.markdown, /\*\*3 allowed huge mappings span two folios\.\*\*/);
 });
 
-test('seed 003, a thread with no code: the region figures get notes, and a lens opens the CXL model', async () => {
+seedTest('seed 003, a thread with no code: the region figures get notes, and a lens opens the CXL model', async () => {
   const uri = 'file:///tmp/mm-review-e2e/cxl-thread.mbox';
   const text = readSeed('003');
   const ready = client.diagnostics(uri);
@@ -164,7 +164,7 @@ test('seed 003, a thread with no code: the region figures get notes, and a lens 
   assert.match(model.markdown, /\| window \| — \| 0x0 \| 16 TiB \| 1 \| 256 B \| hb0 \|/);
 });
 
-test('hovering vmemmap_populate() in riscv\'s hunk of seed 002: what the series changed, then the vmemmap model with riscv highlighted', async () => {
+seedTest('hovering vmemmap_populate() in riscv\'s hunk of seed 002: what the series changed, then the vmemmap model with riscv highlighted', async () => {
   const uri = 'file:///tmp/mm-review-e2e/vmemmap.mbox';
   const text = readSeed('002');
   const lines = text.split('\n');
@@ -197,7 +197,7 @@ test('a long document shows the quick findings first, then those that read whole
   for (const d of a.diagnostics) assert.ok(b.diagnostics.some((x) => x.code === d.code && x.message === d.message && x.range.start.line === d.range.start.line), 'nothing shown first is taken back');
 });
 
-test('hovering a batch constant anywhere in seed 001 shows what it costs and what it buys', async () => {
+seedTest('hovering a batch constant anywhere in seed 001 shows what it costs and what it buys', async () => {
   const uri = 'file:///tmp/mm-review-e2e/batch.mbox';
   const text = readSeed('001');
   const ready = client.diagnostics(uri);
@@ -212,7 +212,7 @@ test('hovering a batch constant anywhere in seed 001 shows what it costs and wha
   assert.match(value, /\| 8 \| 2t \| 8× \|/);
 });
 
-test('settings: a rule turned off, all findings, and the size limit', async () => {
+seedTest('settings: a rule turned off, all findings, and the size limit', async () => {
   const uri = 'file:///tmp/mm-review-e2e/settings.patch';
   let ready = client.diagnostics(uri);
   await client.open(uri, staleCall());
@@ -226,7 +226,7 @@ test('settings: a rule turned off, all findings, and the size limit', async () =
   await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
   const limited = await ready;
   assert.equal(limited.diagnostics.length, 1);
-  assert.match(limited.diagnostics[0].message as string, /document is 20 KiB, over the limit of 2 KiB; it is not analysed/);
+  assert.match(limited.diagnostics[0].message as string, /document is 19.0 KiB, over the limit of 1.0 KiB; it is not analysed/);
   client.settings = {};
   ready = client.diagnostics(uri, (p) => p.diagnostics.length === 3);
   await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
@@ -252,7 +252,7 @@ test('a slow document reports work-done progress; closing clears its diagnostics
   await cleared;
 });
 
-test('`mm-review lsp --stdio` is the same server', async () => {
+seedTest('`mm-review lsp --stdio` is the same server', async () => {
   const viaCli = new LspTestClient(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'lsp', '--stdio']);
   try {
     await viaCli.initialize();
@@ -265,7 +265,7 @@ test('`mm-review lsp --stdio` is the same server', async () => {
   }
 });
 
-test('run on save: edits wait for the save', async () => {
+seedTest('run on save: edits wait for the save', async () => {
   const uri = 'file:///tmp/mm-review-e2e/on-save.patch';
   client.settings = { run: 'onSave' };
   try {
@@ -288,7 +288,7 @@ test('run on save: edits wait for the save', async () => {
   }
 });
 
-test('findings "all" adds pre-existing ones as hints', async () => {
+seedTest('findings "all" adds pre-existing ones as hints', async () => {
   const uri = 'file:///tmp/mm-review-e2e/all.patch';
   // A call that was already wrong before the patch: context in the hunk, at two arguments.
   const text = readSeed('002')

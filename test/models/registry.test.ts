@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { Engine } from '../../server/src/engine';
 import { loadParser } from '../../server/src/host/grammar';
 import { MODELS, ModelArgumentError, parseSize, runModel, type ModelHost } from '../../server/src/model-registry';
-import { readSeed, repoRoot } from '../helpers';
+import { readSeed, repoRoot, seedTest } from '../helpers';
 
 async function host(files: Record<string, string> = {}): Promise<ModelHost> {
   const parser = await loadParser();
@@ -43,7 +43,7 @@ test('every model module (one exporting MODEL_ID) has a registry entry and a doc
   }
 });
 
-test('the models that need a patch run on the seeds', async () => {
+seedTest('the models that need a patch run on the seeds', async () => {
   const h = await host({ 'x004.mbox': readSeed('004'), 'x001.mbox': readSeed('001') });
   const bo = runModel('bo-purgeability', ['patch=x004.mbox', 'bound=4'], h);
   // Known divergence (DOMAIN): exporting a DONTNEED BO now promotes it to WILLNEED.

@@ -45,7 +45,6 @@ runRuleTests(rule, {
     { name: "QEMU's encoder reporting through errp", code: helperPatch('hw/cxl/cxl-component-utils.c', QEMU_WAYS_ENC) },
     { name: 'a helper whose name says nothing about encodings', code: helperPatch(header, 'static inline int cxl_ways_total(int a, int b)\n{\n\treturn a * b;\n}') },
     { name: 'a helper the evaluator cannot run decides nothing', code: helperPatch(header, 'static inline int eiw_to_ways(u8 eiw, unsigned int *ways)\n{\n\treturn lookup_ways(eiw, ways);\n}') },
-    ...['000', '001', '002', '003', '004'].map((s) => ({ name: `seed ${s}`, code: readSeed(s) })),
   ],
   invalid: [
     {
@@ -79,4 +78,9 @@ runRuleTests(rule, {
       errors: [{ messageId: 'disagrees', line: lineOf(powersOnly, 'eiw_to_ways(u8 eiw'), includes: 'on 3 inputs: it rejects 8, which the spec maps to 3' }],
     },
   ],
+  seeds: () => ({
+    valid: [
+      ...['000', '001', '002', '003', '004'].map((s) => ({ name: `seed ${s}`, code: readSeed(s) })),
+    ],
+  }),
 });

@@ -2,13 +2,12 @@
  * Acceptance on the real mails: no introduced warning or error on any seed as posted; on seed 002, every
  * site the patch updated is reverted one at a time, and the error must land on exactly that line.
  */
-import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import prototypeMismatch from '../../server/src/rules/prototype-mismatch';
-import { readSeed, seedNames } from '../helpers';
+import { readSeed, seedNames, seedTest } from '../helpers';
 import { messageIdOf, sharedEngine } from './tester';
 
-test('no patch of the seeds as posted has an introduced warning or error', async () => {
+seedTest('no patch of the seeds as posted has an introduced warning or error', async () => {
   const engine = await sharedEngine();
   for (const name of seedNames()) {
     const a = engine.analyze(readSeed(name.slice(0, 3)));
@@ -18,7 +17,7 @@ test('no patch of the seeds as posted has an introduced warning or error', async
   }
 });
 
-test("seed 000: the mask and unit errors on the reply's rewrite, the binding note on the quoted round_down, nothing else", async () => {
+seedTest("seed 000: the mask and unit errors on the reply's rewrite, the binding note on the quoted round_down, nothing else", async () => {
   const a = (await sharedEngine()).analyze(readSeed('000'));
   assert.deepEqual(
     a.findings.map((f) => [f.ruleId, f.severity, f.origin, f.range.start.line + 1]),
@@ -38,7 +37,7 @@ test("seed 000: the mask and unit errors on the reply's rewrite, the binding not
   assert.equal(readSeed('000').split('\n')[57].slice(note.range.start.character, note.range.end.character), 'round_down(index, nr_pages)');
 });
 
-test('the other seeds gain nothing from the guest_memfd rules', async () => {
+seedTest('the other seeds gain nothing from the guest_memfd rules', async () => {
   const engine = await sharedEngine();
   for (const seed of ['001', '002', '003', '004']) {
     const a = engine.analyze(readSeed(seed));
@@ -46,7 +45,7 @@ test('the other seeds gain nothing from the guest_memfd rules', async () => {
   }
 });
 
-test('the seeds other than 003 gain nothing from the CXL rules', async () => {
+seedTest('the seeds other than 003 gain nothing from the CXL rules', async () => {
   const engine = await sharedEngine();
   for (const seed of ['000', '001', '002', '004']) {
     const a = engine.analyze(readSeed(seed));
@@ -54,7 +53,7 @@ test('the seeds other than 003 gain nothing from the CXL rules', async () => {
   }
 });
 
-test('seed 003: the two region figures of the thread get information notes, on the figures, and nothing else', async () => {
+seedTest('seed 003: the two region figures of the thread get information notes, on the figures, and nothing else', async () => {
   const text = readSeed('003');
   const a = (await sharedEngine()).analyze(text);
   assert.deepEqual(
@@ -76,7 +75,7 @@ test('seed 003: the two region figures of the thread get information notes, on t
   assert.equal(a.findings[0].model?.id, 'cxl-interleave');
 });
 
-test('seed 002 as posted: only the two dropped-pgmap notes the domain expects', async () => {
+seedTest('seed 002 as posted: only the two dropped-pgmap notes the domain expects', async () => {
   const a = (await sharedEngine()).analyze(readSeed('002'));
   const shown = a.findings.filter((f) => f.origin === 'introduced');
   assert.deepEqual(
@@ -129,7 +128,7 @@ function mutations(seed: string): Mutation[] {
   return out;
 }
 
-test('seed 002: every definition, declaration and call reverted alone is an error on its own line', async () => {
+seedTest('seed 002: every definition, declaration and call reverted alone is an error on its own line', async () => {
   const engine = await sharedEngine();
   const all = mutations(readSeed('002'));
   // Counted in the mail: 7 definitions/declarations with pgmap inline (arm64, radix_pgtable, init_64,

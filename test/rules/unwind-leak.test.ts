@@ -36,7 +36,6 @@ runRuleTests(rule, {
   valid: [
     { name: 'a while (i--) unwind frees every page before the failing one', code: RING },
     { name: 'two allocations, the second failing frees the first', code: sequenceBalanced },
-    { name: 'seed 001 as posted', code: readSeed('001') },
   ],
   invalid: [
     {
@@ -50,20 +49,27 @@ runRuleTests(rule, {
       errors: [{ messageId: 'teardownMisses', line: lineAfter(teardownSkipsFirst, 'ring_cpu_dead', '+\tint i;'), includes: '`ring_cpu_dead()` does not free `page[0]`, which `ring_cpu_prepare()` leaves allocated' }],
     },
     { name: 'a failure path that forgets the first allocation', code: sequenceLeaks, errors: [{ messageId: 'failingPathLeaks', line: lineOf(sequenceLeaks, '+\tpool->map = kzalloc(64, GFP_KERNEL);', true), includes: 'if `kzalloc()` fails for `map`, `slots` is never freed' }] },
-    {
-      name: 'seed 001 without the partial free in the buffer loop',
-      code: seed.withoutPartialFree(),
-      errors: [{ messageId: 'failingPathLeaks', line: lineOf(seed.withoutPartialFree(), '> > + acomp_ctx->buffer[i] = kmalloc_node(PAGE_SIZE * 2,', true), includes: 'if `kmalloc_node()` fails for `buffer[2]`, `buffer[0]` and `buffer[1]` are never freed (line ' }],
-    },
-    {
-      name: 'seed 001 unwinding the request loop to the wrong label',
-      code: seed.withWrongReqLabel(),
-      errors: [{ messageId: 'failingPathLeaks', line: lineOf(seed.withWrongReqLabel(), '> > + acomp_ctx->req[i] = acomp_request_alloc(acomp_ctx->acomp);', true), includes: '`buffer[0]`, `buffer[1]` and `buffer[2]` are never freed' }],
-    },
-    {
-      name: 'seed 001 whose teardown frees one buffer',
-      code: seed.withTeardownMissingElements(),
-      errors: [{ messageId: 'teardownMisses', line: lineAfter(seed.withTeardownMissingElements(), 'zswap_cpu_comp_dead', '> > + int i;'), includes: 'does not free `buffer[1]` and `buffer[2]`' }],
-    },
   ],
+  seeds: () => ({
+    valid: [
+      { name: 'seed 001 as posted', code: readSeed('001') },
+    ],
+    invalid: [
+      {
+        name: 'seed 001 without the partial free in the buffer loop',
+        code: seed.withoutPartialFree(),
+        errors: [{ messageId: 'failingPathLeaks', line: lineOf(seed.withoutPartialFree(), '> > + acomp_ctx->buffer[i] = kmalloc_node(PAGE_SIZE * 2,', true), includes: 'if `kmalloc_node()` fails for `buffer[2]`, `buffer[0]` and `buffer[1]` are never freed (line ' }],
+      },
+      {
+        name: 'seed 001 unwinding the request loop to the wrong label',
+        code: seed.withWrongReqLabel(),
+        errors: [{ messageId: 'failingPathLeaks', line: lineOf(seed.withWrongReqLabel(), '> > + acomp_ctx->req[i] = acomp_request_alloc(acomp_ctx->acomp);', true), includes: '`buffer[0]`, `buffer[1]` and `buffer[2]` are never freed' }],
+      },
+      {
+        name: 'seed 001 whose teardown frees one buffer',
+        code: seed.withTeardownMissingElements(),
+        errors: [{ messageId: 'teardownMisses', line: lineAfter(seed.withTeardownMissingElements(), 'zswap_cpu_comp_dead', '> > + int i;'), includes: 'does not free `buffer[1]` and `buffer[2]`' }],
+      },
+    ],
+  }),
 });

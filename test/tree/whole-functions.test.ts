@@ -15,7 +15,7 @@ import { gitBlobId } from '../../server/src/kernel-tree';
 import { maskKernelAnnotations } from '../../server/src/c/mask';
 import { DiskKernelTree } from '../../server/src/host/kernel-tree';
 import { loadParser } from '../../server/src/host/grammar';
-import { lineOf, readSeed } from '../helpers';
+import { lineOf, readSeed, seedTest } from '../helpers';
 import { kernelTree, treePatch } from '../tree-fixture';
 import { MemoryTree } from './memory-tree';
 import { applyEdits, editMail, editSeries, gadget, treeFiles, widget } from './whole-fixture';
@@ -177,7 +177,7 @@ test('linux-source-6.12: the function around a line, found in kernel layout, is 
   assert.ok(same / defs > 0.99, `${same} of ${defs}`);
 });
 
-test('the seeds with linux-source-6.12 as the tree: no error or warning the tree does not justify', async () => {
+seedTest('the seeds with linux-source-6.12 as the tree: no error or warning the tree does not justify', async () => {
   const root = kernelTree();
   const engine = new Engine(await loadParser());
   const tree = new DiskKernelTree(root);
