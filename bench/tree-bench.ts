@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { Engine } from '../server/src/engine';
 import { DiskKernelTree } from '../server/src/host/kernel-tree';
 import { loadParser } from '../server/src/host/grammar';
-import { treePatch, VMEMMAP_SITES } from '../test/tree-fixture';
+import { treePatch, VMEMMAP_SITES } from '../e2e/kernel-tree-fixture';
 import { median } from './stats';
 
 function patchFor(root: string): string {

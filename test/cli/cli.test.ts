@@ -6,7 +6,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { customPairConfig, customPairPatch, repoRoot, readSeed, seedPath, seedTest } from '../helpers';
-import { kernelTree, treePatch, VMEMMAP_SITES } from '../tree-fixture';
 
 const cli = path.join(repoRoot, 'dist', 'cli.js');
 
@@ -306,19 +305,3 @@ test('model cxl-interleave: a topology file, the standard topology, and topologi
   }
 });
 
-test('check --tree: the forgotten architecture named in text and JSON (with its file), and a bad --tree is usage', () => {
-  const root = kernelTree();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mmr-tree-'));
-  const patch = path.join(dir, 'pgmap.patch');
-  fs.writeFileSync(patch, treePatch(root, 'mm: pass pgmap to vmemmap_populate()', VMEMMAP_SITES.filter((e) => e.path !== 'arch/riscv/mm/init.c')));
-  const text = run(['check', '--tree', root, patch]);
-  assert.equal(text.code, 1, text.err);
-  assert.match(text.out, /error: arch\/riscv\/mm\/init\.c:1474 still defines `vmemmap_populate\(\)` with 4 parameters/);
-  const json = JSON.parse(run(['check', '--format', 'json', `--tree=${root}`, patch]).out);
-  const [f] = json.documents[0].findings;
-  assert.deepEqual([f.ruleId, f.related[0].treeFile, f.related[0].line, f.related[0].treeRoot], ['prototype-mismatch', 'arch/riscv/mm/init.c', 1474, fs.realpathSync(root)]);
-  assert.equal(run(['check', patch]).code, 0, 'without the tree the patch is consistent');
-  const bad = run(['check', '--tree', path.join(dir, 'nope'), patch]);
-  assert.equal(bad.code, 2);
-  assert.match(bad.err, /--tree .*nope: no such file/);
-});

@@ -1,16 +1,14 @@
 /**
- * Tree-aware prototype checking on trees written for the test (in memory) and on a real one (Debian's
- * linux-source-6.12, fetched at test time): the sites a series forgets are reported on the line that
- * changes the prototype, each naming its file and line; without a tree nothing is said about them.
+ * Tree-aware prototype checking on trees written for the test (in memory): the sites a series forgets are
+ * reported on the line that changes the prototype, each naming its file and line; without a tree nothing is
+ * said about them. The same on a real kernel tree is in e2e/kernel-tree.test.ts.
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { Engine } from '../../server/src/engine';
 import { gitBlobId } from '../../server/src/kernel-tree';
-import { DiskKernelTree } from '../../server/src/host/kernel-tree';
 import { loadParser } from '../../server/src/host/grammar';
 import { lineOf } from '../helpers';
-import { kernelTree, treePatch, VMEMMAP_SITES } from '../tree-fixture';
 import { MemoryTree } from './memory-tree';
 import { files, frobPatch } from './frob-fixture';
 import { editMail } from './whole-fixture';
@@ -71,24 +69,3 @@ test('a site below lines the series adds is named by its line in the tree; a fil
   assert.match(other[0].explanation, /Not judged, because a hunk of the series does not apply to them \(the tree has another version\): mm\/user\.c\./);
 });
 
-test('linux-source-6.12: a pgmap patch that forgets riscv reports exactly riscv; without the tree, nothing; a stale base gets its note', async () => {
-  const root = kernelTree();
-  const engine = new Engine(await loadParser());
-  const doc = treePatch(root, 'mm: pass pgmap to vmemmap_populate()', VMEMMAP_SITES.filter((e) => e.path !== 'arch/riscv/mm/init.c'));
-  assert.deepEqual(engine.analyze(doc).findings.map((f) => f.message), []);
-  const tree = new DiskKernelTree(root);
-  const found = engine.analyze(doc, { tree }).findings;
-  assert.deepEqual(
-    found.map((f) => [f.ruleId, f.severity, f.range.start.line + 1, f.message]),
-    [['prototype-mismatch', 'error', lineOf(doc, '+\t\tstruct vmem_altmap *altmap, struct dev_pagemap *pgmap);'), 'arch/riscv/mm/init.c:1474 still defines `vmemmap_populate()` with 4 parameters; the prototype changed in include/linux/mm.h (patch 1) takes 5 parameters']],
-  );
-  assert.equal(found[0].related[0].file?.path, 'arch/riscv/mm/init.c');
-  // Every architecture updated: nothing.
-  const all = treePatch(root, 'mm: pass pgmap to vmemmap_populate()', VMEMMAP_SITES);
-  assert.deepEqual(engine.analyze(all, { tree }).findings.map((f) => f.message), []);
-  // The patch says it was made against another arm64 mmu.c.
-  const stale = treePatch(root, 'mm: pass pgmap to vmemmap_populate()', VMEMMAP_SITES, { 'arch/arm64/mm/mmu.c': '0123456789ab..fedcba987654' });
-  const notes = engine.analyze(stale, { tree }).findings;
-  assert.deepEqual(notes.map((f) => [f.ruleId, f.severity, f.range.start.line + 1]), [['tree-base', 'information', lineOf(stale, 'index 0123456789ab..fedcba987654 100644')]]);
-  assert.match(notes[0].message, /^arch\/arm64\/mm\/mmu\.c in the tree \(blob [0-9a-f]{12}\) is not the pre-image this patch was made against \(0123456789ab\)/);
-});

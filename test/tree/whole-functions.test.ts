@@ -2,21 +2,15 @@
  * Balance and unwind rules with a kernel tree: the functions a hunk touches are read whole from the tree
  * (the series applied up to the hunk's patch), so paths that leave the hunk are followed. Each case is
  * also checked without the tree, where the same patch says nothing, and the tree's lines are named by
- * file and line and linked into the tree.
+ * file and line and linked into the tree. The same on a real kernel tree is in e2e/kernel-tree.test.ts.
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Engine } from '../../server/src/engine';
 import type { Finding } from '../../server/src/findings';
-import { functionAt } from '../../server/src/c/whole-functions';
 import { gitBlobId } from '../../server/src/kernel-tree';
-import { maskKernelAnnotations } from '../../server/src/c/mask';
-import { DiskKernelTree } from '../../server/src/host/kernel-tree';
 import { loadParser } from '../../server/src/host/grammar';
-import { lineOf, readSeed, seedTest } from '../helpers';
-import { kernelTree, treePatch } from '../tree-fixture';
+import { lineOf } from '../helpers';
 import { MemoryTree } from './memory-tree';
 import { applyEdits, editMail, editSeries, gadget, treeFiles, widget } from './whole-fixture';
 
@@ -131,60 +125,3 @@ test('a file the hunk does not apply to is read from the hunk alone; a mail that
   assert.deepEqual(shown(engine.analyze(flat, { tree: new MemoryTree(treeFiles) }).findings), [[ret, 'unbalanced-counter', `on the path returning at line ${ret}, \`mutex_lock()\` from mm/widget.c:21 is never released`]]);
 });
 
-test('linux-source-6.12: an early return that skips the unlock far below the hunk', async () => {
-  const root = kernelTree();
-  const engine = new Engine(await loadParser());
-  const tree = new DiskKernelTree(root);
-  const patch = (body: string): string =>
-    treePatch(root, 'mm/page_reporting: refuse a device with no report()', [
-      { path: 'mm/page_reporting.c', after: /^int page_reporting_register\(/, match: /^\tatomic_set\(&prdev->state, PAGE_REPORTING_IDLE\);$/, replace: (l) => `${l}\n\tif (!prdev->report) {\n${body}\n\t}` },
-    ]);
-  const bad = patch('\t\treturn -EINVAL;');
-  assert.deepEqual(shown(engine.analyze(bad).findings), []);
-  const lock = fs.readFileSync(path.join(root, 'mm/page_reporting.c'), 'utf8').split('\n').findIndex((l, i, all) => l === '\tmutex_lock(&page_reporting_mutex);' && all.slice(0, i).some((x) => x.startsWith('int page_reporting_register('))) + 1;
-  const ret = lineOf(bad, '+\t\treturn -EINVAL;');
-  const found = engine.analyze(bad, { tree }).findings;
-  assert.deepEqual(shown(found), [[ret, 'unbalanced-counter', `on the path returning at line ${ret}, \`mutex_lock()\` from mm/page_reporting.c:${lock} is never released`]]);
-  assert.deepEqual(found.find((f) => f.ruleId === 'unbalanced-counter')!.related[0].file, { root, path: 'mm/page_reporting.c' });
-  assert.deepEqual(shown(engine.analyze(patch('\t\terr = -EINVAL;\n\t\tgoto err_out;'), { tree }).findings), []);
-});
-
-test('linux-source-6.12: the function around a line, found in kernel layout, is the one tree-sitter reads, in mm/', async () => {
-  const root = kernelTree();
-  const parser = await loadParser();
-  let defs = 0;
-  let same = 0;
-  for (const name of fs.readdirSync(path.join(root, 'mm')).filter((n) => n.endsWith('.c'))) {
-    const text = fs.readFileSync(path.join(root, 'mm', name), 'utf8');
-    const lines = text.split('\n');
-    const tree = parser.parse(maskKernelAnnotations(text));
-    // Definitions tree-sitter reads without error, laid out the kernel's way (`{` and `}` alone at column 0),
-    // asked for from their first line, a line of the body and their last line.
-    for (const d of tree.rootNode.descendantsOfType('function_definition')) {
-      if (!d || d.hasError || d.parent?.type === 'compound_statement' || !/\n\{/.test(d.text) || !/\n\}$/.test(d.text)) continue;
-      defs++;
-      const want = `${d.startPosition.row}:${d.endPosition.row}`;
-      const body = d.childForFieldName('body')!.startPosition.row + 1;
-      if ([d.startPosition.row, body, d.endPosition.row].every((row) => functionAt(lines, row)?.join(':') === want)) same++;
-    }
-    tree.delete();
-    // Between functions there is none.
-    const between = lines.findIndex((l, i) => l === '}' && lines[i + 1] === '' && i + 2 < lines.length);
-    if (between >= 0) assert.equal(functionAt(lines, between + 1), null, `${name}:${between + 2}`);
-  }
-  assert.ok(defs > 4000, `${defs} definitions`);
-  // The rest start one line higher: an annotation line (`noinline`, `__printf(2, 3)`) taken as part of the header.
-  assert.ok(same / defs > 0.99, `${same} of ${defs}`);
-});
-
-seedTest('the seeds with linux-source-6.12 as the tree: no error or warning the tree does not justify', async () => {
-  const root = kernelTree();
-  const engine = new Engine(await loadParser());
-  const tree = new DiskKernelTree(root);
-  for (const seed of ['001', '002', '004']) {
-    const text = readSeed(seed);
-    const without = engine.analyze(text).findings.filter((f) => f.severity === 'error' || f.severity === 'warning');
-    const withTree = engine.analyze(text, { tree }).findings.filter((f) => f.severity === 'error' || f.severity === 'warning');
-    assert.deepEqual(withTree.map((f) => f.message), without.map((f) => f.message), seed);
-  }
-});

