@@ -11,6 +11,8 @@ import { mergeTable, PairIndex, type PairTable } from './c/pairs';
 import { formatMessage, type AnalysisConfig, type Report, type Rule } from './rules/rule';
 import type { KernelTree } from './kernel-tree';
 import { formatSize } from './models/bytes';
+import { MAX_AST_DEPTH } from './c/ast';
+import { Budget, BudgetExhausted, DEFAULT_BUDGET, type BudgetLimits } from './budget';
 
 export type RuleSetting = Severity | 'off';
 
@@ -30,6 +32,8 @@ export interface EngineOptions {
   footprint?: { cpus?: number; pools?: number };
   /** The reviewer's kernel tree: rules then also check the sites the series does not show. */
   tree?: KernelTree;
+  /** What the evaluators and models of one analysis may spend, together (default DEFAULT_BUDGET). */
+  budget?: BudgetLimits;
 }
 
 export const DEFAULT_FOOTPRINT = { cpus: 224, pools: 1 };
@@ -76,8 +80,14 @@ export class Engine {
   }
 
   analyze(text: string, options: EngineOptions = {}): Analysis {
-    const started = this.start(text, options);
-    return 'done' in started ? started.done : this.finish(started.parsed, options, started.t0);
+    const started = this.start(text, options, {});
+    if ('done' in started) return started.done;
+    const rules = this.finish(started.parsed, options, started.t0);
+    for (;;) {
+      const r = rules.next();
+      // Nothing cancels a synchronous analysis: it always ends with one.
+      if (r.done) return r.value!;
+    }
   }
 
   /**
@@ -86,7 +96,7 @@ export class Engine {
    * reports progress and stops when cancelled (resolving to null).
    */
   async analyzeAsync(text: string, options: EngineOptions = {}, control: AnalysisControl = {}): Promise<Analysis | null> {
-    const started = this.start(text, options);
+    const started = this.start(text, options, control);
     if ('done' in started) return started.done;
     const config = this.config(options);
     const work: (() => unknown)[] = [];
@@ -120,7 +130,18 @@ export class Engine {
       }
     }
     if (control.isCancelled?.()) return null;
-    return this.finish(started.parsed, options, started.t0);
+    // The rules, one at a time, yielding between them once a slice is used up: a rule itself is bounded
+    // by the budget, and a cancellation stops the evaluators inside it.
+    const rules = this.finish(started.parsed, options, started.t0);
+    for (;;) {
+      const r = rules.next();
+      if (r.done) return r.value;
+      if (performance.now() - sliceStart > slice) {
+        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        if (control.isCancelled?.()) return null;
+        sliceStart = performance.now();
+      }
+    }
   }
 
   /**
@@ -133,7 +154,7 @@ export class Engine {
     return { series: empty, parsed: null, findings: [finding], stats: { ...this.cache.stats, ms: 0 } };
   }
 
-  private start(text: string, options: EngineOptions): { parsed: ParsedSeries; t0: number } | { done: Analysis } {
+  private start(text: string, options: EngineOptions, control: AnalysisControl): { parsed: ParsedSeries; t0: number } | { done: Analysis } {
     const t0 = performance.now();
     this.cache.resetStats();
     const limit = options.maxDocumentChars ?? DEFAULT_MAX_DOCUMENT_CHARS;
@@ -148,7 +169,8 @@ export class Engine {
     } catch (e) {
       return stop('unreadable', { reason: (e as Error).message });
     }
-    return { parsed: new ParsedSeries(series, this.parser, this.cache, options.tree ?? null), t0 };
+    const budget = new Budget(options.budget ?? DEFAULT_BUDGET, () => control.isCancelled?.() === true);
+    return { parsed: new ParsedSeries(series, this.parser, this.cache, options.tree ?? null, budget), t0 };
   }
 
   private configs = new Map<string, AnalysisConfig>();
@@ -170,24 +192,34 @@ export class Engine {
     return c;
   }
 
-  private finish(parsed: ParsedSeries, options: EngineOptions, t0: number): Analysis {
+  /** Runs the rules, yielding after each; ends with the analysis, or null when it was cancelled. */
+  private *finish(parsed: ParsedSeries, options: EngineOptions, t0: number): Generator<void, Analysis | null> {
     const raws: Raw[] = [];
     const findings: Finding[] = [];
+    const unfinished: Rule[] = [];
     const config = this.config(options);
+    parsed.budget.restart();
     for (const rule of this.rules) {
       const setting = options.rules?.[rule.id];
       if (setting === 'off') continue;
       try {
         rule.check({ series: parsed, config, tree: options.tree ?? null, report: (report) => raws.push({ rule, report }) });
       } catch (e) {
-        findings.push(this.crashFinding(rule, e as Error));
+        // What the rule reported before the budget ran out stands; what it did not get to is named.
+        if (e instanceof BudgetExhausted) {
+          if (e.end === 'cancelled') return null;
+          unfinished.push(rule);
+        } else findings.push(this.crashFinding(rule, e as Error));
       }
+      yield;
     }
     findings.push(...this.classify(raws, options));
+    if (unfinished.length && options.rules?.['analysis-limit'] !== 'off') findings.push(this.unfinishedFinding(unfinished, parsed.budget, options));
+    findings.push(...this.tooDeepFindings(parsed, options));
     const s = parsed.series;
     // Said, not silently passed: a file with nothing this tool reads (not a patch, no C) was not reviewed.
     if (!findings.length && !s.patches.length && !s.fragments.length && !s.snippets.length && options.rules?.['analysis-limit'] !== 'off') {
-      findings.push({ ...this.limitFinding('nothingToReview', {}), severity: options.rules?.['analysis-limit'] ?? 'information' });
+      findings.push({ ...this.limitFinding('nothingToReview', {}), severity: noteSeverity(options) });
     }
     findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId));
     return { series: parsed.series, parsed, findings, stats: { ...this.cache.stats, ms: performance.now() - t0 } };
@@ -249,6 +281,28 @@ export class Engine {
     };
   }
 
+  /** One note naming the rules the budget cut short, and the budget. */
+  private unfinishedFinding(rules: Rule[], budget: Budget, options: EngineOptions): Finding {
+    const limits = budget.limits;
+    const why = budget.ended === 'time' ? `its time (${limits.ms / 1000} s)` : `its ${limits.steps.toLocaleString('en-US')} steps`;
+    const f = this.limitFinding('unfinished', { budget: why, rules: rules.map((r) => r.id).join(', ') });
+    const explanation = `${f.message}.\n\nOne analysis of one document may run ${limits.steps.toLocaleString('en-US')} statements of the patch's code in its evaluators and models, and take ${limits.ms / 1000} s; every rule shares that budget. These rules ran out of it, and what they would have found after that point is missing:\n\n${rules.map((r) => `- \`${r.id}\`: ${r.meta.summary}`).join('\n')}\n\nThe cause is usually code the models cannot finish: a loop that does not end, a deep recursion, or a very large series.`;
+    return { ...f, severity: noteSeverity(options), explanation };
+  }
+
+  /** Code the rules met but could not read for its depth: one note per line, never a silent gap. */
+  private tooDeepFindings(parsed: ParsedSeries, options: EngineOptions): Finding[] {
+    if (options.rules?.['analysis-limit'] === 'off') return [];
+    const lines = new Map<number, Finding>();
+    for (const { view, span } of parsed.tooDeep.values()) {
+      const range = view.image.spanToDoc(span);
+      if (lines.has(range.start.line)) continue;
+      const f = this.limitFinding('tooDeep', { limit: String(MAX_AST_DEPTH) });
+      lines.set(range.start.line, { ...f, severity: noteSeverity(options), range: { start: range.start, end: range.start.line === range.end.line ? range.end : range.start }, key: `analysis-limit:tooDeep:${range.start.line}` });
+    }
+    return [...lines.values()];
+  }
+
   /** A finding of the analysis-limit rule, which the engine reports itself (its messages are in its meta). */
   private limitFinding(messageId: string, data: Record<string, string>): Finding {
     const rule = this.rules.find((r) => r.id === 'analysis-limit');
@@ -273,6 +327,12 @@ export class Engine {
     const message = `rule ${rule.id} failed on this document (${e.message}); its findings are missing`;
     return { ...this.limitFinding('', {}), message, ruleId: rule.id, severity: 'information', key: `${rule.id}:crash`, explanation: '```\n' + (e.stack ?? e.message) + '\n```' };
   }
+}
+
+/** The analysis-limit notes (not the size refusals) are information unless the user set the rule's severity. */
+function noteSeverity(options: EngineOptions): Severity {
+  const s = options.rules?.['analysis-limit'];
+  return s && s !== 'off' ? s : 'information';
 }
 
 export function atLeast(severity: Severity, threshold: Severity): boolean {

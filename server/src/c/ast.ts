@@ -42,11 +42,13 @@ export type Expr =
   | { k: 'cast'; type: string; e: Expr; span: Span }
   | { k: 'sizeof'; text: string; span: Span }
   | { k: 'comma'; l: Expr; r: Expr; span: Span }
-  | { k: 'unknown'; text: string; span: Span };
+  /** `tooDeep`: not read because it is nested deeper than MAX_AST_DEPTH. */
+  | { k: 'unknown'; text: string; span: Span; tooDeep?: true };
 
 export type Stmt =
   | { k: 'expr'; e: Expr; span: Span }
-  | { k: 'decl'; vars: { name: string; init: Expr | null; span: Span }[]; span: Span }
+  /** `type`: the declared type's text when the variable is a plain scalar (no pointer or array declarator). */
+  | { k: 'decl'; vars: { name: string; type: string | null; init: Expr | null; span: Span }[]; span: Span }
   | { k: 'block'; body: Stmt[]; span: Span }
   | { k: 'if'; c: Expr; t: Stmt; f: Stmt | null; span: Span }
   | { k: 'switch'; c: Expr; body: Stmt[]; span: Span }
@@ -64,11 +66,17 @@ export type Stmt =
   | { k: 'label'; name: string; span: Span }
   /** `#ifdef` inside a function: either branch (or none) may be compiled. */
   | { k: 'pp'; branches: Stmt[][]; span: Span }
-  | { k: 'unknown'; text: string; span: Span };
+  | { k: 'unknown'; text: string; span: Span; tooDeep?: true };
 
 export interface FunctionAst {
   name: string;
   params: string[];
+  /** Each parameter's type text when it is a plain scalar (what C integer semantics need), else null. */
+  paramTypes: (string | null)[];
+  /** The return type's text when the function returns a plain scalar, else null. */
+  returnType: string | null;
+  /** Code in the body nested too deeply to be read (absent when none): said in a note, never guessed at. */
+  tooDeep?: Span[];
   /** Returns a pointer: `return NULL` is then a failure. */
   returnsPointer: boolean;
   body: Stmt[];
@@ -109,8 +117,31 @@ function charValue(text: string): bigint | null {
   return BigInt(c.length === 2 ? (esc[c] ?? c.charCodeAt(1)) : c.charCodeAt(0));
 }
 
+/**
+ * Expressions and statements nested deeper than this are not read (an `unknown` node, marked `tooDeep`):
+ * every walk of the AST then stays within a bounded depth, and no input overflows the stack. Kernel code
+ * rarely nests past 20.
+ */
+export const MAX_AST_DEPTH = 200;
+let depth = 0;
+
+/** Runs `build` one level deeper; past the limit, the node is read as unknown. */
+function deeper<T>(n: Node, unknown: (span: Span) => T, build: () => T): T {
+  if (depth >= MAX_AST_DEPTH) return unknown(spanOf(n));
+  depth++;
+  try {
+    return build();
+  } finally {
+    depth--;
+  }
+}
+
 export function toExpr(n: Node | null): Expr {
   if (!n) return { k: 'unknown', text: '', span: { startRow: 0, startCol: 0, endRow: 0, endCol: 0 } };
+  return deeper(n, (span) => ({ k: 'unknown', text: n.text, span, tooDeep: true }), () => toExprAt(n));
+}
+
+function toExprAt(n: Node): Expr {
   const span = spanOf(n);
   const child = (f: string): Node | null => n.childForFieldName(f);
   switch (n.type) {
@@ -229,6 +260,10 @@ function toStmtList(n: Node): Stmt[] {
 }
 
 export function toStmt(n: Node): Stmt {
+  return deeper(n, (span) => ({ k: 'unknown', text: n.text, span, tooDeep: true }), () => toStmtAt(n));
+}
+
+function toStmtAt(n: Node): Stmt {
   const span = spanOf(n);
   const child = (f: string): Node | null => n.childForFieldName(f);
   switch (n.type) {
@@ -238,12 +273,14 @@ export function toStmt(n: Node): Stmt {
       return n.hasError ? { k: 'unknown', text: n.text, span } : { k: 'expr', e: toExpr(e), span };
     }
     case 'declaration': {
-      const vars: { name: string; init: Expr | null; span: Span }[] = [];
+      const vars: { name: string; type: string | null; init: Expr | null; span: Span }[] = [];
+      const type = child('type')?.text ?? null;
       for (const d of n.childrenForFieldName('declarator')) {
         if (!d) continue;
         if (d.type === 'init_declarator') {
-          vars.push({ name: declName(d.childForFieldName('declarator')), init: toExpr(d.childForFieldName('value')), span: spanOf(d) });
-        } else vars.push({ name: declName(d), init: null, span: spanOf(d) });
+          const inner = d.childForFieldName('declarator');
+          vars.push({ name: declName(inner), type: scalarType(type, inner), init: toExpr(d.childForFieldName('value')), span: spanOf(d) });
+        } else vars.push({ name: declName(d), type: scalarType(type, d), init: null, span: spanOf(d) });
       }
       return { k: 'decl', vars, span };
     }
@@ -300,6 +337,11 @@ export function toStmt(n: Node): Stmt {
     default:
       return { k: 'unknown', text: n.text, span };
   }
+}
+
+/** A declaration's type text when its declarator names a plain variable (not a pointer, array or function). */
+export function scalarType(type: string | null, declarator: Node | null): string | null {
+  return type !== null && declarator?.type === 'identifier' ? normaliseC(type) : null;
 }
 
 function declName(d: Node | null): string {
@@ -398,14 +440,15 @@ export function subExprs(e: Expr): Expr[] {
   }
 }
 
-/** Calls `visit` on every expression in the statements, outermost first. */
-export function forEachExpr(stmts: Stmt[], visit: (e: Expr) => void): void {
+/** Calls `visit` on every expression in the statements, outermost first (and `visitStmt` on every statement). */
+export function forEachExpr(stmts: Stmt[], visit: (e: Expr) => void, visitStmt?: (s: Stmt) => void): void {
   const expr = (e: Expr): void => {
     visit(e);
     for (const c of subExprs(e)) expr(c);
   };
   const stmt = (s: Stmt | null): void => {
     if (!s) return;
+    visitStmt?.(s);
     switch (s.k) {
       case 'expr':
         return expr(s.e);
@@ -443,4 +486,15 @@ export function forEachExpr(stmts: Stmt[], visit: (e: Expr) => void): void {
     }
   };
   stmts.forEach(stmt);
+}
+
+/** Where the statements hold code nested too deeply to be read (MAX_AST_DEPTH): what the analysis skipped. */
+export function tooDeepSpans(stmts: Stmt[]): Span[] {
+  const out: Span[] = [];
+  forEachExpr(
+    stmts,
+    (e) => void (e.k === 'unknown' && e.tooDeep && out.push(e.span)),
+    (s) => void (s.k === 'unknown' && s.tooDeep && out.push(s.span)),
+  );
+  return out;
 }

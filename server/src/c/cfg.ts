@@ -3,7 +3,7 @@
  * break, continue, return. A path that leaves the visible code (the end of a truncated body, a goto to a
  * label the hunk does not show) ends in the `unknown` exit, which no rule reports on.
  */
-import { exprText, type Expr, type FunctionAst, type Stmt } from './ast';
+import { exprText, subExprs, type Expr, type FunctionAst, type Stmt } from './ast';
 import { UNKNOWN_CONDITION } from './functions';
 import type { Span } from './image';
 
@@ -70,6 +70,8 @@ export function buildCfg(fn: FunctionAst): Cfg {
   };
 
   function stmtNode(s: Stmt, next: number, ctx: Ctx): number {
+    // Code too deep to be read could do anything (release a lock, jump away): no path is followed past it.
+    if (holdsTooDeep(s)) return add('stmt', ctx.guards, s.span, { stmt: s, succ: [{ to: unknownExit.id }] }).id;
     switch (s.k) {
       case 'expr':
       case 'decl':
@@ -167,4 +169,30 @@ export function buildCfg(fn: FunctionAst): Cfg {
   const entry = add('entry', [], fn.span, { succ: [{ to: first }] });
   for (const g of gotos) g.node.succ = [{ to: labels.get(g.label) ?? unknownExit.id }];
   return { fn, nodes, entry: entry.id, exit: exit.id, unknownExit: unknownExit.id };
+}
+
+/** A statement whose own expressions (not those of the statements it contains) hold code too deep to read. */
+function holdsTooDeep(s: Stmt): boolean {
+  const deep = (e: Expr | null): boolean => !!e && ((e.k === 'unknown' && e.tooDeep === true) || subExprs(e).some(deep));
+  switch (s.k) {
+    case 'unknown':
+      return s.tooDeep === true;
+    case 'expr':
+      return deep(s.e);
+    case 'decl':
+      return s.vars.some((v) => deep(v.init));
+    case 'if':
+    case 'while':
+    case 'dowhile':
+    case 'switch':
+      return deep(s.c);
+    case 'for':
+      return deep(s.c) || deep(s.step);
+    case 'foreach':
+      return s.args.some(deep);
+    case 'return':
+      return deep(s.e);
+    default:
+      return false;
+  }
 }

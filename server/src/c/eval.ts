@@ -1,12 +1,17 @@
 /**
- * @file An evaluator for the C subset kernel helpers are written in: integers (64-bit, as bigint),
- * structs (objects with fields), pointers to them (the object itself), `if`/`else`, `switch` with GNU case
- * ranges, loops and iterator macros, `goto` to labels of the function body, `return`, `break`,
- * `continue`, `++`/`--`, assignments, `&&`/`||`/`!`, calls to the function's own program or to modelled
- * primitives. What it does not know evaluates to `unknown`; a decision that depends on an unknown value
- * stops the evaluation with a reason, rather than guessing. Models execute the patch's code with it.
+ * @file An evaluator for the C subset kernel helpers are written in: integers with C's semantics where the
+ * declared types say (widths, signedness, the usual arithmetic conversions, wrapping; a shift past the
+ * width stops as undefined behaviour; a value of no known type that leaves 64 bits stops), structs
+ * (objects with fields), pointers to them (the object itself), `if`/`else`, `switch` with GNU case ranges,
+ * loops and iterator macros, `goto` to labels of the function body, `return`, `break`, `continue`,
+ * `++`/`--`, assignments, `&&`/`||`/`!`, calls to the function's own program or to modelled primitives.
+ * What it does not know evaluates to `unknown`; a decision that depends on an unknown value stops the
+ * evaluation with a reason, rather than guessing. Every statement spends a step of the analysis budget,
+ * shared by all evaluators and models of a document. Models execute the patch's code with it.
  */
+import { Budget } from '../budget';
 import { exprText, type Expr, type FunctionAst, type Stmt } from './ast';
+import { common, INT, intType, literalType, LONG, promote, within64, wrap, type IntType } from './ctypes';
 import { KERNEL_ERRNO } from './errno';
 
 export interface Obj {
@@ -80,6 +85,8 @@ export interface Ending {
 
 class Scope {
   private readonly vars = new Map<string, Value>();
+  /** Declared integer types of the variables defined here (absent: not an integer type the table knows). */
+  private readonly types = new Map<string, IntType>();
   constructor(private readonly parent: Scope | null) {}
   get(name: string): Value | undefined {
     return this.vars.has(name) ? this.vars.get(name) : this.parent?.get(name);
@@ -87,12 +94,25 @@ class Scope {
   has(name: string): boolean {
     return this.vars.has(name) || !!this.parent?.has(name);
   }
-  set(name: string, v: Value): void {
-    if (this.vars.has(name) || !this.parent?.has(name)) this.vars.set(name, v);
-    else this.parent.set(name, v);
+  /** Stores into the innermost scope that defines `name` (converted to its declared type); returns what was stored. */
+  set(name: string, v: Value): Value {
+    if (this.vars.has(name) || !this.parent?.has(name)) {
+      const t = this.types.get(name);
+      const stored = t && typeof v === 'bigint' ? wrap(v, t) : v;
+      this.vars.set(name, stored);
+      return stored;
+    }
+    return this.parent.set(name, v);
   }
-  define(name: string, v: Value): void {
-    this.vars.set(name, v);
+  define(name: string, v: Value, type: IntType | null = null): void {
+    if (type) this.types.set(name, type);
+    else this.types.delete(name);
+    this.vars.set(name, type && typeof v === 'bigint' ? wrap(v, type) : v);
+  }
+  /** The declared integer type of a variable in scope, or null. */
+  typeOf(name: string): IntType | null {
+    if (this.vars.has(name)) return this.types.get(name) ?? null;
+    return this.parent?.typeOf(name) ?? null;
   }
   child(): Scope {
     return new Scope(this);
@@ -114,6 +134,9 @@ class Goto {
 
 const isUnknown = (v: Value): v is typeof UNKNOWN => typeof v === 'object' && v !== null && !Array.isArray(v) && v.kind === 'unknown';
 
+/** Calls nested deeper than this stop: a recursion the model cannot follow to its end. */
+export const MAX_CALL_DEPTH = 64;
+
 export class Evaluator {
   steps = 0;
   /** The functions being run, innermost last. */
@@ -121,21 +144,31 @@ export class Evaluator {
   hook: StatementHook | null = null;
   /** Called after every assignment: models name what they track by where it is stored. */
   onStore: ((target: Expr, value: Value, scope: Scope) => void) | null = null;
+  /** Static types of expressions (C is statically typed: a node's type does not change between runs). */
+  private readonly types = new WeakMap<Expr, IntType | null>();
 
+  /**
+   * `maxSteps`: what one evaluator may run (a loop that does not end stops here); `budget`: the analysis's
+   * shared budget, spent one step per statement (it throws BudgetExhausted, which no model catches).
+   */
   constructor(
     readonly program: Program,
     private readonly maxSteps = 100_000,
+    readonly budget: Budget = Budget.unlimited(),
   ) {}
 
   /** Calls a function of the program with arguments bound to its parameters. */
   call(fn: FunctionAst, args: Value[], globals: Map<string, Value> = new Map()): Value {
+    if (this.stack.length >= MAX_CALL_DEPTH) throw new EvalStop(`calls nested deeper than ${MAX_CALL_DEPTH} (\`${fn.name}()\` recursing?)`);
     const scope = new Scope(null);
     for (const [k, v] of globals) scope.define(k, v);
     const inner = scope.child();
-    fn.params.forEach((p, i) => inner.define(p, args[i] ?? UNKNOWN));
+    fn.params.forEach((p, i) => inner.define(p, args[i] ?? UNKNOWN, intType(fn.paramTypes[i])));
     this.stack.push(fn);
     try {
-      return this.runBody(fn.body, inner);
+      const v = this.runBody(fn.body, inner);
+      const rt = intType(fn.returnType);
+      return rt && typeof v === 'bigint' ? wrap(v, rt) : v;
     } finally {
       this.stack.pop();
     }
@@ -201,6 +234,7 @@ export class Evaluator {
 
   exec(s: Stmt, scope: Scope): void {
     if (++this.steps > this.maxSteps) throw new EvalStop('too many steps (a loop that does not end?)');
+    this.budget.spend();
     if (!this.hook) return this.execStmt(s, scope);
     const fn = this.stack[this.stack.length - 1] ?? null;
     this.hook(s, fn, 'enter');
@@ -217,7 +251,7 @@ export class Evaluator {
         this.eval(s.e, scope);
         return;
       case 'decl':
-        for (const v of s.vars) scope.define(v.name, v.init ? this.eval(v.init, scope) : UNKNOWN);
+        for (const v of s.vars) scope.define(v.name, v.init ? this.eval(v.init, scope) : UNKNOWN, intType(v.type));
         return;
       case 'block': {
         const inner = scope.child();
@@ -312,6 +346,7 @@ export class Evaluator {
   eval(e: Expr, scope: Scope): Value {
     switch (e.k) {
       case 'num':
+        if (!within64(e.v)) throw new EvalStop(`the literal \`${e.text}\` does not fit in 64 bits`);
         return e.v;
       case 'str':
         return UNKNOWN;
@@ -330,14 +365,14 @@ export class Evaluator {
         const r = this.eval(e.r, scope);
         if (e.op === '==' || e.op === '!=') {
           if (isUnknown(l) || isUnknown(r)) throw new EvalStop(`\`${exprText(e)}\` compares something the model does not know`, exprText(e));
-          const same = typeof l === 'bigint' && typeof r === 'bigint' ? l === r : l === r;
+          const same = typeof l === 'bigint' && typeof r === 'bigint' ? sameValue(l, this.typeOf(e.l, scope), r, this.typeOf(e.r, scope)) : l === r;
           return (e.op === '==') === same ? 1n : 0n;
         }
         if (typeof l !== 'bigint' || typeof r !== 'bigint') {
           if (isUnknown(l) || isUnknown(r)) return UNKNOWN;
           throw new EvalStop(`\`${exprText(e)}\` is arithmetic on something that is not a number`);
         }
-        return binary(e.op, l, r, e);
+        return arithmetic(e.op, l, this.typeOf(e.l, scope), r, this.typeOf(e.r, scope), e);
       }
       case 'un': {
         if (e.op === '&') {
@@ -352,16 +387,15 @@ export class Evaluator {
         if (e.op === '*') return isRef(v) ? v.get() : v;
         if (isUnknown(v)) return UNKNOWN;
         if (typeof v !== 'bigint') throw new EvalStop(`\`${exprText(e)}\` on something that is not a number`);
-        if (e.op === '-') return -v;
-        if (e.op === '+') return v;
-        if (e.op === '~') return ~v;
-        throw new EvalStop(`the operator ${e.op} is not supported`);
+        const t = this.typeOf(e.e, scope);
+        const result = e.op === '-' ? -v : e.op === '+' ? v : e.op === '~' ? ~v : null;
+        if (result === null) throw new EvalStop(`the operator ${e.op} is not supported`);
+        return inRange(t ? wrap(result, promote(t)) : result, e);
       }
       case 'upd': {
         const old = this.eval(e.e, scope);
         if (typeof old !== 'bigint') throw new EvalStop(`\`${exprText(e)}\` on something that is not a number`);
-        const next = e.op === '++' ? old + 1n : old - 1n;
-        this.store(e.e, next, scope);
+        const next = this.store(e.e, inRange(e.op === '++' ? old + 1n : old - 1n, e), scope);
         return e.prefix ? next : old;
       }
       case 'assign': {
@@ -369,10 +403,9 @@ export class Evaluator {
         if (e.op !== '=') {
           const cur = this.eval(e.l, scope);
           if (typeof cur !== 'bigint' || typeof v !== 'bigint') throw new EvalStop(`\`${exprText(e)}\` on something that is not a number`);
-          v = binary(e.op.slice(0, -1), cur, v, e);
+          v = arithmetic(e.op.slice(0, -1), cur, this.typeOf(e.l, scope), v, this.typeOf(e.r, scope), e);
         }
-        this.store(e.l, v, scope);
-        return v;
+        return this.store(e.l, v, scope);
       }
       case 'call': {
         const name = e.fn;
@@ -402,8 +435,11 @@ export class Evaluator {
       }
       case 'cond':
         return this.truthy(this.eval(e.c, scope), e.c) ? this.eval(e.t, scope) : this.eval(e.f, scope);
-      case 'cast':
-        return this.eval(e.e, scope);
+      case 'cast': {
+        const v = this.eval(e.e, scope);
+        const t = intType(e.type);
+        return t && typeof v === 'bigint' ? wrap(v, t) : v;
+      }
       case 'comma':
         this.eval(e.l, scope);
         return this.eval(e.r, scope);
@@ -460,13 +496,20 @@ export class Evaluator {
     return exprText(e);
   }
 
-  private store(target: Expr, v: Value, scope: Scope): void {
-    this.storeValue(target, v, scope);
-    this.onStore?.(target, v, scope);
+  /** Stores `v` (converted to the target's declared type, when it has one); returns what was stored. */
+  private store(target: Expr, v: Value, scope: Scope): Value {
+    const stored = this.storeValue(target, v, scope);
+    this.onStore?.(target, stored, scope);
+    return stored;
   }
 
-  private storeValue(target: Expr, v: Value, scope: Scope): void {
+  private storeValue(target: Expr, v: Value, scope: Scope): Value {
     if (target.k === 'id') return scope.set(target.name, v);
+    this.storeElsewhere(target, v, scope);
+    return v;
+  }
+
+  private storeElsewhere(target: Expr, v: Value, scope: Scope): void {
     if (target.k === 'field') {
       const base = this.base(target, scope);
       if (base) return void base.fields.set(target.name, v);
@@ -481,10 +524,102 @@ export class Evaluator {
     if (target.k === 'un' && target.op === '*') {
       const p = this.eval(target.e, scope);
       if (isRef(p)) return p.set(v);
-      return this.storeValue(target.e, v, scope);
+      return void this.storeValue(target.e, v, scope);
     }
     throw new EvalStop(`cannot assign to \`${exprText(target)}\``);
   }
+
+  /**
+   * The C integer type of an expression, when the declarations in view tell it: declared variables and
+   * parameters, literals, casts, calls to the program's functions, and what C derives from those; null for
+   * members, array elements and anything else the evaluator has no declaration of.
+   */
+  typeOf(e: Expr, scope: Scope): IntType | null {
+    const known = this.types.get(e);
+    if (known !== undefined) return known;
+    const t = this.computeType(e, scope);
+    this.types.set(e, t);
+    return t;
+  }
+
+  private computeType(e: Expr, scope: Scope): IntType | null {
+    switch (e.k) {
+      case 'num':
+        return literalType(e.text, e.v);
+      case 'id': {
+        if (scope.has(e.name)) return scope.typeOf(e.name);
+        const c = this.program.constants.get(e.name) ?? KERNEL_ERRNO.get(e.name);
+        return c === undefined ? null : KERNEL_ERRNO.has(e.name) ? INT : within64(c) && c >= -(1n << 31n) && c < 1n << 31n ? INT : LONG;
+      }
+      case 'bin': {
+        if (['&&', '||', '==', '!=', '<', '<=', '>', '>='].includes(e.op)) return INT;
+        const l = this.typeOf(e.l, scope);
+        if (e.op === '<<' || e.op === '>>') return l ? promote(l) : null;
+        const r = this.typeOf(e.r, scope);
+        return l && r ? common(l, r) : null;
+      }
+      case 'un': {
+        if (e.op === '!') return INT;
+        if (e.op === '*' || e.op === '&') return null;
+        const t = this.typeOf(e.e, scope);
+        return t ? promote(t) : null;
+      }
+      case 'upd':
+        return this.typeOf(e.e, scope);
+      case 'assign':
+        return this.typeOf(e.l, scope);
+      case 'cast':
+        return intType(e.type);
+      case 'cond': {
+        const a = this.typeOf(e.t, scope);
+        const b = this.typeOf(e.f, scope);
+        return a && b ? common(a, b) : null;
+      }
+      case 'comma':
+        return this.typeOf(e.r, scope);
+      case 'call': {
+        const fn = e.fn ? this.program.functions.get(e.fn) : undefined;
+        return fn ? intType(fn.returnType) : null;
+      }
+      default:
+        return null;
+    }
+  }
+}
+
+/** A value of no known type must stay a 64-bit machine value: past that, C has no such number. */
+function inRange(v: bigint, e: Expr): bigint {
+  if (!within64(v)) throw new EvalStop(`\`${exprText(e)}\` overflows 64 bits`);
+  return v;
+}
+
+/** `==` on two integers: compared in their common type when both types are known (`-1 == 0xffffffffU`). */
+function sameValue(l: bigint, lt: IntType | null, r: bigint, rt: IntType | null): boolean {
+  if (lt && rt) {
+    const c = common(lt, rt);
+    return wrap(l, c) === wrap(r, c);
+  }
+  return l === r;
+}
+
+/**
+ * A binary operator on two integers. With both operand types known, C's way: converted to their common
+ * type (for shifts, the left operand's promoted type), computed, wrapped. Otherwise exactly, as long as
+ * the result stays a 64-bit value. A shift by a negative count or by the width or more stops: undefined.
+ */
+function arithmetic(op: string, l: bigint, lt: IntType | null, r: bigint, rt: IntType | null, e: Expr): bigint {
+  if (op === '<<' || op === '>>') {
+    const width = lt ? promote(lt).bits : 64;
+    if (r < 0n || r >= BigInt(width)) throw new EvalStop(`\`${exprText(e)}\` shifts by ${r}, ${r < 0n ? 'a negative count' : `at least the width of ${lt ? promote(lt).name : 'a 64-bit value'}`}: undefined behaviour`);
+    const v = binary(op, lt ? wrap(l, promote(lt)) : l, r, e);
+    return lt ? wrap(v, promote(lt)) : inRange(v, e);
+  }
+  if (lt && rt) {
+    const c = common(lt, rt);
+    const v = binary(op, wrap(l, c), wrap(r, c), e);
+    return ['<', '<=', '>', '>='].includes(op) ? v : wrap(v, c);
+  }
+  return inRange(binary(op, l, r, e), e);
 }
 
 function binary(op: string, l: bigint, r: bigint, e: Expr): bigint {

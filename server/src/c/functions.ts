@@ -5,7 +5,7 @@
  * blocks under an unknown condition, so their statements may or may not run, never always.
  */
 import type { Node, Tree } from 'web-tree-sitter';
-import { definitionName, toStmts, withRowShift, type FunctionAst } from './ast';
+import { definitionName, scalarType, tooDeepSpans, toStmts, withRowShift, type FunctionAst } from './ast';
 import { spanOf } from './facts';
 import type { Span } from './image';
 import { maskKernelAnnotations } from './mask';
@@ -58,7 +58,7 @@ const skipped = new WeakSet<FunctionAst>();
 /** `visibleEnd`: where the image's own text ends; a closing brace after it was appended to close a cut body. */
 function definitionAst(def: Node, entryVisible: boolean, rowShift: number, visibleEnd = Infinity): FunctionAst {
   if (wanted && !wanted(def.text)) {
-    const stub: FunctionAst = { name: definitionName(def), params: [], returnsPointer: false, body: [], entryVisible, endVisible: false, span: shift(spanOf(def), rowShift) };
+    const stub: FunctionAst = { name: definitionName(def), params: [], paramTypes: [], returnType: null, returnsPointer: false, body: [], entryVisible, endVisible: false, span: shift(spanOf(def), rowShift) };
     skipped.add(stub);
     return stub;
   }
@@ -66,6 +66,7 @@ function definitionAst(def: Node, entryVisible: boolean, rowShift: number, visib
   const last = body?.lastChild;
   const declarator = def.childForFieldName('declarator');
   const params: string[] = [];
+  const paramTypes: (string | null)[] = [];
   let fd: Node | null = declarator;
   let returnsPointer = false;
   while (fd && fd.type !== 'function_declarator') {
@@ -73,18 +74,27 @@ function definitionAst(def: Node, entryVisible: boolean, rowShift: number, visib
     fd = fd.childForFieldName('declarator');
   }
   for (const p of fd?.childForFieldName('parameters')?.namedChildren ?? []) {
-    let d = p?.childForFieldName('declarator') ?? null;
+    const declared = p?.childForFieldName('declarator') ?? null;
+    let d = declared;
     while (d && d.type !== 'identifier') d = d.childForFieldName('declarator');
-    if (d) params.push(d.text);
+    if (d) {
+      params.push(d.text);
+      paramTypes.push(scalarType(p?.childForFieldName('type')?.text ?? null, declared));
+    }
   }
+  const stmts = withRowShift(rowShift, () => toStmts(body?.namedChildren ?? []));
+  const deep = tooDeepSpans(stmts);
   return {
     name: definitionName(def),
     params,
+    paramTypes,
+    returnType: fd === declarator ? scalarType(def.childForFieldName('type')?.text ?? null, fd?.childForFieldName('declarator') ?? null) : null,
     returnsPointer,
-    body: withRowShift(rowShift, () => toStmts(body?.namedChildren ?? [])),
+    body: stmts,
     entryVisible,
     endVisible: !!last && last.type === '}' && !last.isMissing && last.startIndex < visibleEnd,
     span: shift(spanOf(def), rowShift),
+    ...(deep.length ? { tooDeep: deep } : {}),
   };
 }
 

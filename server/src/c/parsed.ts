@@ -9,7 +9,8 @@ import type { DiffLine, FileDiff, Fragment, Hunk, Patch, Series } from '../inges
 import type { FunctionAst, Stmt } from './ast';
 import { extractFacts, type ImageFacts } from './facts';
 import { functionsOfImage } from './functions';
-import { Image, type Side } from './image';
+import { Image, type Side, type Span } from './image';
+import { Budget } from '../budget';
 import { singleEdit } from './edit';
 import { blankCutComments, maskKernelAnnotations } from './mask';
 import type { CParser } from './parser';
@@ -152,6 +153,8 @@ export class ParsedSeries {
     private readonly cache: AnalysisCache,
     /** The reviewer's kernel tree: functions the hunks touch are then read whole from it. */
     readonly tree: KernelTree | null = null,
+    /** The analysis's budget: every evaluator and model the rules run spends from it. */
+    readonly budget: Budget = Budget.unlimited(),
   ) {
     for (const patch of series.patches) {
       for (const file of patch.files) {
@@ -190,10 +193,20 @@ export class ParsedSeries {
 
   /** The functions an image shows, the one it starts inside named `section`. */
   functionsIn(view: ImageView, section: string | null, only?: { key: string; want: (definitionText: string) => boolean }): FunctionAst[] {
-    return this.derive(view, `functions:${section ?? ''}${only ? ':' + only.key : ''}`, () => {
+    const fns = this.derive(view, `functions:${section ?? ''}${only ? ':' + only.key : ''}`, () => {
       this.cache.stats.functionReads++;
       return functionsOfImage(this.parser, view.image.text, section, only?.want);
     });
+    for (const fn of fns) for (const span of fn.tooDeep ?? []) this.noteTooDeep(view, span);
+    return fns;
+  }
+
+  /** Code the rules could not read because it nests too deeply, by document position: reported as notes. */
+  readonly tooDeep = new Map<string, { view: ImageView; span: Span }>();
+
+  private noteTooDeep(view: ImageView, span: Span): void {
+    const at = view.image.spanToDoc(span).start;
+    this.tooDeep.set(`${at.line}:${at.character}`, { view, span });
   }
 
   /** How a hunk is read by rules that follow paths (see Reading). */

@@ -4,6 +4,7 @@
  * them; what they call that the patch does not show is a modelled primitive (the BO's state, the GEM
  * object's dma-buf, the GPU VA list the old code walks, the assertions).
  */
+import { Budget } from '../budget';
 import { exprText, forEachExpr, type Expr, type FunctionAst, type Stmt } from '../c/ast';
 import { EvalStop, Evaluator, isObj, obj, UNKNOWN, type Iterator, type Obj, type Primitive, type Value } from '../c/eval';
 import { GraphCopier, fingerprint } from '../c/values';
@@ -155,7 +156,7 @@ export class WorldRunner {
   private firstAddedAt: Anchor | null = null;
   private firstAddedDepth = Infinity;
 
-  constructor(code: WorldCode) {
+  constructor(code: WorldCode, budget: Budget = Budget.unlimited()) {
     this.constants = new Map([...DEFAULT_CONSTANTS, ...code.constants]);
     for (const n of ['PURGED', 'DONTNEED', 'WILLNEED'] as const) this.names.set(this.constants.get(`XE_MADV_PURGEABLE_${n}`)!, n);
     const all: CodePiece[] = [];
@@ -179,7 +180,7 @@ export class WorldRunner {
       if (pieces) this.glue.set(name, pieces.map((piece) => ({ piece, body: visibleStatements(piece.fn.body) })));
     }
     this.releaseFunction = code.release ?? 'drm_gem_dmabuf_release';
-    this.ev = new Evaluator({ functions: this.whole, primitives: this.primitives(), iterators: this.iterators(), constants: this.constants }, 20_000);
+    this.ev = new Evaluator({ functions: this.whole, primitives: this.primitives(), iterators: this.iterators(), constants: this.constants }, 20_000, budget);
   }
 
   visible(name: string): boolean {

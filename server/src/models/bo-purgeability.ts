@@ -8,6 +8,7 @@
  * while something still needs it, PURGED left, and where the patched code's state departs from the old
  * code's, each with the shortest sequence that shows it.
  */
+import { Budget } from '../budget';
 import {
   copyWorld,
   COUNTERS,
@@ -34,6 +35,8 @@ export interface PurgeabilityInput {
   /** The longest event sequence explored. */
   bound: number;
   maxStates?: number;
+  /** The analysis's budget: each event run spends from it, and the helpers' statements too. */
+  budget?: Budget;
 }
 
 export const MODEL_ID = 'bo-purgeability';
@@ -146,7 +149,8 @@ const isDmabufEvent = (e: PurgeEvent): boolean => e.k === 'export' || e.k === 'r
 
 /** Explores the event sequences and reports what it finds. Never throws on the patch's code. */
 export function runPurgeabilityModel(input: PurgeabilityInput): PurgeabilityResult {
-  const runners: Record<WorldName, WorldRunner> = { new: new WorldRunner(input.new), old: new WorldRunner(input.old) };
+  const budget = input.budget ?? Budget.unlimited();
+  const runners: Record<WorldName, WorldRunner> = { new: new WorldRunner(input.new, budget), old: new WorldRunner(input.old, budget) };
   const visibleIn = (name: string): boolean => runners.new.visible(name) || runners.old.visible(name);
   const events: string[] = [];
   const skipped: string[] = [];
@@ -357,7 +361,7 @@ export function runPurgeabilityModel(input: PurgeabilityInput): PurgeabilityResu
     add('new', { kind: more ? 'moreDivergence' : 'lessDivergence', category, severity: more && !s.dmabuf ? 'warning' : 'information', data: { now, before: old } }, false, trace);
   };
 
-  const exploration = explore<State, PurgeEvent>({ initial: roots, bound: input.bound, maxStates: input.maxStates ?? 50_000, key, successors, transition });
+  const exploration = explore<State, PurgeEvent>({ initial: roots, bound: input.bound, maxStates: input.maxStates ?? 50_000, key, successors, transition, budget });
   if (exploration.truncated) notes.push(`The exploration stopped at ${exploration.states} states, before every sequence of ${input.bound} events was covered.`);
 
   // A departure shown without dma-buf events needs no second showing with them (a failed export on the way).

@@ -4,6 +4,8 @@
  * explored once, from the first (and so shortest) sequence that reached it.
  */
 
+import type { Budget } from '../budget';
+
 export interface Step<S, E> {
   event: E;
   /** The state after the event. */
@@ -16,6 +18,8 @@ export interface ExploreSpec<S, E> {
   bound: number;
   /** Exploration stops (and says so) past this many distinct states. */
   maxStates: number;
+  /** Spent one step per event run (it throws when the analysis's budget is gone). */
+  budget?: Budget;
   key(state: S): string;
   /** The events possible in a state, each with the state it leads to. */
   successors(state: S): Iterable<Step<S, E>>;
@@ -67,6 +71,7 @@ export function explore<S, E>(spec: ExploreSpec<S, E>): Exploration {
     for (const node of queue) {
       for (const step of spec.successors(node.state)) {
         result.transitions++;
+        spec.budget?.spend();
         const k = spec.key(step.state);
         const fresh = !seen.has(k);
         const child: Node<S, E> = { state: step.state, parent: node, event: step.event, depth: depth + 1 };

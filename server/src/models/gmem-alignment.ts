@@ -11,6 +11,7 @@
  * evaluator) over a grid of bindings, and reports where the check accepts a broken binding or rejects a
  * sound one.
  */
+import { Budget } from '../budget';
 import { exprText, subExprs, type Expr, type Stmt } from '../c/ast';
 import { EvalStop, Evaluator, obj, UNKNOWN, type Primitive, type Value } from '../c/eval';
 import { formatBytes } from './bytes';
@@ -360,9 +361,9 @@ const CONSTANTS = new Map<string, bigint>([
  * `slot->gmem.pgoff`, `offset` (the binding's file offset in bytes, as kvm_gmem_bind() takes it), `pgoff`
  * and `start` (in pages), and any hstate (`h`, `hgmem->h`).
  */
-export function runCheck(check: BindingCheck, b: GmemBinding): CheckCase {
+export function runCheck(check: BindingCheck, b: GmemBinding, budget: Budget = Budget.unlimited()): CheckCase {
   const broken = runGmemAlignment(b).broken;
-  const ev = new Evaluator({ functions: new Map(), primitives: bindingPrimitives(b.hpage), iterators: new Map(), constants: CONSTANTS }, 10_000);
+  const ev = new Evaluator({ functions: new Map(), primitives: bindingPrimitives(b.hpage), iterators: new Map(), constants: CONSTANTS }, 10_000, budget);
   const hstate = obj({}, 'h');
   const slot = obj({ base_gfn: b.baseGfn, npages: b.npages, gmem: obj({ pgoff: b.pgoff }) }, 'slot');
   const scope = ev.scope(
@@ -390,12 +391,13 @@ export function runCheck(check: BindingCheck, b: GmemBinding): CheckCase {
     if (typeof v !== 'bigint') return { binding: b, broken, accepts: null, reason: `\`${exprText(c)}\` depends on something the model does not know`, values };
     return { binding: b, broken, accepts: v !== 0n === check.acceptsWhen, values };
   } catch (e) {
-    return { binding: b, broken, accepts: null, reason: e instanceof EvalStop ? e.message : String((e as Error).message), values };
+    if (!(e instanceof EvalStop)) throw e;
+    return { binding: b, broken, accepts: null, reason: e.message, values };
   }
 }
 
-export function evaluateCheck(check: BindingCheck, hpages: bigint[] = [SZ_2M, SZ_1G]): CheckVerdict {
-  const cases = checkGrid(hpages).map((b) => runCheck(check, b));
+export function evaluateCheck(check: BindingCheck, hpages: bigint[] = [SZ_2M, SZ_1G], budget: Budget = Budget.unlimited()): CheckVerdict {
+  const cases = checkGrid(hpages).map((b) => runCheck(check, b, budget));
   const acceptsBroken = cases.filter((c) => c.accepts === true && c.broken);
   const rejectsSound = cases.filter((c) => c.accepts === false && !c.broken);
   const undecided = cases.filter((c) => c.accepts === null);

@@ -10,6 +10,7 @@
 import { exprText, forEachExpr, type Expr, type FunctionAst, type Stmt } from '../c/ast';
 import { EvalStop, Evaluator, isObj, obj, UNKNOWN, type Obj, type Primitive, type Value } from '../c/eval';
 import type { PairIndex, PairSpec } from '../c/pairs';
+import type { Budget } from '../budget';
 import type { Anchor, CodePiece } from './code';
 import { visibleStatements } from './visible';
 
@@ -31,6 +32,8 @@ export interface UnwindInput {
   /** The array sizes to run with: each maps dimension constants to the size the model gives them. */
   sizes: ReadonlyMap<string, bigint>[];
   pairs: PairIndex;
+  /** The analysis's budget: every run's statements spend from it. */
+  budget?: Budget;
 }
 
 export type UnwindStep = { kind: 'fail' | 'goto' | 'return' | 'free'; at: Anchor; label?: string; call?: string };
@@ -124,6 +127,7 @@ class UnwindRun {
     this.ev = new Evaluator(
       { functions: input.functions, primitives: this.primitives(), iterators: new Map(), constants, resolve: (name) => this.resolve(name) },
       50_000,
+      input.budget,
     );
     this.ev.hook = (s, fn, phase) => {
       if (phase !== 'enter' || !fn) return;

@@ -17,6 +17,8 @@ export default defineRule({
       streamTooLarge: '{{what}} is larger than the limit of {{limit}}; it is not analysed',
       unreadable: 'the document could not be read ({{reason}}); it is not analysed',
       nothingToReview: 'no patch or C code found in this document; nothing was reviewed',
+      tooDeep: 'this code nests deeper than {{limit}} levels and is not read: paths through it are not judged',
+      unfinished: 'the analysis ran out of {{budget}} before finishing {{rules}}; their findings may be missing',
     },
   },
   check() {

@@ -7,7 +7,8 @@
  * driver decides are counted by number only).
  */
 import { exprText, type Expr, type Stmt } from '../c/ast';
-import { Evaluator } from '../c/eval';
+import { EvalStop, Evaluator } from '../c/eval';
+import type { Budget } from '../budget';
 import type { Span } from '../c/image';
 import type { HunkView, ParsedSeries } from '../c/parsed';
 import { arrayMemberChanges, defineValues, largestValue, type ArrayMemberChange } from '../c/structs';
@@ -42,15 +43,16 @@ function perCpu(series: ParsedSeries, struct: string): boolean {
 }
 
 /** The size expression of an allocation, evaluated with PAGE_SIZE and the series' constants. */
-function bytesOf(size: Expr, constants: Map<string, bigint>, count: Expr | null): bigint | null {
-  const ev = new Evaluator({ functions: new Map(), primitives: new Map(), iterators: new Map(), constants: new Map([['PAGE_SIZE', PAGE_SIZE], ...constants]) });
+function bytesOf(size: Expr, constants: Map<string, bigint>, count: Expr | null, budget: Budget): bigint | null {
+  const ev = new Evaluator({ functions: new Map(), primitives: new Map(), iterators: new Map(), constants: new Map([['PAGE_SIZE', PAGE_SIZE], ...constants]) }, 100_000, budget);
   const scope = ev.scope(new Map());
   try {
     const v = ev.eval(size, scope);
     const n = count ? ev.eval(count, scope) : 1n;
     return typeof v === 'bigint' && typeof n === 'bigint' && v > 0n ? v * n : null;
-  } catch {
-    return null;
+  } catch (e) {
+    if (e instanceof EvalStop) return null;
+    throw e;
   }
 }
 
@@ -68,7 +70,7 @@ function elementsOf(series: ParsedSeries, change: ArrayMemberChange, constants: 
           const sized = SIZE_ARG.test(call.fn!);
           const count = /calloc/.test(call.fn!) ? (call.args[0] ?? null) : null;
           const size = /calloc/.test(call.fn!) ? call.args[1] : call.args[0];
-          found = { member: change.member, bytes: sized && size ? bytesOf(size, constants, count) : null, alloc: `${call.fn}(${call.args.map(exprText).join(', ')})`, unconditional: !guarded };
+          found = { member: change.member, bytes: sized && size ? bytesOf(size, constants, count, series.budget) : null, alloc: `${call.fn}(${call.args.map(exprText).join(', ')})`, unconditional: !guarded };
         }
       };
       const walk = (stmts: Stmt[], guarded: boolean): void => {

@@ -107,7 +107,7 @@ export function bindingChecks(series: ParsedSeries): FoundCheck[] {
     if (!check || !found) return;
     const c = check;
     const texts = [...c.setup.map((s) => stmtText(s)), exprText(c.condition), String(c.acceptsWhen)];
-    const verdict = series.deriveFromTexts(texts, 'gmem-binding-check', () => evaluateCheck(c, hpagesOf(texts)));
+    const verdict = series.deriveFromTexts(texts, 'gmem-binding-check', () => evaluateCheck(c, hpagesOf(texts), series.budget));
     out.push({ site, stmt: v.stmt, text: writtenIn(site, found.condition.span), check: c, uses: new Set(found.through.map((d) => d.name)), line: lineIn(site, found.condition.span), verdict });
   });
   memo.set(series, out);

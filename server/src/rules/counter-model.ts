@@ -164,7 +164,7 @@ export function purgeabilityInputs(series: ParsedSeries, bound = DEFAULT_BOUND):
 function run(series: ParsedSeries, hunks: HunkView[], patchIndex: number, bound: number): Run {
   const { input, origins, newProgram, oldProgram } = inputOf(series, hunks, patchIndex, bound);
   const texts = hunks.map((h) => `${series.series.patches.indexOf(h.patch)}\u0002${h.path}\u0002${h.hunk.section}\u0002${h.old.image.text}\u0002${h.new.image.text}`);
-  const result = series.deriveFromTexts(texts, `bo-purgeability:${patchIndex}:${bound}`, () => runPurgeabilityModel(input));
+  const result = series.deriveFromTexts(texts, `bo-purgeability:${patchIndex}:${bound}`, () => runPurgeabilityModel({ ...input, budget: series.budget }));
   return { result, origins, programs: { new: newProgram, old: oldProgram }, patchIndex, sources: [...sourcesOf(newProgram, 'patched'), ...sourcesOf(oldProgram, 'before')] };
 }
 

@@ -4,6 +4,7 @@
  * `ilog2()`, `BIT()`) and an out-parameter or QEMU's `Error **errp` to report through. The cxl-encoding
  * and cxl-decode rules compare what they return with the cxl-interleave model.
  */
+import type { Budget } from '../budget';
 import type { FunctionAst } from '../c/ast';
 import { constantsOf, KERNEL_SIZES } from '../c/constants';
 import { EvalStop, Evaluator, type Primitive, type Value } from '../c/eval';
@@ -21,6 +22,8 @@ export interface HelperSite {
   siblings: FunctionAst[];
   /** Where to report: the function's name in its definition. */
   nameSpan: Span;
+  /** The analysis's budget, which running the helper spends. */
+  budget: Budget;
 }
 
 /** Image text that could hold an interleave helper: both CXL rules read only images that pass. */
@@ -41,7 +44,7 @@ export function helperSites(series: ParsedSeries, wanted: (name: string) => bool
         const view = side === 'new' ? hunk.new : hunk.old;
         if (!isRelevant(series, view, MAY_HOLD_HELPER)) continue;
         const fns = series.functionsOf(hunk, view).filter(isWhole);
-        for (const fn of fns) all.push({ hunk, view, side, fn, siblings: fns, nameSpan: nameSpanOf(view, fn) });
+        for (const fn of fns) all.push({ hunk, view, side, fn, siblings: fns, nameSpan: nameSpanOf(view, fn), budget: series.budget });
       }
     }
     memo.set(series, all);
@@ -109,7 +112,7 @@ export function runHelper(site: HelperSite, call: HelperCall): Outcome {
   ]);
   const functions = new Map(site.siblings.map((f) => [f.name, f]));
   const constants = constantsOf(site.view.image.text, new Map(KNOWN));
-  const ev = new Evaluator({ functions, primitives, iterators: new Map(), constants }, 20_000);
+  const ev = new Evaluator({ functions, primitives, iterators: new Map(), constants }, 20_000, site.budget);
   let written: Value | undefined;
   const args: Value[] = site.fn.params.map((_, i) => {
     if (i === call.out) return { kind: 'ref', get: () => written ?? 0n, set: (v: Value) => void (written = v) };

@@ -118,7 +118,7 @@ export function unwindRuns(series: ParsedSeries, config: AnalysisConfig): Unwind
           const texts = [...origins.map((o) => o.view.image.text), side, name, partner ?? '', config.pairsKey, JSON.stringify([...sizes].map((m) => [...m].map(([k, v]) => `${k}=${v}`)))];
           const targetFn: UnwindFunction = { name, pieces: target };
           const teardown: UnwindFunction | null = partner && teardownPieces ? { name: partner, pieces: teardownPieces } : null;
-          const result = series.deriveFromTexts(texts, 'unwind', () => runUnwind({ target: targetFn, teardown, functions: whole, constants: program.constants, sizes, pairs }));
+          const result = series.deriveFromTexts(texts, 'unwind', () => runUnwind({ target: targetFn, teardown, functions: whole, constants: program.constants, sizes, pairs, budget: series.budget }));
           out.push({ side, target: name, teardown: teardown?.name ?? null, result, origins });
         }
       }
