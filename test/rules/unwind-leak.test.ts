@@ -30,6 +30,23 @@ const sequence = (unwind: string): string =>
     },
   ]);
 const sequenceBalanced = sequence('\tkfree(pool->slots);\n');
+
+/** A pool allocating 600 slots one by one, unwinding them all: 601 runs needed, more than the model makes. */
+const manySlots = (unwind: string): string =>
+  patchMail('mm/pool: many slots', [
+    {
+      path: 'mm/pool.c',
+      hunks: [
+        {
+          start: 10,
+          lines: [' /* context */', ...mark('+', `int slots_init(struct pool *pool)\n{\n\tint i;\n\n\tfor (i = 0; i < 600; i++) {\n\t\tpool->slot[i] = kzalloc(64, GFP_KERNEL);\n\t\tif (!pool->slot[i])\n\t\t\tgoto fail;\n\t}\n\treturn 0;\nfail:\n${unwind}\treturn -ENOMEM;\n}`)],
+        },
+      ],
+    },
+  ]);
+const manyBalanced = manySlots('\twhile (i--)\n\t\tkfree(pool->slot[i]);\n');
+/** The unwind frees the first slot a thousand times: its path repeats one step, and stays short. */
+const refree = manySlots('\tfor (i = 0; i < 1000; i++)\n\t\tkfree(pool->slot[0]);\n').replace('i < 600', 'i < 8');
 const sequenceLeaks = sequence('');
 
 runRuleTests(rule, {
@@ -49,6 +66,16 @@ runRuleTests(rule, {
       errors: [{ messageId: 'teardownMisses', line: lineAfter(teardownSkipsFirst, 'ring_cpu_dead', '+\tint i;'), includes: '`ring_cpu_dead()` does not free `page[0]`, which `ring_cpu_prepare()` leaves allocated' }],
     },
     { name: 'a failure path that forgets the first allocation', code: sequenceLeaks, errors: [{ messageId: 'failingPathLeaks', line: lineOf(sequenceLeaks, '+\tpool->map = kzalloc(64, GFP_KERNEL);', true), includes: 'if `kzalloc()` fails for `map`, `slots` is never freed' }] },
+    {
+      name: 'more failure points than the model runs: a note, not a silent gap',
+      code: manyBalanced,
+      errors: [{ messageId: 'explorationCapped', line: lineOf(manyBalanced, '+int slots_init(struct pool *pool)'), severity: 'information', includes: 'ran `slots_init()` 500 times and stopped there; 101 more failure points were not tried' }],
+    },
+    {
+      name: 'a free repeated a thousand times: one finding, its path counts the repeat',
+      code: refree,
+      errors: [{ messageId: 'failingPathLeaks', line: lineOf(refree, '+\t\tpool->slot[i] = kzalloc(64, GFP_KERNEL);'), includes: '→ `kfree()` (line 21) × 1000 → return (line 22))' }],
+    },
   ],
   seeds: () => ({
     valid: [

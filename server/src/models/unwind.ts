@@ -36,7 +36,16 @@ export interface UnwindInput {
   budget?: Budget;
 }
 
-export type UnwindStep = { kind: 'fail' | 'goto' | 'return' | 'free'; at: Anchor; label?: string; call?: string };
+/** One step of a run's path; `times` > 1 when the step repeated at once (a loop freeing element after element). */
+export type UnwindStep = { kind: 'fail' | 'goto' | 'return' | 'free'; at: Anchor; label?: string; call?: string; times?: number };
+
+/**
+ * Bounds that keep the exploration linear whatever the code does: a path keeps its first steps (a run that
+ * loops keeps going, its path does not grow), one issue per kind and place per run, and at most so many
+ * runs per function (every allocation failing in turn, times the array sizes).
+ */
+export const MAX_PATH_STEPS = 40;
+export const MAX_RUNS = 500;
 
 export type UnwindIssueKind = 'leak' | 'doubleFree' | 'freedUnacquired' | 'teardownLeak' | 'teardownDoubleFree';
 
@@ -59,6 +68,8 @@ export interface UnwindResult {
   runs: number;
   /** Why the model could not run the function, if it could not. */
   stopped: string | null;
+  /** The runs the exploration needed but did not make (MAX_RUNS): failures past them were not tried. */
+  skippedRuns: number;
 }
 
 /** Calls that use a pointer without keeping it. */
@@ -110,7 +121,10 @@ class UnwindRun {
   readonly world = new Map<string, Obj>();
   readonly ledger = new Map<Obj, Resource>();
   readonly path: UnwindStep[] = [];
+  /** Steps not recorded past MAX_PATH_STEPS. */
+  pathCut = false;
   readonly issues: UnwindIssue[] = [];
+  private readonly issueKeys = new Set<string>();
   acquisitions = 0;
   failure: UnwindIssue['failure'] = null;
   private pendingFailureName = false;
@@ -134,8 +148,8 @@ class UnwindRun {
       const piece = this.pieceOf.get(fn);
       if (!piece) return;
       const at = { origin: piece.origin, row: s.span.startRow, col: s.span.startCol };
-      if (s.k === 'goto') this.path.push({ kind: 'goto', label: s.label, at });
-      else if (s.k === 'return') this.path.push({ kind: 'return', at });
+      if (s.k === 'goto') this.step({ kind: 'goto', label: s.label, at });
+      else if (s.k === 'return') this.step({ kind: 'return', at });
     };
     this.ev.onStore = (target, value, scope) => {
       const r = isObj(value) ? this.ledger.get(value) : undefined;
@@ -191,7 +205,7 @@ class UnwindRun {
     if (this.acquisitions === this.failAt) {
       this.failure = { call: name, name: null, at };
       this.pendingFailureName = true;
-      this.path.push({ kind: 'fail', at, call: name });
+      this.step({ kind: 'fail', at, call: name });
       return pair.success === 'not-err' ? { kind: 'errptr', code: ENOMEM } : null;
     }
     const r = obj({}, `${name}#${this.acquisitions}`);
@@ -210,14 +224,29 @@ class UnwindRun {
     }
     const r = isObj(v) ? this.ledger.get(v) : undefined;
     if (!r) return UNKNOWN;
-    this.path.push({ kind: 'free', at, call: name });
+    this.step({ kind: 'free', at, call: name });
     if (r.freed) this.issue('doubleFree', [r.name ?? `the \`${r.call}()\` result`], name, at);
     else r.freed = at;
     return UNKNOWN;
   }
 
+  /** A step of the path: a repeat of the last one counts on it; past MAX_PATH_STEPS nothing is kept. */
+  private step(s: UnwindStep): void {
+    const last = this.path[this.path.length - 1];
+    if (last && last.kind === s.kind && last.call === s.call && last.label === s.label && last.at.origin === s.at.origin && last.at.row === s.at.row && last.at.col === s.at.col) {
+      last.times = (last.times ?? 1) + 1;
+      return;
+    }
+    if (this.path.length >= MAX_PATH_STEPS) this.pathCut = true;
+    else this.path.push(s);
+  }
+
+  /** An issue of this run; the same kind at the same place again (a loop freeing twice, again and again) is one. */
   issue(kind: UnwindIssueKind, resources: string[], freeCall: string | null, at: Anchor | null): void {
-    this.issues.push({ kind, failure: this.failure ? { ...this.failure } : null, resources, freeCall, path: [...this.path], at, sizes: this.sizes });
+    const key = issueKey({ kind, failure: this.failure, at });
+    if (this.issueKeys.has(key)) return;
+    this.issueKeys.add(key);
+    this.issues.push({ kind, failure: this.failure ? { ...this.failure } : null, resources, freeCall, path: this.path.map((s) => ({ ...s })), at, sizes: this.sizes });
   }
 
   /** Runs a function's visible code; what it returned, or why it could not. */
@@ -249,8 +278,9 @@ class UnwindRun {
 
 /** Runs the target with every allocation succeeding, then with each failing in turn; and its teardown. */
 export function runUnwind(input: UnwindInput): UnwindResult {
-  const issues: UnwindIssue[] = [];
+  const issues = new Issues();
   let runs = 0;
+  let skippedRuns = 0;
   let stopped: string | null = null;
   const fn = input.target.pieces[0].fn;
   for (const size of input.sizes.length ? input.sizes : [new Map<string, bigint>()]) {
@@ -258,6 +288,10 @@ export function runUnwind(input: UnwindInput): UnwindResult {
     const sizes = Object.fromEntries([...size].map(([k, v]) => [k, String(v)]));
     let total = Infinity;
     for (let failAt = 0; failAt <= total; failAt++) {
+      if (runs >= MAX_RUNS) {
+        skippedRuns += total === Infinity ? 1 : total - failAt + 1;
+        break;
+      }
       const run = new UnwindRun(input, constants, failAt, sizes);
       runs++;
       let end: { value: Value; how: string };
@@ -276,7 +310,7 @@ export function runUnwind(input: UnwindInput): UnwindResult {
         const leaked = run.live();
         if (leaked.length) run.issue('leak', leaked.map((r) => r.name ?? `the \`${r.call}()\` result`), null, run.failure?.at ?? null);
       }
-      issues.push(...run.issues);
+      issues.add(...run.issues);
       if (failAt === 0 && outcome === 'success' && input.teardown) {
         const kept = run.live();
         const before = run.issues.length;
@@ -287,22 +321,31 @@ export function runUnwind(input: UnwindInput): UnwindResult {
           stopped ??= e.message;
           continue;
         }
-        for (const i of run.issues.slice(before)) issues.push({ ...i, kind: i.kind === 'doubleFree' ? 'teardownDoubleFree' : i.kind });
+        for (const i of run.issues.slice(before)) issues.add({ ...i, kind: i.kind === 'doubleFree' ? 'teardownDoubleFree' : i.kind });
         const missed = kept.filter((r) => !r.freed && !r.escaped);
-        if (missed.length) issues.push({ kind: 'teardownLeak', failure: null, resources: missed.map((r) => r.name ?? `the \`${r.call}()\` result`), freeCall: null, path: [], at: null, sizes });
+        if (missed.length) issues.add({ kind: 'teardownLeak', failure: null, resources: missed.map((r) => r.name ?? `the \`${r.call}()\` result`), freeCall: null, path: [], at: null, sizes });
       }
     }
   }
-  return { issues: dedupe(issues), runs, stopped };
+  return { issues: issues.list(), runs, stopped, skippedRuns };
 }
 
-/** One issue per kind and place: of several, the one that involves most (the last loop index). */
-function dedupe(issues: UnwindIssue[]): UnwindIssue[] {
-  const best = new Map<string, UnwindIssue>();
-  for (const i of issues) {
-    const k = `${i.kind}|${i.failure ? `${i.failure.call}@${i.failure.at.origin}:${i.failure.at.row}` : ''}|${i.at ? `${i.at.origin}:${i.at.row}` : ''}`;
-    const have = best.get(k);
-    if (!have || i.resources.length > have.resources.length) best.set(k, i);
+/** What makes two issues one: their kind, the injected failure's place and the issue's place. */
+function issueKey(i: Pick<UnwindIssue, 'kind' | 'failure' | 'at'>): string {
+  return `${i.kind}|${i.failure ? `${i.failure.call}@${i.failure.at.origin}:${i.failure.at.row}` : ''}|${i.at ? `${i.at.origin}:${i.at.row}` : ''}`;
+}
+
+/** One issue per kind and place, kept as the runs go: of several, the one that involves most (the last loop index). */
+class Issues {
+  private readonly best = new Map<string, UnwindIssue>();
+  add(...issues: UnwindIssue[]): void {
+    for (const i of issues) {
+      const k = issueKey(i);
+      const have = this.best.get(k);
+      if (!have || i.resources.length > have.resources.length) this.best.set(k, i);
+    }
   }
-  return [...best.values()];
+  list(): UnwindIssue[] {
+    return [...this.best.values()];
+  }
 }

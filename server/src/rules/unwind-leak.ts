@@ -9,7 +9,7 @@
  */
 import { defineRule, type RuleContext } from './rule';
 import { describePath, fromTree, functionStart, listNames, locate, unwindRuns, type UnwindRunSet } from './unwind-runs';
-import type { UnwindIssue } from '../models/unwind';
+import { MAX_RUNS, type UnwindIssue } from '../models/unwind';
 
 function sizesText(issue: UnwindIssue): string {
   const s = Object.entries(issue.sizes);
@@ -22,7 +22,24 @@ function check(ctx: RuleContext): void {
       if (issue.kind === 'leak') reportLeak(ctx, set, issue);
       else if (issue.kind === 'teardownLeak') reportTeardown(ctx, set, issue);
     }
+    if (set.result.skippedRuns > 0) reportCapped(ctx, set);
   }
+}
+
+/** The exploration stopped at its bound: the failures it did not try are said, not silently dropped. */
+function reportCapped(ctx: RuleContext, set: UnwindRunSet): void {
+  const at = locate(set, functionStart(set, set.target));
+  if (!at) return;
+  const data = { target: set.target, runs: set.result.runs, skipped: set.result.skippedRuns };
+  ctx.report({
+    side: set.side,
+    at: { view: at.view, span: at.span, patch: at.hunk.patch, path: at.hunk.path },
+    messageId: 'explorationCapped',
+    data,
+    severity: 'information',
+    key: `unwind-capped:${at.hunk.path}:${set.target}`,
+    explanation: `The unwind model fails each allocation of \`${set.target}()\` in turn, at every index of its loops; that needed more than ${MAX_RUNS} runs. It made ${set.result.runs} and stopped: ${set.result.skippedRuns} more failure points were not tried, so a leak or double free that only they would show is not reported.`,
+  });
 }
 
 function reportLeak(ctx: RuleContext, set: UnwindRunSet, issue: UnwindIssue): void {
@@ -77,6 +94,7 @@ export default defineRule({
     messages: {
       failingPathLeaks: 'if `{{call}}()` fails{{what}}, {{resources}} {{verb}} never freed ({{path}})',
       teardownMisses: '`{{teardown}}()` does not free {{resources}}, which `{{target}}()` leaves allocated',
+      explorationCapped: 'the unwind model ran `{{target}}()` {{runs}} times and stopped there; {{skipped}} more failure points were not tried',
     },
     knownFalsePositives: ['A caller that cleans up after the failure itself.', 'Code the hunks do not show that frees it.'],
   },

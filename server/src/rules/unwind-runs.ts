@@ -10,7 +10,7 @@ import type { HunkView, ImageView, ParsedSeries } from '../c/parsed';
 import { isWhole, programAt, type SideProgram } from '../c/program';
 import { arrayMembers, defineValues } from '../c/structs';
 import type { Anchor, CodePiece } from '../models/code';
-import { runUnwind, type UnwindFunction, type UnwindIssue, type UnwindResult } from '../models/unwind';
+import { MAX_PATH_STEPS, runUnwind, type UnwindFunction, type UnwindIssue, type UnwindResult } from '../models/unwind';
 import { onDocument } from './places';
 import type { AnalysisConfig } from './rule';
 
@@ -159,11 +159,13 @@ export const fromTree = (set: UnwindRunSet): boolean => set.origins.some((o) => 
 export function describePath(set: UnwindRunSet, issue: UnwindIssue): string {
   const steps = issue.path.map((s) => {
     const at = placeOf(set, s.at) ?? 'a line the hunk does not show';
+    const times = s.times && s.times > 1 ? ` × ${s.times}` : '';
     if (s.kind === 'fail') return at;
-    if (s.kind === 'goto') return `\`goto ${s.label}\` (${at})`;
-    if (s.kind === 'free') return `\`${s.call}()\` (${at})`;
+    if (s.kind === 'goto') return `\`goto ${s.label}\` (${at})${times}`;
+    if (s.kind === 'free') return `\`${s.call}()\` (${at})${times}`;
     return `return (${at})`;
   });
+  if (issue.path.length >= MAX_PATH_STEPS) steps.push('…');
   return steps.join(' → ');
 }
 
