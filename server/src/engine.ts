@@ -11,6 +11,7 @@ import { mergeTable, PairIndex, type PairTable } from './c/pairs';
 import { formatMessage, type AnalysisConfig, type Report, type Rule } from './rules/rule';
 import type { KernelTree } from './kernel-tree';
 import { formatSize } from './models/bytes';
+import { seriesParts, type DocumentPart } from './ingest/parts';
 import { MAX_AST_DEPTH } from './c/ast';
 import { Budget, BudgetExhausted, DEFAULT_BUDGET, type BudgetLimits } from './budget';
 
@@ -34,6 +35,8 @@ export interface EngineOptions {
   tree?: KernelTree;
   /** What the evaluators and models of one analysis may spend, together (default DEFAULT_BUDGET). */
   budget?: BudgetLimits;
+  /** analyzeDocument(): documents longer than this are analysed in parts of about this size (default PART_CHARS). */
+  partChars?: number;
 }
 
 export const DEFAULT_FOOTPRINT = { cpus: 224, pools: 1 };
@@ -47,6 +50,17 @@ export interface Analysis {
 }
 
 export const DEFAULT_MAX_DOCUMENT_CHARS = 32 * 1024 * 1024;
+
+/** Documents longer than this are analysed in parts of whole series by analyzeDocument(). */
+export const PART_CHARS = 2 * 1024 * 1024;
+
+/** A one-shot analysis of a whole document: its findings (document positions) and how many patches it holds. */
+export interface DocumentAnalysis {
+  findings: Finding[];
+  patches: number;
+  /** How many parts it was analysed in (1: whole). */
+  parts: number;
+}
 
 export interface AnalysisControl {
   /** Polled between slices of work: true abandons the analysis. */
@@ -79,8 +93,9 @@ export class Engine {
     this.cache = cache ?? new AnalysisCache();
   }
 
-  analyze(text: string, options: EngineOptions = {}): Analysis {
-    const started = this.start(text, options, {});
+  /** `part`: only that part of the document (see analyzeDocument). */
+  analyze(text: string, options: EngineOptions = {}, part?: DocumentPart): Analysis {
+    const started = this.start(text, options, {}, part);
     if ('done' in started) return started.done;
     const rules = this.finish(started.parsed, options, started.t0);
     for (;;) {
@@ -148,13 +163,50 @@ export class Engine {
    * The analysis of a document that is not read (its file is over the size limit, checked before reading):
    * one finding saying so. `size` null: a stream that went past the limit.
    */
-  refuse(what: string, size: number | null, limit: number): Analysis {
-    const empty: Series = { text: '', lines: [], messages: [], patches: [], fragments: [], snippets: [], problems: [] };
+  refuse(what: string, size: number | null, limit: number): DocumentAnalysis {
     const finding = size === null ? this.limitFinding('streamTooLarge', { what, limit: formatSize(limit) }) : this.limitFinding('tooLarge', { what, size: formatSize(size), limit: formatSize(limit) });
-    return { series: empty, parsed: null, findings: [finding], stats: { ...this.cache.stats, ms: 0 } };
+    return { findings: [finding], patches: 0, parts: 0 };
   }
 
-  private start(text: string, options: EngineOptions, control: AnalysisControl): { parsed: ParsedSeries; t0: number } | { done: Analysis } {
+  /**
+   * A whole document for a one-shot check (the command line): one that is very large (over PART_CHARS, a
+   * day of a list's traffic) is analysed in parts of whole series, one after another, each with caches of
+   * its own, so time and memory grow with the document and no faster. Findings keep document positions;
+   * patches are numbered across the document.
+   */
+  analyzeDocument(text: string, options: EngineOptions = {}, betweenParts?: () => void): DocumentAnalysis {
+    const limit = options.maxDocumentChars ?? DEFAULT_MAX_DOCUMENT_CHARS;
+    const partChars = options.partChars ?? PART_CHARS;
+    const parts = text.length > partChars && text.length <= limit ? seriesParts(text, partChars) : [];
+    if (parts.length <= 1) {
+      const a = this.analyze(text, options);
+      return { findings: a.findings, patches: a.series.patches.length, parts: 1 };
+    }
+    const findings: Finding[] = [];
+    let patches = 0;
+    let nothing = 0;
+    for (const part of parts) {
+      const a = new Engine(this.parser, this.rules).analyze(text, options, part);
+      for (const f of a.findings) {
+        if (f.key === 'analysis-limit:nothingToReview') {
+          nothing++;
+          continue;
+        }
+        findings.push(f.patch ? { ...f, patch: { ...f.patch, index: f.patch.index + patches } } : f);
+      }
+      patches += a.series.patches.length;
+      betweenParts?.();
+    }
+    if (nothing === parts.length) findings.push({ ...this.limitFinding('nothingToReview', {}), severity: noteSeverity(options) });
+    else if (options.rules?.['analysis-limit'] !== 'off') {
+      const note = this.limitFinding('inParts', { size: formatSize(text.length), parts: String(parts.length) });
+      findings.push({ ...note, severity: noteSeverity(options), explanation: `${note.message}.\n\nEach part holds whole series (a part ends only where a message starts a new series), and is analysed on its own, so time and memory grow with the document, not faster. A prototype change is checked against the patches of its own part; everything else a rule reads is within one series anyway.` });
+    }
+    findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId));
+    return { findings, patches, parts: parts.length };
+  }
+
+  private start(text: string, options: EngineOptions, control: AnalysisControl, part?: DocumentPart): { parsed: ParsedSeries; t0: number } | { done: Analysis } {
     const t0 = performance.now();
     this.cache.resetStats();
     const limit = options.maxDocumentChars ?? DEFAULT_MAX_DOCUMENT_CHARS;
@@ -165,7 +217,7 @@ export class Engine {
     if (text.length > limit) return stop('tooLarge', { what: 'document', size: formatSize(text.length), limit: formatSize(limit) });
     let series: Series;
     try {
-      series = ingest(text, this.ingestCache);
+      series = ingest(text, this.ingestCache, part);
     } catch (e) {
       return stop('unreadable', { reason: (e as Error).message });
     }

@@ -5,6 +5,7 @@ import { findSnippetCandidates } from './snippets';
 import { isHeaderLine, isMboxFromLine, parseSeriesNumber, readMessage } from './mail';
 import { rebase, type MessageIngest } from './rebase';
 import type { Fragment, IngestProblem, MailMessage, Patch, Series } from './types';
+import type { DocumentPart } from './parts';
 
 export type * from './types';
 export type { MessageIngest } from './rebase';
@@ -28,7 +29,7 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
-interface MessageBounds {
+export interface MessageBounds {
   from: number;
   to: number;
   startLine: number;
@@ -38,7 +39,7 @@ interface MessageBounds {
  * Where each message is, found in the text itself: the document is not split into lines unless a
  * message has to be read again.
  */
-function messageBounds(text: string): MessageBounds[] {
+export function messageBounds(text: string): MessageBounds[] {
   const begin = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   if (begin >= text.length) return [];
   const starts: { at: number; line: number }[] = [{ at: begin, line: 0 }];
@@ -98,14 +99,19 @@ function detachStrings(m: MessageIngest): void {
   }
 }
 
-export function ingest(text: string, cache?: IngestCache): Series {
+/**
+ * Reads the document, or only `part` of it (a part of a very large mbox, see parts.ts): positions stay
+ * document positions, `text` is then the part's text and `lines` holds the part's lines at their document
+ * indices.
+ */
+export function ingest(text: string, cache?: IngestCache, part?: DocumentPart): Series {
   const messages: MailMessage[] = [];
   const patches: Patch[] = [];
   const fragments: Fragment[] = [];
   const snippets: Fragment[] = [];
   const problems: IngestProblem[] = [];
   const used = new Map<string, MessageIngest>();
-  for (const b of messageBounds(text)) {
+  for (const b of part?.messages ?? messageBounds(text)) {
     const key = text.slice(b.from, b.to);
     let m = used.has(key) ? undefined : cache?.get(key);
     if (!m) {
@@ -141,10 +147,16 @@ export function ingest(text: string, cache?: IngestCache): Series {
     for (const [key, m] of used) cache.set(key, m);
   }
   let lines: string[] | null = null;
+  const own = part ? text.slice(part.from, part.to) : text;
   return {
-    text,
+    text: own,
     get lines(): string[] {
-      return (lines ??= splitLines(text));
+      if (lines) return lines;
+      if (!part) return (lines = splitLines(text));
+      // A holey array: the part's lines at their document indices, nothing stored for the lines before it.
+      lines = new Array<string>(part.startLine);
+      for (const l of splitLines(own)) lines.push(l);
+      return lines;
     },
     messages,
     patches,

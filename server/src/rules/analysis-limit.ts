@@ -19,6 +19,7 @@ export default defineRule({
       nothingToReview: 'no patch or C code found in this document; nothing was reviewed',
       tooDeep: 'this code nests deeper than {{limit}} levels and is not read: paths through it are not judged',
       unfinished: 'the analysis ran out of {{budget}} before finishing {{rules}}; their findings may be missing',
+      inParts: 'this document ({{size}}) was analysed in {{parts}} parts of whole series, each on its own',
     },
   },
   check() {
