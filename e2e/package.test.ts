@@ -32,6 +32,7 @@ test('the .vsix holds only the bundles, the wasm files, the grammar, README, LIC
     '[Content_Types].xml',
     'extension.vsixmanifest',
     'extension/LICENSE.txt',
+    'extension/dist/analysis-worker.js',
     'extension/dist/extension.js',
     'extension/dist/server.js',
     'extension/dist/tree-sitter-c.wasm',

@@ -13,6 +13,7 @@ import type { KernelTree } from './kernel-tree';
 import { formatSize } from './models/bytes';
 import { seriesParts, type DocumentPart } from './ingest/parts';
 import { MAX_AST_DEPTH } from './c/ast';
+import { MAX_C_LINE } from './c/mask';
 import { Budget, BudgetExhausted, DEFAULT_BUDGET, type BudgetLimits } from './budget';
 
 export type RuleSetting = Severity | 'off';
@@ -124,8 +125,10 @@ export class Engine {
       }
     }
     const slice = control.sliceMs ?? 15;
+    // Progress counts the parsing work, then each rule as one more step.
+    const total = work.length + this.rules.filter((r) => options.rules?.[r.id] !== 'off').length;
     // Reading the document can itself take a while: let the event loop in before parsing starts.
-    control.onProgress?.(0, work.length);
+    control.onProgress?.(0, total);
     await new Promise<void>((resolve) => setTimeout(resolve, 0));
     if (control.isCancelled?.()) return null;
     let sliceStart = performance.now();
@@ -138,7 +141,7 @@ export class Engine {
       }
       done++;
       if (performance.now() - sliceStart > slice) {
-        control.onProgress?.(done, work.length);
+        control.onProgress?.(done, total);
         await new Promise<void>((resolve) => setTimeout(resolve, 0));
         if (control.isCancelled?.()) return null;
         sliceStart = performance.now();
@@ -151,7 +154,9 @@ export class Engine {
     for (;;) {
       const r = rules.next();
       if (r.done) return r.value;
+      done++;
       if (performance.now() - sliceStart > slice) {
+        control.onProgress?.(done, total);
         await new Promise<void>((resolve) => setTimeout(resolve, 0));
         if (control.isCancelled?.()) return null;
         sliceStart = performance.now();
@@ -268,6 +273,7 @@ export class Engine {
     findings.push(...this.classify(raws, options));
     if (unfinished.length && options.rules?.['analysis-limit'] !== 'off') findings.push(this.unfinishedFinding(unfinished, parsed.budget, options));
     findings.push(...this.tooDeepFindings(parsed, options));
+    findings.push(...this.longLineFindings(parsed.series, options));
     const s = parsed.series;
     // Said, not silently passed: a file with nothing this tool reads (not a patch, no C) was not reviewed.
     if (!findings.length && !s.patches.length && !s.fragments.length && !s.snippets.length && options.rules?.['analysis-limit'] !== 'off') {
@@ -333,11 +339,26 @@ export class Engine {
     };
   }
 
+  /** Lines of the code the rules read that are too long to be read as C: one note each (the first twenty). */
+  private longLineFindings(series: Series, options: EngineOptions): Finding[] {
+    if (options.rules?.['analysis-limit'] === 'off') return [];
+    const out: Finding[] = [];
+    const lines = [...series.patches.flatMap((p) => p.files.flatMap((f) => f.hunks.flatMap((h) => h.lines))), ...series.fragments.flatMap((f) => f.lines), ...series.snippets.flatMap((f) => f.lines)];
+    const seen = new Set<number>();
+    for (const l of lines) {
+      if (l.text.length <= MAX_C_LINE || l.docLine === null || seen.has(l.docLine) || out.length >= 20) continue;
+      seen.add(l.docLine);
+      const f = this.limitFinding('longLine', { length: l.text.length.toLocaleString('en-US'), limit: MAX_C_LINE.toLocaleString('en-US') });
+      out.push({ ...f, severity: noteSeverity(options), range: { start: { line: l.docLine, character: 0 }, end: { line: l.docLine, character: 0 } }, key: `analysis-limit:longLine:${l.docLine}` });
+    }
+    return out;
+  }
+
   /** One note naming the rules the budget cut short, and the budget. */
   private unfinishedFinding(rules: Rule[], budget: Budget, options: EngineOptions): Finding {
     const limits = budget.limits;
     const why = budget.ended === 'time' ? `its time (${limits.ms / 1000} s)` : `its ${limits.steps.toLocaleString('en-US')} steps`;
-    const f = this.limitFinding('unfinished', { budget: why, rules: rules.map((r) => r.id).join(', ') });
+    const f = this.limitFinding('unfinished', { budget: why, rules: rules.map((r) => r.id).join(', '), whose: rules.length > 1 ? 'their' : 'its' });
     const explanation = `${f.message}.\n\nOne analysis of one document may run ${limits.steps.toLocaleString('en-US')} statements of the patch's code in its evaluators and models, and take ${limits.ms / 1000} s; every rule shares that budget. These rules ran out of it, and what they would have found after that point is missing:\n\n${rules.map((r) => `- \`${r.id}\`: ${r.meta.summary}`).join('\n')}\n\nThe cause is usually code the models cannot finish: a loop that does not end, a deep recursion, or a very large series.`;
     return { ...f, severity: noteSeverity(options), explanation };
   }

@@ -1,17 +1,39 @@
-/** @file The language server on Node: the host's services (files, kernel trees, the grammar) wired into the server. Started by server-entry.ts (`dist/server.js`) and by `mm-review lsp`. */
-import { fileURLToPath } from 'node:url';
+/**
+ * @file The language server on Node: the host's services (workspace files, the analysis worker that holds the
+ * grammar and the kernel trees) wired into the server. Started by server-entry.ts (`dist/server.js`) and by
+ * `mm-review lsp`.
+ */
+import * as fs from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import ruleDocs from 'mm-review-rule-docs';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { FileReadError, MAX_CONFIG_BYTES, readRegularFile } from './host/files';
-import { loadParser } from './host/grammar';
-import { DiskKernelTree, looksLikeKernelTree } from './host/kernel-tree';
+import { looksLikeKernelTree } from './host/kernel-tree';
+import { WorkerBackend } from './host/worker-backend';
 import { MmReviewServer } from './server';
-
 
 export function startServer(): void {
   const connection = createConnection(ProposedFeatures.all);
-  new MmReviewServer(connection, { parser: loadParser(), ruleDocs, readFile, openKernelTree, looksLikeKernelTree: (uri) => uri.startsWith('file:') && looksLikeKernelTree(fileURLToPath(uri)) }).register();
+  const backend = new WorkerBackend();
+  new MmReviewServer(connection, {
+    backend,
+    ruleDocs,
+    readFile,
+    looksLikeKernelTree: (uri) => uri.startsWith('file:') && looksLikeKernelTree(fileURLToPath(uri)),
+    realUri,
+  }).register();
+  connection.onExit(() => void backend.dispose());
   connection.listen();
+}
+
+/** A directory's real location as a file: URI (symlinks resolved), or null. */
+function realUri(uri: string): string | null {
+  if (!uri.startsWith('file:')) return null;
+  try {
+    return pathToFileURL(fs.realpathSync(fileURLToPath(uri))).href;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -25,15 +47,5 @@ async function readFile(uri: string): Promise<string | null> {
   } catch (e) {
     if (e instanceof FileReadError && e.code === 'ENOENT') return null;
     throw e;
-  }
-}
-
-/** A kernel tree at a file: URI, searched in the background. */
-function openKernelTree(uri: string, events: { started(): void; ready(): void }): DiskKernelTree | null {
-  if (!uri.startsWith('file:')) return null;
-  try {
-    return new DiskKernelTree(fileURLToPath(uri), events);
-  } catch {
-    return null;
   }
 }

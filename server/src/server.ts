@@ -1,7 +1,9 @@
 /**
- * @file LSP wiring only: documents in, diagnostics, hovers, code actions and code lenses out. All
- * analysis is the core's; this file schedules it (debounced, cancellable, with progress for slow
- * documents), keeps the last analysis of each open document, and converts.
+ * @file LSP wiring only: documents in, diagnostics, hovers, code actions and code lenses out. All analysis
+ * is the core's, run by a backend the host provides (on Node, a worker thread), so no analysis delays the
+ * answer to another request; this file schedules analyses (debounced; an edit cancels the one under way,
+ * inside a model if need be; progress for slow documents), keeps the findings of each open document, and
+ * converts.
  */
 import {
   CodeLensRefreshRequest,
@@ -24,46 +26,35 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { combinePairTables, parsePairConfig } from './c/pair-config';
 import type { PairTable } from './c/pairs';
-import { AnalysisCache } from './c/parsed';
-import type { CParser } from './c/parser';
-import { describe } from './describe';
-import { Engine, type Analysis, type AnalysisControl, type EngineOptions, type RuleSetting } from './engine';
 import type { Finding } from './findings';
+import type { AnalysisBackend } from './lsp/analysis-backend';
+import type { AnalyzeOptions, LensPatch } from './lsp/analysis-service';
 import { codeActions, codeLenses, countsText, toDiagnostic } from './lsp/convert';
 import { DEFAULT_SETTINGS, readSettingsWithProblems, type Settings } from './lsp/settings';
 import { toText } from './output/text';
 import { defaultRules } from './rules';
 import { TOOL_NAME, TOOL_VERSION } from './version';
 import { pathToFileURL } from 'node:url';
-import type { KernelTree } from './kernel-tree';
 
 export interface ServerHost {
-  parser: CParser | Promise<CParser>;
+  /** Where analyses run (a worker thread on Node): trees are opened and searched there too. */
+  backend: AnalysisBackend;
   /** Rule documentation by rule id (markdown), served to clients on request. */
   ruleDocs: Record<string, string>;
   /** A workspace file's text by URI; null when there is none. Without it, `.mm-review.json` is not read. */
   readFile?(uri: string): Promise<string | null>;
-  /** A kernel tree at a file: URI, searched in the background; null when the URI is not a directory. */
-  openKernelTree?(uri: string, events: { started(): void; ready(): void }): HostKernelTree | null;
   /** The directory at this file: URI looks like a Linux tree (MAINTAINERS, Kconfig, mm/, arch/). */
   looksLikeKernelTree?(uri: string): boolean;
+  /** The directory a file: URI names, its symlinks resolved, as a file: URI (how the editor reports its files). */
+  realUri?(uri: string): string | null;
 }
 
 /** A kernel tree in use: the documents checked against it, and the progress of its searches. */
 interface TreeEntry {
-  tree: HostKernelTree;
+  /** The tree's root, and its real location, as file: URIs ending in `/`. */
+  prefixes: string[];
   users: Set<string>;
   progress: Promise<WorkDoneProgressServerReporter | null> | null;
-}
-
-/** A kernel tree the host searches in the background. */
-export interface HostKernelTree extends KernelTree {
-  readonly searching: number;
-  cancel(): void;
-  /** Forgets what was found if the tree changed since (called before each check). */
-  refresh(): void;
-  /** Forgets what was found: files of the tree were edited, created or deleted. */
-  forget(): void;
 }
 
 /** The tree's sources, watched in clients that can: an edit the tree's revision does not show (a file edited
@@ -95,21 +86,19 @@ const SLOW_MS = 50;
 const SLOW_DEBOUNCE_MS = 250;
 
 interface DocState {
-  engine: Engine;
-  analysis: Analysis | null;
+  /** The findings shown for the version analysed last, and its patches (null: not analysed yet). */
   shown: Finding[];
+  patches: LensPatch[] | null;
   version: number;
   timer: ReturnType<typeof setTimeout> | null;
-  running: { cancelled: boolean } | null;
+  running: { cancelled: boolean; cancel(): void } | null;
   lastMs: number;
 }
 
 export class MmReviewServer {
   private readonly documents = new TextDocuments(TextDocument);
   private readonly states = new Map<string, DocState>();
-  /** Scans and facts by image text, shared by every open document. */
-  private readonly cache = new AnalysisCache();
-  private parser: CParser | null = null;
+  private readonly backend: AnalysisBackend;
   private client: ClientCapabilities = {};
   private settingsByUri = new Map<string, Promise<Settings>>();
   private pushedSettings: Settings = DEFAULT_SETTINGS;
@@ -125,7 +114,10 @@ export class MmReviewServer {
   constructor(
     private readonly connection: Connection,
     private readonly host: ServerHost,
-  ) {}
+  ) {
+    this.backend = host.backend;
+    this.backend.onTree({ started: (root) => this.treeSearchStarted(root), ready: (root, searching) => this.treeSearchDone(root, searching) });
+  }
 
   static capabilities(): ServerCapabilities {
     return {
@@ -138,7 +130,6 @@ export class MmReviewServer {
 
   async initialize(params: InitializeParams): Promise<InitializeResult> {
     this.client = params.capabilities;
-    this.parser = await this.host.parser;
     const options = params.initializationOptions as { settings?: unknown; workspaceTrusted?: unknown } | undefined;
     if (options) this.pushedSettings = this.readSettings(options.settings ?? options);
     this.trusted = options?.workspaceTrusted !== false;
@@ -175,17 +166,20 @@ export class MmReviewServer {
     this.documents.onDidClose((e) => {
       const s = this.states.get(e.document.uri);
       if (s?.timer) clearTimeout(s.timer);
-      if (s?.running) s.running.cancelled = true;
+      s?.running?.cancel();
       this.states.delete(e.document.uri);
+      this.backend.close(e.document.uri);
       this.settingsByUri.delete(e.document.uri);
       this.releaseTrees(e.document.uri);
       void c.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     });
-    c.onHover((params, token) => {
+    c.onHover(async (params, token) => {
+      // Only on the text last analysed: a hover on an analysis of older text would point at the wrong lines.
       const s = this.current(params.textDocument.uri);
-      if (!s?.analysis || token.isCancellationRequested) return null;
-      const d = describe(s.analysis, s.shown, params.position);
-      return d ? { contents: { kind: 'markdown', value: d.markdown }, range: d.range } : null;
+      if (!s?.patches || token.isCancellationRequested) return null;
+      const d = await this.backend.hover(params.textDocument.uri, params.position);
+      if (!d || this.current(params.textDocument.uri) !== s) return null;
+      return { contents: { kind: 'markdown', value: d.markdown }, range: d.range };
     });
     c.onCodeAction((params, token) => {
       const s = this.current(params.textDocument.uri);
@@ -194,8 +188,8 @@ export class MmReviewServer {
     });
     c.onCodeLens((params, token) => {
       const s = this.current(params.textDocument.uri);
-      if (!s?.analysis || token.isCancellationRequested) return [];
-      return codeLenses(s.analysis.series.patches, s.shown, params.textDocument.uri);
+      if (!s?.patches || token.isCancellationRequested) return [];
+      return codeLenses(s.patches, s.shown, params.textDocument.uri);
     });
     c.onRequest(REQUESTS.rules, () => defaultRules.map((r) => ({ id: r.id, severity: r.meta.defaultSeverity, summary: r.meta.summary })));
     c.onRequest(REQUESTS.ruleDoc, (raw: unknown) => {
@@ -205,8 +199,8 @@ export class MmReviewServer {
     c.onRequest(REQUESTS.findingsText, (raw: unknown) => {
       const p = stringParams(raw, ['uri']);
       const s = this.current(p.uri);
-      if (!s?.analysis) return null;
-      return toText([{ path: displayPath(p.uri), findings: s.shown }], s.analysis.series.patches.length);
+      if (!s?.patches) return null;
+      return toText([{ path: displayPath(p.uri), findings: s.shown }], s.patches.length);
     });
     c.onRequest(REQUESTS.model, (raw: unknown) => {
       const p = stringParams(raw, ['uri', 'key']);
@@ -217,7 +211,7 @@ export class MmReviewServer {
       await this.run(p.uri, token);
       if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'review cancelled');
       const s = this.states.get(p.uri);
-      return s?.analysis ? { summary: countsText(s.shown), findings: s.shown.length, patches: s.analysis.series.patches.length } : null;
+      return s?.patches ? { summary: countsText(s.shown), findings: s.shown.length, patches: s.patches.length } : null;
     });
     this.documents.listen(c);
   }
@@ -232,7 +226,7 @@ export class MmReviewServer {
   private state(uri: string): DocState {
     let s = this.states.get(uri);
     if (!s) {
-      s = { engine: new Engine(this.parser!, undefined, this.cache), analysis: null, shown: [], version: -1, timer: null, running: null, lastMs: 0 };
+      s = { shown: [], patches: null, version: -1, timer: null, running: null, lastMs: 0 };
       this.states.set(uri, s);
     }
     return s;
@@ -301,8 +295,8 @@ export class MmReviewServer {
    * trusted). Its searches run in the background with progress; when one finishes, the documents that
    * use the tree are checked again.
    */
-  private treeFor(uri: string, settings: Settings): HostKernelTree | null {
-    if (settings.kernelTree === 'off' || !this.trusted || !this.host.openKernelTree) return null;
+  private treeFor(uri: string, settings: Settings): string | null {
+    if (settings.kernelTree === 'off' || !this.trusted) return null;
     let root: string | null = null;
     if (settings.kernelTree) root = /^[a-z][\w+.-]*:/i.test(settings.kernelTree) ? settings.kernelTree : pathToFileURL(settings.kernelTree).href;
     else {
@@ -310,17 +304,14 @@ export class MmReviewServer {
       if (folder && this.host.looksLikeKernelTree?.(folder)) root = folder;
     }
     if (!root) return null;
-    const at = root;
-    let entry = this.trees.get(at);
+    let entry = this.trees.get(root);
     if (!entry) {
-      const tree = this.host.openKernelTree(at, { started: () => this.treeSearchStarted(at), ready: () => this.treeSearchDone(at) });
-      if (!tree) return null;
-      entry = { tree, users: new Set(), progress: null };
-      this.trees.set(at, entry);
+      const real = this.host.realUri?.(root);
+      entry = { prefixes: [...new Set([root, ...(real ? [real] : [])])].map((r) => (r.endsWith('/') ? r : r + '/')), users: new Set(), progress: null };
+      this.trees.set(root, entry);
     }
     entry.users.add(uri);
-    entry.tree.refresh();
-    return entry.tree;
+    return root;
   }
 
   private treeSearchStarted(root: string): void {
@@ -333,10 +324,10 @@ export class MmReviewServer {
   }
 
   /** A search is done: progress ends when none is left, and the documents using the tree are checked again. */
-  private treeSearchDone(root: string): void {
+  private treeSearchDone(root: string, searching: number): void {
     const entry = this.trees.get(root);
     if (!entry) return;
-    if (entry.tree.searching === 0 && entry.progress) {
+    if (searching === 0 && entry.progress) {
       void entry.progress.then((p) => p?.done());
       entry.progress = null;
     }
@@ -347,18 +338,17 @@ export class MmReviewServer {
   private treeFilesChanged(uris: string[]): void {
     if (!uris.length) return;
     for (const [root, entry] of this.trees) {
-      const prefixes = [root, pathToFileURL(entry.tree.root).href].map((r) => (r.endsWith('/') ? r : r + '/'));
-      if (!uris.some((u) => prefixes.some((p) => u.startsWith(p)))) continue;
-      entry.tree.forget();
+      if (!uris.some((u) => entry.prefixes.some((p) => u.startsWith(p)))) continue;
+      this.backend.tree('forget', root);
       for (const user of entry.users) this.schedule(user, 'settings');
     }
   }
 
   /** A closed document no longer wants its tree: with no document left, its searches stop. */
   private releaseTrees(uri: string): void {
-    for (const entry of this.trees.values()) {
+    for (const [root, entry] of this.trees) {
       if (!entry.users.delete(uri) || entry.users.size) continue;
-      entry.tree.cancel();
+      this.backend.tree('cancel', root);
       void entry.progress?.then((p) => p?.done());
       entry.progress = null;
     }
@@ -381,27 +371,32 @@ export class MmReviewServer {
   /** Analyses the document's current text and publishes; a newer run cancels an older one. */
   private async run(uri: string, token?: CancellationToken): Promise<void> {
     const doc = this.documents.get(uri);
-    if (!doc || !this.parser) return;
+    if (!doc) return;
     const s = this.state(uri);
-    if (s.running) s.running.cancelled = true;
-    const run = { cancelled: false };
+    s.running?.cancel();
+    const run = { cancelled: false, cancel: (): void => void (run.cancelled = true) };
     s.running = run;
     const settings = await this.settingsFor(uri);
     const pairs = combinePairTables(await this.workspacePairsFor(uri), { pairs: settings.pairs, lifecycles: settings.lifecycles });
+    if (run.cancelled) return;
     const t0 = performance.now();
     const ui: { progress: WorkDoneProgressServerReporter | null; creating: boolean; finished: boolean } = { progress: null, creating: false, finished: false };
     const supportsProgress = this.client.window?.workDoneProgress === true;
-    const tree = this.treeFor(uri, settings);
-    const options: EngineOptions = { rules: settings.rules, maxDocumentChars: Math.floor(settings.maxDocumentSizeMiB * 1024 * 1024), pairs, findings: settings.findings, footprint: { cpus: settings.footprintCpus, pools: settings.footprintPools }, ...(tree ? { tree } : {}) };
-    const text = doc.getText();
-    const twoLooks = !s.analysis && doc.lineCount > FIRST_LOOK_LINES;
-    // With two looks, the first fills the progress bar's first half.
-    let scale = { from: 0, to: twoLooks ? 50 : 100 };
-    const control: AnalysisControl = {
-      isCancelled: () => run.cancelled || token?.isCancellationRequested === true || ui.progress?.token.isCancellationRequested === true,
-      onProgress: (done, total) => {
-        const percentage = Math.round(scale.from + (total ? ((scale.to - scale.from) * done) / total : 0));
-        if (ui.progress) ui.progress.report(percentage, `${done} of ${total} hunk images read`);
+    const treeRoot = this.treeFor(uri, settings);
+    const options: AnalyzeOptions = {
+      rules: settings.rules,
+      maxDocumentChars: Math.floor(settings.maxDocumentSizeMiB * 1024 * 1024),
+      pairs,
+      findings: settings.findings,
+      footprint: { cpus: settings.footprintCpus, pools: settings.footprintPools },
+      treeRoot,
+    };
+    const quickFirst = s.patches === null && doc.lineCount > FIRST_LOOK_LINES;
+    const version = doc.version;
+    const analysis = this.backend.analyze(uri, doc.getText(), options, quickFirst, {
+      progress: (fraction) => {
+        const percentage = Math.round(fraction * 100);
+        if (ui.progress) ui.progress.report(percentage);
         else if (!ui.creating && supportsProgress && performance.now() - t0 > PROGRESS_AFTER_MS) {
           ui.creating = true;
           void this.connection.window.createWorkDoneProgress().then((p) => {
@@ -411,31 +406,38 @@ export class MmReviewServer {
             p.begin('mm-review', percentage, `reviewing ${displayPath(uri)}`, true);
           });
         }
+        if (token?.isCancellationRequested || ui.progress?.token.isCancellationRequested) run.cancel();
       },
+      quick: (shown) => {
+        if (run.cancelled || this.states.get(uri) !== s) return;
+        void this.connection.sendDiagnostics({ uri, version, diagnostics: shown.map((f) => toDiagnostic(f, uri)) });
+      },
+    });
+    // A cancellation from an edit, the client or the progress bar reaches the analysis at once.
+    run.cancel = (): void => {
+      run.cancelled = true;
+      analysis.cancel();
     };
-    const finish = (): void => {
+    const cancelWatch = token?.onCancellationRequested(() => run.cancel());
+    let outcome: Awaited<typeof analysis.result>;
+    try {
+      outcome = await analysis.result;
+    } catch (e) {
+      this.warn([`an analysis of ${displayPath(uri)} failed: ${(e as Error).message.split('\n')[0]}`]);
+      outcome = null;
+    } finally {
+      cancelWatch?.dispose();
       ui.finished = true;
       ui.progress?.done();
       if (s.running === run) s.running = null;
-    };
-    if (twoLooks) {
-      const quick: Record<string, RuleSetting> = { ...settings.rules };
-      for (const r of defaultRules) if (r.meta.readsFunctions) quick[r.id] = 'off';
-      const first = await s.engine.analyzeAsync(text, { ...options, rules: quick }, control);
-      if (!first || run.cancelled || this.states.get(uri) !== s) return finish();
-      const shown = first.findings.filter((f) => settings.findings === 'all' || f.origin === 'introduced');
-      await this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics: shown.map((f) => toDiagnostic(f, uri)) });
-      scale = { from: 50, to: 100 };
     }
-    const analysis = await s.engine.analyzeAsync(text, options, control);
-    finish();
-    if (!analysis || run.cancelled || this.states.get(uri) !== s) return;
+    if (!outcome || run.cancelled || this.states.get(uri) !== s) return;
     // Only re-checks tell how long typing will wait: the first analysis pays for reading everything.
-    if (s.analysis) s.lastMs = performance.now() - t0;
-    s.analysis = analysis;
-    s.version = doc.version;
-    s.shown = analysis.findings.filter((f) => settings.findings === 'all' || f.origin === 'introduced');
-    await this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics: s.shown.map((f) => toDiagnostic(f, uri)) });
+    if (s.patches) s.lastMs = performance.now() - t0;
+    s.shown = outcome.shown;
+    s.patches = outcome.patches;
+    s.version = version;
+    await this.connection.sendDiagnostics({ uri, version, diagnostics: s.shown.map((f) => toDiagnostic(f, uri)) });
     if (this.client.workspace?.codeLens?.refreshSupport) void this.connection.sendRequest(CodeLensRefreshRequest.type);
   }
 }

@@ -8,7 +8,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { definitionName, scalarType, tooDeepSpans, toStmts, withRowShift, type FunctionAst } from './ast';
 import { spanOf } from './facts';
 import type { Span } from './image';
-import { maskKernelAnnotations } from './mask';
+import { MAX_C_LINE, maskKernelAnnotations } from './mask';
 import type { CParser } from './parser';
 
 /** The unknown condition of a block opened before the hunk. */
@@ -109,14 +109,31 @@ function definitionAst(def: Node, entryVisible: boolean, rowShift: number, visib
  * does, parsing first to find out. `want`, given a definition's text, picks the definitions to return.
  */
 export function functionsOfImage(parser: CParser, text: string, sectionFunction: string | null, want?: (definitionText: string) => boolean): FunctionAst[] {
-  if (!want) return readFunctions(parser, text, sectionFunction);
+  if (!want) return unreadOverlong(readFunctions(parser, text, sectionFunction), text);
   const saved = wanted;
   wanted = want;
   try {
-    return readFunctions(parser, text, sectionFunction).filter((f) => !skipped.has(f));
+    return unreadOverlong(readFunctions(parser, text, sectionFunction).filter((f) => !skipped.has(f)), text);
   } finally {
     wanted = saved;
   }
+}
+
+/**
+ * A function with a line too long to be read as C (blanked before parsing, see mask.ts) is not read at
+ * all: its body becomes one unreadable statement, so no path through it is judged and no model runs it.
+ */
+function unreadOverlong(fns: FunctionAst[], text: string): FunctionAst[] {
+  if (text.length <= MAX_C_LINE) return fns;
+  const lines = text.split('\n');
+  return fns.map((fn) => {
+    for (let row = Math.max(fn.span.startRow, 0); row <= fn.span.endRow && row < lines.length; row++) {
+      if (lines[row].length <= MAX_C_LINE) continue;
+      const span = { startRow: row, startCol: 0, endRow: row, endCol: 0 };
+      return { ...fn, body: [{ k: 'unknown', text: '', span, tooDeep: true }], tooDeep: undefined };
+    }
+    return fn;
+  });
 }
 
 function readFunctions(parser: CParser, text: string, sectionFunction: string | null): FunctionAst[] {

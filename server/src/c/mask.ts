@@ -1,7 +1,8 @@
 /**
  * @file Kernel annotations that the C grammar does not know (`int __meminit f(...)`, `__acquires(x)`) make
  * tree-sitter wrap the whole declaration in an ERROR node. They are blanked out with spaces of the same
- * length before parsing, so every position in the tree is still a position in the original text.
+ * length before parsing, so every position in the tree is still a position in the original text. So are
+ * lines too long to be C anyone wrote (MAX_C_LINE): parsing and walking a megabyte line costs seconds.
  */
 
 const ANNOTATIONS = [
@@ -24,8 +25,30 @@ const CALL_LIKE = new RegExp(`\\b(?:${WITH_ARGS.join('|')})\\s*\\(`, 'g');
 
 const blank = (s: string): string => s.replace(/[^\n]/g, ' ');
 
+/** Longer lines are not read as C (kernel style stops at 100 columns; generated tables stay far below this). */
+export const MAX_C_LINE = 4096;
+
+/** Blanks every line longer than MAX_C_LINE (the engine says which, in a note). */
+export function blankOverlongLines(text: string): string {
+  if (text.length <= MAX_C_LINE) return text;
+  let out = '';
+  let from = 0;
+  let changed = false;
+  for (let at = 0; at <= text.length; ) {
+    let nl = text.indexOf('\n', at);
+    if (nl < 0) nl = text.length;
+    if (nl - at > MAX_C_LINE) {
+      out += text.slice(from, at) + ' '.repeat(nl - at);
+      from = nl;
+      changed = true;
+    }
+    at = nl + 1;
+  }
+  return changed ? out + text.slice(from) : text;
+}
+
 export function maskKernelAnnotations(text: string): string {
-  const t = blankCutComments(text);
+  const t = blankCutComments(blankOverlongLines(text));
   if (!t.includes('__') && !/\b(?:asmlinkage|notrace|noinstr|noinline|fastcall)\b/.test(t)) return t;
   return blankCallLike(t.replace(BARE, blank));
 }

@@ -64,7 +64,7 @@ function counts(findings: Finding[]): string {
   return parts.length ? parts.join(', ') : 'no findings';
 }
 
-export function codeLenses(patches: Patch[], findings: Finding[], uri: string): CodeLens[] {
+export function codeLenses(patches: Pick<Patch, 'index' | 'anchorLine'>[], findings: Finding[], uri: string): CodeLens[] {
   const lenses: CodeLens[] = patches.map((p) => {
     const line = { line: p.anchorLine, character: 0 };
     const own = findings.filter((f) => f.patch?.index === p.index);

@@ -18,8 +18,9 @@ export default defineRule({
       unreadable: 'the document could not be read ({{reason}}); it is not analysed',
       nothingToReview: 'no patch or C code found in this document; nothing was reviewed',
       tooDeep: 'this code nests deeper than {{limit}} levels and is not read: paths through it are not judged',
-      unfinished: 'the analysis ran out of {{budget}} before finishing {{rules}}; their findings may be missing',
+      unfinished: 'the analysis ran out of {{budget}} before finishing {{rules}}; {{whose}} findings may be missing',
       inParts: 'this document ({{size}}) was analysed in {{parts}} parts of whole series, each on its own',
+      longLine: 'this line is {{length}} characters long and is not read as C (lines over {{limit}} characters are not)',
     },
   },
   check() {

@@ -1,0 +1,54 @@
+/**
+ * @file What must hold for any input, checked on one case: the core does not throw, no rule fails on the
+ * document, every position a finding gives (its range, its related places in the document, its fixes'
+ * edits) is inside the document, and every fix applies.
+ */
+import type { Engine } from '../server/src/engine';
+import type { Range } from '../server/src/ingest';
+import { splitLines } from '../server/src/ingest';
+import { applyTextEdits } from '../server/src/textedit';
+
+export type FailureClass = 'crash' | 'rule failed' | 'position outside the document' | 'hang' | 'memory';
+export const FAILURE_CLASSES: readonly FailureClass[] = ['crash', 'rule failed', 'position outside the document', 'hang', 'memory'];
+
+export interface Failure {
+  kind: FailureClass;
+  detail: string;
+}
+
+/** Runs the analysis on `text` and returns what went wrong (nothing, for a sound run). */
+export function checkCase(engine: Engine, text: string): Failure[] {
+  let findings;
+  try {
+    findings = engine.analyze(text).findings;
+  } catch (e) {
+    return [{ kind: 'crash', detail: (e as Error).stack ?? String(e) }];
+  }
+  const out: Failure[] = [];
+  const lines = splitLines(text);
+  // A document ending in a newline has an empty last line an editor shows: positions there are inside.
+  const lineCount = lines.length + 1;
+  const inside = (r: Range): boolean =>
+    r.start.line >= 0 &&
+    r.end.line >= r.start.line &&
+    r.end.line < lineCount &&
+    r.start.character >= 0 &&
+    r.start.character <= (lines[r.start.line]?.length ?? 0) &&
+    r.end.character >= 0 &&
+    r.end.character <= (lines[r.end.line]?.length ?? 0) &&
+    (r.end.line > r.start.line || r.end.character >= r.start.character);
+  for (const f of findings) {
+    if (/^rule \S+ failed on this document/.test(f.message)) out.push({ kind: 'rule failed', detail: `${f.message}\n${f.explanation}` });
+    if (!inside(f.range)) out.push({ kind: 'position outside the document', detail: `${f.ruleId}: ${JSON.stringify(f.range)} (${lines.length} lines): ${f.message}` });
+    for (const rel of f.related) if (!rel.file && !inside(rel.range)) out.push({ kind: 'position outside the document', detail: `${f.ruleId} related: ${JSON.stringify(rel.range)}: ${rel.message}` });
+    for (const fix of f.fixes) {
+      for (const e of fix.edits) if (!inside(e.range)) out.push({ kind: 'position outside the document', detail: `${f.ruleId} fix "${fix.title}": ${JSON.stringify(e.range)}` });
+      try {
+        applyTextEdits(text, fix.edits);
+      } catch (e) {
+        out.push({ kind: 'crash', detail: `applying ${f.ruleId}'s fix "${fix.title}": ${(e as Error).message}` });
+      }
+    }
+  }
+  return out;
+}
