@@ -66,6 +66,9 @@ const STOPS: [string, string, bigint[], RegExp][] = [
   ['recursion without end', 'int f(int x) { return f(x + 1); }', [0n], /calls nested deeper than 64 \(`f\(\)` recursing\?\)/],
   ['mutual recursion', 'int g(int x); int f(int x) { return g(x); } int g(int x) { return f(x); }', [0n], /calls nested deeper than 64/],
   ['a loop without end', 'int f(void) { for (;;); return 0; }', [], /too many steps/],
+  ['a continue outside a loop', 'int f(void) { continue; return 0; }', [], /`continue` outside a loop/],
+  ['a break outside a loop', 'int f(void) { if (1) break; return 0; }', [], /`break` outside a loop or switch/],
+  ['a goto to no label', 'int f(void) { goto nowhere; }', [], /goto nowhere: the label is not at the top of the body/],
 ];
 
 for (const [what, code, args, stop] of STOPS) {

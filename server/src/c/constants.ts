@@ -29,9 +29,10 @@ export function constantsOf(text: string, into: Map<string, bigint> = new Map())
   for (const m of code.matchAll(/\benum\b[^{};()]*\{([^{}]*)\}/g)) {
     let next: bigint | null = 0n;
     for (const item of m[1].split(',')) {
-      const e = /^\s*([A-Za-z_]\w*)\s*(?:=\s*([^]*?))?\s*$/.exec(item);
+      // Trimmed first: a lazy value followed by `\s*$` would make the match quadratic in the item's length.
+      const e = /^([A-Za-z_]\w*)\s*(?:=([^]*))?$/.exec(item.trim());
       if (!e) continue;
-      const value: bigint | null = e[2] !== undefined ? integer(e[2], into) : next;
+      const value: bigint | null = e[2] !== undefined ? integer(e[2].trim(), into) : next;
       if (value !== null) into.set(e[1], value);
       next = value === null ? null : value + 1n;
     }
@@ -71,7 +72,7 @@ export function defineAlternatives(text: string): DefineAlternative[] {
     else if (directive === 'else' && stack.length) stack[stack.length - 1] = `!(${stack[stack.length - 1]})`;
     else if (directive === 'endif') stack.pop();
     else if (directive === 'define') {
-      const d = /^([A-Za-z_]\w*)\s+(.+)$/.exec(cond);
+      const d = /^([A-Za-z_]\w*)\s+(\S.*)$/.exec(cond);
       if (!d) return;
       const v = integer(d[2], known);
       if (v === null) return;

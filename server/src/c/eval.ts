@@ -169,8 +169,19 @@ export class Evaluator {
       const v = this.runBody(fn.body, inner);
       const rt = intType(fn.returnType);
       return rt && typeof v === 'bigint' ? wrap(v, rt) : v;
+    } catch (signal) {
+      throw stray(signal);
     } finally {
       this.stack.pop();
+    }
+  }
+
+  /** Runs statements outside any function (a check a thread writes): a jump that leaves them stops the run. */
+  runStatements(stmts: Stmt[], scope: Scope): void {
+    try {
+      for (const s of stmts) this.exec(s, scope);
+    } catch (signal) {
+      throw stray(signal);
     }
   }
 
@@ -620,6 +631,15 @@ function arithmetic(op: string, l: bigint, lt: IntType | null, r: bigint, rt: In
     return ['<', '<=', '>', '>='].includes(op) ? v : wrap(v, c);
   }
   return inRange(binary(op, l, r, e), e);
+}
+
+/** A `break`, `continue` or `return` that leaves the code it may leave is no C: the run stops, saying so. */
+function stray(signal: unknown): unknown {
+  if (signal instanceof Break) return new EvalStop('`break` outside a loop or switch');
+  if (signal instanceof Continue) return new EvalStop('`continue` outside a loop');
+  if (signal instanceof Return) return new EvalStop('`return` outside a function');
+  if (signal instanceof Goto) return new EvalStop(`goto ${signal.label}: no such label`);
+  return signal;
 }
 
 function binary(op: string, l: bigint, r: bigint, e: Expr): bigint {

@@ -218,8 +218,8 @@ function removeRange(outer: Node, inner: Node): string {
 export function normaliseC(text: string): string {
   return text
     .replace(/\s+/g, ' ')
-    .replace(/\s*(\*+)\s*/g, ' $1')
-    .replace(/\s*([(),[\]])\s*/g, '$1')
+    .replace(/(?<!\s)\s*(\*+)\s*/g, ' $1')
+    .replace(/(?<!\s)\s*([(),[\]])\s*/g, '$1')
     .replace(/,/g, ', ')
     .trim();
 }

@@ -182,7 +182,7 @@ function blankHeaderTail(masked: string): string | null {
 
 /** What follows a function at top level: a declaration, a definition, preprocessor, an export. */
 const TOP_LEVEL_START =
-  /^(?:#|EXPORT_SYMBOL|MODULE_|module_init\b|module_exit\b|\w*initcall\b|static\b|extern\b|inline\b|const\b|struct\b|union\b|enum\b|typedef\b|void\b|unsigned\b|signed\b|int\b|long\b|short\b|char\b|bool\b|[us](?:8|16|32|64)\b|size_t\b|[A-Za-z_]\w*\s+\**\s*[A-Za-z_]\w*\s*\()/;
+  /^(?:#|EXPORT_SYMBOL|MODULE_|module_init\b|module_exit\b|\w*initcall\b|static\b|extern\b|inline\b|const\b|struct\b|union\b|enum\b|typedef\b|void\b|unsigned\b|signed\b|int\b|long\b|short\b|char\b|bool\b|[us](?:8|16|32|64)\b|size_t\b|[A-Za-z_]\w*(?=\s)[\s*]*[A-Za-z_]\w*\s*\()/;
 
 function guessLayout(masked: string, { min, minAt }: { min: number; minAt: number }): Layout | null {
   const first = firstCodeLine(masked);

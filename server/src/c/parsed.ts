@@ -407,6 +407,6 @@ class LazyImageView implements ImageView {
 
 /** The function git named after a hunk header: the identifier before the first `(`. */
 export function sectionFunctionName(section: string): string | null {
-  const m = /([A-Za-z_]\w*)\s*\(/.exec(section);
+  const m = /(?<!\w)([A-Za-z_]\w*)\s*\(/.exec(section);
   return m ? m[1] : null;
 }

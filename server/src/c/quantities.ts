@@ -270,9 +270,16 @@ export const mayMisuseMask = (text: string): boolean =>
 const flip = (k: MaskKind): MaskKind => (k === 'aligning' ? 'offset' : 'aligning');
 
 /** `x` or `(x - 1)`: an operand as it must be written after a unary operator. */
+/** The text with everything from its first `(` to its last `)` removed (what `/\(.*\)/` did, in linear time). */
+function withoutOuterParens(t: string): string {
+  const open = t.indexOf('(');
+  const close = t.lastIndexOf(')');
+  return open >= 0 && close > open ? t.slice(0, open) + t.slice(close + 1) : t;
+}
+
 export function operandText(e: Expr): string {
   const t = exprText(e);
-  return /^[\w.>-]+$|^\w+\(.*\)$/.test(t) && !/\s/.test(t.replace(/\(.*\)/, '')) ? t : `(${t})`;
+  return /^[\w.>-]+$|^\w+\(.*\)$/.test(t) && !/\s/.test(withoutOuterParens(t)) ? t : `(${t})`;
 }
 
 /** What a mask operand of `&` keeps, or null when it is not recognisably a page mask. */

@@ -406,7 +406,8 @@ function parseGitDiffPaths(rest: string): { oldPath: string | null; newPath: str
 
 /** `--- a/mm/x.c\t2024-01-01 ...` → `mm/x.c`; `/dev/null` → null. */
 function parseHeaderPath(raw: string, prefix: string): string | null {
-  let p = raw.replace(/\t.*$/, '').trim().replace(/^"(.*)"$/, '$1');
+  const tab = raw.indexOf('\t');
+  let p = (tab >= 0 ? raw.slice(0, tab) : raw).trim().replace(/^"(.*)"$/, '$1');
   if (p === '/dev/null') return null;
   if (p.startsWith(prefix)) p = p.slice(prefix.length);
   return p;

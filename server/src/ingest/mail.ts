@@ -74,7 +74,7 @@ function isAddressContinuation(header: string, value: string | undefined, line: 
 function cleanHeader(name: string, value: string): string {
   let v = decodeEncodedWords(value.trim());
   // public-inbox decorations on its HTML-to-text rendering
-  v = v.replace(/\s*\[thread overview\]$/, '').replace(/\s*\(raw\)$/, '');
+  v = v.replace(/(?<!\s)\s*\[thread overview\]$/, '').replace(/(?<!\s)\s*\(raw\)$/, '');
   if (name === 'message-id' || name === 'in-reply-to') v = v.replace(/^<(.*)>$/, '$1');
   return v;
 }
@@ -111,7 +111,7 @@ function decodeEncodedWords(value: string): string {
 /** `[PATCH v2 04/49]` → 4 of 49. */
 export function parseSeriesNumber(subject: string | null): SeriesNumber | null {
   if (!subject) return null;
-  const m = /\[[^\]]*?\b(\d+)\s*\/\s*(\d+)\s*\]/.exec(subject);
+  const m = /\[[^\][]*?\b(\d+)\s*\/\s*(\d+)\s*\]/.exec(subject);
   if (!m) return null;
   const n = Number(m[1]);
   const total = Number(m[2]);

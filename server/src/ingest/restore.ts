@@ -7,12 +7,12 @@
 import type { DiffLine } from './types';
 
 const CONTEXT_WIDTH = 3;
-const DECLARATION = /^(?:(?:static|const|unsigned|signed|struct|union|enum|volatile|register)\s+)*[A-Za-z_]\w*(?:\s+\**\s*|\s*\*+\s*)[A-Za-z_]\w*(?:\[[^\]]*\])?(?:\s*=.*)?(?:,\s*\**\s*[A-Za-z_]\w*)*;$/;
+const DECLARATION = /^(?:(?:static|const|unsigned|signed|struct|union|enum|volatile|register)\s+)*[A-Za-z_]\w*[\s*]+[A-Za-z_]\w*(?:\[[^\]]*\])?(?:\s*=.*)?(?:,\s*\**\s*[A-Za-z_]\w*)*;$/;
 
 /** `int err; /* why *\/` reads as `int err;` for layout purposes. */
 function stripTrailingComment(text: string): string {
   const t = text.trim();
-  const stripped = t.replace(/\s*\/\*(?:(?!\*\/).)*\*\/$/, '').replace(/\s*\/\/.*$/, '');
+  const stripped = t.replace(/(?<!\s)\s*\/\*(?:(?!\*\/)[^])*\*\/$/, '').replace(/(?<!\s)\s*\/\/[^]*$/, '');
   return stripped === '' ? t : stripped;
 }
 

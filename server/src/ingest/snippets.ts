@@ -25,7 +25,7 @@ const C_WORDS = new Set(
  * out first: code may carry English there.
  */
 export function hasEnglishRun(text: string): boolean {
-  const code = text.replace(/\/\*.*?(?:\*\/|$)|\/\/.*$/g, ' ').replace(/"(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'/g, ' ');
+  const code = text.replace(/\/\*[^]*?(?:\*\/|$)|\/\/[^]*$/g, ' ').replace(/"(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'/g, ' ');
   let run = 0;
   let plain = 0;
   for (const token of code.split(/\s+/)) {
@@ -60,7 +60,7 @@ export function looksLikeSnippetLine(content: string): boolean {
   const t = content.trim();
   if (t === '' || t.length > MAX_LINE_CHARS || isFurniture(t)) return false;
   // A trailing comment says nothing about whether the code before it is code.
-  const code = t.replace(/\s*\/\*(?:(?!\*\/).)*\*\/\s*$/, '').replace(/\s*\/\/.*$/, '');
+  const code = t.replace(/(?<!\s)\s*\/\*(?:(?!\*\/)[^])*\*\/\s*$/, '').replace(/(?<!\s)\s*\/\/[^]*$/, '');
   return code !== '' && looksLikeCLine(code) && !hasEnglishRun(t);
 }
 
@@ -89,7 +89,7 @@ export function findSnippetCandidates(quote: (i: number) => QuotedLine, isCovere
       k++;
     }
     // Code in a reply is whole statements: the run ends where one does.
-    const last = quote(run[run.length - 1]).content.trim().replace(/\s*\/\*(?:(?!\*\/).)*\*\/$|\s*\/\/.*$/, '');
+    const last = quote(run[run.length - 1]).content.trim().replace(/(?<!\s)\s*\/\*(?:(?!\*\/)[^])*\*\/$|(?<!\s)\s*\/\/[^]*$/, '');
     if (/[;}]$/.test(last)) out.push(toSnippet(quote, run, depth));
     i = k;
   }

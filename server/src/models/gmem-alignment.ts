@@ -378,7 +378,7 @@ export function runCheck(check: BindingCheck, b: GmemBinding, budget: Budget = B
   );
   const values: [string, bigint][] = [];
   try {
-    for (const s of check.setup) ev.exec(s, scope);
+    ev.runStatements(check.setup, scope);
     const c = check.condition;
     // The two sides of a comparison, for the table: what the check compared.
     if (c.k === 'bin' && ['==', '!=', '<', '<=', '>', '>='].includes(c.op)) {

@@ -104,5 +104,5 @@ export function rangeIn(site: CodeSite, span: Span): Range {
 
 /** Code as its author wrote it (whitespace collapsed, a statement's `;` dropped): what messages quote. */
 export function writtenIn(site: CodeSite, span: Span): string {
-  return site.view.image.textOf(span).replace(/\s+/g, ' ').replace(/\s*;$/, '').trim();
+  return site.view.image.textOf(span).replace(/\s+/g, ' ').replace(/(?<!\s)\s*;$/, '').trim();
 }

@@ -12,7 +12,7 @@ import { paragraphRange, paragraphsOf, type Paragraph } from './prose';
 import { defineRule, type RuleContext } from './rule';
 
 /** `4x10^9`, `4 × 10^9`, `10^6` — followed, in the same sentence, by "regions". */
-const FIGURE = /(?:(\d+(?:\.\d+)?)\s*(?:x|×|\*)\s*)?10\s*\^\s*(\d+)(?=[^.]{0,40}?\bregions?\b)/gi;
+const FIGURE = /(?<![\d.])(?:(\d+(?:\.\d+)?)\s*(?:x|×|\*)\s*)?10\s*\^\s*(\d+)(?=[^.]{0,40}?\bregions?\b)/gi;
 /** `16 1TB devices`, `16x 256MB devices`. */
 const DEVICES = /\b(\d+)\s*(?:x|×)?\s+(\d+(?:\.\d+)?)\s*([KMGT])i?B\b[^.]{0,30}?\bdevices?\b/gi;
 /** `256 bytes`, `4 KiB`, in a sentence about interleave or granularity. */
