@@ -55,6 +55,9 @@ test('VS Code: Problems lists the finding, the hover explains it, the rule link 
   for (const d of [path.join(data, 'User'), exts, ws, xdg]) fs.mkdirSync(d, { recursive: true });
   fs.writeFileSync(path.join(data, 'User', 'settings.json'), JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true }));
   fs.writeFileSync(path.join(ws, 'stale-call.patch'), staleCallSeed());
+  // The same mail saved as text, as most people save a list message, and a text file that is no patch.
+  fs.writeFileSync(path.join(ws, 'stale-call.txt'), staleCallSeed());
+  fs.writeFileSync(path.join(ws, 'notes.txt'), 'Thanks, applied to mm-unstable.\n\nAndrew\n');
 
   const vsix = path.join(work, 'mm-review.vsix');
   execFileSync(path.join(repoRoot, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix], { cwd: repoRoot, stdio: 'pipe' });
@@ -130,6 +133,27 @@ test('VS Code: Problems lists the finding, the hover explains it, the rule link 
     await page.locator('.tabs-container .tab').filter({ hasText: 'prototype-mismatch' }).first().waitFor({ timeout: 30_000 });
     await page.getByText('When a series changes a function').first().waitFor({ timeout: 30_000 });
     await page.screenshot({ path: path.join(artifactsDir, 'code-server-rule-doc.png') });
+    // A mail saved as .txt opens as plain text and is reviewed all the same; other text is left alone.
+    const review = async (): Promise<void> => {
+      await page.mouse.move(5, 5);
+      await page.locator('.monaco-editor .view-lines').first().click();
+      await page.keyboard.press('F1');
+      await page.keyboard.type('mm-review: Review current file');
+      await page.locator('.quick-input-list').getByText('Review current file').first().waitFor({ timeout: 30_000 });
+      await page.keyboard.press('Enter');
+    };
+    await page.locator('.explorer-folders-view').getByText('stale-call.txt').dblclick({ timeout: 60_000 });
+    await page.locator('.tabs-container .tab.active').filter({ hasText: 'stale-call.txt' }).waitFor({ timeout: 30_000 });
+    await page.locator('.markers-panel').getByText('stale-call.txt').first().waitFor({ timeout: 120_000 });
+    await review();
+    await page.locator('.notifications-toasts').getByText('mm-review: 1 error, 2 information in 1 patch').nth(0).waitFor({ timeout: 30_000 });
+    assert.match(await page.locator('.statusbar').innerText(), /mm-review\s*\S*\s*1\s*\S*\s*0\s*\S*\s*2/);
+    await page.locator('.explorer-folders-view').getByText('notes.txt').dblclick({ timeout: 60_000 });
+    await page.locator('.tabs-container .tab.active').filter({ hasText: 'notes.txt' }).waitFor({ timeout: 30_000 });
+    await review();
+    await page.locator('.notifications-toasts').getByText('mm-review: no patch or C code found in this document').waitFor({ timeout: 30_000 });
+    assert.doesNotMatch(await page.locator('.statusbar').innerText(), /mm-review/);
+    await page.screenshot({ path: path.join(artifactsDir, 'code-server-text.png') });
   } catch (e) {
     for (const p of browser.contexts().flatMap((c) => c.pages())) await p.screenshot({ path: path.join(artifactsDir, 'code-server-failure.png') }).catch(() => undefined);
     throw e;

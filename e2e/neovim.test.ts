@@ -30,27 +30,29 @@ vim.fn.writefile(out, vim.env.MM_OUT)
 vim.cmd('qa!')
 `;
 
-test('Neovim receives the diagnostics for a patch with a prototype mismatch', async (t) => {
-  const skip = seedsSkip() || missing(['nvim']);
-  if (skip) return t.skip(skip);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-review-nvim-'));
-  const patch = path.join(dir, 'stale-call.patch');
-  fs.writeFileSync(patch, staleCallSeed());
-  fs.writeFileSync(path.join(dir, 'init.lua'), readmeConfig());
-  fs.writeFileSync(path.join(dir, 'dump.lua'), DUMP);
-  const out = path.join(dir, 'diagnostics.txt');
-  // -u init.lua: only the README's configuration; the FileType autocommand attaches the server.
-  const r = spawnSync('nvim', ['--headless', '-u', path.join(dir, 'init.lua'), '-i', 'NONE', patch, '-c', `luafile ${path.join(dir, 'dump.lua')}`], {
-    env: { ...process.env, MM_NODE: process.execPath, MM_CLI: path.join(repoRoot, 'dist', 'cli.js'), MM_OUT: out },
-    encoding: 'utf8',
-    timeout: 60_000,
+for (const ext of ['.patch', '.mbox', '.eml', '.txt']) {
+  test(`Neovim, configured as the README says, receives the diagnostics for a patch saved as ${ext}`, async (t) => {
+    const skip = seedsSkip() || missing(['nvim']);
+    if (skip) return t.skip(skip);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-review-nvim-'));
+    const patch = path.join(dir, `stale-call${ext}`);
+    fs.writeFileSync(patch, staleCallSeed());
+    fs.writeFileSync(path.join(dir, 'init.lua'), readmeConfig());
+    fs.writeFileSync(path.join(dir, 'dump.lua'), DUMP);
+    const out = path.join(dir, 'diagnostics.txt');
+    // -u init.lua: only the README's configuration; its autocommand attaches the server.
+    const r = spawnSync('nvim', ['--headless', '-u', path.join(dir, 'init.lua'), '-i', 'NONE', patch, '-c', `luafile ${path.join(dir, 'dump.lua')}`], {
+      env: { ...process.env, MM_NODE: process.execPath, MM_CLI: path.join(repoRoot, 'dist', 'cli.js'), MM_OUT: out },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const got = fs.readFileSync(out, 'utf8').trim().split('\n');
+    // nvim severities: 1 error, 3 information.
+    assert.deepEqual(
+      got.map((l) => l.split(':').slice(0, 4).join(':')),
+      ['135:8:3:parameter-dropped', '241:3:1:prototype-mismatch', '264:8:3:parameter-dropped'],
+    );
+    assert.match(got[1], /`vmemmap_populate\(\)` is called with 4 arguments/);
   });
-  assert.equal(r.status, 0, r.stderr);
-  const got = fs.readFileSync(out, 'utf8').trim().split('\n');
-  // nvim severities: 1 error, 3 information.
-  assert.deepEqual(
-    got.map((l) => l.split(':').slice(0, 4).join(':')),
-    ['135:8:3:parameter-dropped', '241:3:1:prototype-mismatch', '264:8:3:parameter-dropped'],
-  );
-  assert.match(got[1], /`vmemmap_populate\(\)` is called with 4 arguments/);
-});
+}

@@ -1,12 +1,14 @@
 /**
- * @file The VS Code extension: starts the language server (dist/server.js over IPC) for diffs, patch
- * mail and pasted mail in untitled buffers; adds commands, a status bar count, and the rule docs.
- * Everything it shows comes from the server.
+ * @file The VS Code extension: starts the language server (dist/server.js over IPC) for diffs, patch mail
+ * and plain text (a list message saved as `.txt`, mail pasted into an untitled buffer: the server reviews
+ * plain text that holds a patch or C, and leaves other text alone); adds commands, a status bar count, and
+ * the rule docs. Everything it shows comes from the server.
  */
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 const REQUESTS = { rules: 'mmReview/rules', ruleDoc: 'mmReview/ruleDoc', findingsText: 'mmReview/findingsText', review: 'mmReview/review', model: 'mmReview/model' };
+const STATUS = 'mmReview/status';
 const DOC_SCHEME = 'mm-review-doc';
 const SOURCE = 'mm-review';
 
@@ -19,7 +21,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'diff' }, { language: 'mm-mail' }, { scheme: 'untitled', language: 'plaintext' }],
+    documentSelector: [{ language: 'diff' }, { language: 'mm-mail' }, { language: 'plaintext' }],
     synchronize: { configurationSection: 'mmReview' },
     // An untrusted workspace's .mm-review.json is not read; granting trust restarts the server to read it.
     initializationOptions: () => ({ workspaceTrusted: vscode.workspace.isTrusted }),
@@ -41,13 +43,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
 
+  // Plain-text documents the server found a patch or C in (the others it leaves alone).
+  const reviewedText = new Set<string>();
+
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50);
   status.command = 'workbench.actions.view.problems';
   context.subscriptions.push(status);
   const refreshStatus = (): void => {
     const doc = vscode.window.activeTextEditor?.document;
     const ours = doc ? vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === SOURCE) : [];
-    if (!doc || (!['diff', 'mm-mail'].includes(doc.languageId) && !(doc.isUntitled && ours.length))) {
+    if (!doc || (!['diff', 'mm-mail'].includes(doc.languageId) && !reviewedText.has(doc.uri.toString()))) {
       status.hide();
       return;
     }
@@ -57,6 +62,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     status.show();
   };
   context.subscriptions.push(vscode.languages.onDidChangeDiagnostics(refreshStatus), vscode.window.onDidChangeActiveTextEditor(refreshStatus));
+  context.subscriptions.push(
+    c.onNotification(STATUS, (p: { uri: string; reviewed: boolean }) => {
+      if (p.reviewed) reviewedText.add(p.uri);
+      else reviewedText.delete(p.uri);
+      refreshStatus();
+    }),
+  );
   refreshStatus();
 
   const showMarkdown = async (content: string): Promise<void> => {
@@ -68,8 +80,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('mmReview.reviewFile', async () => {
       const doc = vscode.window.activeTextEditor?.document;
       if (!doc) return;
-      const r = (await c.sendRequest(REQUESTS.review, { uri: doc.uri.toString() })) as { summary: string; patches: number } | null;
-      void vscode.window.showInformationMessage(r ? `mm-review: ${r.summary} in ${r.patches} patch${r.patches === 1 ? '' : 'es'}` : 'mm-review: this document is not being reviewed');
+      const r = (await c.sendRequest(REQUESTS.review, { uri: doc.uri.toString() })) as { reviewed: boolean; summary: string; patches: number } | null;
+      const message = !r ? 'mm-review: this document is not being reviewed (open a .patch, .diff, .mbox, .eml or a mail saved as text)' : !r.reviewed ? 'mm-review: no patch or C code found in this document' : `mm-review: ${r.summary} in ${r.patches} patch${r.patches === 1 ? '' : 'es'}`;
+      void vscode.window.showInformationMessage(message);
     }),
     vscode.commands.registerCommand('mmReview.showRuleDocumentation', async (ruleId?: string) => {
       let id = typeof ruleId === 'string' ? ruleId : undefined;

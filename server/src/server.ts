@@ -73,6 +73,14 @@ export const REQUESTS = {
   model: 'mmReview/model',
 } as const;
 
+/** Language ids (VS Code's and other editors') of documents that are patches or mail: always reviewed. */
+const PATCH_LANGUAGES = new Set(['diff', 'patch', 'mm-mail', 'mail']);
+
+/** Notifications beyond the protocol: whether a document is reviewed (a plain-text one may not be). */
+export const NOTIFICATIONS = {
+  status: 'mmReview/status',
+} as const;
+
 /**
  * On opening a document this long, the findings of rules that read no whole function are
  * published first, and completed when the others finish: a reader sees most of them at once.
@@ -86,6 +94,8 @@ const SLOW_MS = 50;
 const SLOW_DEBOUNCE_MS = 250;
 
 interface DocState {
+  /** False: a plain-text document found to hold no patch and no C (not reviewed, nothing shown). */
+  reviewed: boolean;
   /** The findings shown for the version analysed last, and its patches (null: not analysed yet). */
   shown: Finding[];
   patches: LensPatch[] | null;
@@ -211,7 +221,8 @@ export class MmReviewServer {
       await this.run(p.uri, token);
       if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'review cancelled');
       const s = this.states.get(p.uri);
-      return s?.patches ? { summary: countsText(s.shown), findings: s.shown.length, patches: s.patches.length } : null;
+      if (!s?.patches) return null;
+      return { reviewed: s.reviewed, summary: countsText(s.shown), findings: s.shown.length, patches: s.patches.length };
     });
     this.documents.listen(c);
   }
@@ -226,7 +237,7 @@ export class MmReviewServer {
   private state(uri: string): DocState {
     let s = this.states.get(uri);
     if (!s) {
-      s = { shown: [], patches: null, version: -1, timer: null, running: null, lastMs: 0 };
+      s = { reviewed: false, shown: [], patches: null, version: -1, timer: null, running: null, lastMs: 0 };
       this.states.set(uri, s);
     }
     return s;
@@ -391,9 +402,12 @@ export class MmReviewServer {
       footprint: { cpus: settings.footprintCpus, pools: settings.footprintPools },
       treeRoot,
     };
-    const quickFirst = s.patches === null && doc.lineCount > FIRST_LOOK_LINES;
+    // A document in another language than a patch's or a mail's (plain text: a mail saved as .txt, or any
+    // other text) is reviewed if it holds a patch or C, and otherwise left alone.
+    const onlyIfCode = !PATCH_LANGUAGES.has(doc.languageId);
+    const quickFirst = s.patches === null && doc.lineCount > FIRST_LOOK_LINES && !onlyIfCode;
     const version = doc.version;
-    const analysis = this.backend.analyze(uri, doc.getText(), options, quickFirst, {
+    const analysis = this.backend.analyze(uri, doc.getText(), options, { quickFirst, onlyIfCode }, {
       progress: (fraction) => {
         const percentage = Math.round(fraction * 100);
         if (ui.progress) ui.progress.report(percentage);
@@ -434,10 +448,12 @@ export class MmReviewServer {
     if (!outcome || run.cancelled || this.states.get(uri) !== s) return;
     // Only re-checks tell how long typing will wait: the first analysis pays for reading everything.
     if (s.patches) s.lastMs = performance.now() - t0;
+    s.reviewed = outcome.reviewed;
     s.shown = outcome.shown;
     s.patches = outcome.patches;
     s.version = version;
     await this.connection.sendDiagnostics({ uri, version, diagnostics: s.shown.map((f) => toDiagnostic(f, uri)) });
+    void this.connection.sendNotification(NOTIFICATIONS.status, { uri, reviewed: s.reviewed });
     if (this.client.workspace?.codeLens?.refreshSupport) void this.connection.sendRequest(CodeLensRefreshRequest.type);
   }
 }

@@ -86,13 +86,13 @@ export class WorkerBackend implements AnalysisBackend {
     else p.reject(new Error(m.message));
   }
 
-  analyze(uri: string, text: string, options: AnalyzeOptions, quickFirst: boolean, events: AnalysisEvents): AnalysisRun {
+  analyze(uri: string, text: string, options: AnalyzeOptions, how: { quickFirst: boolean; onlyIfCode: boolean }, events: AnalysisEvents): AnalysisRun {
     const id = this.nextId++;
     const slot = this.nextSlot;
     this.nextSlot = (this.nextSlot + 1) % SLOTS;
     Atomics.store(this.flags, slot, 0);
     const result = new Promise<AnalysisOutcome | null>((resolve, reject) => this.analyses.set(id, { events, resolve, reject, slot }));
-    this.send({ kind: 'analyze', id, uri, text, options, quickFirst, slot });
+    this.send({ kind: 'analyze', id, uri, text, options, quickFirst: how.quickFirst, onlyIfCode: how.onlyIfCode, slot });
     return {
       result,
       cancel: () => {

@@ -27,7 +27,7 @@ export interface TreeEvents {
 }
 
 export interface AnalysisBackend {
-  analyze(uri: string, text: string, options: AnalyzeOptions, quickFirst: boolean, events: AnalysisEvents): AnalysisRun;
+  analyze(uri: string, text: string, options: AnalyzeOptions, how: { quickFirst: boolean; onlyIfCode: boolean }, events: AnalysisEvents): AnalysisRun;
   hover(uri: string, position: Pos): Promise<{ markdown: string; range: Range } | null>;
   close(uri: string): void;
   tree(op: 'refresh' | 'forget' | 'cancel', root: string): void;

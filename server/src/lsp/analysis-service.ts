@@ -49,6 +49,11 @@ export interface AnalyzeRequest {
   options: AnalyzeOptions;
   /** Publish the rules that read no whole function first (a long document opened). */
   quickFirst: boolean;
+  /**
+   * A plain-text document: reviewed only when it holds a patch, a quoted fragment of one or C (a mail saved
+   * as `.txt`); any other text file is left alone, with nothing published.
+   */
+  onlyIfCode: boolean;
   /** The slot of the shared cancellation flags this analysis reads. */
   slot: number;
 }
@@ -60,6 +65,8 @@ export interface LensPatch {
 }
 
 export interface AnalysisOutcome {
+  /** False for a plain-text document with no patch and no C in it: nothing shown, nothing said. */
+  reviewed: boolean;
   /** The findings shown (every origin when the settings say `all`, else the introduced ones). */
   shown: Finding[];
   patches: LensPatch[];
@@ -156,9 +163,11 @@ export class AnalysisService {
       }
       const analysis = await doc.engine.analyzeAsync(req.text, options, control);
       if (!analysis || isCancelled()) return this.post({ kind: 'cancelled', id: req.id });
-      doc.analysis = analysis;
-      doc.shown = show(analysis.findings);
-      this.post({ kind: 'done', id: req.id, outcome: { shown: doc.shown, patches: analysis.series.patches.map((p) => ({ index: p.index, anchorLine: p.anchorLine })), ms: performance.now() - t0 } });
+      const series = analysis.series;
+      const reviewed = !req.onlyIfCode || series.patches.length > 0 || series.fragments.length > 0 || series.snippets.length > 0;
+      doc.analysis = reviewed ? analysis : null;
+      doc.shown = reviewed ? show(analysis.findings) : [];
+      this.post({ kind: 'done', id: req.id, outcome: { reviewed, shown: doc.shown, patches: reviewed ? series.patches.map((p) => ({ index: p.index, anchorLine: p.anchorLine })) : [], ms: performance.now() - t0 } });
     } catch (e) {
       // The engine reports what fails inside a rule; anything else must not take the server down.
       this.post({ kind: 'failed', id: req.id, message: (e as Error).stack ?? String(e) });
