@@ -2,11 +2,11 @@
  * @file `npm run bench`: the analysis of a large synthetic series against raw tree-sitter parsing of the
  * same C in the same run. Reports medians. Not part of the tests.
  *
- *   node out/bench/check-bench.js [--runs N] [--tree KERNEL_DIR]
+ *   node out/bench/check-bench.js [--runs N] [--tree KERNEL_DIR] [--hostile]
  *
  * With --tree (or MM_REVIEW_KERNEL_TREE), also measures how often a blank context line lost in the mail
  * is restored on its true line, on hunks cut from the tree's own C files, and times the tree-aware check
- * (bench/tree-bench.ts).
+ * (bench/tree-bench.ts). With --hostile, also what huge and hostile input costs (bench/hostile-bench.ts).
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -20,6 +20,7 @@ import { lspTimings } from './lsp-bench';
 import { firstModelRun, modelTimings, seed004 } from './model-bench';
 import { restoreAccuracy } from './restore-accuracy';
 import { treeChild, treeTimings } from './tree-bench';
+import { hostileTimings } from './hostile-bench';
 import { median } from './stats';
 import { syntheticSeries } from './synthetic';
 
@@ -203,6 +204,13 @@ async function main(): Promise<void> {
     const t = treeTimings(tree, __filename, runs) as { firstCheckMs: number; warmCheckMedianMs: number; peakRssMB: number };
     console.log('\ntree-aware check (vmemmap_populate() changed, riscv forgotten), fresh process:', JSON.stringify(t, null, 2));
   } else console.log('\nno kernel tree (--tree DIR or MM_REVIEW_KERNEL_TREE): tree-aware check not timed');
+
+  if (process.argv.includes('--hostile')) {
+    const h = (await hostileTimings(await CParser.create(readGrammarBytes()), runs)) as { largeDocument: { perMibVsBenchmarkSeries: number; peakRssMB: number | null; checkMs: number } };
+    console.log('\nhuge and hostile input:', JSON.stringify(h, null, 2));
+    const big = h.largeDocument;
+    console.log(`targets: 48 MiB in under a minute and under 1 GB: ${big.checkMs} ms, ${big.peakRssMB ?? '?'} MB ${ok(big.checkMs < 60_000 && (big.peakRssMB ?? 0) < 1024)}`);
+  } else console.log('\nhuge and hostile input not timed (--hostile)');
 }
 
 main().catch((e: Error) => {

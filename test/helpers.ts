@@ -197,3 +197,15 @@ export const customPairPatch = (): string =>
 
 /** The pair-table extension that makes `customPairPatch()` a leak. */
 export const customPairConfig = { pairs: [{ id: 'my_obj', kind: 'ref', acquire: ['my_obj_get'], release: ['my_obj_put'] }] };
+
+/** A patch with nothing to report: one added return in a function (for tests about everything but findings). */
+export const ONE_LINE_PATCH = doc`
+  |diff --git a/mm/x.c b/mm/x.c
+  |--- a/mm/x.c
+  |+++ b/mm/x.c
+  |@@ -1,3 +1,4 @@
+  | int f(void)
+  | {
+  |+	return 1;
+  | }
+`;

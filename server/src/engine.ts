@@ -133,19 +133,22 @@ export class Engine {
     if (control.isCancelled?.()) return null;
     let sliceStart = performance.now();
     let done = 0;
+    /** After each piece of work: once a slice is used up, progress and a turn for the event loop; false when cancelled. */
+    const stepped = async (): Promise<boolean> => {
+      done++;
+      if (performance.now() - sliceStart <= slice) return true;
+      control.onProgress?.(done, total);
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      sliceStart = performance.now();
+      return !control.isCancelled?.();
+    };
     for (const w of work) {
       try {
         w();
       } catch {
         /* reported by check() */
       }
-      done++;
-      if (performance.now() - sliceStart > slice) {
-        control.onProgress?.(done, total);
-        await new Promise<void>((resolve) => setTimeout(resolve, 0));
-        if (control.isCancelled?.()) return null;
-        sliceStart = performance.now();
-      }
+      if (!(await stepped())) return null;
     }
     if (control.isCancelled?.()) return null;
     // The rules, one at a time, yielding between them once a slice is used up: a rule itself is bounded
@@ -154,13 +157,7 @@ export class Engine {
     for (;;) {
       const r = rules.next();
       if (r.done) return r.value;
-      done++;
-      if (performance.now() - sliceStart > slice) {
-        control.onProgress?.(done, total);
-        await new Promise<void>((resolve) => setTimeout(resolve, 0));
-        if (control.isCancelled?.()) return null;
-        sliceStart = performance.now();
-      }
+      if (!(await stepped())) return null;
     }
   }
 
@@ -207,7 +204,7 @@ export class Engine {
       const note = this.limitFinding('inParts', { size: formatSize(text.length), parts: String(parts.length) });
       findings.push({ ...note, severity: noteSeverity(options), explanation: `${note.message}.\n\nEach part holds whole series (a part ends only where a message starts a new series), and is analysed on its own, so time and memory grow with the document, not faster. A prototype change is checked against the patches of its own part; everything else a rule reads is within one series anyway.` });
     }
-    findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId));
+    findings.sort(byPosition);
     return { findings, patches, parts: parts.length };
   }
 
@@ -279,7 +276,7 @@ export class Engine {
     if (!findings.length && !s.patches.length && !s.fragments.length && !s.snippets.length && options.rules?.['analysis-limit'] !== 'off') {
       findings.push({ ...this.limitFinding('nothingToReview', {}), severity: noteSeverity(options) });
     }
-    findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId));
+    findings.sort(byPosition);
     return { series: parsed.series, parsed, findings, stats: { ...this.cache.stats, ms: performance.now() - t0 } };
   }
 
@@ -400,6 +397,11 @@ export class Engine {
     const message = `rule ${rule.id} failed on this document (${e.message}); its findings are missing`;
     return { ...this.limitFinding('', {}), message, ruleId: rule.id, severity: 'information', key: `${rule.id}:crash`, explanation: '```\n' + (e.stack ?? e.message) + '\n```' };
   }
+}
+
+/** Findings in document order, then by rule. */
+function byPosition(a: Finding, b: Finding): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId);
 }
 
 /** The analysis-limit notes (not the size refusals) are information unless the user set the rule's severity. */

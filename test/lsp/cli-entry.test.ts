@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { doc, repoRoot } from '../helpers';
+import { ONE_LINE_PATCH as PATCH, repoRoot } from '../helpers';
 
 interface Message {
   id?: number | string;
@@ -35,17 +35,6 @@ const frame = (m: object): string => {
   const body = JSON.stringify({ jsonrpc: '2.0', ...m });
   return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 };
-
-const PATCH = doc`
-  |diff --git a/mm/x.c b/mm/x.c
-  |--- a/mm/x.c
-  |+++ b/mm/x.c
-  |@@ -1,3 +1,4 @@
-  | int f(void)
-  | {
-  |+	return 1;
-  | }
-`;
 
 test('`mm-review lsp --stdio` answers each request once and sends each server request once', async () => {
   const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });

@@ -8,22 +8,13 @@ import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { helperPatch } from '../cxl-fixture';
-import { doc, repoRoot } from '../helpers';
+import { ONE_LINE_PATCH, repoRoot } from '../helpers';
 import { LspTestClient } from './client';
 
 const chain = Array.from({ length: 150 }, () => 'eiw').join(' + ');
 const helpers = Array.from({ length: 10 }, (_, i) => `static inline int eiw_to_ways_${i}(u8 eiw, unsigned int *ways)\n{\n\tunsigned int x = 0;\n\n\tfor (;;)\n\t\tx = ${chain};\n\t*ways = x;\n\treturn 0;\n}\n`).join('\n');
 const SLOW = helperPatch('drivers/cxl/cxl.h', helpers);
-const FAST = doc`
-  |diff --git a/mm/x.c b/mm/x.c
-  |--- a/mm/x.c
-  |+++ b/mm/x.c
-  |@@ -1,3 +1,4 @@
-  | int f(void)
-  | {
-  |+	return 1;
-  | }
-`;
+const FAST = ONE_LINE_PATCH;
 
 let client: LspTestClient;
 before(async () => {

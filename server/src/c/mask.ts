@@ -1,8 +1,9 @@
 /**
  * @file Kernel annotations that the C grammar does not know (`int __meminit f(...)`, `__acquires(x)`) make
  * tree-sitter wrap the whole declaration in an ERROR node. They are blanked out with spaces of the same
- * length before parsing, so every position in the tree is still a position in the original text. So are
- * lines too long to be C anyone wrote (MAX_C_LINE): parsing and walking a megabyte line costs seconds.
+ * length before parsing, so every position in the tree is still a position in the original text. Lines too
+ * long to be C anyone wrote (MAX_C_LINE) are emptied instead: even a megabyte of blanks costs tree-sitter a
+ * second a parse. Rows stay rows; nothing of the tree lies on such a line, so no position changes meaning.
  */
 
 const ANNOTATIONS = [
@@ -28,7 +29,7 @@ const blank = (s: string): string => s.replace(/[^\n]/g, ' ');
 /** Longer lines are not read as C (kernel style stops at 100 columns; generated tables stay far below this). */
 export const MAX_C_LINE = 4096;
 
-/** Blanks every line longer than MAX_C_LINE (the engine says which, in a note). */
+/** Empties every line longer than MAX_C_LINE (the engine says which, in a note). */
 export function blankOverlongLines(text: string): string {
   if (text.length <= MAX_C_LINE) return text;
   let out = '';
@@ -38,7 +39,7 @@ export function blankOverlongLines(text: string): string {
     let nl = text.indexOf('\n', at);
     if (nl < 0) nl = text.length;
     if (nl - at > MAX_C_LINE) {
-      out += text.slice(from, at) + ' '.repeat(nl - at);
+      out += text.slice(from, at);
       from = nl;
       changed = true;
     }

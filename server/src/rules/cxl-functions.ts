@@ -98,6 +98,14 @@ export interface HelperCall {
  * return is an error), else the return value; an `error_setg()` through `errp` is an error whatever it
  * returns.
  */
+/** The constants an image defines, read once per image (a helper runs hundreds of times on the same one). */
+const imageConstants = new WeakMap<ImageView, Map<string, bigint>>();
+function constantsFor(view: ImageView): Map<string, bigint> {
+  let c = imageConstants.get(view);
+  if (!c) imageConstants.set(view, (c = constantsOf(view.image.text, new Map(KNOWN))));
+  return c;
+}
+
 export function runHelper(site: HelperSite, call: HelperCall): Outcome {
   let errorSet = false;
   const primitives = new Map<string, Primitive>([
@@ -111,7 +119,7 @@ export function runHelper(site: HelperSite, call: HelperCall): Outcome {
     ['error_setg_errno', () => { errorSet = true; return 0n; }],
   ]);
   const functions = new Map(site.siblings.map((f) => [f.name, f]));
-  const constants = constantsOf(site.view.image.text, new Map(KNOWN));
+  const constants = constantsFor(site.view);
   const ev = new Evaluator({ functions, primitives, iterators: new Map(), constants }, 20_000, site.budget);
   let written: Value | undefined;
   const args: Value[] = site.fn.params.map((_, i) => {
