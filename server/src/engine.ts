@@ -2,6 +2,7 @@
  * @file Runs the rules over a document: ingest, parse (cached by image text), check, then classify each
  * finding by comparing old and new images: introduced, pre-existing or fixed.
  */
+import { createHash } from 'node:crypto';
 import { AnalysisCache, ParsedSeries, type CacheStats } from './c/parsed';
 import type { CParser } from './c/parser';
 import { SEVERITY_RANK, type Finding, type Severity } from './findings';
@@ -232,7 +233,9 @@ export class Engine {
 
   /** The pair table for these options (merged once per distinct extension). */
   private config(options: EngineOptions): AnalysisConfig {
-    const pairsKey = JSON.stringify(options.pairs ?? {});
+    // The table's identity in cache keys: a digest, never the table itself (50,000 entries are 7 MB of JSON,
+    // and the keys are built per hunk and function).
+    const pairsKey = options.pairs ? tableDigest(options.pairs) : '{}';
     const findings = options.findings ?? 'all';
     const footprint = { cpus: options.footprint?.cpus ?? DEFAULT_FOOTPRINT.cpus, pools: options.footprint?.pools ?? DEFAULT_FOOTPRINT.pools };
     const key = `${pairsKey}\u0000${findings}\u0000${footprint.cpus}\u0000${footprint.pools}`;
@@ -397,6 +400,11 @@ export class Engine {
     const message = `rule ${rule.id} failed on this document (${e.message}); its findings are missing`;
     return { ...this.limitFinding('', {}), message, ruleId: rule.id, severity: 'information', key: `${rule.id}:crash`, explanation: '```\n' + (e.stack ?? e.message) + '\n```' };
   }
+}
+
+/** A short, stable name for a user's pair table. */
+function tableDigest(pairs: Partial<PairTable>): string {
+  return createHash('sha256').update(JSON.stringify(pairs)).digest('hex').slice(0, 24);
 }
 
 /** Findings in document order, then by rule. */

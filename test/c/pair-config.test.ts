@@ -2,6 +2,10 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { combinePairTables, parsePairConfig, readPairConfig } from '../../server/src/c/pair-config';
+import { syntheticSeries } from '../../bench/synthetic';
+import { Engine } from '../../server/src/engine';
+import { loadParser } from '../../server/src/host/grammar';
+import { RING } from '../ring-fixture';
 import { DEFAULT_LIFECYCLES, DEFAULT_PAIRS, mergeTable, PairIndex, type PairSpec, type PairTable } from '../../server/src/c/pairs';
 
 test('a config file that is not JSON, or not an object, is one problem and nothing else', () => {
@@ -67,4 +71,17 @@ test('a table of 50,000 pairs and lifecycles merges and answers like the scan, w
   }
   assert.equal(index.isLifecycleFunction('obj42_close'), true);
   assert.deepEqual(index.lifecycles(new Set(['obj42_open', 'obj42_close', 'obj43_open'])), [{ acquire: 'obj42_open', release: 'obj42_close' }]);
+});
+
+test('an analysis with 50,000 extra pairs finds what it finds with the default table', async () => {
+  const pairs: PairSpec[] = [];
+  for (let i = 0; i < 50_000; i++) pairs.push({ id: `extra${i}`, kind: 'ref', acquire: [`extra${i}_get`], release: [`extra${i}_put`] });
+  const parser = await loadParser();
+  for (const text of [RING, syntheticSeries(20).text]) {
+    const plain = new Engine(parser).analyze(text).findings.map((f) => `${f.range.start.line}: ${f.message}`);
+    const engine = new Engine(parser);
+    const big = engine.analyze(text, { pairs: { pairs } }).findings.map((f) => `${f.range.start.line}: ${f.message}`);
+    assert.deepEqual(big, plain);
+    assert.ok(plain.length > 0);
+  }
 });
