@@ -32,10 +32,10 @@ function writeTree(): string {
   return root;
 }
 
-async function start(root: string): Promise<LspTestClient> {
+async function start(root: string, initializationOptions?: unknown): Promise<LspTestClient> {
   const client = new LspTestClient(process.execPath, [server, '--stdio']);
   clients.push(client);
-  await client.initialize({ workspaceFolders: [pathToFileURL(root).href] });
+  await client.initialize({ workspaceFolders: [pathToFileURL(root).href], initializationOptions });
   return client;
 }
 
@@ -116,6 +116,18 @@ test('a folder that is not a kernel tree is not searched', async () => {
   assert.deepEqual((await first).diagnostics.filter((d) => d.severity === 1).map((d) => d.message), []);
   // A search would have begun its own progress before the analysis ended; give its notification time to
   // arrive. (A slow machine may still show progress for the review itself: that is not a search.)
+  await new Promise((r) => setTimeout(r, 500));
+  assert.deepEqual(client.progress.filter((p) => p.value.kind === 'begin' && /searching the kernel tree/.test(p.value.message ?? '')), []);
+  assert.equal(client.published.filter((p) => p.uri === uri).length, 1, 'no second check, as a finished search would cause');
+});
+
+test('an untrusted workspace that is a kernel tree is not searched (VS Code says so at start; its tree is not trusted)', async () => {
+  const root = writeTree();
+  const client = await start(root, { workspaceTrusted: false });
+  const uri = pathToFileURL(path.join(root, 'frob.patch')).href;
+  const first = client.diagnostics(uri);
+  await client.open(uri, frobPatch(), 'mm-mail');
+  assert.deepEqual((await first).diagnostics.filter((d) => d.severity === 1).map((d) => d.message), []);
   await new Promise((r) => setTimeout(r, 500));
   assert.deepEqual(client.progress.filter((p) => p.value.kind === 'begin' && /searching the kernel tree/.test(p.value.message ?? '')), []);
   assert.equal(client.published.filter((p) => p.uri === uri).length, 1, 'no second check, as a finished search would cause');
