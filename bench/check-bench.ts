@@ -31,7 +31,8 @@ const arg = (name: string): string | undefined => {
 
 let peakRss = 0;
 const sample = (label?: string): void => {
-  if (process.env.MM_BENCH_TRACE && label) console.error(label, (process.memoryUsage().rss / 1e6).toFixed(0), "MB rss", (process.resourceUsage().maxRSS / 1024).toFixed(0), "max");
+  if (process.env.MM_BENCH_TRACE && label)
+    console.error(label, (process.memoryUsage().rss / 1e6).toFixed(0), 'MB rss', (process.resourceUsage().maxRSS / 1024).toFixed(0), 'max');
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 };
 
@@ -69,7 +70,10 @@ async function main(): Promise<void> {
   const treeRoot = arg('--tree-child');
   if (treeRoot) return treeChild(treeRoot, Number(process.argv[process.argv.indexOf('--tree-child') + 2] ?? 5));
   const modelBound = arg('--model-child');
-  if (modelBound) return void console.log(JSON.stringify(firstModelRun(await CParser.create(readGrammarBytes()), seed004(path.resolve(__dirname, '..', '..'))!, Number(modelBound))));
+  if (modelBound)
+    return void console.log(
+      JSON.stringify(firstModelRun(await CParser.create(readGrammarBytes()), seed004(path.resolve(__dirname, '..', '..'))!, Number(modelBound))),
+    );
   const runs = Number(arg('--runs') ?? 5);
   const bytes = readGrammarBytes();
   const t0 = performance.now();
@@ -154,7 +158,14 @@ async function main(): Promise<void> {
   const rawNewMs = median(rawNew);
   const coldMs = median(cold);
   const result = {
-    input: { patches: s.patches, diffLines: s.diffLines, megabytes: +mb.toFixed(2), cMegabytesNewImages: +cBytes.toFixed(2), ingestProblems: problems, findings },
+    input: {
+      patches: s.patches,
+      diffLines: s.diffLines,
+      megabytes: +mb.toFixed(2),
+      cMegabytesNewImages: +cBytes.toFixed(2),
+      ingestProblems: problems,
+      findings,
+    },
     parserInitMs: +initMs.toFixed(1),
     rawParseNewImagesMs: +rawNewMs.toFixed(1),
     rawParseBothImagesMs: +median(rawBoth).toFixed(1),
@@ -179,7 +190,11 @@ async function main(): Promise<void> {
   };
   console.log(JSON.stringify(result, null, 2));
   const ok = (b: boolean): string => (b ? 'ok' : 'MISSED');
-  console.log(`\ntargets: throughput >= 0.5x raw parsing: ${result.throughputVsRawParse}x ${ok(result.throughputVsRawParse >= 0.5)}; ` + `re-check < 50 ms: ${result.recheckMedianMs} ms ${ok(result.recheckMedianMs < 50)}; ` + `peak RSS < 300 MB: ${result.peakRssCliCheckMB} MB for a check, ${result.peakRssEditorSessionMB} MB for an editing session ${ok(Math.max(result.peakRssCliCheckMB, result.peakRssEditorSessionMB) < 300)}`);
+  console.log(
+    `\ntargets: throughput >= 0.5x raw parsing: ${result.throughputVsRawParse}x ${ok(result.throughputVsRawParse >= 0.5)}; ` +
+      `re-check < 50 ms: ${result.recheckMedianMs} ms ${ok(result.recheckMedianMs < 50)}; ` +
+      `peak RSS < 300 MB: ${result.peakRssCliCheckMB} MB for a check, ${result.peakRssEditorSessionMB} MB for an editing session ${ok(Math.max(result.peakRssCliCheckMB, result.peakRssEditorSessionMB) < 300)}`,
+  );
 
   const repo = path.resolve(__dirname, '..', '..');
   const seed = seed004(repo);
@@ -188,7 +203,9 @@ async function main(): Promise<void> {
     const model = modelTimings(parser, seed, __filename) as Record<string, number | { medianMs: number; firstRunFreshProcessMs: number }>;
     console.log('\nBO purgeability model (counter-model) on seed 004:', JSON.stringify(model, null, 2));
     const atDefault = model[`bound${DEFAULT_BOUND}`] as { medianMs: number; firstRunFreshProcessMs: number };
-    console.log(`targets: exploration at the default bound (${DEFAULT_BOUND}) < 100 ms: ${atDefault.medianMs} ms median, ${atDefault.firstRunFreshProcessMs} ms first run in a fresh process ${ok(atDefault.medianMs < 100)}`);
+    console.log(
+      `targets: exploration at the default bound (${DEFAULT_BOUND}) < 100 ms: ${atDefault.medianMs} ms median, ${atDefault.firstRunFreshProcessMs} ms first run in a fresh process ${ok(atDefault.medianMs < 100)}`,
+    );
   }
 
   const lsp = (await lspTimings(repo)) as Record<string, number>;
@@ -206,10 +223,14 @@ async function main(): Promise<void> {
   } else console.log('\nno kernel tree (--tree DIR or MM_REVIEW_KERNEL_TREE): tree-aware check not timed');
 
   if (process.argv.includes('--hostile')) {
-    const h = (await hostileTimings(await CParser.create(readGrammarBytes()), runs)) as { largeDocument: { perMibVsBenchmarkSeries: number; peakRssMB: number | null; checkMs: number } };
+    const h = (await hostileTimings(await CParser.create(readGrammarBytes()), runs)) as {
+      largeDocument: { perMibVsBenchmarkSeries: number; peakRssMB: number | null; checkMs: number };
+    };
     console.log('\nhuge and hostile input:', JSON.stringify(h, null, 2));
     const big = h.largeDocument;
-    console.log(`targets: 48 MiB in under a minute and under 1 GB: ${big.checkMs} ms, ${big.peakRssMB ?? '?'} MB ${ok(big.checkMs < 60_000 && (big.peakRssMB ?? 0) < 1024)}`);
+    console.log(
+      `targets: 48 MiB in under a minute and under 1 GB: ${big.checkMs} ms, ${big.peakRssMB ?? '?'} MB ${ok(big.checkMs < 60_000 && (big.peakRssMB ?? 0) < 1024)}`,
+    );
   } else console.log('\nhuge and hostile input not timed (--hostile)');
 }
 

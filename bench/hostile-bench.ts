@@ -22,7 +22,9 @@ const cli = path.join(__dirname, '..', '..', 'dist', 'cli.js');
 function checkProcess(file: string, extra: string[] = []): { ms: number; peakMB: number | null } {
   const time = fs.existsSync('/usr/bin/time');
   const t0 = performance.now();
-  const r = time ? spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, 'check', '--fail-on', 'never', ...extra, file], { encoding: 'utf8', maxBuffer: 256 << 20 }) : spawnSync(process.execPath, [cli, 'check', '--fail-on', 'never', ...extra, file], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  const r = time
+    ? spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, 'check', '--fail-on', 'never', ...extra, file], { encoding: 'utf8', maxBuffer: 256 << 20 })
+    : spawnSync(process.execPath, [cli, 'check', '--fail-on', 'never', ...extra, file], { encoding: 'utf8', maxBuffer: 256 << 20 });
   const ms = performance.now() - t0;
   const kb = time ? Number(r.stderr.trim().split('\n').pop()) : NaN;
   return { ms: Math.round(ms), peakMB: Number.isFinite(kb) ? Math.round(kb / 1024) : null };
@@ -61,7 +63,11 @@ export async function hostileTimings(parser: CParser, runs: number): Promise<Rec
 
   // Helpers that never return: the budget ends the rule that runs them.
   const chain = Array.from({ length: 150 }, () => 'eiw').join(' + ');
-  const endless = Array.from({ length: 10 }, (_, i) => `static inline int eiw_to_ways_${i}(u8 eiw, unsigned int *ways)\n{\n\tunsigned int x = 0;\n\n\tfor (;;)\n\t\tx = ${chain};\n\t*ways = x;\n\treturn 0;\n}\n`).join('\n');
+  const endless = Array.from(
+    { length: 10 },
+    (_, i) =>
+      `static inline int eiw_to_ways_${i}(u8 eiw, unsigned int *ways)\n{\n\tunsigned int x = 0;\n\n\tfor (;;)\n\t\tx = ${chain};\n\t*ways = x;\n\treturn 0;\n}\n`,
+  ).join('\n');
   const ending = endless.replace(/\tfor \(;;\)\n/g, '');
   const once = (text: string): number => {
     const t0 = performance.now();
@@ -81,7 +87,11 @@ export async function hostileTimings(parser: CParser, runs: number): Promise<Rec
       benchmarkSeriesMsPerMib: Math.round(perMib(smallRun.ms, small.text.length)),
       perMibVsBenchmarkSeries: Number((perMib(largeRun.ms, large.text.length) / perMib(smallRun.ms, small.text.length)).toFixed(2)),
     },
-    pairTable50k: { defaultTableMedianMs: Math.round(defaultTable), bigTableMedianMs: Math.round(bigTable), ratio: Number((bigTable / defaultTable).toFixed(2)) },
+    pairTable50k: {
+      defaultTableMedianMs: Math.round(defaultTable),
+      bigTableMedianMs: Math.round(bigTable),
+      ratio: Number((bigTable / defaultTable).toFixed(2)),
+    },
     endlessHelpers: { withLoopsMs: Math.round(withLoops), withoutLoopsMs: Math.round(withoutLoops), note: 'the loops end at the analysis budget (4 s)' },
   };
 }

@@ -9,7 +9,6 @@ import { LspTestClient } from '../test/lsp/client';
 import { median } from './stats';
 import { syntheticSeries } from './synthetic';
 
-
 export async function lspTimings(repo: string, runs = 5, edits = 30): Promise<object> {
   const s = syntheticSeries(40);
   const text = s.text;

@@ -11,7 +11,14 @@ import { ingest } from '../server/src/ingest';
 
 export function restoreAccuracy(tree: string, dirs = ['mm', 'arch/x86/mm', 'drivers/gpu/drm/xe', 'kernel'], maxFiles = 400): object {
   const files = dirs
-    .flatMap((d) => (fs.existsSync(path.join(tree, d)) ? fs.readdirSync(path.join(tree, d)).filter((f) => f.endsWith('.c')).map((f) => path.join(d, f)) : []))
+    .flatMap((d) =>
+      fs.existsSync(path.join(tree, d))
+        ? fs
+            .readdirSync(path.join(tree, d))
+            .filter((f) => f.endsWith('.c'))
+            .map((f) => path.join(d, f))
+        : [],
+    )
     .sort()
     .slice(0, maxFiles);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-review-restore-'));

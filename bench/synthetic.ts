@@ -25,7 +25,11 @@ class Rng {
 }
 
 const TYPES = ['struct page *', 'struct folio *', 'unsigned long ', 'int ', 'struct zone *', 'gfp_t ', 'struct vm_area_struct *', 'pgoff_t '];
-const LOCKS = [['spin_lock', 'spin_unlock'], ['mutex_lock', 'mutex_unlock'], ['rcu_read_lock', 'rcu_read_unlock']];
+const LOCKS = [
+  ['spin_lock', 'spin_unlock'],
+  ['mutex_lock', 'mutex_unlock'],
+  ['rcu_read_lock', 'rcu_read_unlock'],
+];
 const CALLS = ['folio_get', 'folio_put', 'flush_tlb_range', 'lru_add_drain', 'count_vm_event', 'set_page_dirty', 'wake_up_all', 'zone_page_state'];
 
 function statement(r: Rng, fn: string, i: number): string[] {
@@ -33,13 +37,27 @@ function statement(r: Rng, fn: string, i: number): string[] {
     case 0:
       return [`\tif (!${fn}_ready(ctx, ${i}))`, `\t\treturn -EAGAIN;`];
     case 1:
-      return [`\t/* Walk the ${r.pick(['range', 'zone', 'list', 'tree'])} and drop stale entries. */`, `\tfor (idx = 0; idx < nr; idx++)`, `\t\t${r.pick(CALLS)}(ctx->items[idx]);`];
+      return [
+        `\t/* Walk the ${r.pick(['range', 'zone', 'list', 'tree'])} and drop stale entries. */`,
+        `\tfor (idx = 0; idx < nr; idx++)`,
+        `\t\t${r.pick(CALLS)}(ctx->items[idx]);`,
+      ];
     case 2:
-      return [`\tpage = alloc_pages_node(ctx->nid, GFP_KERNEL | __GFP_ZERO, ${r.int(4)});`, `\tif (!page) {`, `\t\terr = -ENOMEM;`, `\t\tgoto out_unlock;`, `\t}`];
+      return [
+        `\tpage = alloc_pages_node(ctx->nid, GFP_KERNEL | __GFP_ZERO, ${r.int(4)});`,
+        `\tif (!page) {`,
+        `\t\terr = -ENOMEM;`,
+        `\t\tgoto out_unlock;`,
+        `\t}`,
+      ];
     case 3:
       return [`\tctx->stat[${r.int(16)}] += ${r.pick(['nr', 'idx', '1', 'folio_nr_pages(folio)'])};`];
     case 4:
-      return [`\terr = ${fn}_commit(ctx, addr + (idx << PAGE_SHIFT), flags & ~${r.pick(['VM_WRITE', 'VM_SHARED', 'VM_LOCKED'])});`, `\tif (err)`, `\t\tgoto out_unlock;`];
+      return [
+        `\terr = ${fn}_commit(ctx, addr + (idx << PAGE_SHIFT), flags & ~${r.pick(['VM_WRITE', 'VM_SHARED', 'VM_LOCKED'])});`,
+        `\tif (err)`,
+        `\t\tgoto out_unlock;`,
+      ];
     case 5:
       return [`\tpr_debug("%s: %lu pages at %lx\\n", __func__, nr, addr);`];
     default:
@@ -146,13 +164,29 @@ export function syntheticSeries(patches = 200, seed = 20261121): SyntheticSeries
       }
       if (prototypeChange && f === 0) {
         const def = pre.length;
-        pre.push('', `int ${prefix}_shrink(struct ${prefix}_ctx *ctx, unsigned long nr)`, '{', '\treturn 0;', '}', `static int ${prefix}_scan(struct ${prefix}_ctx *ctx)`, '{', `\treturn ${prefix}_shrink(ctx, ctx->nr);`, '}');
+        pre.push(
+          '',
+          `int ${prefix}_shrink(struct ${prefix}_ctx *ctx, unsigned long nr)`,
+          '{',
+          '\treturn 0;',
+          '}',
+          `static int ${prefix}_scan(struct ${prefix}_ctx *ctx)`,
+          '{',
+          `\treturn ${prefix}_shrink(ctx, ctx->nr);`,
+          '}',
+        );
         changes.push({ at: def + 1, remove: 1, add: [`int ${prefix}_shrink(struct ${prefix}_ctx *ctx, unsigned long nr,`, '\t\t gfp_t gfp)'] });
         changes.push({ at: def + 7, remove: 1, add: [`\treturn ${prefix}_shrink(ctx, ctx->nr, GFP_KERNEL);`] });
       }
       const path = `mm/${prefix}/file${f}.c`;
       const h = hunks(pre, changes);
-      body.push(`diff --git a/${path} b/${path}`, `index ${(p * 7919 + f).toString(16).padStart(12, '0')}..${(p * 7927 + f).toString(16).padStart(12, '0')} 100644`, `--- a/${path}`, `+++ b/${path}`, ...h.lines);
+      body.push(
+        `diff --git a/${path} b/${path}`,
+        `index ${(p * 7919 + f).toString(16).padStart(12, '0')}..${(p * 7927 + f).toString(16).padStart(12, '0')} 100644`,
+        `--- a/${path}`,
+        `+++ b/${path}`,
+        ...h.lines,
+      );
       diffLines += h.count + 4;
     }
     parts.push(

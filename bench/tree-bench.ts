@@ -15,7 +15,11 @@ import { treePatch, VMEMMAP_SITES } from '../e2e/kernel-tree-fixture';
 import { median } from './stats';
 
 function patchFor(root: string): string {
-  return treePatch(root, 'mm: pass pgmap to vmemmap_populate()', VMEMMAP_SITES.filter((e) => e.path !== 'arch/riscv/mm/init.c'));
+  return treePatch(
+    root,
+    'mm: pass pgmap to vmemmap_populate()',
+    VMEMMAP_SITES.filter((e) => e.path !== 'arch/riscv/mm/init.c'),
+  );
 }
 
 /** An early return (`ret`) added after `match`, in the function `after` starts. */
@@ -63,8 +67,18 @@ function timeCheck(engine: Engine, root: string, doc: string, runs: number): Che
 export async function treeChild(root: string, runs: number): Promise<void> {
   const engine = new Engine(await loadParser());
   const proto = timeCheck(engine, root, patchFor(root), runs);
-  const wholeSmall = timeCheck(engine, root, earlyReturn(root, 'mm/page_reporting.c', /^int page_reporting_register\(/, /^\tatomic_set\(&prdev->state, PAGE_REPORTING_IDLE\);$/, 'return -EINVAL'), runs);
-  const wholeLarge = timeCheck(engine, root, earlyReturn(root, 'mm/page_alloc.c', /^static void reserve_highatomic_pageblock\(/, /^\t\/\* Yoink! \*\/$/, 'return'), runs);
+  const wholeSmall = timeCheck(
+    engine,
+    root,
+    earlyReturn(root, 'mm/page_reporting.c', /^int page_reporting_register\(/, /^\tatomic_set\(&prdev->state, PAGE_REPORTING_IDLE\);$/, 'return -EINVAL'),
+    runs,
+  );
+  const wholeLarge = timeCheck(
+    engine,
+    root,
+    earlyReturn(root, 'mm/page_alloc.c', /^static void reserve_highatomic_pageblock\(/, /^\t\/\* Yoink! \*\/$/, 'return'),
+    runs,
+  );
   console.log(
     JSON.stringify({
       firstCheckMs: proto.firstMs,

@@ -53,25 +53,57 @@ test('VS Code: Problems lists the finding, the hover explains it, the rule link 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-review-vscode-'));
   const [data, exts, ws, xdg] = ['data', 'extensions', 'workspace', 'xdg'].map((d) => path.join(work, d));
   for (const d of [path.join(data, 'User'), exts, ws, xdg]) fs.mkdirSync(d, { recursive: true });
-  fs.writeFileSync(path.join(data, 'User', 'settings.json'), JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true }));
+  fs.writeFileSync(
+    path.join(data, 'User', 'settings.json'),
+    JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true }),
+  );
   fs.writeFileSync(path.join(ws, 'stale-call.patch'), staleCallSeed());
   // The same mail saved as text, as most people save a list message, and a text file that is no patch.
   fs.writeFileSync(path.join(ws, 'stale-call.txt'), staleCallSeed());
   fs.writeFileSync(path.join(ws, 'notes.txt'), 'Thanks, applied to mm-unstable.\n\nAndrew\n');
 
   const vsix = path.join(work, 'mm-review.vsix');
-  execFileSync(path.join(repoRoot, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix], { cwd: repoRoot, stdio: 'pipe' });
+  execFileSync(
+    path.join(repoRoot, 'node_modules', '.bin', 'vsce'),
+    ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix],
+    { cwd: repoRoot, stdio: 'pipe' },
+  );
   const csEnv = { ...env, XDG_CONFIG_HOME: xdg };
   execFileSync(cs, ['--user-data-dir', data, '--extensions-dir', exts, '--install-extension', vsix], { env: csEnv, stdio: 'pipe', timeout: 120_000 });
 
   const port = await freePort();
   let log = '';
-  const server: ChildProcess = spawn(cs, ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--user-data-dir', data, '--extensions-dir', exts, ws], { env: csEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const server: ChildProcess = spawn(
+    cs,
+    [
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--user-data-dir',
+      data,
+      '--extensions-dir',
+      exts,
+      ws,
+    ],
+    { env: csEnv, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   server.stdout?.on('data', (d: Buffer) => (log += d));
   server.stderr?.on('data', (d: Buffer) => (log += d));
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   fs.mkdirSync(artifactsDir, { recursive: true });
   fs.rmSync(path.join(artifactsDir, 'code-server-failure.png'), { force: true });
@@ -86,7 +118,7 @@ test('VS Code: Problems lists the finding, the hover explains it, the rule link 
     await page.keyboard.press('Control+Shift+M');
     const problem = page.locator('.markers-panel').getByText('is called with 4 arguments').first();
     await problem.waitFor({ timeout: 120_000 });
-    assert.equal(await page.locator('.markers-panel').getByText('prototype-mismatch').count() > 0, true);
+    assert.equal((await page.locator('.markers-panel').getByText('prototype-mismatch').count()) > 0, true);
     await page.locator('.monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+G');
     await page.keyboard.type('241');
@@ -150,7 +182,8 @@ test('VS Code: Problems lists the finding, the hover explains it, the rule link 
     assert.doesNotMatch(await page.locator('.statusbar').innerText(), /mm-review/);
     await page.screenshot({ path: path.join(artifactsDir, 'code-server-text.png') });
   } catch (e) {
-    for (const p of browser.contexts().flatMap((c) => c.pages())) await p.screenshot({ path: path.join(artifactsDir, 'code-server-failure.png') }).catch(() => undefined);
+    for (const p of browser.contexts().flatMap((c) => c.pages()))
+      await p.screenshot({ path: path.join(artifactsDir, 'code-server-failure.png') }).catch(() => undefined);
     throw e;
   } finally {
     await browser.close();

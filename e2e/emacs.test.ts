@@ -19,7 +19,8 @@ function readmeSnippet(cli: string): string {
 for (const ext of ['.patch', '.mbox', '.eml', '.txt']) {
   test(`Emacs (eglot), configured as the README says, shows the diagnostics for a patch saved as ${ext}`, async (t) => {
     const elpa = '/usr/share/emacs/site-lisp/elpa';
-    const skip = seedsSkip() || missing(['emacs'], () => fs.existsSync(elpa) && fs.readdirSync(elpa).some((d) => d.startsWith('eglot')), 'eglot (Debian elpa-eglot)');
+    const skip =
+      seedsSkip() || missing(['emacs'], () => fs.existsSync(elpa) && fs.readdirSync(elpa).some((d) => d.startsWith('eglot')), 'eglot (Debian elpa-eglot)');
     if (skip) return t.skip(skip);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-review-emacs-'));
     const patch = path.join(dir, `stale-call${ext}`);

@@ -75,7 +75,15 @@ const addPgmap = (l: string): string => l.replace('struct vmem_altmap *altmap', 
 /** Every architecture's vmemmap_populate() definition in 6.12, the declaration and the one call. */
 export const VMEMMAP_SITES: LineEdit[] = [
   { path: 'include/linux/mm.h', after: /^int vmemmap_populate\(/, match: /^\s+struct vmem_altmap \*altmap\);$/, replace: addPgmap },
-  ...['arch/x86/mm/init_64.c', 'arch/arm64/mm/mmu.c', 'arch/s390/mm/vmem.c', 'arch/loongarch/mm/init.c', 'arch/powerpc/mm/init_64.c', 'arch/sparc/mm/init_64.c', 'arch/riscv/mm/init.c'].map((p) => ({
+  ...[
+    'arch/x86/mm/init_64.c',
+    'arch/arm64/mm/mmu.c',
+    'arch/s390/mm/vmem.c',
+    'arch/loongarch/mm/init.c',
+    'arch/powerpc/mm/init_64.c',
+    'arch/sparc/mm/init_64.c',
+    'arch/riscv/mm/init.c',
+  ].map((p) => ({
     path: p,
     after: /^int __meminit vmemmap_populate\(/,
     match: /^\s+(?:int node, )?struct vmem_altmap \*altmap\)$/,

@@ -13,7 +13,7 @@ function readmeConfig(): string {
   const block = readmeBlock('lua', 'start_client');
   const command = "cmd = { 'mm-review', 'lsp', '--stdio' }";
   assert.ok(block.includes(command));
-  return block.replace(command, 'cmd = { vim.env.MM_NODE, vim.env.MM_CLI, \'lsp\', \'--stdio\' }');
+  return block.replace(command, "cmd = { vim.env.MM_NODE, vim.env.MM_CLI, 'lsp', '--stdio' }");
 }
 
 /** Waits for the diagnostics of the buffer the configuration attached to, and writes them out. */

@@ -27,7 +27,10 @@ export function zipEntries(file: string): string[] {
 test('the .vsix holds only the bundles, the wasm files, the grammar, README, LICENSE and the manifest', () => {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mm-review-vsix-')), 'mm-review.vsix');
   const vsce = path.join(repoRoot, 'node_modules', '.bin', 'vsce');
-  execFileSync(vsce, ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], { cwd: repoRoot, stdio: 'pipe' });
+  execFileSync(vsce, ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], {
+    cwd: repoRoot,
+    stdio: 'pipe',
+  });
   assert.deepEqual(zipEntries(out).sort(), [
     '[Content_Types].xml',
     'extension.vsixmanifest',

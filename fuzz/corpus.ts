@@ -7,7 +7,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { syntheticSeries } from '../bench/synthetic';
 import { CHECKS, gmemPatch, gmemReply } from '../test/gmem-fixture';
-import { DECODE_IG_UNCHECKED, DPA_OFFSET, EIW_TO_WAYS, GRANULARITY_TO_EIG, helperPatch, POS_POW2_MODULUS, QEMU_WAYS_ENC, WAYS_TO_EIW } from '../test/cxl-fixture';
+import {
+  DECODE_IG_UNCHECKED,
+  DPA_OFFSET,
+  EIW_TO_WAYS,
+  GRANULARITY_TO_EIG,
+  helperPatch,
+  POS_POW2_MODULUS,
+  QEMU_WAYS_ENC,
+  WAYS_TO_EIW,
+} from '../test/cxl-fixture';
 import { customPairPatch, readSeed, repoRoot, seedNames, seedsSkip } from '../test/helpers';
 import { RING } from '../test/ring-fixture';
 import * as seed001 from '../test/seed001';
@@ -28,12 +37,16 @@ export function corpus(): CorpusDocument[] {
     { name: 'qemu cxl', text: helperPatch('hw/cxl/cxl-component-utils.c', QEMU_WAYS_ENC, '#include "qemu/osdep.h"') },
     { name: 'gmem unchecked', text: gmemPatch() },
     { name: 'gmem broken check', text: gmemPatch({ check: CHECKS.broken }) },
-    { name: 'gmem reply', text: gmemReply(['page_mask = ~(SZ_2M - 1);', 'offset_within_page = slot->gmem.pgoff & page_mask;', 'offset_within_page == gfn_within_page;']) },
+    {
+      name: 'gmem reply',
+      text: gmemReply(['page_mask = ~(SZ_2M - 1);', 'offset_within_page = slot->gmem.pgoff & page_mask;', 'offset_within_page == gfn_within_page;']),
+    },
     { name: 'synthetic series', text: syntheticSeries(3, 99).text },
   ];
   if (!seedsSkip()) {
     for (const name of seedNames()) docs.push({ name: `seed ${name.slice(0, 3)}`, text: readSeed(name.slice(0, 3)) });
-    for (const [k, f] of [...Object.entries(seed001), ...Object.entries(seed004)]) if (typeof f === 'function') docs.push({ name: `seed ${k}`, text: (f as () => string)() });
+    for (const [k, f] of [...Object.entries(seed001), ...Object.entries(seed004)])
+      if (typeof f === 'function') docs.push({ name: `seed ${k}`, text: (f as () => string)() });
   }
   return docs;
 }

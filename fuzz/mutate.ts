@@ -8,7 +8,7 @@
 /** A small deterministic generator (a case is reproduced from its number). */
 export class Random {
   constructor(private s: number) {
-    this.s = (s >>> 0) || 1;
+    this.s = s >>> 0 || 1;
   }
   next(): number {
     // xorshift32
@@ -128,7 +128,16 @@ export const MUTATIONS: readonly Mutation[] = [
       return join(ls);
     },
   },
-  { name: 'CRLF', apply: (d, r) => (r.int(2) ? Buffer.from(d.toString('latin1').replace(/\n/g, '\r\n'), 'latin1') : Buffer.from(d.toString('latin1').replace(/\n/g, () => (r.int(3) ? '\n' : '\r\n')), 'latin1')) },
+  {
+    name: 'CRLF',
+    apply: (d, r) =>
+      r.int(2)
+        ? Buffer.from(d.toString('latin1').replace(/\n/g, '\r\n'), 'latin1')
+        : Buffer.from(
+            d.toString('latin1').replace(/\n/g, () => (r.int(3) ? '\n' : '\r\n')),
+            'latin1',
+          ),
+  },
   {
     name: 'NUL bytes',
     apply: (d, r) => {
@@ -201,7 +210,11 @@ export const MUTATIONS: readonly Mutation[] = [
 ];
 
 /** Case `index` of a run: a corpus document and one to five mutations, chosen by the case's own generator. */
-export function makeCase<T extends { name: string; text: string }>(docs: readonly T[], runSeed: number, index: number): { doc: T; mutations: string[]; bytes: Buffer } {
+export function makeCase<T extends { name: string; text: string }>(
+  docs: readonly T[],
+  runSeed: number,
+  index: number,
+): { doc: T; mutations: string[]; bytes: Buffer } {
   const r = new Random((runSeed * 2654435761) ^ (index * 40503 + 1));
   const doc = r.pick(docs);
   let bytes: Buffer = Buffer.from(doc.text, 'utf8');

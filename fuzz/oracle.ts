@@ -39,10 +39,14 @@ export function checkCase(engine: Engine, text: string): Failure[] {
     (r.end.line > r.start.line || r.end.character >= r.start.character);
   for (const f of findings) {
     if (/^rule \S+ failed on this document/.test(f.message)) out.push({ kind: 'rule failed', detail: `${f.message}\n${f.explanation}` });
-    if (!inside(f.range)) out.push({ kind: 'position outside the document', detail: `${f.ruleId}: ${JSON.stringify(f.range)} (${lines.length} lines): ${f.message}` });
-    for (const rel of f.related) if (!rel.file && !inside(rel.range)) out.push({ kind: 'position outside the document', detail: `${f.ruleId} related: ${JSON.stringify(rel.range)}: ${rel.message}` });
+    if (!inside(f.range))
+      out.push({ kind: 'position outside the document', detail: `${f.ruleId}: ${JSON.stringify(f.range)} (${lines.length} lines): ${f.message}` });
+    for (const rel of f.related)
+      if (!rel.file && !inside(rel.range))
+        out.push({ kind: 'position outside the document', detail: `${f.ruleId} related: ${JSON.stringify(rel.range)}: ${rel.message}` });
     for (const fix of f.fixes) {
-      for (const e of fix.edits) if (!inside(e.range)) out.push({ kind: 'position outside the document', detail: `${f.ruleId} fix "${fix.title}": ${JSON.stringify(e.range)}` });
+      for (const e of fix.edits)
+        if (!inside(e.range)) out.push({ kind: 'position outside the document', detail: `${f.ruleId} fix "${fix.title}": ${JSON.stringify(e.range)}` });
       try {
         applyTextEdits(text, fix.edits);
       } catch (e) {

@@ -81,7 +81,10 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
   const runQueue = (queue: number[]): Promise<void> =>
     new Promise((resolve) => {
       if (!queue.length) return resolve();
-      const worker = new Worker(WORKER, { workerData: { runSeed: o.seed, cases: queue, selfTest: o.selfTest } satisfies WorkerInput, resourceLimits: { maxOldGenerationSizeMb: o.memoryMb } });
+      const worker = new Worker(WORKER, {
+        workerData: { runSeed: o.seed, cases: queue, selfTest: o.selfTest } satisfies WorkerInput,
+        resourceLimits: { maxOldGenerationSizeMb: o.memoryMb },
+      });
       let current: number | null = null;
       let timer: NodeJS.Timeout | null = null;
       let finished = false;
@@ -126,7 +129,10 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
       const c = makeCase(docs, o.seed, f.index);
       const base = path.join(o.findingsDir, `seed${o.seed}-case${f.index}`);
       fs.writeFileSync(`${base}.txt`, c.bytes);
-      fs.writeFileSync(`${base}.why.txt`, `${f.kind}: ${f.detail}\n\ndocument: ${f.doc}\nmutations: ${f.mutations.join(', ')}\nreplay: npm run fuzz -- --seed ${o.seed} --case ${f.index}\n`);
+      fs.writeFileSync(
+        `${base}.why.txt`,
+        `${f.kind}: ${f.detail}\n\ndocument: ${f.doc}\nmutations: ${f.mutations.join(', ')}\nreplay: npm run fuzz -- --seed ${o.seed} --case ${f.index}\n`,
+      );
     }
   }
   const sorted = [...times].sort((a, b) => a.ms - b.ms);
@@ -153,7 +159,8 @@ export function formatReport(r: FuzzReport, seed: number): string {
     '',
     'slowest: ' + r.slowest.map((s) => `case ${s.index} ${s.ms.toFixed(0)} ms (${s.doc}: ${s.mutations.join(', ')})`).join('; '),
   ];
-  for (const f of r.failures.slice(0, 20)) out.push('', `${f.kind} in case ${f.index} (${f.doc}: ${f.mutations.join(', ')}):`, f.detail.split('\n').slice(0, 6).join('\n'));
+  for (const f of r.failures.slice(0, 20))
+    out.push('', `${f.kind} in case ${f.index} (${f.doc}: ${f.mutations.join(', ')}):`, f.detail.split('\n').slice(0, 6).join('\n'));
   return out.join('\n') + '\n';
 }
 

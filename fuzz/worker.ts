@@ -42,7 +42,15 @@ void (async () => {
       for (;;) hoard.push(new Array(1 << 20).fill(index));
     }
     const failures = checkCase(engine, decode(c.bytes));
-    port.postMessage({ kind: 'done', index, ms: performance.now() - t0, failures, doc: c.doc.name, mutations: c.mutations, heapMb: process.memoryUsage().heapUsed / 1e6 } satisfies WorkerMessage);
+    port.postMessage({
+      kind: 'done',
+      index,
+      ms: performance.now() - t0,
+      failures,
+      doc: c.doc.name,
+      mutations: c.mutations,
+      heapMb: process.memoryUsage().heapUsed / 1e6,
+    } satisfies WorkerMessage);
   }
   port.postMessage({ kind: 'finished' } satisfies WorkerMessage);
 })();

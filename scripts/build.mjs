@@ -13,7 +13,10 @@ const runtimeDir = dirname(require.resolve('web-tree-sitter/web-tree-sitter.wasm
 const grammarWasm = join(dirname(require.resolve('tree-sitter-c/package.json')), 'tree-sitter-c.wasm');
 
 const provenance = readFileSync(join(root, 'grammars', 'PROVENANCE.md'), 'utf8');
-for (const [file, path] of [['tree-sitter-c.wasm', grammarWasm], ['web-tree-sitter.wasm', join(runtimeDir, 'web-tree-sitter.wasm')]]) {
+for (const [file, path] of [
+  ['tree-sitter-c.wasm', grammarWasm],
+  ['web-tree-sitter.wasm', join(runtimeDir, 'web-tree-sitter.wasm')],
+]) {
   const sha = createHash('sha256').update(readFileSync(path)).digest('hex');
   if (!provenance.includes(sha)) {
     console.error(`build: ${file} (${path}) has SHA-256 ${sha}, which grammars/PROVENANCE.md does not list`);
@@ -44,14 +47,24 @@ const ruleDocs = {
     b.onResolve({ filter: /^mm-review-rule-docs$/ }, (a) => ({ path: a.path, namespace: 'rule-docs' }));
     b.onLoad({ filter: /.*/, namespace: 'rule-docs' }, () => {
       const dir = join(root, 'docs', 'rules');
-      const docs = Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.md')).map((f) => [f.slice(0, -3), readFileSync(join(dir, f), 'utf8')]));
+      const docs = Object.fromEntries(
+        readdirSync(dir)
+          .filter((f) => f.endsWith('.md'))
+          .map((f) => [f.slice(0, -3), readFileSync(join(dir, f), 'utf8')]),
+      );
       return { contents: JSON.stringify(docs), loader: 'json' };
     });
   },
 };
 
 await Promise.all([
-  build({ ...common, plugins: [ruleDocs], entryPoints: [join(root, 'server/src/cli-entry.ts')], outfile: join(root, 'dist/cli.js'), banner: { js: '#!/usr/bin/env node' } }),
+  build({
+    ...common,
+    plugins: [ruleDocs],
+    entryPoints: [join(root, 'server/src/cli-entry.ts')],
+    outfile: join(root, 'dist/cli.js'),
+    banner: { js: '#!/usr/bin/env node' },
+  }),
   build({ ...common, plugins: [ruleDocs], entryPoints: [join(root, 'server/src/server-entry.ts')], outfile: join(root, 'dist/server.js') }),
   // The language server's analyses run on a worker thread, from their own bundle beside it.
   build({ ...common, entryPoints: [join(root, 'server/src/host/analysis-worker.ts')], outfile: join(root, 'dist/analysis-worker.js') }),

@@ -172,13 +172,16 @@ export function editPatch(text: string, edits: PatchLineEdit[], quote = ''): str
     for (let k = i - 1; k >= 0 && header < 0; k--) if (lines[k].startsWith(quote + '@@ ')) header = k;
     if (header < 0) throw new Error(`no hunk header above ${JSON.stringify(e.line)}`);
     const shift = (k: number, counts: boolean): void => {
-      lines[k] = lines[k].replace(/^(.*?@@ -)(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))?/, (_all, pre: string, os: string, oc: string | undefined, ns: string, nc: string | undefined) => {
-        const oldCount = oc === undefined ? 1 : Number(oc);
-        const newCount = nc === undefined ? 1 : Number(nc);
-        const o = counts ? `${os},${oldCount + dOld}` : `${Number(os) + dOld},${oldCount}`;
-        const n = counts ? `${ns},${newCount + dNew}` : `${Number(ns) + dNew},${newCount}`;
-        return `${pre}${o} +${n}`;
-      });
+      lines[k] = lines[k].replace(
+        /^(.*?@@ -)(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))?/,
+        (_all, pre: string, os: string, oc: string | undefined, ns: string, nc: string | undefined) => {
+          const oldCount = oc === undefined ? 1 : Number(oc);
+          const newCount = nc === undefined ? 1 : Number(nc);
+          const o = counts ? `${os},${oldCount + dOld}` : `${Number(os) + dOld},${oldCount}`;
+          const n = counts ? `${ns},${newCount + dNew}` : `${Number(ns) + dNew},${newCount}`;
+          return `${pre}${o} +${n}`;
+        },
+      );
     };
     shift(header, true);
     for (let k = header + 1; k < lines.length && !lines[k].startsWith(quote + 'diff --git '); k++) if (lines[k].startsWith(quote + '@@ ')) shift(k, false);
@@ -191,7 +194,18 @@ export const customPairPatch = (): string =>
   patchMail('mm/pool: bind the object', [
     {
       path: 'mm/pool.c',
-      hunks: [{ start: 10, lines: [' /* context */', ...mark('+', 'int pool_bind(struct pool *pool)\n{\n\tint err;\n\n\tmy_obj_get(pool->obj);\n\terr = pool_check(pool);\n\tif (err)\n\t\treturn err;\n\tpool->bound = true;\n\treturn 0;\n}')] }],
+      hunks: [
+        {
+          start: 10,
+          lines: [
+            ' /* context */',
+            ...mark(
+              '+',
+              'int pool_bind(struct pool *pool)\n{\n\tint err;\n\n\tmy_obj_get(pool->obj);\n\terr = pool_check(pool);\n\tif (err)\n\t\treturn err;\n\tpool->bound = true;\n\treturn 0;\n}',
+            ),
+          ],
+        },
+      ],
     },
   ]);
 

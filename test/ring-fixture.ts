@@ -10,7 +10,12 @@ export const RING = patchMail('drivers/foo: batch ring pages per CPU', [
     hunks: [
       {
         start: 10,
-        lines: [' #include <linux/percpu.h>', ' ', ...mark('+', '#ifdef CONFIG_FOO_RING_BATCH\n#define RING_BATCH 4\n#else\n#define RING_BATCH 1\n#endif\n'), ' struct ring_ctx;'],
+        lines: [
+          ' #include <linux/percpu.h>',
+          ' ',
+          ...mark('+', '#ifdef CONFIG_FOO_RING_BATCH\n#define RING_BATCH 4\n#else\n#define RING_BATCH 1\n#endif\n'),
+          ' struct ring_ctx;',
+        ],
       },
     ],
   },
@@ -19,7 +24,12 @@ export const RING = patchMail('drivers/foo: batch ring pages per CPU', [
     hunks: [
       {
         start: 20,
-        lines: [...mark(' ', 'struct ring_ctx {'), ...mark('-', '\tvoid *page;'), ...mark('+', '\tvoid *page[RING_BATCH];'), ...mark(' ', '\tstruct mutex lock;\n\tunsigned long used;\n};')],
+        lines: [
+          ...mark(' ', 'struct ring_ctx {'),
+          ...mark('-', '\tvoid *page;'),
+          ...mark('+', '\tvoid *page[RING_BATCH];'),
+          ...mark(' ', '\tstruct mutex lock;\n\tunsigned long used;\n};'),
+        ],
       },
       {
         start: 40,

@@ -11,7 +11,10 @@ export const withScalarUseLeft = (): string => edit({ line: '> > + dlen = acomp_
 
 /** The partial free in the buffer loop removed: the buffers allocated before the failing one leak. */
 export const withoutPartialFree = (): string =>
-  edit({ line: '> > + for (j = 0; j < i; ++j)', after: 'acomp_ctx->buffer[i] = kmalloc_node', with: [] }, { line: '> > + kfree(acomp_ctx->buffer[j]);', with: [] });
+  edit(
+    { line: '> > + for (j = 0; j < i; ++j)', after: 'acomp_ctx->buffer[i] = kmalloc_node', with: [] },
+    { line: '> > + kfree(acomp_ctx->buffer[j]);', with: [] },
+  );
 
 /** The request loop unwinds to the wrong label, skipping the buffers' free. */
 export const withWrongReqLabel = (): string => edit({ line: '> > + goto req_fail;', with: ['> > + goto buf_fail;'] });

@@ -40,6 +40,4 @@ export const withoutPurgedCheck = (): string =>
 
 /** madvise DONTNEED puts a holder even when the VMA was already DONTNEED. */
 export const withUnconditionalDontneedPut = (): string =>
-  edit(
-    { line: '>> + if (vmas[i]->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED) {', with: ['>> + {'] },
-  );
+  edit({ line: '>> + if (vmas[i]->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED) {', with: ['>> + {'] });

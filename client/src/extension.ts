@@ -7,7 +7,13 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
-const REQUESTS = { rules: 'mmReview/rules', ruleDoc: 'mmReview/ruleDoc', findingsText: 'mmReview/findingsText', review: 'mmReview/review', model: 'mmReview/model' };
+const REQUESTS = {
+  rules: 'mmReview/rules',
+  ruleDoc: 'mmReview/ruleDoc',
+  findingsText: 'mmReview/findingsText',
+  review: 'mmReview/review',
+  model: 'mmReview/model',
+};
 const STATUS = 'mmReview/status';
 const DOC_SCHEME = 'mm-review-doc';
 const SOURCE = 'mm-review';
@@ -29,9 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = new LanguageClient('mmReview', 'mm-review', serverOptions, clientOptions);
   await client.start();
   const c = client;
-  context.subscriptions.push(
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void c.restart()),
-  );
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void c.restart()));
 
   // Rule documentation under mm-review-doc:/rules/<id>.md: the diagnostics' code links point there.
   context.subscriptions.push(
@@ -81,14 +85,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const doc = vscode.window.activeTextEditor?.document;
       if (!doc) return;
       const r = (await c.sendRequest(REQUESTS.review, { uri: doc.uri.toString() })) as { reviewed: boolean; summary: string; patches: number } | null;
-      const message = !r ? 'mm-review: this document is not being reviewed (open a .patch, .diff, .mbox, .eml or a mail saved as text)' : !r.reviewed ? 'mm-review: no patch or C code found in this document' : `mm-review: ${r.summary} in ${r.patches} patch${r.patches === 1 ? '' : 'es'}`;
+      const message = !r
+        ? 'mm-review: this document is not being reviewed (open a .patch, .diff, .mbox, .eml or a mail saved as text)'
+        : !r.reviewed
+          ? 'mm-review: no patch or C code found in this document'
+          : `mm-review: ${r.summary} in ${r.patches} patch${r.patches === 1 ? '' : 'es'}`;
       void vscode.window.showInformationMessage(message);
     }),
     vscode.commands.registerCommand('mmReview.showRuleDocumentation', async (ruleId?: string) => {
       let id = typeof ruleId === 'string' ? ruleId : undefined;
       if (!id) {
         const rules = (await c.sendRequest(REQUESTS.rules, {})) as { id: string; summary: string }[];
-        id = (await vscode.window.showQuickPick(rules.map((r) => ({ label: r.id, detail: r.summary })), { placeHolder: 'Which rule?' }))?.label;
+        id = (
+          await vscode.window.showQuickPick(
+            rules.map((r) => ({ label: r.id, detail: r.summary })),
+            { placeHolder: 'Which rule?' },
+          )
+        )?.label;
       }
       if (!id) return;
       const uri = vscode.Uri.parse(`${DOC_SCHEME}:/rules/${id}.md`);

@@ -90,7 +90,6 @@ function readInputFile(file: string, maxBytes: number): InputBytes {
   }
 }
 
-
 /** UTF-8 when the bytes are valid UTF-8, else Latin-1, so no byte is lost or replaced. */
 export function decode(bytes: Uint8Array): string {
   try {
@@ -119,7 +118,18 @@ export const CONFIG_FILE = '.mm-review.json';
 const SEVERITIES = ['error', 'warning', 'information', 'hint'];
 
 function parseCheckArgs(argv: string[]): CheckArgs {
-  const a: CheckArgs = { format: 'text', failOn: 'error', all: false, rules: {}, maxChars: undefined, config: undefined, cpus: undefined, pools: undefined, tree: undefined, files: [] };
+  const a: CheckArgs = {
+    format: 'text',
+    failOn: 'error',
+    all: false,
+    rules: {},
+    maxChars: undefined,
+    config: undefined,
+    cpus: undefined,
+    pools: undefined,
+    tree: undefined,
+    files: [],
+  };
   const known = new Set(defaultRules.map((r) => r.id));
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -195,7 +205,10 @@ function readDocument(io: Io, file: string, maxBytes: number): { text: string } 
 /** A whole input for `inspect` and `model`: refused past the document size limit. */
 function readInput(io: Io, file: string): string {
   const r = readDocument(io, file, DEFAULT_MAX_DOCUMENT_CHARS);
-  if ('over' in r) throw new UsageError(`cannot read ${file}: it is ${r.over === null ? 'larger than' : formatSize(r.over) + ', over'} the limit of ${formatSize(DEFAULT_MAX_DOCUMENT_CHARS)}`);
+  if ('over' in r)
+    throw new UsageError(
+      `cannot read ${file}: it is ${r.over === null ? 'larger than' : formatSize(r.over) + ', over'} the limit of ${formatSize(DEFAULT_MAX_DOCUMENT_CHARS)}`,
+    );
   return r.text;
 }
 
@@ -229,7 +242,14 @@ async function check(io: Io, argv: string[]): Promise<number> {
   const pairs = readConfig(io, args.config);
   const engine = new Engine(await loadParser());
   const tree = args.tree !== undefined ? openTree(args.tree) : undefined;
-  const options: EngineOptions = { rules: args.rules, maxDocumentChars: args.maxChars, pairs, findings: args.all ? 'all' : 'introduced', footprint: { cpus: args.cpus, pools: args.pools }, tree };
+  const options: EngineOptions = {
+    rules: args.rules,
+    maxDocumentChars: args.maxChars,
+    pairs,
+    findings: args.all ? 'all' : 'introduced',
+    footprint: { cpus: args.cpus, pools: args.pools },
+    tree,
+  };
   const limit = args.maxChars ?? DEFAULT_MAX_DOCUMENT_CHARS;
   const docs: DocumentFindings[] = [];
   let patches = 0;
@@ -259,7 +279,9 @@ function inspect(io: Io, argv: string[]): number {
 function modelHelp(id: string): string {
   const m = MODELS.find((x) => x.id === id)!;
   const width = Math.max(...m.params.map((p) => p.name.length));
-  const params = m.params.map((p) => `  ${p.name.padEnd(width)}  ${p.description}${p.default !== undefined ? ` (default ${p.default})` : p.optional ? ' (optional)' : ' (required)'}`);
+  const params = m.params.map(
+    (p) => `  ${p.name.padEnd(width)}  ${p.description}${p.default !== undefined ? ` (default ${p.default})` : p.optional ? ' (optional)' : ' (required)'}`,
+  );
   return [`${m.id}: ${m.summary}`, '', 'parameters:', ...params, '', `example: ${m.example}`].join('\n') + '\n';
 }
 
@@ -286,7 +308,11 @@ async function model(io: Io, argv: string[]): Promise<number> {
   const parser = await loadParser();
   const engine = new Engine(parser);
   try {
-    const out = runModel(id, params, { parser, analyse: (path) => engine.analyze(readInput(io, path), { findings: 'all' }).parsed!, read: (path) => readInput(io, path) });
+    const out = runModel(id, params, {
+      parser,
+      analyse: (path) => engine.analyze(readInput(io, path), { findings: 'all' }).parsed!,
+      read: (path) => readInput(io, path),
+    });
     io.stdout(format === 'json' ? JSON.stringify({ model: id, result: out.data }, null, 2) + '\n' : out.text + '\n');
     return 0;
   } catch (e) {
@@ -298,7 +324,13 @@ async function model(io: Io, argv: string[]): Promise<number> {
 function rules(io: Io, argv: string[]): number {
   const json = argv.includes('--format=json') || (argv[0] === '--format' && argv[1] === 'json');
   if (json) {
-    io.stdout(JSON.stringify(defaultRules.map((r) => ({ id: r.id, severity: r.meta.defaultSeverity, confidence: r.meta.confidence, summary: r.meta.summary })), null, 2) + '\n');
+    io.stdout(
+      JSON.stringify(
+        defaultRules.map((r) => ({ id: r.id, severity: r.meta.defaultSeverity, confidence: r.meta.confidence, summary: r.meta.summary })),
+        null,
+        2,
+      ) + '\n',
+    );
     return 0;
   }
   const width = Math.max(...defaultRules.map((r) => r.id.length));
@@ -321,6 +353,7 @@ export async function main(argv: string[], io: Io = nodeIo): Promise<number> {
       case 'lsp': {
         if (rest.length !== 1 || !['--stdio', '--node-ipc'].includes(rest[0])) throw new UsageError('lsp takes --stdio (or --node-ipc)');
         // Loaded only here, so `check` does not pay for the language server.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, which a static import would undo
         const { startServer } = require('./server-main') as typeof import('./server-main');
         startServer();
         return new Promise<number>(() => undefined); // serves until the client exits the process

@@ -73,17 +73,27 @@ export function describeFunctionAt(analysis: Analysis, pos: Pos): Description | 
   if (!history) return null;
   const sites = sitesOf(parsed, history.name, history.scopePath);
   const all = standings(history, sites.functions, sites.calls);
-  const sig = (params: { text: string }[], variadic: boolean): string => `${history.name}(${[...params.map((p) => p.text), ...(variadic ? ['...'] : [])].join(', ') || 'void'})`;
+  const sig = (params: { text: string }[], variadic: boolean): string =>
+    `${history.name}(${[...params.map((p) => p.text), ...(variadic ? ['...'] : [])].join(', ') || 'void'})`;
   const lines = [`**${history.name}()**: what this series changed`, ''];
   for (const c of history.changes) {
     const n = c.patch.number;
-    lines.push(`- ${c.path ?? 'a quoted hunk'} (patch ${n ? `${n.n}/${n.total}` : c.patch.index}):`, `  - before: \`${sig(c.before, c.beforeVariadic)}\``, `  - after: \`${sig(c.after, c.afterVariadic)}\``);
+    lines.push(
+      `- ${c.path ?? 'a quoted hunk'} (patch ${n ? `${n.n}/${n.total}` : c.patch.index}):`,
+      `  - before: \`${sig(c.before, c.beforeVariadic)}\``,
+      `  - after: \`${sig(c.after, c.afterVariadic)}\``,
+    );
   }
   const ok = all.filter((s) => s.problem === null);
   const bad = all.filter((s) => s.problem !== null);
   lines.push('', `**Updated** (${ok.length}): ${ok.map((s) => s.label).join(', ') || 'none'}`);
   lines.push('', `**Not updated** (${bad.length}): ${bad.map((s) => `${s.label}: ${s.problem}`).join('; ') || 'none'}`);
-  lines.push('', history.scopePath ? `A static function: only sites in ${history.scopePath} are its sites.` : 'Sites outside this series are not visible without a kernel tree.');
+  lines.push(
+    '',
+    history.scopePath
+      ? `A static function: only sites in ${history.scopePath} are its sites.`
+      : 'Sites outside this series are not visible without a kernel tree.',
+  );
   return { markdown: lines.join('\n'), range: w.range };
 }
 

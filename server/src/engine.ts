@@ -167,7 +167,10 @@ export class Engine {
    * one finding saying so. `size` null: a stream that went past the limit.
    */
   refuse(what: string, size: number | null, limit: number): DocumentAnalysis {
-    const finding = size === null ? this.limitFinding('streamTooLarge', { what, limit: formatSize(limit) }) : this.limitFinding('tooLarge', { what, size: formatSize(size), limit: formatSize(limit) });
+    const finding =
+      size === null
+        ? this.limitFinding('streamTooLarge', { what, limit: formatSize(limit) })
+        : this.limitFinding('tooLarge', { what, size: formatSize(size), limit: formatSize(limit) });
     return { findings: [finding], patches: 0, parts: 0 };
   }
 
@@ -203,13 +206,22 @@ export class Engine {
     if (nothing === parts.length) findings.push({ ...this.limitFinding('nothingToReview', {}), severity: noteSeverity(options) });
     else if (options.rules?.['analysis-limit'] !== 'off') {
       const note = this.limitFinding('inParts', { size: formatSize(text.length), parts: String(parts.length) });
-      findings.push({ ...note, severity: noteSeverity(options), explanation: `${note.message}.\n\nEach part holds whole series (a part ends only where a message starts a new series), and is analysed on its own, so time and memory grow with the document, not faster. A prototype change is checked against the patches of its own part; everything else a rule reads is within one series anyway.` });
+      findings.push({
+        ...note,
+        severity: noteSeverity(options),
+        explanation: `${note.message}.\n\nEach part holds whole series (a part ends only where a message starts a new series), and is analysed on its own, so time and memory grow with the document, not faster. A prototype change is checked against the patches of its own part; everything else a rule reads is within one series anyway.`,
+      });
     }
     findings.sort(byPosition);
     return { findings, patches, parts: parts.length };
   }
 
-  private start(text: string, options: EngineOptions, control: AnalysisControl, part?: DocumentPart): { parsed: ParsedSeries; t0: number } | { done: Analysis } {
+  private start(
+    text: string,
+    options: EngineOptions,
+    control: AnalysisControl,
+    part?: DocumentPart,
+  ): { parsed: ParsedSeries; t0: number } | { done: Analysis } {
     const t0 = performance.now();
     this.cache.resetStats();
     const limit = options.maxDocumentChars ?? DEFAULT_MAX_DOCUMENT_CHARS;
@@ -343,13 +355,22 @@ export class Engine {
   private longLineFindings(series: Series, options: EngineOptions): Finding[] {
     if (options.rules?.['analysis-limit'] === 'off') return [];
     const out: Finding[] = [];
-    const lines = [...series.patches.flatMap((p) => p.files.flatMap((f) => f.hunks.flatMap((h) => h.lines))), ...series.fragments.flatMap((f) => f.lines), ...series.snippets.flatMap((f) => f.lines)];
+    const lines = [
+      ...series.patches.flatMap((p) => p.files.flatMap((f) => f.hunks.flatMap((h) => h.lines))),
+      ...series.fragments.flatMap((f) => f.lines),
+      ...series.snippets.flatMap((f) => f.lines),
+    ];
     const seen = new Set<number>();
     for (const l of lines) {
       if (l.text.length <= MAX_C_LINE || l.docLine === null || seen.has(l.docLine) || out.length >= 20) continue;
       seen.add(l.docLine);
       const f = this.limitFinding('longLine', { length: l.text.length.toLocaleString('en-US'), limit: MAX_C_LINE.toLocaleString('en-US') });
-      out.push({ ...f, severity: noteSeverity(options), range: { start: { line: l.docLine, character: 0 }, end: { line: l.docLine, character: 0 } }, key: `analysis-limit:longLine:${l.docLine}` });
+      out.push({
+        ...f,
+        severity: noteSeverity(options),
+        range: { start: { line: l.docLine, character: 0 }, end: { line: l.docLine, character: 0 } },
+        key: `analysis-limit:longLine:${l.docLine}`,
+      });
     }
     return out;
   }
@@ -371,7 +392,12 @@ export class Engine {
       const range = view.image.spanToDoc(span);
       if (lines.has(range.start.line)) continue;
       const f = this.limitFinding('tooDeep', { limit: String(MAX_AST_DEPTH) });
-      lines.set(range.start.line, { ...f, severity: noteSeverity(options), range: { start: range.start, end: range.start.line === range.end.line ? range.end : range.start }, key: `analysis-limit:tooDeep:${range.start.line}` });
+      lines.set(range.start.line, {
+        ...f,
+        severity: noteSeverity(options),
+        range: { start: range.start, end: range.start.line === range.end.line ? range.end : range.start },
+        key: `analysis-limit:tooDeep:${range.start.line}`,
+      });
     }
     return [...lines.values()];
   }
@@ -398,7 +424,14 @@ export class Engine {
 
   private crashFinding(rule: Rule, e: Error): Finding {
     const message = `rule ${rule.id} failed on this document (${e.message}); its findings are missing`;
-    return { ...this.limitFinding('', {}), message, ruleId: rule.id, severity: 'information', key: `${rule.id}:crash`, explanation: '```\n' + (e.stack ?? e.message) + '\n```' };
+    return {
+      ...this.limitFinding('', {}),
+      message,
+      ruleId: rule.id,
+      severity: 'information',
+      key: `${rule.id}:crash`,
+      explanation: '```\n' + (e.stack ?? e.message) + '\n```',
+    };
   }
 }
 

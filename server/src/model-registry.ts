@@ -137,7 +137,18 @@ const gmemAlignment: ModelEntry = {
       verdict = gmem.evaluateCheck(checkFrom(checkText, host.parser), gmem.hpagesOf([checkText]));
       parts.push('', `**Binding check** \`${checkText}\`: ${gmem.explainVerdict(verdict, 'the check')}`);
     }
-    return { text: parts.join('\n'), data: json({ ...result, check: verdict && { sound: verdict.sound, acceptsBroken: verdict.acceptsBroken, rejectsSound: verdict.rejectsSound, undecided: verdict.undecided.length } }) };
+    return {
+      text: parts.join('\n'),
+      data: json({
+        ...result,
+        check: verdict && {
+          sound: verdict.sound,
+          acceptsBroken: verdict.acceptsBroken,
+          rejectsSound: verdict.rejectsSound,
+          undecided: verdict.undecided.length,
+        },
+      }),
+    };
   },
 };
 
@@ -169,17 +180,35 @@ const boPurgeability: ModelEntry = {
   run(args, host) {
     const bound = smallInt(args.get('bound') ?? String(bo.DEFAULT_BOUND), 'bound', 9);
     const inputs = purgeabilityInputs(patchOf(args, host), bound);
-    if (!inputs.length) return { text: 'The patch does not touch the BO purgeability helpers or the VMA walk they replace: nothing to run.', data: { runs: [] } };
+    if (!inputs.length)
+      return { text: 'The patch does not touch the BO purgeability helpers or the VMA walk they replace: nothing to run.', data: { runs: [] } };
     const runs = inputs.map((input) => bo.runPurgeabilityModel(input));
     const text = runs.flatMap((r, i) => [
       ...(runs.length > 1 ? [`### Run ${i + 1}`, ''] : []),
-      r.issues.length ? `**${r.issues.length} ${r.issues.length === 1 ? 'issue' : 'issues'}:**` : '**No issue**: the patched code agrees with the code before it on every sequence.',
+      r.issues.length
+        ? `**${r.issues.length} ${r.issues.length === 1 ? 'issue' : 'issues'}:**`
+        : '**No issue**: the patched code agrees with the code before it on every sequence.',
       '',
-      ...r.issues.flatMap((issue) => [`- ${issue.world === 'new' ? 'the patched code' : 'the code before the patch'}${issue.inBoth ? ' (and the other side too)' : ''}, ${issue.severity}: ${describePurgeabilityIssue(issue)}`, '', bo.explainTable(issue), '']),
+      ...r.issues.flatMap((issue) => [
+        `- ${issue.world === 'new' ? 'the patched code' : 'the code before the patch'}${issue.inBoth ? ' (and the other side too)' : ''}, ${issue.severity}: ${describePurgeabilityIssue(issue)}`,
+        '',
+        bo.explainTable(issue),
+        '',
+      ]),
       bo.explainRun(r),
       '',
     ]);
-    return { text: text.join('\n').trim(), data: json(runs.map((r) => ({ bound: r.bound, events: r.events, states: r.exploration.states, issues: r.issues.map((i) => ({ kind: i.kind, world: i.world, severity: i.severity, message: describePurgeabilityIssue(i) })) }))) };
+    return {
+      text: text.join('\n').trim(),
+      data: json(
+        runs.map((r) => ({
+          bound: r.bound,
+          events: r.events,
+          states: r.exploration.states,
+          issues: r.issues.map((i) => ({ kind: i.kind, world: i.world, severity: i.severity, message: describePurgeabilityIssue(i) })),
+        })),
+      ),
+    };
   },
 };
 
@@ -194,18 +223,36 @@ const unwindModel: ModelEntry = {
   run(args, host) {
     const only = args.get('function');
     const sets = unwindRuns(patchOf(args, host), defaultConfig()).filter((s) => !only || s.target === only);
-    if (!sets.length) return { text: only ? `\`${only}()\` is not a function of the patch that allocates.` : 'No function of the patch allocates: nothing to run.', data: { runs: [] } };
+    if (!sets.length)
+      return {
+        text: only ? `\`${only}()\` is not a function of the patch that allocates.` : 'No function of the patch allocates: nothing to run.',
+        data: { runs: [] },
+      };
     const lines: string[] = [];
     for (const s of sets) {
       const r = s.result;
-      lines.push(`**\`${s.target}()\`**, ${s.side === 'new' ? 'as patched' : 'before the patch'}${s.teardown ? `, with its teardown \`${s.teardown}()\`` : ''}: ${r.runs} runs${r.stopped ? ` (stopped: ${r.stopped})` : ''}, ${r.issues.length ? `${r.issues.length} ${r.issues.length === 1 ? 'issue' : 'issues'}` : 'no issue'}.`);
+      lines.push(
+        `**\`${s.target}()\`**, ${s.side === 'new' ? 'as patched' : 'before the patch'}${s.teardown ? `, with its teardown \`${s.teardown}()\`` : ''}: ${r.runs} runs${r.stopped ? ` (stopped: ${r.stopped})` : ''}, ${r.issues.length ? `${r.issues.length} ${r.issues.length === 1 ? 'issue' : 'issues'}` : 'no issue'}.`,
+      );
       for (const issue of r.issues) {
         const failing = issue.failure ? `when \`${issue.failure.call}()\` fails: ` : '';
         lines.push(`- ${issue.kind}: ${failing}${listNames(issue.resources)}${issue.path.length ? ` along ${describePath(s, issue)}` : ''}`);
       }
       lines.push('');
     }
-    return { text: lines.join('\n').trim(), data: json(sets.map((s) => ({ target: s.target, side: s.side, teardown: s.teardown, runs: s.result.runs, stopped: s.result.stopped, issues: s.result.issues.map((i) => ({ kind: i.kind, call: i.failure?.call ?? null, resources: i.resources })) }))) };
+    return {
+      text: lines.join('\n').trim(),
+      data: json(
+        sets.map((s) => ({
+          target: s.target,
+          side: s.side,
+          teardown: s.teardown,
+          runs: s.result.runs,
+          stopped: s.result.stopped,
+          issues: s.result.issues.map((i) => ({ kind: i.kind, call: i.failure?.call ?? null, resources: i.resources })),
+        })),
+      ),
+    };
   },
 };
 
@@ -235,11 +282,19 @@ export function topologyFromJson(text: string): cxl.Topology {
   };
   const routing = (v: unknown, what: string): cxl.HdmDecoder => {
     const d = obj(v, what);
-    if (!Array.isArray(d.targets) || !d.targets.every((x) => typeof x === 'string')) throw new ModelArgumentError(`topology: ${what}.targets must be a list of ids`);
-    return { base: num(d.base ?? 0, `${what}.base`), size: num(d.size, `${what}.size`), ways: num(d.ways, `${what}.ways`), granularity: num(d.granularity, `${what}.granularity`), targets: d.targets as string[] };
+    if (!Array.isArray(d.targets) || !d.targets.every((x) => typeof x === 'string'))
+      throw new ModelArgumentError(`topology: ${what}.targets must be a list of ids`);
+    return {
+      base: num(d.base ?? 0, `${what}.base`),
+      size: num(d.size, `${what}.size`),
+      ways: num(d.ways, `${what}.ways`),
+      granularity: num(d.granularity, `${what}.granularity`),
+      targets: d.targets as string[],
+    };
   };
   const t = obj(raw, 'the topology');
-  const group = <T>(v: unknown, what: string, read: (x: unknown, w: string) => T): Record<string, T> => Object.fromEntries(Object.entries(obj(v ?? {}, what)).map(([id, x]) => [id, read(x, `${what}.${id}`)]));
+  const group = <T>(v: unknown, what: string, read: (x: unknown, w: string) => T): Record<string, T> =>
+    Object.fromEntries(Object.entries(obj(v ?? {}, what)).map(([id, x]) => [id, read(x, `${what}.${id}`)]));
   const endpoint = (v: unknown, what: string): cxl.Endpoint => {
     const e = obj(v, what);
     if (!Array.isArray(e.decoders)) throw new ModelArgumentError(`topology: ${what}.decoders must be a list`);
@@ -247,17 +302,31 @@ export function topologyFromJson(text: string): cxl.Topology {
       capacity: num(e.capacity, `${what}.capacity`),
       decoders: e.decoders.map((x, k) => {
         const d = obj(x, `${what}.decoders[${k}]`);
-        return { base: num(d.base ?? 0, 'base'), size: num(d.size, 'size'), ways: num(d.ways, 'ways'), granularity: num(d.granularity, 'granularity'), skip: num(d.skip ?? 0, 'skip') };
+        return {
+          base: num(d.base ?? 0, 'base'),
+          size: num(d.size, 'size'),
+          ways: num(d.ways, 'ways'),
+          granularity: num(d.granularity, 'granularity'),
+          skip: num(d.skip ?? 0, 'skip'),
+        };
       }),
     };
   };
-  const region = t.region === undefined ? undefined : { base: num(obj(t.region, 'region').base, 'region.base'), size: num(obj(t.region, 'region').size, 'region.size') };
-  return { window: routing(t.window, 'window'), hostBridges: group(t.hostBridges, 'hostBridges', routing), switches: group(t.switches, 'switches', routing), endpoints: group(t.endpoints, 'endpoints', endpoint), region };
+  const region =
+    t.region === undefined ? undefined : { base: num(obj(t.region, 'region').base, 'region.base'), size: num(obj(t.region, 'region').size, 'region.size') };
+  return {
+    window: routing(t.window, 'window'),
+    hostBridges: group(t.hostBridges, 'hostBridges', routing),
+    switches: group(t.switches, 'switches', routing),
+    endpoints: group(t.endpoints, 'endpoints', endpoint),
+    region,
+  };
 }
 
 const cxlInterleave: ModelEntry = {
   id: cxl.MODEL_ID,
-  summary: 'CXL 2.0 HDM decoders: an HPA decoded to (endpoint, DPA) or the level that rejects it; checks the window maps one-to-one onto the DPAs; counts one-region-per-stride regions',
+  summary:
+    'CXL 2.0 HDM decoders: an HPA decoded to (endpoint, DPA) or the level that rejects it; checks the window maps one-to-one onto the DPAs; counts one-region-per-stride regions',
   params: [
     { name: 'topology', description: 'a topology in a JSON file (window, hostBridges, switches, endpoints); instead of the parameters below', optional: true },
     { name: 'ways', description: 'interleave ways of the whole set (1, 2, 4, 8, 16, 3, 6, 12)', default: '16' },
@@ -273,20 +342,32 @@ const cxlInterleave: ModelEntry = {
     let topology: cxl.Topology;
     const file = args.get('topology');
     if (file) {
-      for (const k of ['ways', 'granularity', 'devices', 'device_size', 'host_bridges', 'base']) if (args.has(k)) throw new ModelArgumentError(`${k}= describes a standard topology: give it or topology=FILE, not both`);
+      for (const k of ['ways', 'granularity', 'devices', 'device_size', 'host_bridges', 'base'])
+        if (args.has(k)) throw new ModelArgumentError(`${k}= describes a standard topology: give it or topology=FILE, not both`);
       topology = topologyFromJson(host.read(file));
     } else {
       const ways = Number(parseCount(args.get('ways') ?? '16', 'ways'));
       if (!cxl.VALID_WAYS.includes(ways)) throw new ModelArgumentError(`ways=${ways}: CXL 2.0 allows 1, 2, 4, 8, 16, 3, 6, 12`);
       const devices = args.has('devices') ? Number(parseCount(args.get('devices')!, 'devices')) : ways;
-      if (devices !== ways) throw new ModelArgumentError(`devices=${devices}: a standard topology has one endpoint per way (${ways}); describe others with topology=FILE`);
+      if (devices !== ways)
+        throw new ModelArgumentError(`devices=${devices}: a standard topology has one endpoint per way (${ways}); describe others with topology=FILE`);
       const granularity = exactSize(args.get('granularity') ?? '256', 'granularity');
       if (!cxl.VALID_GRANULARITIES.includes(granularity)) throw new ModelArgumentError(`granularity=${granularity}: CXL 2.0 allows 256 to 16K, powers of two`);
       const hostBridges = Number(parseCount(args.get('host_bridges') ?? '1', 'host_bridges'));
-      if (hostBridges < 1 || ways % hostBridges !== 0 || !cxl.VALID_WAYS.includes(hostBridges) || !cxl.VALID_WAYS.includes(ways / hostBridges)) throw new ModelArgumentError(`host_bridges=${hostBridges}: must divide ${ways} ways into an allowed number per host bridge`);
-      topology = cxl.standardTopology({ ways, granularity, deviceSize: exactSize(args.get('device_size') ?? '256M', 'device_size'), hostBridges, base: exactSize(args.get('base') ?? '0', 'base') });
+      if (hostBridges < 1 || ways % hostBridges !== 0 || !cxl.VALID_WAYS.includes(hostBridges) || !cxl.VALID_WAYS.includes(ways / hostBridges))
+        throw new ModelArgumentError(`host_bridges=${hostBridges}: must divide ${ways} ways into an allowed number per host bridge`);
+      topology = cxl.standardTopology({
+        ways,
+        granularity,
+        deviceSize: exactSize(args.get('device_size') ?? '256M', 'device_size'),
+        hostBridges,
+        base: exactSize(args.get('base') ?? '0', 'base'),
+      });
     }
-    const probes = (args.get('hpa') ?? '').split(',').filter((h) => h.trim()).map((h) => exactSize(h, 'hpa'));
+    const probes = (args.get('hpa') ?? '')
+      .split(',')
+      .filter((h) => h.trim())
+      .map((h) => exactSize(h, 'hpa'));
     const run = cxl.runCxlInterleave(topology, probes);
     return { text: cxl.explainCxlRun(run), data: json({ problems: run.problems, bijection: run.bijection, regions: run.regions, decoded: run.decoded }) };
   },
@@ -310,7 +391,8 @@ const vmemmapModel: ModelEntry = {
     const arch = vmemmap.archById(id);
     if (!arch) throw new ModelArgumentError(`arch=${id}: not modelled (${vmemmap.ARCHES.map((a) => a.id).join(', ')})`);
     const size = exactSize(args.get('size') ?? '128M', 'size');
-    if (size < arch.pageSize || size % arch.pageSize !== 0) throw new ModelArgumentError(`size=${args.get('size')}: must be a whole number of ${arch.pageSize}-byte pages`);
+    if (size < arch.pageSize || size % arch.pageSize !== 0)
+      throw new ModelArgumentError(`size=${args.get('size')}: must be a whole number of ${arch.pageSize}-byte pages`);
     const shift = Number(parseCount(args.get('shift') ?? '0', 'shift'));
     if (shift > 30) throw new ModelArgumentError(`shift=${shift}: at most 30`);
     const flag = (name: string, text: string | undefined, dflt: string): boolean => {
@@ -339,7 +421,8 @@ export function runModel(id: string, argv: string[], host: ModelHost): ModelOutp
     const eq = a.indexOf('=');
     if (eq <= 0) throw new ModelArgumentError(`${a}: parameters are key=value`);
     const key = a.slice(0, eq);
-    if (!entry.params.some((p) => p.name === key)) throw new ModelArgumentError(`${entry.id} has no parameter ${key} (it takes ${entry.params.map((p) => p.name).join(', ')})`);
+    if (!entry.params.some((p) => p.name === key))
+      throw new ModelArgumentError(`${entry.id} has no parameter ${key} (it takes ${entry.params.map((p) => p.name).join(', ')})`);
     args.set(key, a.slice(eq + 1));
   }
   return entry.run(args, host);

@@ -407,26 +407,32 @@ export class MmReviewServer {
     const onlyIfCode = !PATCH_LANGUAGES.has(doc.languageId);
     const quickFirst = s.patches === null && doc.lineCount > FIRST_LOOK_LINES && !onlyIfCode;
     const version = doc.version;
-    const analysis = this.backend.analyze(uri, doc.getText(), options, { quickFirst, onlyIfCode }, {
-      progress: (fraction) => {
-        const percentage = Math.round(fraction * 100);
-        if (ui.progress) ui.progress.report(percentage);
-        else if (!ui.creating && supportsProgress && performance.now() - t0 > PROGRESS_AFTER_MS) {
-          ui.creating = true;
-          void this.connection.window.createWorkDoneProgress().then((p) => {
-            // The analysis may have ended while the client was creating the token.
-            if (ui.finished) return void p.done();
-            ui.progress = p;
-            p.begin('mm-review', percentage, `reviewing ${displayPath(uri)}`, true);
-          });
-        }
-        if (token?.isCancellationRequested || ui.progress?.token.isCancellationRequested) run.cancel();
+    const analysis = this.backend.analyze(
+      uri,
+      doc.getText(),
+      options,
+      { quickFirst, onlyIfCode },
+      {
+        progress: (fraction) => {
+          const percentage = Math.round(fraction * 100);
+          if (ui.progress) ui.progress.report(percentage);
+          else if (!ui.creating && supportsProgress && performance.now() - t0 > PROGRESS_AFTER_MS) {
+            ui.creating = true;
+            void this.connection.window.createWorkDoneProgress().then((p) => {
+              // The analysis may have ended while the client was creating the token.
+              if (ui.finished) return void p.done();
+              ui.progress = p;
+              p.begin('mm-review', percentage, `reviewing ${displayPath(uri)}`, true);
+            });
+          }
+          if (token?.isCancellationRequested || ui.progress?.token.isCancellationRequested) run.cancel();
+        },
+        quick: (shown) => {
+          if (run.cancelled || this.states.get(uri) !== s) return;
+          void this.connection.sendDiagnostics({ uri, version, diagnostics: shown.map((f) => toDiagnostic(f, uri)) });
+        },
       },
-      quick: (shown) => {
-        if (run.cancelled || this.states.get(uri) !== s) return;
-        void this.connection.sendDiagnostics({ uri, version, diagnostics: shown.map((f) => toDiagnostic(f, uri)) });
-      },
-    });
+    );
     // A cancellation from an edit, the client or the progress bar reaches the analysis at once.
     run.cancel = (): void => {
       run.cancelled = true;

@@ -86,14 +86,20 @@ test('C stops: a product of untyped values that leaves 64 bits stops instead of 
   // A primitive's result has no declared type: arithmetic on it is exact, as long as it stays a 64-bit value.
   const [fn] = functionsOfImage(parser, 'int f(void) { return big() * big() * big(); }', null);
   const ev = new Evaluator({ functions: new Map([['f', fn]]), primitives: new Map([['big', () => 1n << 40n]]), iterators: new Map(), constants: new Map() });
-  assert.throws(() => ev.call(fn, []), (e: unknown) => e instanceof EvalStop && /overflows 64 bits/.test(e.message));
+  assert.throws(
+    () => ev.call(fn, []),
+    (e: unknown) => e instanceof EvalStop && /overflows 64 bits/.test(e.message),
+  );
 });
 
 test('one budget for several evaluators: spent by each statement, it ends them all, and stays ended', async () => {
   const budget = new Budget({ steps: 5_000, ms: 60_000 });
   const looping = 'int f(void) { int i; for (i = 0; i < 1000000; i++) ; return i; }';
   const a = await evaluator(looping, budget, 1_000_000_000);
-  assert.throws(() => a.run('f'), (e: unknown) => e instanceof BudgetExhausted && e.end === 'steps');
+  assert.throws(
+    () => a.run('f'),
+    (e: unknown) => e instanceof BudgetExhausted && e.end === 'steps',
+  );
   // A second evaluator on the same budget stops at its first statement.
   const b = await evaluator('int f(void) { return 1; }', budget);
   assert.throws(() => b.run('f'), BudgetExhausted);
@@ -108,19 +114,39 @@ test('a cancelled budget stops the evaluator within a thousand steps', async () 
   ev.hook = () => {
     if (ev.steps === 3_000) cancelled = true;
   };
-  assert.throws(() => run('f'), (e: unknown) => e instanceof BudgetExhausted && e.end === 'cancelled');
+  assert.throws(
+    () => run('f'),
+    (e: unknown) => e instanceof BudgetExhausted && e.end === 'cancelled',
+  );
   assert.ok(ev.steps < 3_000 + 1_100, `${ev.steps} steps`);
 });
 
 test('type names and literal types', () => {
   const cases: [string, string | null][] = [
-    ['u8', 'u8'], ['const u32', 'unsigned int'], ['unsigned long', 'unsigned long'], ['size_t', 'unsigned long'], ['pgoff_t', 'unsigned long'],
-    ['long long', 'long'], ['int', 'int'], ['enum zone_type', 'int'], ['struct page', null], ['u8 *', null], ['my_typedef_t', null], ['bool', 'bool'],
+    ['u8', 'u8'],
+    ['const u32', 'unsigned int'],
+    ['unsigned long', 'unsigned long'],
+    ['size_t', 'unsigned long'],
+    ['pgoff_t', 'unsigned long'],
+    ['long long', 'long'],
+    ['int', 'int'],
+    ['enum zone_type', 'int'],
+    ['struct page', null],
+    ['u8 *', null],
+    ['my_typedef_t', null],
+    ['bool', 'bool'],
   ];
   for (const [text, name] of cases) assert.equal(intType(text)?.name ?? null, name, text);
   const literals: [string, bigint, string][] = [
-    ['1', 1n, 'int'], ['2147483648', 2147483648n, 'long'], ['0x80000000', 0x80000000n, 'unsigned int'], ['1U', 1n, 'unsigned int'], ['1UL', 1n, 'unsigned long'],
-    ['1L', 1n, 'long'], ['0xffffffffffffffff', (1n << 64n) - 1n, 'unsigned long'], ['0', 0n, 'int'], ['010', 8n, 'int'],
+    ['1', 1n, 'int'],
+    ['2147483648', 2147483648n, 'long'],
+    ['0x80000000', 0x80000000n, 'unsigned int'],
+    ['1U', 1n, 'unsigned int'],
+    ['1UL', 1n, 'unsigned long'],
+    ['1L', 1n, 'long'],
+    ['0xffffffffffffffff', (1n << 64n) - 1n, 'unsigned long'],
+    ['0', 0n, 'int'],
+    ['010', 8n, 'int'],
   ];
   for (const [text, v, name] of literals) assert.equal(literalType(text, v).name, name, text);
 });

@@ -29,9 +29,15 @@ ${EIW_TO_WAYS}
     int ways_of(int eiw) { unsigned int w = 0; if (eiw_to_ways(eiw, &w)) return -1; return w; }
     int fall(int x) { int r = 0; switch (x) { case 1: r += 1; case 2: r += 10; break; case 3: r = 100; } return r; }
   `);
-  assert.deepEqual([0, 1, 4, 8, 9, 10].map((e) => run('ways_of', BigInt(e))), [1n, 2n, 16n, 3n, 6n, 12n]);
+  assert.deepEqual(
+    [0, 1, 4, 8, 9, 10].map((e) => run('ways_of', BigInt(e))),
+    [1n, 2n, 16n, 3n, 6n, 12n],
+  );
   assert.equal(run('ways_of', 5n), -1n);
-  assert.deepEqual([1, 2, 3, 4].map((x) => run('fall', BigInt(x))), [11n, 10n, 100n, 0n]);
+  assert.deepEqual(
+    [1, 2, 3, 4].map((x) => run('fall', BigInt(x))),
+    [11n, 10n, 100n, 0n],
+  );
 });
 
 test('loops with break and continue; goto to labels of the body', async () => {
@@ -56,7 +62,10 @@ test('loops with break and continue; goto to labels of the body', async () => {
   `);
   assert.equal(run('sum', 10n), 0n + 1n + 3n + 4n);
   assert.equal(run('count', 3n), 103n);
-  assert.deepEqual([0, 1, 2].map((f) => run('unwind', BigInt(f))), [3n, -1n, -1n]);
+  assert.deepEqual(
+    [0, 1, 2].map((f) => run('unwind', BigInt(f))),
+    [3n, -1n, -1n],
+  );
 });
 
 test('struct fields, ++/-- on fields, primitives and constants', async () => {
@@ -71,10 +80,13 @@ test('struct fields, ++/-- on fields, primitives and constants', async () => {
     }
   `,
     {
-      constants: new Map([['STATE_DEAD', 2n], ['STATE_IDLE', 1n]]),
+      constants: new Map([
+        ['STATE_DEAD', 2n],
+        ['STATE_IDLE', 1n],
+      ]),
       primitives: new Map([
         ['thing_assert', (args) => (asserts.push(args[0] !== 0n), UNKNOWN)],
-        ['thing_set_state', (args) => (((args[0] as ReturnType<typeof obj>).fields.set('state', args[1])), UNKNOWN)],
+        ['thing_set_state', (args) => ((args[0] as ReturnType<typeof obj>).fields.set('state', args[1]), UNKNOWN)],
       ]),
     },
   );
@@ -93,8 +105,14 @@ test('a decision on something unknown stops with the reason, and runaway loops s
     int decide(void) { if (mystery_value) return 1; return 0; }
     int spin(void) { for (;;) ; return 0; }
   `);
-  assert.throws(() => run('decide'), (e: Error) => e instanceof EvalStop && /`mystery_value` depends on something the model does not know/.test(e.message));
-  assert.throws(() => run('spin'), (e: Error) => e instanceof EvalStop && /too many steps/.test(e.message));
+  assert.throws(
+    () => run('decide'),
+    (e: Error) => e instanceof EvalStop && /`mystery_value` depends on something the model does not know/.test(e.message),
+  );
+  assert.throws(
+    () => run('spin'),
+    (e: Error) => e instanceof EvalStop && /too many steps/.test(e.message),
+  );
 });
 
 test('zeroed structs: unwritten fields read 0, member structs come into being when reached into', async () => {
@@ -113,7 +131,13 @@ test('a visible part runs until it leaves: return, or a continue of a loop it do
   const parser = await loadParser();
   const [part] = functionsOfImage(parser, '\t\tif (skip)\n\t\t\tcontinue;\n\t\tdone++;\n\t}\n\treturn done;\n}\n', 'walk');
   const ev = new Evaluator({ functions: new Map(), primitives: new Map(), iterators: new Map(), constants: new Map() });
-  const scope = (skip: bigint) => ev.scope(new Map<string, Value>([['skip', skip], ['done', 0n]]));
+  const scope = (skip: bigint) =>
+    ev.scope(
+      new Map<string, Value>([
+        ['skip', skip],
+        ['done', 0n],
+      ]),
+    );
   // The loop body the hunk closes was opened above it: entered, as models enter it.
   const body = visibleStatements(part.body);
   assert.equal(ev.runVisible(part, body, scope(1n)).how, 'continue');

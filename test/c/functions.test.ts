@@ -24,7 +24,11 @@ seedTest('one parse reads every hunk image of the seeds and of a synthetic serie
           for (const side of ['old', 'new'] as const) {
             const image = Image.of(hunk.lines, side).text;
             const section = sectionFunctionName(hunk.section);
-            assert.equal(json(functionsOfImage(parser, image, section)), json(functionsOfImageByParsing(parser, image, section)), `${file.newPath} @@ ${hunk.oldStart} ${side}:\n${image}`);
+            assert.equal(
+              json(functionsOfImage(parser, image, section)),
+              json(functionsOfImageByParsing(parser, image, section)),
+              `${file.newPath} @@ ${hunk.oldStart} ${side}:\n${image}`,
+            );
             images++;
           }
         }

@@ -16,11 +16,22 @@ test('a config file that is not JSON, or not an object, is one problem and nothi
 });
 
 test('later sources replace earlier entries with the same id, and the defaults', () => {
-  const file = readPairConfig({ pairs: [{ id: 'folio', kind: 'ref', acquire: ['folio_get', 'folio_try_get'], release: ['folio_put'] }, { id: 'mine', kind: 'lock', acquire: ['my_lock'], release: ['my_unlock'] }] }, 'file').table;
+  const file = readPairConfig(
+    {
+      pairs: [
+        { id: 'folio', kind: 'ref', acquire: ['folio_get', 'folio_try_get'], release: ['folio_put'] },
+        { id: 'mine', kind: 'lock', acquire: ['my_lock'], release: ['my_unlock'] },
+      ],
+    },
+    'file',
+  ).table;
   const settings = readPairConfig({ pairs: [{ id: 'mine', kind: 'lock', acquire: ['my_lock_irq'], release: ['my_unlock_irq'] }] }, 'settings').table;
   const table = mergeTable(combinePairTables(file, settings));
   assert.deepEqual(table.pairs.find((p) => p.id === 'folio')?.acquire, ['folio_get', 'folio_try_get']);
-  assert.deepEqual(table.pairs.filter((p) => p.id === 'mine').map((p) => p.acquire), [['my_lock_irq']]);
+  assert.deepEqual(
+    table.pairs.filter((p) => p.id === 'mine').map((p) => p.acquire),
+    [['my_lock_irq']],
+  );
 });
 
 /** The table's meaning, written out as a scan of every pair in order (what the index must agree with). */
@@ -43,7 +54,23 @@ test('the pair index finds what a scan of the table in order finds: first pair w
     ],
   });
   const index = new PairIndex(table);
-  const names = ['my_get', 'my_put', 'my_put_many', 'my_init', 'my_', 'my', 'spin_lock_irq', 'spin_lock_init', 'kfree', 'kzalloc_node', 'unrelated', 'zz_dec', 'folio_put', 'mutex_trylock', 'mutex_lock_interruptible'];
+  const names = [
+    'my_get',
+    'my_put',
+    'my_put_many',
+    'my_init',
+    'my_',
+    'my',
+    'spin_lock_irq',
+    'spin_lock_init',
+    'kfree',
+    'kzalloc_node',
+    'unrelated',
+    'zz_dec',
+    'folio_put',
+    'mutex_trylock',
+    'mutex_lock_interruptible',
+  ];
   for (const name of names) {
     const m = index.match(name);
     assert.deepEqual(m ? { id: m.pair.id, role: m.role } : null, scanMatch(table, name), name);

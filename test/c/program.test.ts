@@ -11,7 +11,15 @@ const parsed = async (text: string) => (await sharedEngine()).analyze(text).pars
 
 /** Statement kinds, nested, for comparing shapes. */
 const shape = (stmts: Stmt[]): unknown[] =>
-  stmts.map((s) => (s.k === 'switch' ? ['switch', exprText(s.c), shape(s.body)] : s.k === 'if' ? ['if', exprText(s.c)] : s.k === 'case' ? ['case', s.lo ? exprText(s.lo) : 'default'] : s.k));
+  stmts.map((s) =>
+    s.k === 'switch'
+      ? ['switch', exprText(s.c), shape(s.body)]
+      : s.k === 'if'
+        ? ['if', exprText(s.c)]
+        : s.k === 'case'
+          ? ['case', s.lo ? exprText(s.lo) : 'default']
+          : s.k,
+  );
 
 const split = patchMail('mm: act on real transitions', [
   {
@@ -20,12 +28,20 @@ const split = patchMail('mm: act on real transitions', [
       {
         start: 100,
         section: 'static void apply_advice(struct range *r, int advice)',
-        lines: [...mark(' ', '\tswitch (advice) {\n\tcase ADVICE_KEEP:'), ...mark('+', '\t\tif (r->state == STATE_DROP)\n\t\t\trange_get(r);'), ...mark(' ', '\t\tr->state = STATE_KEEP;\n\t\tbreak;\n\tcase ADVICE_DROP:\n\t\t/*\n\t\t * Dropping waits for the')],
+        lines: [
+          ...mark(' ', '\tswitch (advice) {\n\tcase ADVICE_KEEP:'),
+          ...mark('+', '\t\tif (r->state == STATE_DROP)\n\t\t\trange_get(r);'),
+          ...mark(' ', '\t\tr->state = STATE_KEEP;\n\t\tbreak;\n\tcase ADVICE_DROP:\n\t\t/*\n\t\t * Dropping waits for the'),
+        ],
       },
       {
         start: 120,
         section: 'static void apply_advice(struct range *r, int advice)',
-        lines: [...mark(' ', '\t\t */'), ...mark('+', '\t\tif (r->state == STATE_KEEP)\n\t\t\trange_put(r);'), ...mark(' ', '\t\tr->state = STATE_DROP;\n\t\tbreak;\n\t}')],
+        lines: [
+          ...mark(' ', '\t\t */'),
+          ...mark('+', '\t\tif (r->state == STATE_KEEP)\n\t\t\trange_put(r);'),
+          ...mark(' ', '\t\tr->state = STATE_DROP;\n\t\tbreak;\n\t}'),
+        ],
       },
     ],
   },
@@ -36,15 +52,25 @@ test('a function two hunks show in parts reads as one: the switch one opens, the
   const program = programAt(p, 0, 'new');
   const pieces = program.functions.get('apply_advice')!;
   assert.equal(pieces.length, 1);
-  assert.deepEqual(shape(pieces[0].fn.body), [['switch', 'advice', [['case', 'ADVICE_KEEP'], ['if', 'r->state == STATE_DROP'], 'expr', 'break', ['case', 'ADVICE_DROP'], ['if', 'r->state == STATE_KEEP'], 'expr', 'break']]]);
+  assert.deepEqual(shape(pieces[0].fn.body), [
+    [
+      'switch',
+      'advice',
+      [['case', 'ADVICE_KEEP'], ['if', 'r->state == STATE_DROP'], 'expr', 'break', ['case', 'ADVICE_DROP'], ['if', 'r->state == STATE_KEEP'], 'expr', 'break'],
+    ],
+  ]);
   // Rows of the stitched image still map to the document.
   const put = pieces[0].view.image.rows.findIndex((r) => r.text.includes('range_put'));
   assert.match(split.split('\n')[pieces[0].view.image.rows[put].docLine], /^\+\t\t\trange_put\(r\);$/);
 });
 
 test('a series: each function in the version in effect at the patch', async () => {
-  const first = patchMail('mm: add helpers', [{ path: 'mm/a.c', hunks: [{ start: 1, lines: [' /* a */', ...mark('+', 'int one(void)\n{\n\treturn 1;\n}\n\nint two(void)\n{\n\treturn 2;\n}')] }] }]);
-  const second = patchMail('mm: change one', [{ path: 'mm/a.c', hunks: [{ start: 2, lines: [...mark(' ', 'int one(void)\n{'), '-\treturn 1;', '+\treturn 11;', ' }'] }] }]);
+  const first = patchMail('mm: add helpers', [
+    { path: 'mm/a.c', hunks: [{ start: 1, lines: [' /* a */', ...mark('+', 'int one(void)\n{\n\treturn 1;\n}\n\nint two(void)\n{\n\treturn 2;\n}')] }] },
+  ]);
+  const second = patchMail('mm: change one', [
+    { path: 'mm/a.c', hunks: [{ start: 2, lines: [...mark(' ', 'int one(void)\n{'), '-\treturn 1;', '+\treturn 11;', ' }'] }] },
+  ]);
   const mbox = ['From dev@example.org Mon Jan  1 00:00:00 2024', first, 'From dev@example.org Mon Jan  1 00:00:00 2024', second].join('\n');
   const p = await parsed(mbox);
   const ret = (side: 'old' | 'new', i: number, name: string): string => {

@@ -7,7 +7,16 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { exprText, type Expr } from '../../server/src/c/ast';
 import { readSnippet } from '../../server/src/c/snippets';
-import { maskOf, mayMisuseMask, mayMixUnits, meansOffsetWithin, quantityOf, unitClashAt, walkDefinitions, type Definitions } from '../../server/src/c/quantities';
+import {
+  maskOf,
+  mayMisuseMask,
+  mayMixUnits,
+  meansOffsetWithin,
+  quantityOf,
+  unitClashAt,
+  walkDefinitions,
+  type Definitions,
+} from '../../server/src/c/quantities';
 import { loadParser } from '../../server/src/host/grammar';
 
 /** The last expression of `code` and the definitions in force there. */
@@ -54,9 +63,12 @@ test('units: pages by name or by shifting down, bytes by shifting up, sizes and 
 
 test('units are followed through simple assignments, not out of branches', async () => {
   let r = await lastExpr('a = slot->gmem.pgoff & page_mask;\nb = a;\nx = b;');
-  let q = quantityOf(r.e, r.defs);
+  const q = quantityOf(r.e, r.defs);
   assert.equal(q?.unit, 'pages');
-  assert.deepEqual(q?.via.map((d) => d.name), ['b', 'a']);
+  assert.deepEqual(
+    q?.via.map((d) => d.name),
+    ['b', 'a'],
+  );
   r = await lastExpr('if (c)\n\ta = slot->base_gfn << PAGE_SHIFT;\nx = a;');
   assert.equal(quantityOf(r.e, r.defs), null, 'an assignment inside a branch does not define');
   r = await lastExpr('a = a + 1;\nx = a;');
@@ -65,7 +77,13 @@ test('units are followed through simple assignments, not out of branches', async
 
 test('clashes: comparisons and sums of pages with bytes; none once converted', async () => {
   const clash = ['slot->gmem.pgoff == slot->base_gfn << PAGE_SHIFT;', 'index + PAGE_SIZE;', 'nr_pages < SZ_2M;', 'a = pgoff;\nb = gfn << PAGE_SHIFT;\na != b;'];
-  const fine = ['(slot->gmem.pgoff << PAGE_SHIFT) == (slot->base_gfn << PAGE_SHIFT);', 'gfn + npages > end_gfn;', 'offset == slot->base_gfn << PAGE_SHIFT;', '(index << PAGE_SHIFT) + PAGE_SIZE;', 'size >> PAGE_SHIFT == npages;'];
+  const fine = [
+    '(slot->gmem.pgoff << PAGE_SHIFT) == (slot->base_gfn << PAGE_SHIFT);',
+    'gfn + npages > end_gfn;',
+    'offset == slot->base_gfn << PAGE_SHIFT;',
+    '(index << PAGE_SHIFT) + PAGE_SIZE;',
+    'size >> PAGE_SHIFT == npages;',
+  ];
   for (const code of clash) {
     const { e, defs } = await lastExpr(code);
     assert.ok(unitClashAt(e, defs), code);
@@ -101,8 +119,10 @@ test('masks: what each keeps, through the names it is built from', async () => {
 });
 
 test('names that mean an offset within a page', () => {
-  for (const n of ['offset_within_page', 'gfn_within_page', 'offset', 'off', 'addr_in_page', 'gpa_offset', 'offset_in_folio']) assert.equal(meansOffsetWithin(n), true, n);
-  for (const n of ['page_offset', 'folio_offset', 'aligned_offset', 'start', 'base', 'offset_start', 'pgoff', 'index', 'file_offset', 'round_down_off']) assert.equal(meansOffsetWithin(n), false, n);
+  for (const n of ['offset_within_page', 'gfn_within_page', 'offset', 'off', 'addr_in_page', 'gpa_offset', 'offset_in_folio'])
+    assert.equal(meansOffsetWithin(n), true, n);
+  for (const n of ['page_offset', 'folio_offset', 'aligned_offset', 'start', 'base', 'offset_start', 'pgoff', 'index', 'file_offset', 'round_down_off'])
+    assert.equal(meansOffsetWithin(n), false, n);
 });
 
 test('text prefilters: accept what the unit and mask readers could report, skip the common kernel lines that cannot', () => {

@@ -12,7 +12,7 @@ test('a copy keeps shared objects shared and cycles closed, and is independent o
   const [bo2, gem2] = [c.obj(bo), c.obj(gem)];
   assert.notEqual(bo2, bo);
   assert.equal(bo2.fields.get('base'), gem2, 'the member is the copy reached directly');
-  assert.equal((gem2.fields.get('bo') as Obj), bo2, 'the cycle closes on the copy');
+  assert.equal(gem2.fields.get('bo') as Obj, bo2, 'the cycle closes on the copy');
   bo2.fields.set('count', 2n);
   assert.equal(bo.fields.get('count'), 1n);
 });

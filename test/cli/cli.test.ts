@@ -46,7 +46,10 @@ seedTest('check: errors land on their lines and exit 1; --fail-on moves the thre
   const r = run(['check', bad]);
   assert.equal(r.code, 1);
   const errors = r.out.split('\n').filter((l) => l.includes(': error: '));
-  assert.deepEqual(errors.map((l) => l.split(':').slice(1, 3).join(':')), ['144:3', '241:3']);
+  assert.deepEqual(
+    errors.map((l) => l.split(':').slice(1, 3).join(':')),
+    ['144:3', '241:3'],
+  );
   assert.ok(errors.every((l) => l.endsWith('[prototype-mismatch]')));
   assert.equal(run(['check', '--fail-on', 'never', bad]).code, 0);
   assert.equal(run(['check', '--fail-on=information', seedPath('002')]).code, 1);
@@ -61,7 +64,8 @@ seedTest('check --format json has the documented shape, 1-based positions, kerne
   assert.deepEqual(j.tool, { name: 'mm-review', version: JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version });
   assert.equal(j.documents.length, 1);
   const f = j.documents[0].findings.find((x: { severity: string }) => x.severity === 'error');
-  for (const key of ['ruleId', 'severity', 'origin', 'message', 'line', 'column', 'endLine', 'endColumn', 'file', 'fileLine', 'patch', 'explanation']) assert.ok(key in f, key);
+  for (const key of ['ruleId', 'severity', 'origin', 'message', 'line', 'column', 'endLine', 'endColumn', 'file', 'fileLine', 'patch', 'explanation'])
+    assert.ok(key in f, key);
   assert.deepEqual([f.ruleId, f.origin, f.line, f.column, f.file], ['prototype-mismatch', 'introduced', 144, 3, 'arch/riscv/mm/init.c']);
   // Hunk @@ -1443,7 +1443,7 @@: `}`, a restored blank, the definition line (1445), then this added line.
   assert.equal(f.fileLine, 1446);
@@ -78,7 +82,10 @@ seedTest('check --format sarif is SARIF 2.1.0 with rule metadata and fingerprint
   const driver = a.runs[0].tool.driver;
   assert.equal(driver.name, 'mm-review');
   const ruleIds = driver.rules.map((x: { id: string }) => x.id);
-  assert.deepEqual(ruleIds, JSON.parse(run(['rules', '--format', 'json']).out).map((x: { id: string }) => x.id));
+  assert.deepEqual(
+    ruleIds,
+    JSON.parse(run(['rules', '--format', 'json']).out).map((x: { id: string }) => x.id),
+  );
   for (const rule of driver.rules) {
     assert.ok(rule.shortDescription.text && ['error', 'warning', 'note', 'none'].includes(rule.defaultConfiguration.level));
   }
@@ -113,7 +120,15 @@ test('unreadable input and bad usage exit 2 with a message', () => {
   const dir = run(['check', tmp]);
   assert.equal(dir.code, 2, 'a directory');
   assert.match(dir.err, /cannot read .*: is a directory/);
-  for (const args of [['check'], ['check', '--format', 'xml', 'x'], ['check', '--fail-on', 'hint', 'x'], ['check', '--bogus', 'x'], ['check', '--rule', 'nope=off', 'x'], ['frobnicate'], []]) {
+  for (const args of [
+    ['check'],
+    ['check', '--format', 'xml', 'x'],
+    ['check', '--fail-on', 'hint', 'x'],
+    ['check', '--bogus', 'x'],
+    ['check', '--rule', 'nope=off', 'x'],
+    ['frobnicate'],
+    [],
+  ]) {
     const r = run(args);
     assert.equal(r.code, 2, args.join(' '));
     assert.ok(r.err.length > 0 || r.out.includes('usage'), args.join(' '));
@@ -121,13 +136,19 @@ test('unreadable input and bad usage exit 2 with a message', () => {
 });
 
 seedTest('non-UTF-8 bytes, CRLF and an empty file are read without complaint', () => {
-  const latin1 = Buffer.concat([Buffer.from('From: J\xf6rg <j@example.org>\r\nSubject: [PATCH] x\r\n\r\n', 'latin1'), Buffer.from(readSeed('002').split('\n').slice(40).join('\r\n'))]);
+  const latin1 = Buffer.concat([
+    Buffer.from('From: J\xf6rg <j@example.org>\r\nSubject: [PATCH] x\r\n\r\n', 'latin1'),
+    Buffer.from(readSeed('002').split('\n').slice(40).join('\r\n')),
+  ]);
   const r = run(['check', file('latin1.patch', latin1)]);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /2 information \(1 document, 1 patch\)/);
   const empty = run(['check', file('empty.patch', '')]);
   assert.equal(empty.code, 0);
-  assert.equal(empty.out, `${path.join(tmp, 'empty.patch')}:1:1: information: no patch or C code found in this document; nothing was reviewed [analysis-limit]\nmm-review: 0 errors, 0 warnings, 1 information (1 document, 0 patches)\n`);
+  assert.equal(
+    empty.out,
+    `${path.join(tmp, 'empty.patch')}:1:1: information: no patch or C code found in this document; nothing was reviewed [analysis-limit]\nmm-review: 0 errors, 0 warnings, 1 information (1 document, 0 patches)\n`,
+  );
 });
 
 seedTest('--all adds pre-existing and fixed findings; --rule turns a rule off or re-grades it', () => {
@@ -138,7 +159,10 @@ seedTest('--all adds pre-existing and fixed findings; --rule turns a rule off or
   assert.match(raised.out, /2 errors/);
   // A call stale before the patch and still stale after it is pre-existing: hidden unless --all.
   const stale = text
-    .replace('\nif (vmemmap_populate_hvo(start, end, huge_page_order(h), zone,', '\nvmemmap_populate(start, end);\nif (vmemmap_populate_hvo(start, end, huge_page_order(h), zone,')
+    .replace(
+      '\nif (vmemmap_populate_hvo(start, end, huge_page_order(h), zone,',
+      '\nvmemmap_populate(start, end);\nif (vmemmap_populate_hvo(start, end, huge_page_order(h), zone,',
+    )
     .replace('@@ -845,7 +845,7 @@', '@@ -845,8 +845,8 @@');
   assert.equal(stale.split('\n').length, text.split('\n').length + 1);
   const plain = run(['check', file('stale.txt', stale)]);
@@ -164,7 +188,12 @@ seedTest('inspect prints what was ingested in the documented shape', () => {
   for (const key of ['oldStart', 'oldLines', 'newStart', 'newLines', 'section', 'line', 'lines']) assert.ok(key in h, key);
   assert.equal(h.section, 'static int zswap_cpu_comp_prepare(unsigned int cpu, struct hlist_node *node)');
   const wrapped = h.lines.find((l: { line: number }) => l.line === 176);
-  assert.deepEqual(wrapped, { kind: 'remove', text: ' acomp_ctx->buffer = kmalloc_node(PAGE_SIZE * 2, GFP_KERNEL, cpu_to_node(cpu));', line: 176, continuedOn: [177] });
+  assert.deepEqual(wrapped, {
+    kind: 'remove',
+    text: ' acomp_ctx->buffer = kmalloc_node(PAGE_SIZE * 2, GFP_KERNEL, cpu_to_node(cpu));',
+    line: 176,
+    continuedOn: [177],
+  });
   const frag = JSON.parse(run(['inspect', seedPath('000')]).out).fragments;
   assert.deepEqual([frag.length, frag[0].line, frag[0].endLine, frag[0].quoteDepth], [1, 39, 58, 10]);
   assert.equal(run(['inspect']).code, 2);
@@ -185,8 +214,16 @@ test('the bundled example series: what `npm start` prints', () => {
   assert.equal(r.code, 0);
   // Line 63: riscv's definition, left at three parameters; 82: x86 drops gfp; 138: patch 2's new call.
   assert.deepEqual(
-    r.out.trim().split('\n').map((l) => l.replace(/^.*pgmap-series\.mbox:/, '').replace(/: `.*\[/, ' [')),
-    ['63:68: error [prototype-mismatch]', '82:10: information [parameter-dropped]', '138:10: error [prototype-mismatch]', 'mm-review: 2 errors, 0 warnings, 1 information (1 document, 3 patches)'],
+    r.out
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(/^.*pgmap-series\.mbox:/, '').replace(/: `.*\[/, ' [')),
+    [
+      '63:68: error [prototype-mismatch]',
+      '82:10: information [parameter-dropped]',
+      '138:10: error [prototype-mismatch]',
+      'mm-review: 2 errors, 0 warnings, 1 information (1 document, 3 patches)',
+    ],
   );
   // Patch 3 repairs patch 2's call: with --all, its removed line (170) shows as fixed.
   assert.match(run(['check', '--all', example]).out, /pgmap-series\.mbox:170:10: hint: .*\(fixed by this patch\) \[prototype-mismatch\]/);
@@ -220,7 +257,13 @@ test('.mm-review.json extends the pair table: found in the current directory, na
 test('model: lists the models; NAME --help names its parameters; a run prints the result and its explanation', () => {
   const list = run(['model']);
   assert.equal(list.code, 0);
-  assert.deepEqual(list.out.trim().split('\n').map((l) => l.split(/\s+/)[0]), ['gmem-alignment', 'batch-throughput', 'bo-purgeability', 'unwind', 'cxl-interleave', 'vmemmap']);
+  assert.deepEqual(
+    list.out
+      .trim()
+      .split('\n')
+      .map((l) => l.split(/\s+/)[0]),
+    ['gmem-alignment', 'batch-throughput', 'bo-purgeability', 'unwind', 'cxl-interleave', 'vmemmap'],
+  );
   assert.match(run(['model', 'gmem-alignment', '--help']).out, /^ {2}pgoff +file offset of the binding, in pages \(default 0\)$/m);
   // The command of the issue: the thread's example.
   const r = run(['model', 'gmem-alignment', 'base_gfn=2', 'npages=2048', 'pgoff=0', 'hpage=2M']);
@@ -233,11 +276,18 @@ test('model: lists the models; NAME --help names its parameters; a run prints th
   const json = JSON.parse(run(['model', 'gmem-alignment', '--format', 'json', 'gpa=4M,4M+16K']).out);
   assert.equal(json.model, 'gmem-alignment');
   assert.equal(json.result.broken, true);
-  assert.deepEqual(json.result.probes.map((p: { alignedIndex: string }) => p.alignedIndex), ['512', '1024']);
+  assert.deepEqual(
+    json.result.probes.map((p: { alignedIndex: string }) => p.alignedIndex),
+    ['512', '1024'],
+  );
 });
 
 test('model: a binding check from the command line, run over the grid', () => {
-  const rewrite = run(['model', 'gmem-alignment', 'check=page_mask = ~(SZ_2M - 1); offset_within_page = slot->gmem.pgoff & page_mask; gfn_within_page = (slot->base_gfn << PAGE_SHIFT) & page_mask; offset_within_page == gfn_within_page']);
+  const rewrite = run([
+    'model',
+    'gmem-alignment',
+    'check=page_mask = ~(SZ_2M - 1); offset_within_page = slot->gmem.pgoff & page_mask; gfn_within_page = (slot->base_gfn << PAGE_SHIFT) & page_mask; offset_within_page == gfn_within_page',
+  ]);
   assert.equal(rewrite.code, 0, rewrite.err);
   assert.match(rewrite.out, /the check disagrees with the model on 18 of 36 bindings tried: it accepts 12 broken bindings and rejects 6 sound ones/);
   assert.match(rewrite.out, /\| 2M \| 2 \| 0 \| broken \| accepts \| `offset_within_page` = 0, `gfn_within_page` = 0 \|/);
@@ -266,7 +316,7 @@ test('model: the examples in docs/models run as written (those without a patch f
     const md = fs.readFileSync(path.join(repoRoot, 'docs/models', f), 'utf8');
     for (const line of md.split('\n').filter((l) => l.startsWith('mm-review model ') && !l.includes('patch='))) {
       // Split like a shell: single-quoted words keep their spaces.
-      const args = [...line.slice('mm-review '.length).matchAll(/(\w+=)?'([^']*)'|(\S+)/g)].map((m) => (m[3] ?? `${m[1] ?? ''}${m[2]}`));
+      const args = [...line.slice('mm-review '.length).matchAll(/(\w+=)?'([^']*)'|(\S+)/g)].map((m) => m[3] ?? `${m[1] ?? ''}${m[2]}`);
       const r = run(args);
       assert.equal(r.code, 0, `${f}: ${line}\n${r.err}`);
     }
@@ -304,4 +354,3 @@ test('model cxl-interleave: a topology file, the standard topology, and topologi
     assert.match(bad.err, message);
   }
 });
-

@@ -63,7 +63,10 @@ test('an 8 GiB sparse file with --max-size 1 is refused by its size, unread', ()
   fs.truncateSync(huge, 8 * 1024 ** 3);
   const r = run(['check', '--max-size', '1', 'huge.patch']);
   assert.equal(r.code, 0, r.err);
-  assert.equal(r.out, 'huge.patch:1:1: warning: huge.patch is 8192.0 MiB, over the limit of 1.0 MiB; it is not analysed [analysis-limit]\nmm-review: 0 errors, 1 warning, 0 information (1 document, 0 patches)\n');
+  assert.equal(
+    r.out,
+    'huge.patch:1:1: warning: huge.patch is 8192.0 MiB, over the limit of 1.0 MiB; it is not analysed [analysis-limit]\nmm-review: 0 errors, 1 warning, 0 information (1 document, 0 patches)\n',
+  );
   // Without --max-size the default limit (32 MiB) refuses it the same way.
   assert.match(run(['check', 'huge.patch']).out, /huge\.patch is 8192\.0 MiB, over the limit of 32\.0 MiB/);
 });
@@ -73,7 +76,10 @@ test('endless or oversized streams stop at the limit: /dev/zero, a link to it, s
   for (const name of ['/dev/zero', 'zero.patch']) {
     const r = run(['check', '--max-size', '1', name]);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, new RegExp(`^${name.replace(/[./]/g, '\\$&')}:1:1: warning: .* is larger than the limit of 1\\.0 MiB; it is not analysed \\[analysis-limit\\]`));
+    assert.match(
+      r.out,
+      new RegExp(`^${name.replace(/[./]/g, '\\$&')}:1:1: warning: .* is larger than the limit of 1\\.0 MiB; it is not analysed \\[analysis-limit\\]`),
+    );
   }
   const stdin = run(['check', '--max-size', '1', '-'], Buffer.alloc(3 << 20, 0x41));
   assert.match(stdin.out, /^<stdin>:1:1: warning: <stdin> is larger than the limit of 1\.0 MiB; it is not analysed/);
@@ -82,7 +88,11 @@ test('endless or oversized streams stop at the limit: /dev/zero, a link to it, s
 test('a FIFO named as the input is read like standard input (process substitution)', () => {
   const input = path.join(tmp, 'input.fifo');
   execFileSync('mkfifo', [input]);
-  const r = spawnSync('sh', ['-c', `cat bind.patch > input.fifo & exec "${process.execPath}" "${cli}" check input.fifo`], { encoding: 'utf8', cwd: tmp, timeout: 60_000 });
+  const r = spawnSync('sh', ['-c', `cat bind.patch > input.fifo & exec "${process.execPath}" "${cli}" check input.fifo`], {
+    encoding: 'utf8',
+    cwd: tmp,
+    timeout: 60_000,
+  });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, 'mm-review: 0 errors, 0 warnings, 0 information (1 document, 1 patch)\n');
 });
@@ -91,7 +101,10 @@ test('a file with no patch and no C is said to hold nothing to review; a missing
   fs.writeFileSync(path.join(tmp, 'notes.txt'), 'Thanks, applied to mm-unstable.\n\nAndrew\n');
   const r = run(['check', 'notes.txt']);
   assert.equal(r.code, 0);
-  assert.equal(r.out, 'notes.txt:1:1: information: no patch or C code found in this document; nothing was reviewed [analysis-limit]\nmm-review: 0 errors, 0 warnings, 1 information (1 document, 0 patches)\n');
+  assert.equal(
+    r.out,
+    'notes.txt:1:1: information: no patch or C code found in this document; nothing was reviewed [analysis-limit]\nmm-review: 0 errors, 0 warnings, 1 information (1 document, 0 patches)\n',
+  );
   assert.equal(run(['check', '--rule', 'analysis-limit=off', 'notes.txt']).out, 'mm-review: 0 errors, 0 warnings, 0 information (1 document, 0 patches)\n');
   const missing = run(['check', 'nope.patch']);
   assert.equal(missing.code, 2);

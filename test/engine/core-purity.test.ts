@@ -5,8 +5,22 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../helpers';
 
-const CORE = ['ingest', 'c', 'rules', 'models', 'output', 'engine.ts', 'kernel-tree.ts', 'tree-files.ts', 'describe.ts', 'findings.ts', 'textedit.ts', 'version.ts'];
-const FORBIDDEN = /from\s+['"](?:node:)?(?:fs|fs\/promises|child_process|vscode|vscode-languageserver[^'"]*|vscode-languageclient[^'"]*)['"]|require\(\s*['"](?:node:)?fs['"]\s*\)/;
+const CORE = [
+  'ingest',
+  'c',
+  'rules',
+  'models',
+  'output',
+  'engine.ts',
+  'kernel-tree.ts',
+  'tree-files.ts',
+  'describe.ts',
+  'findings.ts',
+  'textedit.ts',
+  'version.ts',
+];
+const FORBIDDEN =
+  /from\s+['"](?:node:)?(?:fs|fs\/promises|child_process|vscode|vscode-languageserver[^'"]*|vscode-languageclient[^'"]*)['"]|require\(\s*['"](?:node:)?fs['"]\s*\)/;
 
 function files(p: string): string[] {
   if (!fs.existsSync(p)) return [];

@@ -76,7 +76,10 @@ test('reused patches below an edit that adds lines report at their new lines', a
   const shifted = text.replace('Subject: [PATCH 1/2] mm: widen fa()\n', 'Subject: [PATCH 1/2] mm: widen fa()\nCc: someone@example.org\nCc: else@example.org\n');
   const a = engine.analyze(shifted);
   assert.equal(a.stats.scans + a.stats.parses + a.stats.incrementalParses, 0, 'only headers changed: no image is new');
-  assert.deepEqual(a.findings.map((f) => f.range.start.line), before.map((l) => l + 2));
+  assert.deepEqual(
+    a.findings.map((f) => f.range.start.line),
+    before.map((l) => l + 2),
+  );
   const fresh = new Engine(await loadParser()).analyze(shifted);
   assert.deepEqual(a.findings, fresh.findings);
 });
@@ -114,7 +117,12 @@ test('old-only, both-sides and new-only reports become fixed, pre-existing and i
     check(ctx) {
       const h = ctx.series.hunks[0];
       const at = (v: typeof h.old) => ({ view: v, span: { startRow: 0, startCol: 0, endRow: 0, endCol: 1 }, patch: h.patch, path: h.path });
-      for (const [side, key] of [['old', 'gone'], ['old', 'kept'], ['new', 'kept'], ['new', 'added']] as const) {
+      for (const [side, key] of [
+        ['old', 'gone'],
+        ['old', 'kept'],
+        ['new', 'kept'],
+        ['new', 'added'],
+      ] as const) {
         ctx.report({ side, at: at(side === 'old' ? h.old : h.new), messageId: 'm', data: { k: key }, key });
       }
     },
@@ -130,7 +138,10 @@ seedTest('rule settings turn a rule off or change its severity', async () => {
   const seed = readSeed('002');
   assert.equal(engine.analyze(seed, { rules: { 'parameter-dropped': 'off' } }).findings.length, 0);
   const raised = engine.analyze(seed, { rules: { 'parameter-dropped': 'warning' } }).findings;
-  assert.deepEqual(raised.map((f) => f.severity), ['warning', 'warning']);
+  assert.deepEqual(
+    raised.map((f) => f.severity),
+    ['warning', 'warning'],
+  );
 });
 
 test('a malformed hunk does not stop the analysis of the rest of the document', async () => {
@@ -171,7 +182,23 @@ seedTest('truncated and mutated seeds never throw out of the core, fail a rule, 
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
     return seed % n;
   };
-  const junk = ['@@ -1', '@@ -1,99999 +1,99999 @@', '>', '> > @@ -5,3 +5,3 @@', 'diff --git a/x', '--- a/x', '+++ b/x', '\\ No newline', '-- ', '+{', '-}', '\t', '\u0000', '\uFFFD', '>'.repeat(500)];
+  const junk = [
+    '@@ -1',
+    '@@ -1,99999 +1,99999 @@',
+    '>',
+    '> > @@ -5,3 +5,3 @@',
+    'diff --git a/x',
+    '--- a/x',
+    '+++ b/x',
+    '\\ No newline',
+    '-- ',
+    '+{',
+    '-}',
+    '\t',
+    '\u0000',
+    '\uFFFD',
+    '>'.repeat(500),
+  ];
   for (const name of seedNames()) {
     const lines = readSeed(name.slice(0, 3)).split('\n');
     // Each classed by the fuzzer's oracle: no throw, no rule failing on the document, no position outside it.

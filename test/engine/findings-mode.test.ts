@@ -11,7 +11,8 @@ import type { Finding } from '../../server/src/findings';
 import { loadParser } from '../../server/src/host/grammar';
 import { mark, patchMail, readSeed, seedNames, seedTest } from '../helpers';
 
-const introduced = (fs: Finding[]): string[] => fs.filter((f) => f.origin === 'introduced').map((f) => `${f.range.start.line}:${f.range.start.character} ${f.ruleId} ${f.severity} ${f.message}`);
+const introduced = (fs: Finding[]): string[] =>
+  fs.filter((f) => f.origin === 'introduced').map((f) => `${f.range.start.line}:${f.range.start.character} ${f.ruleId} ${f.severity} ${f.message}`);
 
 seedTest('introduced findings are the same whether or not the others are wanted', async () => {
   const parser = await loadParser();
@@ -34,13 +35,22 @@ test('a hunk that only changes a log call keeps its pre-existing leak, shown whe
         {
           start: 10,
           section: 'int pool_shrink(struct pool *pool, int n)',
-          lines: [...mark(' ', '\tmutex_lock(&pool->lock);\n\tif (pool_check(pool, n))\n\t\treturn -EINVAL;'), '-\tpr_debug("shrink %d\\n", n);', '+\tpr_debug("shrink %d of %d\\n", n, pool->size);', ...mark(' ', '\tmutex_unlock(&pool->lock);\n\treturn 0;\n}')],
+          lines: [
+            ...mark(' ', '\tmutex_lock(&pool->lock);\n\tif (pool_check(pool, n))\n\t\treturn -EINVAL;'),
+            '-\tpr_debug("shrink %d\\n", n);',
+            '+\tpr_debug("shrink %d of %d\\n", n, pool->size);',
+            ...mark(' ', '\tmutex_unlock(&pool->lock);\n\treturn 0;\n}'),
+          ],
         },
       ],
     },
   ]);
   const parser = await loadParser();
-  const leaks = (findings: 'all' | 'introduced'): string[] => new Engine(parser).analyze(patch, { findings }).findings.filter((f) => f.ruleId === 'unbalanced-counter').map((f) => f.origin);
+  const leaks = (findings: 'all' | 'introduced'): string[] =>
+    new Engine(parser)
+      .analyze(patch, { findings })
+      .findings.filter((f) => f.ruleId === 'unbalanced-counter')
+      .map((f) => f.origin);
   assert.deepEqual(leaks('all'), ['pre-existing']);
   assert.deepEqual(leaks('introduced'), []);
 });

@@ -26,10 +26,14 @@ test('the budget runs out: the rules it cut short are named in one note; the oth
   const notes = cut.filter((f) => f.ruleId === 'analysis-limit');
   assert.equal(notes.length, 1);
   assert.equal(notes[0].severity, 'information');
-  assert.match(notes[0].message, /^the analysis ran out of its 30 steps before finishing (?:.*, )?unwind-leak(?:, .*)?; (?:its|their) findings may be missing$/);
+  assert.match(
+    notes[0].message,
+    /^the analysis ran out of its 30 steps before finishing (?:.*, )?unwind-leak(?:, .*)?; (?:its|their) findings may be missing$/,
+  );
   assert.match(notes[0].explanation, /- `unwind-leak`: /);
   // Rules that run no model are not touched by the budget.
-  for (const id of ['prototype-mismatch', 'array-member-scalar-use', 'batch-footprint', 'shared-completion']) assert.deepEqual(byRule(cut, id), byRule(full, id), id);
+  for (const id of ['prototype-mismatch', 'array-member-scalar-use', 'batch-footprint', 'shared-completion'])
+    assert.deepEqual(byRule(cut, id), byRule(full, id), id);
 });
 
 test('a cut-short result is not cached: the next analysis with a budget to spare finds the leak again', async () => {
@@ -61,7 +65,10 @@ const nested = (depth: number): string =>
           start: 10,
           lines: [
             ' /* context */',
-            ...mark('+', `int deep(int a)\n{\n\tint x = ${'('.repeat(depth)}a${')'.repeat(depth)};\n\n\tmutex_lock(&deep_lock);\n\tif (x)\n\t\treturn -EINVAL;\n\tmutex_unlock(&deep_lock);\n\treturn 0;\n}\n`),
+            ...mark(
+              '+',
+              `int deep(int a)\n{\n\tint x = ${'('.repeat(depth)}a${')'.repeat(depth)};\n\n\tmutex_lock(&deep_lock);\n\tif (x)\n\t\treturn -EINVAL;\n\tmutex_unlock(&deep_lock);\n\treturn 0;\n}\n`,
+            ),
             ...mark('+', 'int shallow(int a)\n{\n\tmutex_lock(&deep_lock);\n\tif (a)\n\t\treturn -EINVAL;\n\tmutex_unlock(&deep_lock);\n\treturn 0;\n}'),
           ],
         },

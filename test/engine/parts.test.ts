@@ -22,8 +22,14 @@ test('parts hold whole series, in order, covering the document', () => {
   assert.ok(2 * TARGET > Math.max(...SERIES.map((s) => s.length)));
   const parts = seriesParts(MBOX, TARGET);
   assert.equal(parts.length, 3, 'each series its own part');
-  assert.deepEqual(parts.map((p) => MBOX.slice(p.from, p.to)), SERIES);
-  assert.deepEqual(parts.map((p) => p.startLine), [0, lineCount(SERIES[0]), lineCount(SERIES[0]) + lineCount(SERIES[1])]);
+  assert.deepEqual(
+    parts.map((p) => MBOX.slice(p.from, p.to)),
+    SERIES,
+  );
+  assert.deepEqual(
+    parts.map((p) => p.startLine),
+    [0, lineCount(SERIES[0]), lineCount(SERIES[0]) + lineCount(SERIES[1])],
+  );
   assert.equal(seriesParts(MBOX, MBOX.length).length, 1, 'a target larger than the document: one part');
   // A series larger than twice the target is cut at a patch boundary.
   const big = seriesParts(SERIES[1], Math.ceil(SERIES[1].length / 5));
@@ -47,13 +53,26 @@ test('analysed in parts: each series finds what it finds alone, at its place in 
     for (const f of alone.findings) {
       // Messages name document lines ("returning at line 80"): in the mbox they are further down.
       const message = f.message.replace(/\bline (\d+)/g, (_m, n: string) => `line ${Number(n) + line}`);
-      expected.push(shown({ ...f, message, range: { start: { line: f.range.start.line + line, character: f.range.start.character }, end: f.range.end }, patch: f.patch ? { ...f.patch, index: f.patch.index + patches } : null }));
+      expected.push(
+        shown({
+          ...f,
+          message,
+          range: { start: { line: f.range.start.line + line, character: f.range.start.character }, end: f.range.end },
+          patch: f.patch ? { ...f.patch, index: f.patch.index + patches } : null,
+        }),
+      );
     }
     line += lineCount(text);
     patches += alone.series.patches.length;
   }
   assert.ok(expected.length > 10, `${expected.length} findings`);
-  assert.deepEqual(whole.findings.filter((f) => f !== note[0]).map(shown).sort(), expected.sort());
+  assert.deepEqual(
+    whole.findings
+      .filter((f) => f !== note[0])
+      .map(shown)
+      .sort(),
+    expected.sort(),
+  );
   // Below the part size, the document is one part and there is no note.
   const one = new Engine(parser).analyzeDocument(MBOX);
   assert.equal(one.parts, 1);

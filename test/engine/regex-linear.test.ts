@@ -51,7 +51,9 @@ function regexLiterals(source: string): string[] {
 }
 
 function sources(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
 }
 
 const PREFIXES = ['', 'a', 'a = ', '#define a ', '(', '[', '/*', '//', '> ', '+', 'x(', '"', 'Subject: ', 'enum {', '@@ -', 'int '];
@@ -75,7 +77,9 @@ function worst(re: RegExp, texts: string[]): number {
 }
 
 test('every regular expression of the core runs in time linear in its input', { timeout: 600_000 }, () => {
-  const literals = sources(path.join(repoRoot, 'server', 'src')).flatMap((file) => regexLiterals(fs.readFileSync(file, 'utf8')).map((re) => ({ file: path.relative(repoRoot, file), re })));
+  const literals = sources(path.join(repoRoot, 'server', 'src')).flatMap((file) =>
+    regexLiterals(fs.readFileSync(file, 'utf8')).map((re) => ({ file: path.relative(repoRoot, file), re })),
+  );
   assert.ok(literals.length > 200, `${literals.length} literals found`);
   const short = inputs(1_500);
   const long = inputs(6_000);

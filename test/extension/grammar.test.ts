@@ -11,7 +11,10 @@ async function registry(): Promise<textmate.IGrammar> {
   const wasm = fs.readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm'));
   await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer);
   const reg = new textmate.Registry({
-    onigLib: Promise.resolve({ createOnigScanner: (p: string[]) => new oniguruma.OnigScanner(p), createOnigString: (s: string) => new oniguruma.OnigString(s) }),
+    onigLib: Promise.resolve({
+      createOnigScanner: (p: string[]) => new oniguruma.OnigScanner(p),
+      createOnigString: (s: string) => new oniguruma.OnigString(s),
+    }),
     loadGrammar: async () => textmate.parseRawGrammar(fs.readFileSync(path.join(repoRoot, 'syntaxes/mail.tmLanguage.json'), 'utf8'), 'mail.tmLanguage.json'),
   });
   const g = await reg.loadGrammar('text.mail.patch');

@@ -22,7 +22,9 @@ test('activates for the built-in diff language and leaves .patch/.diff to it; ma
 test('every contributed command is registered by the extension, and every setting is read by the server', () => {
   const source = fs.readFileSync(path.join(repoRoot, 'client/src/extension.ts'), 'utf8');
   for (const c of manifest.contributes.commands) assert.ok(source.includes(`registerCommand('${c.command}'`), c.command);
-  const keys = Object.keys(manifest.contributes.configuration.properties).map((k) => k.replace(/^mmReview\./, '')).sort();
+  const keys = Object.keys(manifest.contributes.configuration.properties)
+    .map((k) => k.replace(/^mmReview\./, ''))
+    .sort();
   assert.deepEqual(keys, Object.keys(readSettings({})).sort());
   // The extension keeps no list of rules of its own: it asks the server.
   assert.doesNotMatch(source, new RegExp(defaultRules.map((r) => `'${r.id}'`).join('|')));

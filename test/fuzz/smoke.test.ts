@@ -14,12 +14,23 @@ import { checkCase } from '../../fuzz/oracle';
 import { MUTATIONS, Random } from '../../fuzz/mutate';
 import { RING } from '../ring-fixture';
 
-const options = (o: Partial<FuzzOptions>): FuzzOptions => ({ cases: 300, seed: 20261203, workers: 2, timeoutMs: 60_000, memoryMb: 1536, findingsDir: null, ...o });
+const options = (o: Partial<FuzzOptions>): FuzzOptions => ({
+  cases: 300,
+  seed: 20261203,
+  workers: 2,
+  timeoutMs: 60_000,
+  memoryMb: 1536,
+  findingsDir: null,
+  ...o,
+});
 
 test('fuzz smoke: 300 mutated documents, nothing in any class', { timeout: 600_000 }, async () => {
   const r = await fuzz(options({}));
   assert.equal(r.cases, 300);
-  assert.deepEqual(r.failures.map((f) => `${f.kind} in case ${f.index} (${f.doc}: ${f.mutations.join(', ')}): ${f.detail.split('\n')[0]}`), []);
+  assert.deepEqual(
+    r.failures.map((f) => `${f.kind} in case ${f.index} (${f.doc}: ${f.mutations.join(', ')}): ${f.detail.split('\n')[0]}`),
+    [],
+  );
   assert.ok(Object.values(r.counts).every((n) => n === 0));
 });
 
@@ -30,18 +41,33 @@ test('the oracle names a crash, a rule that failed, and positions outside the do
     meta: { summary: 'planted for the test', defaultSeverity: 'error', confidence: 'high', differential: false, messages: { far: 'far away' } },
     check(ctx) {
       if (ctx.series.series.text.includes('PLANT-THROW')) throw new Error('planted');
-      if (ctx.series.series.text.includes('PLANT-FAR')) ctx.report({ side: 'new', at: { range: { start: { line: 10_000, character: 0 }, end: { line: 10_000, character: 3 } }, patch: null, path: null, fileLine: null }, messageId: 'far', key: 'far' });
+      if (ctx.series.series.text.includes('PLANT-FAR'))
+        ctx.report({
+          side: 'new',
+          at: { range: { start: { line: 10_000, character: 0 }, end: { line: 10_000, character: 3 } }, patch: null, path: null, fileLine: null },
+          messageId: 'far',
+          key: 'far',
+        });
     },
   });
   const engine = new Engine(parser, [...defaultRules, planted]);
   assert.deepEqual(checkCase(engine, RING), []);
-  assert.deepEqual(checkCase(engine, RING + '\nPLANT-THROW\n').map((f) => f.kind), ['rule failed']);
-  assert.deepEqual(checkCase(engine, RING + '\nPLANT-FAR\n').map((f) => f.kind), ['position outside the document']);
+  assert.deepEqual(
+    checkCase(engine, RING + '\nPLANT-THROW\n').map((f) => f.kind),
+    ['rule failed'],
+  );
+  assert.deepEqual(
+    checkCase(engine, RING + '\nPLANT-FAR\n').map((f) => f.kind),
+    ['position outside the document'],
+  );
   const throwing = new Engine(parser);
   throwing.analyze = () => {
     throw new Error('out of the core');
   };
-  assert.deepEqual(checkCase(throwing, RING).map((f) => f.kind), ['crash']);
+  assert.deepEqual(
+    checkCase(throwing, RING).map((f) => f.kind),
+    ['crash'],
+  );
 });
 
 test('the watchdog names a case that hangs and one that exhausts memory, and the run goes on', { timeout: 600_000 }, async () => {

@@ -29,8 +29,19 @@ test('a plain unified diff: paths, counts, kinds, document and file lines', () =
   const h = onlyHunk(s);
   assert.deepEqual([h.oldStart, h.oldLines, h.newStart, h.newLines, h.section], [10, 3, 10, 3, 'static int example(int a)']);
   assert.deepEqual(show(h), [' {', '-\treturn a;', '+\treturn a + 1;', ' }']);
-  assert.deepEqual(h.lines.map((l) => l.docLine), [3, 4, 5, 6]);
-  assert.deepEqual(h.lines.map((l) => [l.oldLine, l.newLine]), [[10, 10], [11, null], [null, 11], [12, 12]]);
+  assert.deepEqual(
+    h.lines.map((l) => l.docLine),
+    [3, 4, 5, 6],
+  );
+  assert.deepEqual(
+    h.lines.map((l) => [l.oldLine, l.newLine]),
+    [
+      [10, 10],
+      [11, null],
+      [null, 11],
+      [12, 12],
+    ],
+  );
   assert.equal(s.patches[0].subject, null);
   assert.deepEqual(s.problems, []);
 });
@@ -121,19 +132,22 @@ test('quoting at any depth and in any style yields the same hunk', () => {
 });
 
 test('context lines that lost their leading space are context', () => {
-  const h = onlyHunk(ingest(doc`
+  const h = onlyHunk(
+    ingest(doc`
     |@@ -1,3 +1,3 @@
     |if (a)
     |- return b;
     |+ return c;
     |return 0;
-  `));
+  `),
+  );
   assert.deepEqual(show(h), [' if (a)', '- return b;', '+ return c;', ' return 0;']);
 });
 
 test('blank context lines dropped by the mail are restored from the counts, in plausible places', () => {
   // git shows three lines of context on each side; 5 of the 7 old lines are visible.
-  const h = onlyHunk(ingest(doc`
+  const h = onlyHunk(
+    ingest(doc`
     |@@ -20,7 +20,7 @@ static int f(void)
     |}
     |int g(int a,
@@ -141,10 +155,17 @@ test('blank context lines dropped by the mail are restored from the counts, in p
     |+ long b)
     |{
     |int err;
-  `));
+  `),
+  );
   assert.deepEqual(show(h), [' }', '␣', ' int g(int a,', '- int b)', '+ long b)', ' {', ' int err;', '␣']);
-  assert.deepEqual(h.lines.map((l) => l.oldLine), [20, 21, 22, 23, null, 24, 25, 26]);
-  assert.deepEqual(h.lines.map((l) => l.newLine), [20, 21, 22, null, 23, 24, 25, 26]);
+  assert.deepEqual(
+    h.lines.map((l) => l.oldLine),
+    [20, 21, 22, 23, null, 24, 25, 26],
+  );
+  assert.deepEqual(
+    h.lines.map((l) => l.newLine),
+    [20, 21, 22, null, 23, 24, 25, 26],
+  );
   assert.deepEqual(ingest('@@ -1,3 +1,3 @@\nint a;\n-int b;\n+int c;\n').problems.length, 0);
 });
 
@@ -167,9 +188,17 @@ test('a line the mail client wrapped onto a shallower quote comes back whole', (
   const s = ingest(text);
   const h = onlyHunk(s);
   assert.equal(h.section, 'static int prepare(unsigned int cpu, struct hlist_node *node)');
-  assert.deepEqual(show(h), [' int a;', '- p = kmalloc_node(PAGE_SIZE * 2, GFP_KERNEL, cpu_to_node(cpu));', '+ p = kmalloc_node(PAGE_SIZE, GFP_KERNEL, cpu_to_node(cpu));', ' int b;']);
+  assert.deepEqual(show(h), [
+    ' int a;',
+    '- p = kmalloc_node(PAGE_SIZE * 2, GFP_KERNEL, cpu_to_node(cpu));',
+    '+ p = kmalloc_node(PAGE_SIZE, GFP_KERNEL, cpu_to_node(cpu));',
+    ' int b;',
+  ]);
   const wrapped = h.lines[1];
-  assert.deepEqual(wrapped.segments.map((g) => g.docLine), [3, 4]);
+  assert.deepEqual(
+    wrapped.segments.map((g) => g.docLine),
+    [3, 4],
+  );
   assertSegmentsMatch(s);
 });
 
@@ -182,7 +211,11 @@ test('a wrap at the hyphen of `->` that took the `>` for a quote level is rejoin
     '> > x = 1;',
   ].join('\n');
   const s = ingest(text);
-  assert.deepEqual(show(onlyHunk(s)), ['- set_params(ctx->req, &in, &out, entry->length, PAGE_SIZE);', '+ set_params(ctx->req[0], &in, &out, entry->length, PAGE_SIZE);', ' x = 1;']);
+  assert.deepEqual(show(onlyHunk(s)), [
+    '- set_params(ctx->req, &in, &out, entry->length, PAGE_SIZE);',
+    '+ set_params(ctx->req[0], &in, &out, entry->length, PAGE_SIZE);',
+    ' x = 1;',
+  ]);
   assertSegmentsMatch(s);
 });
 
@@ -201,7 +234,10 @@ test('review comments interleaved in a quoted hunk are skipped and the hunk resu
   ].join('\n');
   const h = onlyHunk(ingest(text));
   assert.deepEqual(show(h), [' int a;', '+int b;', '+int c;', ' int d;', ' int e;']);
-  assert.deepEqual(h.lines.map((l) => l.docLine), [1, 2, 7, 8, 9]);
+  assert.deepEqual(
+    h.lines.map((l) => l.docLine),
+    [1, 2, 7, 8, 9],
+  );
 });
 
 test('a one-line question right after a quoted line is not taken for a wrap', () => {
@@ -263,7 +299,10 @@ test('a malformed hunk header is a problem on its line and the rest is still rea
     |-int b;
     |+int c;
   `);
-  assert.deepEqual(s.problems.map((p) => [p.messageId, p.severity, p.range.start.line]), [['badHunkHeader', 'warning', 3]]);
+  assert.deepEqual(
+    s.problems.map((p) => [p.messageId, p.severity, p.range.start.line]),
+    [['badHunkHeader', 'warning', 3]],
+  );
   assert.equal(s.patches[0].files.length, 2);
   assert.deepEqual(show(s.patches[0].files[1].hunks[0]), ['-int b;', '+int c;']);
 });
@@ -271,15 +310,24 @@ test('a malformed hunk header is a problem on its line and the rest is still rea
 test('a truncated hunk is a warning in a patch and information in a quote', () => {
   const body = ['@@ -1,4 +1,5 @@', ' int a;', '-int b;', '+int c;'];
   const s = ingest(body.join('\n'));
-  assert.deepEqual(s.problems.map((p) => [p.messageId, p.severity, p.range.start.line]), [['truncatedHunk', 'warning', 0]]);
+  assert.deepEqual(
+    s.problems.map((p) => [p.messageId, p.severity, p.range.start.line]),
+    [['truncatedHunk', 'warning', 0]],
+  );
   assert.deepEqual(show(onlyHunk(s)), [' int a;', '-int b;', '+int c;']);
   const q = ingest(body.map((l) => '> ' + l).join('\n'));
-  assert.deepEqual(q.problems.map((p) => [p.messageId, p.severity]), [['partialHunk', 'information']]);
+  assert.deepEqual(
+    q.problems.map((p) => [p.messageId, p.severity]),
+    [['partialHunk', 'information']],
+  );
 });
 
 test('lines beyond the header counts are reported', () => {
   const s = ingest(['@@ -1,1 +1,1 @@', '-int b;', '+int c;', '+int d;'].join('\n'));
-  assert.deepEqual(s.problems.map((p) => [p.messageId, p.range.start.line]), [['hunkOverflow', 3]]);
+  assert.deepEqual(
+    s.problems.map((p) => [p.messageId, p.range.start.line]),
+    [['hunkOverflow', 3]],
+  );
 });
 
 test('a context `++x;` that lost its indentation is recognised by the counts', () => {
@@ -370,5 +418,8 @@ test('a header whose counts far exceed its lines is a cut hunk, not thousands of
   const s = ingest(['@@ -1,99999 +1,99999 @@', ' int a;', '-int b;', '+int c;'].join('\n'));
   const h = s.patches[0].files[0].hunks[0];
   assert.equal(h.lines.length, 3);
-  assert.deepEqual(s.problems.map((p) => [p.messageId, p.data]), [['truncatedHunk', { old: 99997, new: 99997 }]]);
+  assert.deepEqual(
+    s.problems.map((p) => [p.messageId, p.data]),
+    [['truncatedHunk', { old: 99997, new: 99997 }]],
+  );
 });

@@ -21,8 +21,16 @@ function diffstat(text: string): { perFile: Map<string, number>; insertions: num
 function assertMatchesDiffstat(series: Series, text: string): void {
   const stat = diffstat(text);
   const files = series.patches.flatMap((p) => p.files);
-  assert.equal(files.reduce((n, f) => n + count(f, 'add'), 0), stat.insertions, 'insertions');
-  assert.equal(files.reduce((n, f) => n + count(f, 'remove'), 0), stat.deletions, 'deletions');
+  assert.equal(
+    files.reduce((n, f) => n + count(f, 'add'), 0),
+    stat.insertions,
+    'insertions',
+  );
+  assert.equal(
+    files.reduce((n, f) => n + count(f, 'remove'), 0),
+    stat.deletions,
+    'deletions',
+  );
   for (const f of files) {
     const listed = [...stat.perFile.entries()].find(([p]) => (f.newPath ?? '').endsWith(p.replace(/^\.\.\.\//, '')));
     if (listed) assert.equal(count(f, 'add') + count(f, 'remove'), listed[1], f.newPath ?? '');
@@ -78,7 +86,14 @@ seedTest('seed 002 (format-patch with all indentation and blank lines lost): 12 
   assert.equal(s.messages[0].footerStart, 293); // 0-based: 'next prev parent reply' is line 294
   // arm64's hunk: the blank line after `}` is restored before the definition, which starts at file line 1762.
   const arm = p.files[0].hunks[0];
-  assert.deepEqual(arm.lines.slice(0, 3).map((l) => [l.restored, l.oldLine]), [[false, 1760], [true, 1761], [false, 1762]]);
+  assert.deepEqual(
+    arm.lines.slice(0, 3).map((l) => [l.restored, l.oldLine]),
+    [
+      [false, 1760],
+      [true, 1761],
+      [false, 1762],
+    ],
+  );
 });
 
 seedTest('seed 001 (Outlook reply quoting a patch two deep, wrapped lines): rejoined, diffstat exact', () => {
@@ -88,7 +103,10 @@ seedTest('seed 001 (Outlook reply quoting a patch two deep, wrapped lines): rejo
   const p = s.patches[0];
   assert.equal(p.quoteDepth, 2);
   assert.deepEqual(p.number, { n: 10, total: 13 });
-  assert.deepEqual(p.files.map((f) => f.newPath), ['mm/swap.h', 'mm/zswap.c']);
+  assert.deepEqual(
+    p.files.map((f) => f.newPath),
+    ['mm/swap.h', 'mm/zswap.c'],
+  );
   assertMatchesDiffstat(s, text);
   const hunks = p.files[1].hunks;
   const prepare = hunks.find((h) => h.headerLine === 163);
@@ -98,7 +116,10 @@ seedTest('seed 001 (Outlook reply quoting a patch two deep, wrapped lines): rejo
   const bug = lineAt(353);
   assert.equal(bug?.kind, 'remove');
   assert.equal(bug?.text, 'BUG_ON(crypto_wait_req(crypto_acomp_decompress(acomp_ctx->req), &acomp_ctx->wait));');
-  assert.deepEqual(bug?.segments.map((g) => g.docLine), [353, 354, 355]);
+  assert.deepEqual(
+    bug?.segments.map((g) => g.docLine),
+    [353, 354, 355],
+  );
   // `entry-` / `> >length, PAGE_SIZE);`: the wrap ate the `-` of `->`'s partner.
   assert.equal(lineAt(338)?.text, ' acomp_request_set_params(acomp_ctx->req, &input, &output, entry->length, PAGE_SIZE);');
   assert.equal(lineAt(311)?.text, ' comp_ret = crypto_wait_req(crypto_acomp_compress(acomp_ctx->req), &acomp_ctx->wait);');
@@ -113,7 +134,7 @@ seedTest('seed 004 (review comments inside the quoted hunks): comments skipped, 
   assertMatchesDiffstat(s, text);
   const docLines = new Set(p.files.flatMap((f) => f.hunks.flatMap((h) => h.lines.map((l) => l.docLine))));
   for (let line = 70; line <= 79; line++) assert.ok(!docLines.has(line), `comment line ${line + 1} is not part of a hunk`);
-  assert.ok(!docLines.has(177), 'Matthew Brost\'s struct suggestion is not part of a hunk');
+  assert.ok(!docLines.has(177), "Matthew Brost's struct suggestion is not part of a hunk");
   const types = p.files[1].hunks[0];
   const closing = types.lines.find((l) => l.docLine === 192);
   assert.deepEqual([closing?.kind, closing?.text, closing?.newLine], ['context', '};', 135]);

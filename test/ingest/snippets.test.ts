@@ -82,7 +82,17 @@ test('candidates: runs at one quote depth, wrapped expressions joined, a lone li
 });
 
 test('lines inside a diff or a quoted fragment are never snippets', () => {
-  const text = mail(['> +\tx = y + 1;', '> +\tz = x << PAGE_SHIFT;', '', 'diff --git a/a.c b/a.c', '--- a/a.c', '+++ b/a.c', '@@ -1,1 +1,1 @@', '-int a = 1;', '+int a = 2;']);
+  const text = mail([
+    '> +\tx = y + 1;',
+    '> +\tz = x << PAGE_SHIFT;',
+    '',
+    'diff --git a/a.c b/a.c',
+    '--- a/a.c',
+    '+++ b/a.c',
+    '@@ -1,1 +1,1 @@',
+    '-int a = 1;',
+    '+int a = 2;',
+  ]);
   const s = ingest(text);
   assert.equal(s.fragments.length, 1);
   assert.deepEqual(s.snippets, []);
@@ -109,7 +119,10 @@ test('the parse confirms a candidate only when it is error-free and does somethi
   for (const t of rejected) assert.equal(readSnippet(parser, t), null, t);
   // Spans are the snippet's own rows, not the wrapper's.
   const stmts = readSnippet(parser, 'a = 1;\nb = a << PAGE_SHIFT;')!;
-  assert.deepEqual(stmts.map((s) => s.span.startRow), [0, 1]);
+  assert.deepEqual(
+    stmts.map((s) => s.span.startRow),
+    [0, 1],
+  );
 });
 
 /** Every snippet the five seeds hold, read off the mails by hand: all code, no prose. */

@@ -62,7 +62,11 @@ test('`mm-review lsp --stdio` answers each request once and sends each server re
       frame({
         id: 1,
         method: 'initialize',
-        params: { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } } } },
+        params: {
+          processId: process.pid,
+          rootUri: null,
+          capabilities: { workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } } },
+        },
       }),
     );
     await until(() => seen.some((m) => m.id === 1 && !m.method));

@@ -62,7 +62,9 @@ export class LspTestClient {
     this.connection.listen();
   }
 
-  async initialize(options: { workspaceFolders?: string[]; initializationOptions?: unknown } = {}): Promise<{ capabilities: Record<string, unknown>; serverInfo?: { name: string; version?: string } }> {
+  async initialize(
+    options: { workspaceFolders?: string[]; initializationOptions?: unknown } = {},
+  ): Promise<{ capabilities: Record<string, unknown>; serverInfo?: { name: string; version?: string } }> {
     const result = await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: null,

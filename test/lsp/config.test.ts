@@ -23,7 +23,8 @@ async function workspace(config: unknown, initializationOptions?: unknown): Prom
   return { client, dir, uri: pathToFileURL(path.join(dir, 'bind.patch')).href };
 }
 
-const leakOf = (diagnostics: { code?: unknown; message: unknown }[]): unknown[] => diagnostics.filter((d) => d.code === 'unbalanced-counter').map((d) => d.message);
+const leakOf = (diagnostics: { code?: unknown; message: unknown }[]): unknown[] =>
+  diagnostics.filter((d) => d.code === 'unbalanced-counter').map((d) => d.message);
 
 test("the workspace folder's .mm-review.json extends the table; editing it re-checks", async () => {
   const { client, dir, uri } = await workspace(customPairConfig);
@@ -36,7 +37,9 @@ test("the workspace folder's .mm-review.json extends the table; editing it re-ch
   );
   fs.writeFileSync(path.join(dir, '.mm-review.json'), '{}');
   const cleared = client.diagnostics(uri, (p) => errorsOf(p).length === 0);
-  await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(dir, '.mm-review.json')).href, type: 2 }] });
+  await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+    changes: [{ uri: pathToFileURL(path.join(dir, '.mm-review.json')).href, type: 2 }],
+  });
   await cleared;
 });
 

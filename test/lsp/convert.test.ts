@@ -26,7 +26,13 @@ test('a finding becomes a diagnostic with its rule, doc link, related location a
   const d = toDiagnostic(finding({}), 'file:///x.patch');
   assert.deepEqual(
     { code: d.code, href: d.codeDescription?.href, severity: d.severity, source: d.source, related: d.relatedInformation },
-    { code: 'prototype-mismatch', href: 'mm-review-doc:/rules/prototype-mismatch.md', severity: 1, source: 'mm-review', related: [{ location: { uri: 'file:///x.patch', range: range(1, 0, 4) }, message: 'changed here' }] },
+    {
+      code: 'prototype-mismatch',
+      href: 'mm-review-doc:/rules/prototype-mismatch.md',
+      severity: 1,
+      source: 'mm-review',
+      related: [{ location: { uri: 'file:///x.patch', range: range(1, 0, 4) }, message: 'changed here' }],
+    },
   );
   assert.equal(toDiagnostic(finding({ origin: 'fixed', severity: 'hint' }), 'u').message, 'm (fixed by this patch)');
   assert.equal(toDiagnostic(finding({ severity: 'information' }), 'u').severity, 3);
@@ -42,8 +48,15 @@ test('quick fixes are offered where the requested range touches the finding', ()
 });
 
 test('code lenses: counts on each patch subject, "Show model" on model-backed findings', () => {
-  const patches = [{ index: 1, anchorLine: 3 }, { index: 2, anchorLine: 40 }] as Patch[];
-  const findings = [finding({}), finding({ severity: 'information', key: 'k2', model: { id: 'counter-model', title: 'BO purgeability', markdown: '...' } }), finding({ patch: { index: 2, subject: null }, severity: 'warning', key: 'k3' })];
+  const patches = [
+    { index: 1, anchorLine: 3 },
+    { index: 2, anchorLine: 40 },
+  ] as Patch[];
+  const findings = [
+    finding({}),
+    finding({ severity: 'information', key: 'k2', model: { id: 'counter-model', title: 'BO purgeability', markdown: '...' } }),
+    finding({ patch: { index: 2, subject: null }, severity: 'warning', key: 'k3' }),
+  ];
   const lenses = codeLenses(patches, findings, 'file:///x.mbox');
   assert.deepEqual(
     lenses.map((l) => [l.range.start.line, l.command?.title, l.command?.command, l.command?.arguments]),
@@ -56,18 +69,37 @@ test('code lenses: counts on each patch subject, "Show model" on model-backed fi
 });
 
 test('settings are read tolerantly', () => {
-  assert.deepEqual(readSettings(undefined), { rules: {}, findings: 'introduced', run: 'onType', maxDocumentSizeMiB: 32, pairs: [], lifecycles: [], footprintCpus: 224, footprintPools: 1, kernelTree: '' });
-  assert.deepEqual(readSettings({ rules: { 'prototype-mismatch': 'warning', 'no-such-rule': 'off', 'parameter-dropped': 'loud' }, findings: 'all', run: 'onSave', maxDocumentSizeMiB: -3, kernelTree: ' /src/linux ' }), {
-    rules: { 'prototype-mismatch': 'warning' },
-    findings: 'all',
-    run: 'onSave',
+  assert.deepEqual(readSettings(undefined), {
+    rules: {},
+    findings: 'introduced',
+    run: 'onType',
     maxDocumentSizeMiB: 32,
     pairs: [],
     lifecycles: [],
     footprintCpus: 224,
     footprintPools: 1,
-    kernelTree: '/src/linux',
+    kernelTree: '',
   });
+  assert.deepEqual(
+    readSettings({
+      rules: { 'prototype-mismatch': 'warning', 'no-such-rule': 'off', 'parameter-dropped': 'loud' },
+      findings: 'all',
+      run: 'onSave',
+      maxDocumentSizeMiB: -3,
+      kernelTree: ' /src/linux ',
+    }),
+    {
+      rules: { 'prototype-mismatch': 'warning' },
+      findings: 'all',
+      run: 'onSave',
+      maxDocumentSizeMiB: 32,
+      pairs: [],
+      lifecycles: [],
+      footprintCpus: 224,
+      footprintPools: 1,
+      kernelTree: '/src/linux',
+    },
+  );
   assert.equal(readSettings({ kernelTree: 42 }).kernelTree, '', 'not a string: the default');
 });
 

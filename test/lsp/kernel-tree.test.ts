@@ -44,11 +44,17 @@ async function assertNotSearched(client: LspTestClient, root: string): Promise<v
   const uri = pathToFileURL(path.join(root, 'frob.patch')).href;
   const first = client.diagnostics(uri);
   await client.open(uri, frobPatch(), 'mm-mail');
-  assert.deepEqual((await first).diagnostics.filter((d) => d.severity === 1).map((d) => d.message), []);
+  assert.deepEqual(
+    (await first).diagnostics.filter((d) => d.severity === 1).map((d) => d.message),
+    [],
+  );
   // A search would have begun its own progress before the analysis ended; give its notification time to
   // arrive. (A slow machine may still show progress for the review itself: that is not a search.)
   await new Promise((r) => setTimeout(r, 500));
-  assert.deepEqual(client.progress.filter((p) => p.value.kind === 'begin' && /searching the kernel tree/.test(p.value.message ?? '')), []);
+  assert.deepEqual(
+    client.progress.filter((p) => p.value.kind === 'begin' && /searching the kernel tree/.test(p.value.message ?? '')),
+    [],
+  );
   assert.equal(client.published.filter((p) => p.uri === uri).length, 1, 'no second check, as a finished search would cause');
 }
 
@@ -70,8 +76,14 @@ test('the workspace folder is a kernel tree: the forgotten sites arrive once the
   assert.ok(client.progressCreated.length > 0, 'the search showed progress');
   // The progress token is created by a round trip to the client: its end may follow the diagnostics.
   for (let i = 0; i < 100 && !client.progress.some((p) => (p.value as { kind?: string }).kind === 'end'); i++) await new Promise((r) => setTimeout(r, 20));
-  assert.ok(client.progress.some((p) => (p.value as { kind?: string }).kind === 'end'), `and ended it: ${JSON.stringify(client.progress)}`);
-  assert.ok(client.progress.some((p) => p.value.kind === 'begin' && /searching the kernel tree/.test(p.value.message ?? '')), 'the progress names the search');
+  assert.ok(
+    client.progress.some((p) => (p.value as { kind?: string }).kind === 'end'),
+    `and ended it: ${JSON.stringify(client.progress)}`,
+  );
+  assert.ok(
+    client.progress.some((p) => p.value.kind === 'begin' && /searching the kernel tree/.test(p.value.message ?? '')),
+    'the progress names the search',
+  );
 });
 
 test('a lock taken above the hunk and kept by a return the patch adds: reported on the return, the lock linked into the tree', async () => {
@@ -79,7 +91,9 @@ test('a lock taken above the hunk and kept by a return the patch adds: reported 
   fs.writeFileSync(path.join(root, 'mm', 'widget.c'), widget);
   const client = await start(root);
   const uri = pathToFileURL(path.join(root, 'widget.patch')).href;
-  const doc = editMail('widget: refuse a widget with no buffer', [{ path: 'mm/widget.c', text: widget, edits: [{ after: 26, add: ['\tif (!w->buf)', '\t\treturn -EINVAL;'] }] }]);
+  const doc = editMail('widget: refuse a widget with no buffer', [
+    { path: 'mm/widget.c', text: widget, edits: [{ after: 26, add: ['\tif (!w->buf)', '\t\treturn -EINVAL;'] }] },
+  ]);
   const found = client.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'unbalanced-counter'));
   await client.open(uri, doc, 'mm-mail');
   const d = (await found).diagnostics.find((x) => x.code === 'unbalanced-counter')!;
@@ -94,7 +108,8 @@ test('a tree file edited in place (no revision shows it): the editor tells the s
   const root = writeTree();
   const client = await start(root);
   const uri = pathToFileURL(path.join(root, 'frob3.patch')).href;
-  const sites = (p: { diagnostics: { message: unknown }[] }): string[] => p.diagnostics.map((d) => String(d.message).split(' still')[0]).filter((m) => /:\d+$/.test(m));
+  const sites = (p: { diagnostics: { message: unknown }[] }): string[] =>
+    p.diagnostics.map((d) => String(d.message).split(' still')[0]).filter((m) => /:\d+$/.test(m));
   const first = client.diagnostics(uri, (p) => sites(p).length > 0);
   await client.open(uri, frobPatch(), 'mm-mail');
   assert.deepEqual(sites(await first), ['arch/beta/mm/frob.c:4', 'mm/user.c:10']);
@@ -113,7 +128,10 @@ test('kernelTree "off": no tree, nothing about the sites outside the series', as
   const uri = pathToFileURL(path.join(root, 'frob2.patch')).href;
   const first = client.diagnostics(uri);
   await client.open(uri, frobPatch(), 'mm-mail');
-  assert.deepEqual((await first).diagnostics.filter((d) => d.severity === 1).map((d) => d.message), []);
+  assert.deepEqual(
+    (await first).diagnostics.filter((d) => d.severity === 1).map((d) => d.message),
+    [],
+  );
 });
 
 test('a folder that is not a kernel tree is not searched', async () => {

@@ -48,7 +48,10 @@ for (const languageId of ['plaintext', 'text']) {
     const ready = client.diagnostics(mail);
     await client.open(mail, STALE, languageId);
     const published = await ready;
-    assert.deepEqual(errorsOf(published).map((d) => [d.range.start.line + 1, d.code]), [[18, 'prototype-mismatch']]);
+    assert.deepEqual(
+      errorsOf(published).map((d) => [d.range.start.line + 1, d.code]),
+      [[18, 'prototype-mismatch']],
+    );
     const review = (await client.connection.sendRequest('mmReview/review', { uri: mail })) as { reviewed: boolean; patches: number };
     assert.deepEqual([review.reviewed, review.patches], [true, 1]);
 
@@ -70,5 +73,8 @@ test('a patch file with nothing to review says so (it is a patch language)', asy
   const uri = 'file:///tmp/mm-review-text/empty.patch';
   const ready = client.diagnostics(uri);
   await client.open(uri, PROSE, 'diff');
-  assert.deepEqual((await ready).diagnostics.map((d) => d.message), ['no patch or C code found in this document; nothing was reviewed']);
+  assert.deepEqual(
+    (await ready).diagnostics.map((d) => d.message),
+    ['no patch or C code found in this document; nothing was reviewed'],
+  );
 });

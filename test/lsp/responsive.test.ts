@@ -12,7 +12,11 @@ import { ONE_LINE_PATCH, repoRoot } from '../helpers';
 import { LspTestClient } from './client';
 
 const chain = Array.from({ length: 150 }, () => 'eiw').join(' + ');
-const helpers = Array.from({ length: 10 }, (_, i) => `static inline int eiw_to_ways_${i}(u8 eiw, unsigned int *ways)\n{\n\tunsigned int x = 0;\n\n\tfor (;;)\n\t\tx = ${chain};\n\t*ways = x;\n\treturn 0;\n}\n`).join('\n');
+const helpers = Array.from(
+  { length: 10 },
+  (_, i) =>
+    `static inline int eiw_to_ways_${i}(u8 eiw, unsigned int *ways)\n{\n\tunsigned int x = 0;\n\n\tfor (;;)\n\t\tx = ${chain};\n\t*ways = x;\n\treturn 0;\n}\n`,
+).join('\n');
 const SLOW = helperPatch('drivers/cxl/cxl.h', helpers);
 const FAST = ONE_LINE_PATCH;
 
@@ -35,11 +39,13 @@ test('a request and a hover are answered while another document is analysed', as
   const slow = 'file:///tmp/mm-review-responsive/slow.patch';
   const events: string[] = [];
   const t0 = performance.now();
-  const slowReady = client.diagnostics(slow, () => true, 30_000).then((p) => {
-    events.push('slow diagnostics');
-    fullMs = performance.now() - t0;
-    return p;
-  });
+  const slowReady = client
+    .diagnostics(slow, () => true, 30_000)
+    .then((p) => {
+      events.push('slow diagnostics');
+      fullMs = performance.now() - t0;
+      return p;
+    });
   await client.open(slow, SLOW);
   // Inside the rule that runs the helpers by now.
   await pause(500);
@@ -52,7 +58,10 @@ test('a request and a hover are answered while another document is analysed', as
   assert.equal(hover, null, 'nothing to say on that line, but an answer');
   assert.deepEqual(events, ['rules answered', 'hover answered', 'slow diagnostics']);
   // The budget ended the slow analysis, and said so.
-  assert.ok(published.diagnostics.some((d) => d.code === 'analysis-limit' && /ran out of its time \(4 s\) before finishing cxl-encoding/.test(String(d.message))), JSON.stringify(published.diagnostics));
+  assert.ok(
+    published.diagnostics.some((d) => d.code === 'analysis-limit' && /ran out of its time \(4 s\) before finishing cxl-encoding/.test(String(d.message))),
+    JSON.stringify(published.diagnostics),
+  );
   assert.ok(fullMs >= 3_500, `${fullMs} ms`);
 });
 
@@ -68,5 +77,9 @@ test('an edit cancels the analysis of the text it replaces, inside the model tha
   const ms = performance.now() - t0;
   assert.ok(ms < fullMs / 2, `the edit's findings came after ${Math.round(ms)} ms; the uncancelled analysis took ${Math.round(fullMs)} ms`);
   await pause(300);
-  assert.deepEqual(client.published.filter((p) => p.uri === uri && p.version === 1), [], 'the replaced text is never published');
+  assert.deepEqual(
+    client.published.filter((p) => p.uri === uri && p.version === 1),
+    [],
+    'the replaced text is never published',
+  );
 });

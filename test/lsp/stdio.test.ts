@@ -43,9 +43,16 @@ seedTest('open → diagnostic → hover → quick fix → diagnostic cleared', a
   const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: d.range.start })) as Hover;
   const value = (hover.contents as { value: string }).value;
   assert.match(value, /\*\*prototype-mismatch\*\* · error/);
-  assert.match(value, /- after: `vmemmap_populate\(unsigned long start, unsigned long end, int node, struct vmem_altmap \*altmap, struct dev_pagemap \*pgmap\)`/);
+  assert.match(
+    value,
+    /- after: `vmemmap_populate\(unsigned long start, unsigned long end, int node, struct vmem_altmap \*altmap, struct dev_pagemap \*pgmap\)`/,
+  );
 
-  const actions = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
+  const actions = (await client.connection.sendRequest('textDocument/codeAction', {
+    textDocument: { uri },
+    range: d.range,
+    context: { diagnostics: [d] },
+  })) as CodeAction[];
   assert.equal(actions.length, 1);
   assert.equal(actions[0].title, 'Pass `NULL` for `pgmap`');
   assert.equal(actions[0].kind, 'quickfix');
@@ -54,7 +61,10 @@ seedTest('open → diagnostic → hover → quick fix → diagnostic cleared', a
   const fixed = TextDocument.applyEdits(doc, edits);
   assert.equal(fixed.split('\n')[240], '+ vmemmap_populate(start, end, nid, NULL, NULL);');
   const second = client.diagnostics(uri, (p) => p.version === 2);
-  await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: edits.map((e) => ({ range: e.range, text: e.newText })) });
+  await client.connection.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version: 2 },
+    contentChanges: edits.map((e) => ({ range: e.range, text: e.newText })),
+  });
   const after2 = await second;
   assert.deepEqual(errorsOf(after2), []);
   assert.equal(after2.diagnostics.length, 2);
@@ -97,7 +107,10 @@ async function showModel(uri: string): Promise<{ title: string; model: { id: str
   const show = lenses.find((l) => l.command?.command === 'mmReview.showModel');
   assert.ok(show?.command, 'a Show model lens');
   const [lensUri, key] = show.command.arguments as [string, string];
-  return { title: show.command.title, model: (await client.connection.sendRequest('mmReview/model', { uri: lensUri, key })) as { id: string; markdown: string } };
+  return {
+    title: show.command.title,
+    model: (await client.connection.sendRequest('mmReview/model', { uri: lensUri, key })) as { id: string; markdown: string },
+  };
 }
 
 seedTest('a model-backed finding: its hover shows the trace, its lens opens the model', async () => {
@@ -121,7 +134,7 @@ seedTest('a model-backed finding: its hover shows the trace, its lens opens the 
   assert.match(model.markdown, /The model ran every sequence of up to 6 events/);
 });
 
-seedTest('seed 000, a review thread: findings on the quoted round_down and the reply\'s snippet; the binding model on hover and lens', async () => {
+seedTest("seed 000, a review thread: findings on the quoted round_down and the reply's snippet; the binding model on hover and lens", async () => {
   const uri = 'file:///tmp/mm-review-e2e/gmem-thread.mbox';
   const text = readSeed('000');
   const lines = text.split('\n');
@@ -132,7 +145,10 @@ seedTest('seed 000, a review thread: findings on the quoted round_down and the r
   // Where each lands, by the text of its line (the seed's own lines, read for this test).
   assert.equal(at('gmem-binding-alignment').length, 1);
   assert.match(at('gmem-binding-alignment')[0], /round_down\(index, nr_pages\)/);
-  assert.deepEqual(at('mask-misuse').map((l) => /(offset|gfn)_within_page =/.exec(l)?.[1]), ['offset', 'gfn']);
+  assert.deepEqual(
+    at('mask-misuse').map((l) => /(offset|gfn)_within_page =/.exec(l)?.[1]),
+    ['offset', 'gfn'],
+  );
   assert.equal(at('unit-mismatch').length, 1);
   assert.match(at('unit-mismatch')[0], /offset_within_page == gfn_within_page/);
   assert.equal(published.diagnostics.length, 4, JSON.stringify(published.diagnostics.map((d) => d.code)));
@@ -154,7 +170,13 @@ seedTest('seed 003, a thread with no code: the region figures get notes, and a l
   const ready = client.diagnostics(uri);
   await client.open(uri, text, 'mm-mail');
   const published = await ready;
-  assert.deepEqual(published.diagnostics.map((d) => [d.code, d.severity, d.range.start.line + 1]), [['cxl-interleave', 3, 65], ['cxl-interleave', 3, 68]]);
+  assert.deepEqual(
+    published.diagnostics.map((d) => [d.code, d.severity, d.range.start.line + 1]),
+    [
+      ['cxl-interleave', 3, 65],
+      ['cxl-interleave', 3, 68],
+    ],
+  );
   const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: published.diagnostics[0].range.start })) as Hover;
   assert.match((hover.contents as { value: string }).value, /2\^40 \/ 2\^8 = 2\^32 ≈ \*\*4\.29 × 10\^9\*\* per device/);
   const { title, model } = await showModel(uri);
@@ -164,7 +186,7 @@ seedTest('seed 003, a thread with no code: the region figures get notes, and a l
   assert.match(model.markdown, /\| window \| — \| 0x0 \| 16 TiB \| 1 \| 256 B \| hb0 \|/);
 });
 
-seedTest('hovering vmemmap_populate() in riscv\'s hunk of seed 002: what the series changed, then the vmemmap model with riscv highlighted', async () => {
+seedTest("hovering vmemmap_populate() in riscv's hunk of seed 002: what the series changed, then the vmemmap model with riscv highlighted", async () => {
   const uri = 'file:///tmp/mm-review-e2e/vmemmap.mbox';
   const text = readSeed('002');
   const lines = text.split('\n');
@@ -194,7 +216,11 @@ test('a long document shows the quick findings first, then those that read whole
   assert.equal(a.version, b.version);
   assert.ok(!codes(a).has('unbalanced-counter'), 'the first publication waits for no rule that reads whole functions');
   assert.ok(codes(b).has('unbalanced-counter'), 'the second completes it');
-  for (const d of a.diagnostics) assert.ok(b.diagnostics.some((x) => x.code === d.code && x.message === d.message && x.range.start.line === d.range.start.line), 'nothing shown first is taken back');
+  for (const d of a.diagnostics)
+    assert.ok(
+      b.diagnostics.some((x) => x.code === d.code && x.message === d.message && x.range.start.line === d.range.start.line),
+      'nothing shown first is taken back',
+    );
 });
 
 seedTest('hovering a batch constant anywhere in seed 001 shows what it costs and what it buys', async () => {
@@ -259,7 +285,10 @@ seedTest('`mm-review lsp --stdio` is the same server', async () => {
     const uri = 'file:///tmp/mm-review-e2e/cli.patch';
     const ready = viaCli.diagnostics(uri);
     await viaCli.open(uri, staleCall());
-    assert.deepEqual(errorsOf(await ready).map((d) => d.range.start.line), [240]);
+    assert.deepEqual(
+      errorsOf(await ready).map((d) => d.range.start.line),
+      [240],
+    );
   } finally {
     await viaCli.stop();
   }
@@ -276,13 +305,18 @@ seedTest('run on save: edits wait for the save', async () => {
     const line = text.split('\n')[240];
     await client.connection.sendNotification('textDocument/didChange', {
       textDocument: { uri, version: 2 },
-      contentChanges: [{ range: { start: { line: 240, character: 0 }, end: { line: 240, character: line.length } }, text: '+ vmemmap_populate(start, end, nid, NULL);' }],
+      contentChanges: [
+        { range: { start: { line: 240, character: 0 }, end: { line: 240, character: line.length } }, text: '+ vmemmap_populate(start, end, nid, NULL);' },
+      ],
     });
     await new Promise((r) => setTimeout(r, 700));
     assert.equal(client.published.filter((p) => p.uri === uri && p.version === 2).length, 0, 'typing does not check');
     ready = client.diagnostics(uri, (p) => p.version === 2);
     await client.connection.sendNotification('textDocument/didSave', { textDocument: { uri } });
-    assert.deepEqual(errorsOf(await ready).map((d) => d.range.start.line), [240]);
+    assert.deepEqual(
+      errorsOf(await ready).map((d) => d.range.start.line),
+      [240],
+    );
   } finally {
     client.settings = {};
   }
@@ -292,7 +326,10 @@ seedTest('findings "all" adds pre-existing ones as hints', async () => {
   const uri = 'file:///tmp/mm-review-e2e/all.patch';
   // A call that was already wrong before the patch: context in the hunk, at two arguments.
   const text = readSeed('002')
-    .replace('\nif (vmemmap_populate_hvo(start, end, huge_page_order(h), zone,', '\nvmemmap_populate(start, end);\nif (vmemmap_populate_hvo(start, end, huge_page_order(h), zone,')
+    .replace(
+      '\nif (vmemmap_populate_hvo(start, end, huge_page_order(h), zone,',
+      '\nvmemmap_populate(start, end);\nif (vmemmap_populate_hvo(start, end, huge_page_order(h), zone,',
+    )
     .replace('@@ -845,7 +845,7 @@', '@@ -845,8 +845,8 @@');
   client.settings = { findings: 'all' };
   try {

@@ -40,11 +40,18 @@ static void madvise_purgeable(struct xe_device *xe, struct xe_vm *vm, struct xe_
 }
 `;
 
-const COUNTERS = EVENTS.replace('ON_CREATE', 'xe_bo_vma_count_inc_locked(bo);\n\tif (vma->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED)\n\t\txe_bo_willneed_get_locked(bo);')
-  .replace('ON_DESTROY', 'xe_bo_vma_count_dec_locked(bo);\n\tif (vma->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED)\n\t\txe_bo_willneed_put_locked(bo);')
-  .replace(
-    'ON_MADVISE',
-    `if (op->purge_state_val.val == DRM_XE_VMA_PURGEABLE_STATE_WILLNEED) {
+const COUNTERS =
+  EVENTS.replace(
+    'ON_CREATE',
+    'xe_bo_vma_count_inc_locked(bo);\n\tif (vma->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED)\n\t\txe_bo_willneed_get_locked(bo);',
+  )
+    .replace(
+      'ON_DESTROY',
+      'xe_bo_vma_count_dec_locked(bo);\n\tif (vma->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED)\n\t\txe_bo_willneed_put_locked(bo);',
+    )
+    .replace(
+      'ON_MADVISE',
+      `if (op->purge_state_val.val == DRM_XE_VMA_PURGEABLE_STATE_WILLNEED) {
 			if (vmas[i]->attr.purgeable_state == XE_MADV_PURGEABLE_DONTNEED)
 				xe_bo_willneed_get_locked(bo);
 			vmas[i]->attr.purgeable_state = XE_MADV_PURGEABLE_WILLNEED;
@@ -53,7 +60,7 @@ const COUNTERS = EVENTS.replace('ON_CREATE', 'xe_bo_vma_count_inc_locked(bo);\n\
 				xe_bo_willneed_put_locked(bo);
 			vmas[i]->attr.purgeable_state = XE_MADV_PURGEABLE_DONTNEED;
 		}`,
-  ) +
+    ) +
   `
 static void xe_bo_willneed_get_locked(struct xe_bo *bo)
 {
@@ -85,13 +92,14 @@ static void xe_bo_vma_count_dec_locked(struct xe_bo *bo)
 }
 `;
 
-const WALK = EVENTS.replace('ON_CREATE', '')
-  .replace('ON_DESTROY', 'xe_bo_recompute_purgeable_state(bo);')
-  .replace(
-    'ON_MADVISE',
-    `vmas[i]->attr.purgeable_state = op->purge_state_val.val == DRM_XE_VMA_PURGEABLE_STATE_WILLNEED ? XE_MADV_PURGEABLE_WILLNEED : XE_MADV_PURGEABLE_DONTNEED;
+const WALK =
+  EVENTS.replace('ON_CREATE', '')
+    .replace('ON_DESTROY', 'xe_bo_recompute_purgeable_state(bo);')
+    .replace(
+      'ON_MADVISE',
+      `vmas[i]->attr.purgeable_state = op->purge_state_val.val == DRM_XE_VMA_PURGEABLE_STATE_WILLNEED ? XE_MADV_PURGEABLE_WILLNEED : XE_MADV_PURGEABLE_DONTNEED;
 		xe_bo_recompute_purgeable_state(bo);`,
-  ) +
+    ) +
   `
 static void xe_bo_recompute_purgeable_state(struct xe_bo *bo)
 {
@@ -131,7 +139,10 @@ test('the same code before and after: no issue, though every sequence ran', () =
 test('the counters against the walk they replace: departures, no risk', () => {
   const r = run(COUNTERS, WALK);
   const warnings = r.issues.filter((i) => i.world === 'new' && i.severity === 'warning');
-  assert.deepEqual(warnings.map((i) => i.kind), []);
+  assert.deepEqual(
+    warnings.map((i) => i.kind),
+    [],
+  );
   // The walk recomputes on a DONTNEED madvise of a DONTNEED VMA; the counters act only on real transitions.
   assert.ok(summary(r).includes('new information lessDivergence: create VMA1 DONTNEED → madvise VMA1 DONTNEED'), summary(r).join('\n'));
 });
@@ -151,15 +162,24 @@ test('the bound: a three-event problem is not found with two', () => {
 });
 
 test('an underflow is an assertion that fails, found once, on the shortest sequence', () => {
-  const changed = COUNTERS.replace('if (vmas[i]->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED)\n\t\t\t\txe_bo_willneed_put_locked(bo);', 'xe_bo_willneed_put_locked(bo);');
+  const changed = COUNTERS.replace(
+    'if (vmas[i]->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED)\n\t\t\t\txe_bo_willneed_put_locked(bo);',
+    'xe_bo_willneed_put_locked(bo);',
+  );
   const r = run(changed, COUNTERS);
   const asserts = r.issues.filter((i) => i.kind === 'assert');
-  assert.deepEqual(asserts.map((i) => [i.data.assert, i.data.seq]), [['xe_assert(bo->willneed_count > 0)', 'create VMA1 DONTNEED → madvise VMA1 DONTNEED']]);
-  assert.deepEqual(asserts[0].trace.map((t) => [t.event, t.new.willneed, t.new.state]), [
-    ['start', '0', 'WILLNEED'],
-    ['create VMA1 DONTNEED', '0', 'WILLNEED'],
-    ['madvise VMA1 DONTNEED', '-1', 'WILLNEED'],
-  ]);
+  assert.deepEqual(
+    asserts.map((i) => [i.data.assert, i.data.seq]),
+    [['xe_assert(bo->willneed_count > 0)', 'create VMA1 DONTNEED → madvise VMA1 DONTNEED']],
+  );
+  assert.deepEqual(
+    asserts[0].trace.map((t) => [t.event, t.new.willneed, t.new.state]),
+    [
+      ['start', '0', 'WILLNEED'],
+      ['create VMA1 DONTNEED', '0', 'WILLNEED'],
+      ['madvise VMA1 DONTNEED', '-1', 'WILLNEED'],
+    ],
+  );
 });
 
 test('imported BOs: not counted, and the model says so when they are', () => {
@@ -174,6 +194,13 @@ test('code the model cannot decide stops that event, reported with its reason; t
   const unsure = COUNTERS.replace('xe_bo_vma_count_inc_locked(bo);\n', 'if (vm->flags)\n\t\treturn vma;\n\txe_bo_vma_count_inc_locked(bo);\n');
   const r = run(unsure, COUNTERS);
   const stops = r.issues.filter((i) => i.kind === 'stopped');
-  assert.deepEqual(stops.map((i) => i.data.reason), ['the condition `vm->flags` depends on something the model does not know']);
-  assert.deepEqual(r.issues.filter((i) => i.severity === 'warning').map((i) => i.kind), [], 'nothing follows from an event that could not run');
+  assert.deepEqual(
+    stops.map((i) => i.data.reason),
+    ['the condition `vm->flags` depends on something the model does not know'],
+  );
+  assert.deepEqual(
+    r.issues.filter((i) => i.severity === 'warning').map((i) => i.kind),
+    [],
+    'nothing follows from an event that could not run',
+  );
 });

@@ -35,7 +35,14 @@ test('decode: 16 devices of 1 TiB behind two host bridges at 256 B (worked by ha
   assert.ok(d.ok);
   assert.equal(d.endpoint, 'ep1');
   assert.equal(d.dpa, 0x1002c);
-  assert.deepEqual(d.path.map((h) => [h.id, h.position]), [['window', 1], ['hb1', 0], ['ep1', undefined]]);
+  assert.deepEqual(
+    d.path.map((h) => [h.id, h.position]),
+    [
+      ['window', 1],
+      ['hb1', 0],
+      ['ep1', undefined],
+    ],
+  );
   // 0x700: chunk 7 → hb1, ⌊0x700 / 512⌋ = 3 → position 3 of hb1 = ep7 (1 + 2·3); DPA 0.
   const e = M.decode(t, 0x700);
   assert.ok(e.ok && e.endpoint === 'ep7' && e.dpa === 0);
@@ -104,7 +111,11 @@ test('invalid structures are named before any address is decoded', () => {
     ['targets do not match the ways', (t) => t.hostBridges.hb1.targets.pop(), /host bridge hb1: 2-way but 1 targets/],
     ['a target that is not there', (t) => (t.hostBridges.hb1.targets[1] = 'ep9'), /host bridge hb1: target ep9 is not in the topology/],
     ['a target listed twice', (t) => (t.hostBridges.hb0.targets[1] = 'ep0'), /host bridge hb0: target ep0 is listed twice/],
-    ['ways that do not multiply up', (t) => (t.endpoints.ep3.decoders[0].ways = 2), /endpoint ep3 decoder 0: 2-way, but the path to it \(window ×2 → hb1 ×2\) interleaves 4 ways/],
+    [
+      'ways that do not multiply up',
+      (t) => (t.endpoints.ep3.decoders[0].ways = 2),
+      /endpoint ep3 decoder 0: 2-way, but the path to it \(window ×2 → hb1 ×2\) interleaves 4 ways/,
+    ],
     [
       'overlapping decoders',
       (t) => t.endpoints.ep1.decoders.push({ ...t.endpoints.ep1.decoders[0], base: 2 * MiB, skip: 0 }),
@@ -117,7 +128,10 @@ test('invalid structures are named before any address is decoded', () => {
     const t = twoByTwo();
     spoil(t);
     const r = M.runCxlInterleave(t);
-    assert.ok(r.problems.some((p) => message.test(p)), `${name}: ${r.problems.join('; ')}`);
+    assert.ok(
+      r.problems.some((p) => message.test(p)),
+      `${name}: ${r.problems.join('; ')}`,
+    );
     assert.equal(r.bijection, null, `${name}: no bijection check on an invalid structure`);
   }
 });

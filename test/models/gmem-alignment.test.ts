@@ -69,7 +69,10 @@ test("the thread's example: lpage_info ranges, folios, and the three mappings th
   assert.match(md, /\| 0 \| \[2, 512\) \| \[8 KiB, 2 MiB\) \| disallowed \|/);
   assert.match(md, /\| 4 \| \[2048, 2050\) \| \[8 MiB, 8 MiB \+ 8 KiB\) \| disallowed \|/);
   assert.match(md, /GPA 4 MiB \(GFN 1024\) and GPA 4 MiB \+ 8 KiB \(GFN 1026\) are mapped by one 2 MiB mapping/);
-  assert.match(md, /GPA 4 MiB and GPA 4 MiB \+ 16 KiB share one allowed huge mapping \(`lpage_info\[2M\]\[2\]`\) but sit in two folios \(aligned_index 512 and 1024\)/);
+  assert.match(
+    md,
+    /GPA 4 MiB and GPA 4 MiB \+ 16 KiB share one allowed huge mapping \(`lpage_info\[2M\]\[2\]`\) but sit in two folios \(aligned_index 512 and 1024\)/,
+  );
 });
 
 test('sound bindings: GFN and file offset equally misaligned, or both aligned; a slot too small for a huge mapping', () => {
@@ -105,15 +108,26 @@ test('the folio rule as the code writes it is run, and agrees with round_down', 
     assert.ok(stmt.k === 'expr' && stmt.e.k === 'assign', code);
     return stmt.e.r;
   };
-  for (const code of ['x = round_down(index, nr_pages);', 'x = ALIGN_DOWN(index, nr_pages);', 'x = index & ~(nr_pages - 1);', 'x = round_down(index, pages_per_huge_page(h));']) {
+  for (const code of [
+    'x = round_down(index, nr_pages);',
+    'x = ALIGN_DOWN(index, nr_pages);',
+    'x = index & ~(nr_pages - 1);',
+    'x = round_down(index, pages_per_huge_page(h));',
+  ]) {
     const rule = alignedIndexRule(rhs(code));
     assert.ok(rule, code);
     assert.equal(rule.compute(1022n, 512n), 512n, code);
     assert.equal(rule.compute(1024n, 512n), 1024n, code);
   }
-  const r = runGmemAlignment({ baseGfn: 2n, npages: 2048n, pgoff: 0n, hpage: SZ_2M }, { alignedIndex: alignedIndexRule(rhs('x = round_down(index, nr_pages);'))! });
+  const r = runGmemAlignment(
+    { baseGfn: 2n, npages: 2048n, pgoff: 0n, hpage: SZ_2M },
+    { alignedIndex: alignedIndexRule(rhs('x = round_down(index, nr_pages);'))! },
+  );
   assert.equal(r.folioRule, 'round_down(index, nr_pages)');
-  assert.deepEqual(r.folios.map((f) => f.alignedIndex), [0n, 512n, 1024n, 1536n]);
+  assert.deepEqual(
+    r.folios.map((f) => f.alignedIndex),
+    [0n, 512n, 1024n, 1536n],
+  );
 });
 
 async function check(code: string, acceptsWhen = true): Promise<BindingCheck> {
@@ -133,7 +147,8 @@ test("Vishal's check is sound on the whole grid, for 2 MiB and 1 GiB pages", asy
 });
 
 test("Ackerley's rewrite accepts base_gfn 2, pgoff 0 (broken) and rejects base_gfn 512, pgoff 0 (sound)", async () => {
-  const text = 'page_size = SZ_2M;\npage_mask = ~(page_size - 1);\noffset_within_page = slot->gmem.pgoff & page_mask;\ngfn_within_page = (slot->base_gfn << PAGE_SHIFT) & page_mask;\noffset_within_page == gfn_within_page;';
+  const text =
+    'page_size = SZ_2M;\npage_mask = ~(page_size - 1);\noffset_within_page = slot->gmem.pgoff & page_mask;\ngfn_within_page = (slot->base_gfn << PAGE_SHIFT) & page_mask;\noffset_within_page == gfn_within_page;';
   const v = evaluateCheck(await check(text), hpagesOf([text]));
   assert.deepEqual(v.hpages, [SZ_2M], 'SZ_2M: the check is meant for 2 MiB pages');
   assert.equal(v.sound, false);
@@ -149,7 +164,9 @@ test("Ackerley's rewrite accepts base_gfn 2, pgoff 0 (broken) and rejects base_g
 test('checks written as a rejection, too strict, or over names the model does not know', async () => {
   const aligned = evaluateCheck(await check('if (!IS_ALIGNED(slot->base_gfn - (offset >> PAGE_SHIFT), pages_per_huge_page(h)))\n\treturn -EINVAL;'));
   assert.equal(aligned.sound, true);
-  const strict = evaluateCheck(await check('if (!IS_ALIGNED(slot->base_gfn, pages_per_huge_page(h)) || !IS_ALIGNED(pgoff, pages_per_huge_page(h)))\n\treturn -EINVAL;'));
+  const strict = evaluateCheck(
+    await check('if (!IS_ALIGNED(slot->base_gfn, pages_per_huge_page(h)) || !IS_ALIGNED(pgoff, pages_per_huge_page(h)))\n\treturn -EINVAL;'),
+  );
   assert.equal(strict.sound, false);
   assert.equal(strict.acceptsBroken.length, 0);
   assert.ok(strict.rejectsSound.length > 0);
@@ -161,10 +178,7 @@ test('checks written as a rejection, too strict, or over names the model does no
 test('the grid and sizes', () => {
   const grid = checkGrid([SZ_2M]);
   assert.equal(grid.length, 36);
-  assert.deepEqual(
-    [...new Set(grid.map((b) => b.baseGfn))],
-    [0n, 2n, 256n, 512n, 514n, 768n],
-  );
+  assert.deepEqual([...new Set(grid.map((b) => b.baseGfn))], [0n, 2n, 256n, 512n, 514n, 768n]);
   assert.ok(grid.every((b) => b.npages === 2048n));
   assert.deepEqual(hpagesOf(['x == y']), [SZ_2M, SZ_1G]);
   assert.deepEqual(hpagesOf(['PUD_SIZE']), [SZ_1G]);

@@ -32,7 +32,10 @@ test('every model module (one exporting MODEL_ID) has a registry entry and a doc
     .flatMap((f) => [...fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/^export const MODEL_ID = '([a-z-]+)';$/gm)].map((m) => m[1]))
     .sort();
   assert.deepEqual(MODELS.map((m) => m.id).sort(), ids);
-  const docs = fs.readdirSync(path.join(repoRoot, 'docs/models')).map((f) => f.replace(/\.md$/, '')).sort();
+  const docs = fs
+    .readdirSync(path.join(repoRoot, 'docs/models'))
+    .map((f) => f.replace(/\.md$/, ''))
+    .sort();
   assert.deepEqual(docs, ids);
   for (const m of MODELS) {
     const md = fs.readFileSync(path.join(repoRoot, 'docs/models', `${m.id}.md`), 'utf8');
@@ -47,7 +50,10 @@ seedTest('the models that need a patch run on the seeds', async () => {
   const h = await host({ 'x004.mbox': readSeed('004'), 'x001.mbox': readSeed('001') });
   const bo = runModel('bo-purgeability', ['patch=x004.mbox', 'bound=4'], h);
   // Known divergence (DOMAIN): exporting a DONTNEED BO now promotes it to WILLNEED.
-  assert.match(bo.text, /the patched code, information: after create VMA1 WILLNEED → madvise VMA1 DONTNEED → export, the patched code leaves the BO WILLNEED where the code before the patch left it DONTNEED: less purgeable/);
+  assert.match(
+    bo.text,
+    /the patched code, information: after create VMA1 WILLNEED → madvise VMA1 DONTNEED → export, the patched code leaves the BO WILLNEED where the code before the patch left it DONTNEED: less purgeable/,
+  );
   assert.match(bo.text, /The model ran every sequence of up to 4 events/);
   const uw = runModel('unwind', ['patch=x001.mbox'], h);
   assert.match(uw.text, /\*\*`zswap_cpu_comp_prepare\(\)`\*\*, as patched, with its teardown `zswap_cpu_comp_dead\(\)`: \d+ runs, no issue\./);
@@ -69,7 +75,12 @@ test('parameters are strict: unknown names, bad values and missing files are usa
     ['batch-throughput', ['engines=0'], /between 1 and/],
     ['unwind', [], /patch=FILE is required/],
   ];
-  for (const [id, args, message] of bad) assert.throws(() => runModel(id, args, h), (e: Error) => e instanceof ModelArgumentError && message.test(e.message), `${id} ${args.join(' ')}`);
+  for (const [id, args, message] of bad)
+    assert.throws(
+      () => runModel(id, args, h),
+      (e: Error) => e instanceof ModelArgumentError && message.test(e.message),
+      `${id} ${args.join(' ')}`,
+    );
   assert.equal(parseSize('4M+16K', 'gpa'), (4n << 20n) + (16n << 10n));
   assert.equal(parseSize('0x2000', 'gpa'), 8192n);
   assert.equal(parseSize('2MiB', 'hpage'), 2n << 20n);

@@ -22,15 +22,35 @@ runRuleTests(rule, {
   ],
   invalid: [
     // 4 pages of PAGE_SIZE * 4 = 16 KiB: 64 KiB per CPU; × 224 CPUs = 14,336 KiB = 14 MiB.
-    { name: 'the ring pages', code: RING, errors: [{ messageId: 'footprint', line: lineOf(RING, '+#define RING_BATCH 4', true), severity: 'information', includes: '`RING_BATCH` = 4 (with CONFIG_FOO_RING_BATCH) gives every CPU 4 `page` elements of 16 KiB: 64 KiB per CPU, 14 MiB for 224 CPUs per pool, paid by every machine built with CONFIG_FOO_RING_BATCH, whatever its hardware' }] },
+    {
+      name: 'the ring pages',
+      code: RING,
+      errors: [
+        {
+          messageId: 'footprint',
+          line: lineOf(RING, '+#define RING_BATCH 4', true),
+          severity: 'information',
+          includes:
+            '`RING_BATCH` = 4 (with CONFIG_FOO_RING_BATCH) gives every CPU 4 `page` elements of 16 KiB: 64 KiB per CPU, 14 MiB for 224 CPUs per pool, paid by every machine built with CONFIG_FOO_RING_BATCH, whatever its hardware',
+        },
+      ],
+    },
   ],
   seeds: () => ({
-    valid: [
-      { name: 'seed 004: no batch arrays', code: readSeed('004') },
-    ],
+    valid: [{ name: 'seed 004: no batch arrays', code: readSeed('004') }],
     invalid: [
       // 8 buffers of PAGE_SIZE * 2 = 8 KiB: 64 KiB per CPU; × 224 = 14 MiB; the requests are counted, not sized.
-      { name: 'seed 001 as posted', code: readSeed('001'), errors: [{ messageId: 'footprint', line: lineOf(readSeed('001'), '> > +#define SWAP_CRYPTO_SUB_BATCH_SIZE 8UL', true), includes: 'gives every CPU 8 `buffer` elements of 8 KiB and 8 `req` elements: 64 KiB per CPU, 14 MiB for 224 CPUs per pool' }] },
+      {
+        name: 'seed 001 as posted',
+        code: readSeed('001'),
+        errors: [
+          {
+            messageId: 'footprint',
+            line: lineOf(readSeed('001'), '> > +#define SWAP_CRYPTO_SUB_BATCH_SIZE 8UL', true),
+            includes: 'gives every CPU 8 `buffer` elements of 8 KiB and 8 `req` elements: 64 KiB per CPU, 14 MiB for 224 CPUs per pool',
+          },
+        ],
+      },
     ],
   }),
 });
@@ -45,7 +65,10 @@ test('the CPU and pool counts are options', async () => {
 
 test('the throughput model: batches beyond the engines gain nothing', () => {
   // 16 pages on 8 engines: batches of 1 take 16 rounds, of 8 take 2, of 16 still 2 (two rounds of 8).
-  assert.deepEqual([1, 2, 4, 8, 16].map((n) => batchTime(16, n, 8)), [16, 8, 4, 2, 2]);
+  assert.deepEqual(
+    [1, 2, 4, 8, 16].map((n) => batchTime(16, n, 8)),
+    [16, 8, 4, 2, 2],
+  );
 });
 
 test('hovering the batch constant anywhere shows the footprint and the throughput table', async () => {

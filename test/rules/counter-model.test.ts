@@ -49,7 +49,10 @@ const HELPERS = `
 
 /** Counters added to code that had no purgeability logic: every event's code, written for the test. */
 const counters = patchMail('drm/xe: count WILLNEED holders per BO', [
-  { path: 'drivers/gpu/drm/xe/xe_bo.h', hunks: [{ start: 270, lines: [' void xe_bo_set_purgeable_state(struct xe_bo *bo, enum xe_madv_purgeable_state new_state);', '+', ...mark('+', HELPERS)] }] },
+  {
+    path: 'drivers/gpu/drm/xe/xe_bo.h',
+    hunks: [{ start: 270, lines: [' void xe_bo_set_purgeable_state(struct xe_bo *bo, enum xe_madv_purgeable_state new_state);', '+', ...mark('+', HELPERS)] }],
+  },
   {
     path: 'drivers/gpu/drm/xe/xe_vm.c',
     hunks: [
@@ -58,7 +61,10 @@ const counters = patchMail('drm/xe: count WILLNEED holders per BO', [
         section: 'static struct xe_vma *xe_vma_create(struct xe_vm *vm,',
         lines: [
           ...mark(' ', '\t\tdrm_gpuva_link(&vma->gpuva, vm_bo);\n\t\tdrm_gpuvm_bo_put(vm_bo);'),
-          ...mark('+', '\t\txe_bo_vma_count_inc_locked(bo);\n\t\tif (vma->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED)\n\t\t\txe_bo_willneed_get_locked(bo);'),
+          ...mark(
+            '+',
+            '\t\txe_bo_vma_count_inc_locked(bo);\n\t\tif (vma->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED)\n\t\t\txe_bo_willneed_get_locked(bo);',
+          ),
           ...mark(' ', '\t}\n\n\treturn vma;\n}'),
         ],
       },
@@ -67,7 +73,10 @@ const counters = patchMail('drm/xe: count WILLNEED holders per BO', [
         section: 'static void xe_vma_destroy(struct xe_vma *vma, struct dma_fence *fence)',
         lines: [
           ...mark(' ', '\t\txe_bo_assert_held(bo);\n\t\tdrm_gpuva_unlink(&vma->gpuva);'),
-          ...mark('+', '\t\txe_bo_vma_count_dec_locked(bo);\n\t\tif (vma->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED)\n\t\t\txe_bo_willneed_put_locked(bo);'),
+          ...mark(
+            '+',
+            '\t\txe_bo_vma_count_dec_locked(bo);\n\t\tif (vma->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED)\n\t\t\txe_bo_willneed_put_locked(bo);',
+          ),
           ...mark(' ', '\t}\n\n\txe_vm_assert_held(vm);'),
         ],
       },
@@ -96,11 +105,22 @@ const counters = patchMail('drm/xe: count WILLNEED holders per BO', [
         start: 190,
         lines: [
           ...mark(' ', '\treturn 0;\n}\n'),
-          ...mark('+', 'static void xe_dma_buf_release(struct dma_buf *dmabuf)\n{\n\tstruct xe_bo *bo = gem_to_xe_bo(dmabuf->priv);\n\n\txe_bo_lock(bo, false);\n\txe_bo_willneed_put_locked(bo);\n\txe_bo_unlock(bo);\n\tdrm_gem_dmabuf_release(dmabuf);\n}\n'),
+          ...mark(
+            '+',
+            'static void xe_dma_buf_release(struct dma_buf *dmabuf)\n{\n\tstruct xe_bo *bo = gem_to_xe_bo(dmabuf->priv);\n\n\txe_bo_lock(bo, false);\n\txe_bo_willneed_put_locked(bo);\n\txe_bo_unlock(bo);\n\tdrm_gem_dmabuf_release(dmabuf);\n}\n',
+          ),
           ...mark(' ', 'static const struct dma_buf_ops xe_dmabuf_ops = {\n\t.attach = xe_dma_buf_attach,'),
         ],
       },
-      { start: 200, lines: [...mark(' ', '\t.unmap_dma_buf = xe_dma_buf_unmap,'), ...mark('-', '\t.release = drm_gem_dmabuf_release,'), ...mark('+', '\t.release = xe_dma_buf_release,'), ...mark(' ', '\t.mmap = drm_gem_dmabuf_mmap,')] },
+      {
+        start: 200,
+        lines: [
+          ...mark(' ', '\t.unmap_dma_buf = xe_dma_buf_unmap,'),
+          ...mark('-', '\t.release = drm_gem_dmabuf_release,'),
+          ...mark('+', '\t.release = xe_dma_buf_release,'),
+          ...mark(' ', '\t.mmap = drm_gem_dmabuf_mmap,'),
+        ],
+      },
       {
         start: 240,
         section: 'struct dma_buf *xe_gem_prime_export(struct drm_gem_object *obj, int flags)',
@@ -125,22 +145,41 @@ const counters = patchMail('drm/xe: count WILLNEED holders per BO', [
 const changed = (...edits: PatchLineEdit[]): string => editPatch(counters, edits);
 
 /** The destroy path no longer gives back the WILLNEED holder its VMA took. */
-const destroyKeepsHolder = changed({ line: '+\t\t\txe_bo_willneed_put_locked(bo);', after: 'xe_vma_destroy', with: [] }, { line: '+\t\tif (vma->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED)', after: 'xe_vma_destroy', with: [] });
+const destroyKeepsHolder = changed(
+  { line: '+\t\t\txe_bo_willneed_put_locked(bo);', after: 'xe_vma_destroy', with: [] },
+  { line: '+\t\tif (vma->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED)', after: 'xe_vma_destroy', with: [] },
+);
 
 /** The get helper's condition changed: pre-increment, so a 0->1 transition is never seen. */
-const getNeverPromotes = changed({ line: '+\tif (bo->willneed_count++ == 0 && xe_bo_madv_is_dontneed(bo))', with: ['+\tif (++bo->willneed_count == 0 && xe_bo_madv_is_dontneed(bo))'] });
+const getNeverPromotes = changed({
+  line: '+\tif (bo->willneed_count++ == 0 && xe_bo_madv_is_dontneed(bo))',
+  with: ['+\tif (++bo->willneed_count == 0 && xe_bo_madv_is_dontneed(bo))'],
+});
 
 /** madvise DONTNEED gives back a holder whether or not the VMA held one. */
-const madviseAlwaysPuts = changed({ line: '+\t\t\tif (vmas[i]->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED)', after: 'DRM_XE_VMA_PURGEABLE_STATE_DONTNEED', with: ['+\t\t\tif (1)'] });
+const madviseAlwaysPuts = changed({
+  line: '+\t\t\tif (vmas[i]->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED)',
+  after: 'DRM_XE_VMA_PURGEABLE_STATE_DONTNEED',
+  with: ['+\t\t\tif (1)'],
+});
 
 /** The release function is written but the ops still name the generic one. */
-const releaseNotWired = changed({ line: '+\t.release = xe_dma_buf_release,', with: [] }, { line: '-\t.release = drm_gem_dmabuf_release,', with: [' \t.release = drm_gem_dmabuf_release,'] });
+const releaseNotWired = changed(
+  { line: '+\t.release = xe_dma_buf_release,', with: [] },
+  { line: '-\t.release = drm_gem_dmabuf_release,', with: [' \t.release = drm_gem_dmabuf_release,'] },
+);
 
 /** The get helper counts imported BOs too. */
-const getCountsImported = changed({ line: '+\tif (drm_gem_is_imported(&bo->ttm.base))', after: 'xe_bo_willneed_get_locked(struct xe_bo *bo)', with: [] }, { line: '+\t\treturn;', after: 'xe_bo_willneed_get_locked(struct xe_bo *bo)', with: [] });
+const getCountsImported = changed(
+  { line: '+\tif (drm_gem_is_imported(&bo->ttm.base))', after: 'xe_bo_willneed_get_locked(struct xe_bo *bo)', with: [] },
+  { line: '+\t\treturn;', after: 'xe_bo_willneed_get_locked(struct xe_bo *bo)', with: [] },
+);
 
 /** Create decides on something the model does not know. */
-const unknownDecision = changed({ line: '+\t\txe_bo_vma_count_inc_locked(bo);', with: ['+\t\tif (vm->flags & XE_VM_FLAG_MIGRATION)', '+\t\t\treturn vma;', '+\t\txe_bo_vma_count_inc_locked(bo);'] });
+const unknownDecision = changed({
+  line: '+\t\txe_bo_vma_count_inc_locked(bo);',
+  with: ['+\t\tif (vm->flags & XE_VM_FLAG_MIGRATION)', '+\t\t\treturn vma;', '+\t\txe_bo_vma_count_inc_locked(bo);'],
+});
 
 const createLine = (text: string): number => lineAfter(text, 'xe_vma_create', '+\t\txe_bo_vma_count_inc_locked(bo);');
 const destroyLine = (text: string): number => lineAfter(text, 'xe_vma_destroy', '+\t\txe_bo_vma_count_dec_locked(bo);');
@@ -150,22 +189,32 @@ const seedEarlyReturn = (): string =>
   editPatch(
     readSeed('004'),
     [
-      { line: '>> + if (!drm_gem_is_imported(&bo->ttm.base)) {', after: 'xe_bo_willneed_get_locked(struct xe_bo *bo)', with: ['>> + if (drm_gem_is_imported(&bo->ttm.base))', '>> + return;'] },
+      {
+        line: '>> + if (!drm_gem_is_imported(&bo->ttm.base)) {',
+        after: 'xe_bo_willneed_get_locked(struct xe_bo *bo)',
+        with: ['>> + if (drm_gem_is_imported(&bo->ttm.base))', '>> + return;'],
+      },
       { line: '>> + }', after: 'xe_bo_set_purgeable_state(bo, XE_MADV_PURGEABLE_WILLNEED);', with: [] },
     ],
     '>> ',
   );
-const seedDeparturesLine = (text: string): number => lineAfter(text, 'case DRM_XE_VMA_PURGEABLE_STATE_DONTNEED:', '>> + if (vmas[i]->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED) {');
+const seedDeparturesLine = (text: string): number =>
+  lineAfter(text, 'case DRM_XE_VMA_PURGEABLE_STATE_DONTNEED:', '>> + if (vmas[i]->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED) {');
 
 runRuleTests(rule, {
-  valid: [
-    { name: 'counters added where nothing tracked purgeability, every path balanced', code: counters },
-  ],
+  valid: [{ name: 'counters added where nothing tracked purgeability, every path balanced', code: counters }],
   invalid: [
     {
       name: 'the destroy path keeps the holder its VMA took',
       code: destroyKeepsHolder,
-      errors: [{ messageId: 'holder', line: destroyLine(destroyKeepsHolder), severity: 'warning', includes: 'after create VMA1 WILLNEED → destroy VMA1, `willneed_count` is 1 but the BO has 0 WILLNEED holders' }],
+      errors: [
+        {
+          messageId: 'holder',
+          line: destroyLine(destroyKeepsHolder),
+          severity: 'warning',
+          includes: 'after create VMA1 WILLNEED → destroy VMA1, `willneed_count` is 1 but the BO has 0 WILLNEED holders',
+        },
+      ],
     },
     {
       name: 'a helper condition changed: the BO is never promoted back',
@@ -173,45 +222,97 @@ runRuleTests(rule, {
       // The get in create runs, counts, and does not promote: the BO stays purgeable under a WILLNEED VMA
       // (and, on another sequence, under a live export).
       errors: [
-        { messageId: 'neededByVma', line: createLine(getNeverPromotes) + 2, severity: 'warning', includes: "after create VMA1 WILLNEED → madvise VMA1 DONTNEED → create VMA2 WILLNEED, the BO is DONTNEED (purgeable) while VMA2's latest advice is WILLNEED" },
-        { messageId: 'neededByExport', line: lineOf(getNeverPromotes, '+\txe_bo_willneed_get_locked(bo);', true), severity: 'warning', includes: 'after create VMA1 WILLNEED → madvise VMA1 DONTNEED → export, the BO is DONTNEED' },
+        {
+          messageId: 'neededByVma',
+          line: createLine(getNeverPromotes) + 2,
+          severity: 'warning',
+          includes:
+            "after create VMA1 WILLNEED → madvise VMA1 DONTNEED → create VMA2 WILLNEED, the BO is DONTNEED (purgeable) while VMA2's latest advice is WILLNEED",
+        },
+        {
+          messageId: 'neededByExport',
+          line: lineOf(getNeverPromotes, '+\txe_bo_willneed_get_locked(bo);', true),
+          severity: 'warning',
+          includes: 'after create VMA1 WILLNEED → madvise VMA1 DONTNEED → export, the BO is DONTNEED',
+        },
       ],
     },
     {
       name: 'madvise DONTNEED puts a holder it never took: the assertion fails',
       code: madviseAlwaysPuts,
       errors: [
-        { messageId: 'assert', line: lineAfter(madviseAlwaysPuts, 'DRM_XE_VMA_PURGEABLE_STATE_DONTNEED:', '+\t\t\t\txe_bo_willneed_put_locked(bo);'), severity: 'warning', includes: '`xe_assert(bo->willneed_count > 0)` fails on the BO after create VMA1 DONTNEED → madvise VMA1 DONTNEED' },
-        { messageId: 'holder', line: lineAfter(madviseAlwaysPuts, 'DRM_XE_VMA_PURGEABLE_STATE_DONTNEED:', '+\t\t\t\txe_bo_willneed_put_locked(bo);'), severity: 'warning', includes: '`willneed_count` is 0 but the BO has 1 WILLNEED holder' },
-        { messageId: 'neededByExport', line: lineAfter(madviseAlwaysPuts, 'DRM_XE_VMA_PURGEABLE_STATE_DONTNEED:', '+\t\t\t\txe_bo_willneed_put_locked(bo);'), severity: 'warning', includes: 'after create VMA1 DONTNEED → export → madvise VMA1 DONTNEED' },
+        {
+          messageId: 'assert',
+          line: lineAfter(madviseAlwaysPuts, 'DRM_XE_VMA_PURGEABLE_STATE_DONTNEED:', '+\t\t\t\txe_bo_willneed_put_locked(bo);'),
+          severity: 'warning',
+          includes: '`xe_assert(bo->willneed_count > 0)` fails on the BO after create VMA1 DONTNEED → madvise VMA1 DONTNEED',
+        },
+        {
+          messageId: 'holder',
+          line: lineAfter(madviseAlwaysPuts, 'DRM_XE_VMA_PURGEABLE_STATE_DONTNEED:', '+\t\t\t\txe_bo_willneed_put_locked(bo);'),
+          severity: 'warning',
+          includes: '`willneed_count` is 0 but the BO has 1 WILLNEED holder',
+        },
+        {
+          messageId: 'neededByExport',
+          line: lineAfter(madviseAlwaysPuts, 'DRM_XE_VMA_PURGEABLE_STATE_DONTNEED:', '+\t\t\t\txe_bo_willneed_put_locked(bo);'),
+          severity: 'warning',
+          includes: 'after create VMA1 DONTNEED → export → madvise VMA1 DONTNEED',
+        },
       ],
     },
     {
       name: 'the new release function is never called: the export holder stays',
       code: releaseNotWired,
       // No code of the patch runs on release: the finding goes on the `.release` the ops still name.
-      errors: [{ messageId: 'holder', line: lineOf(releaseNotWired, ' \t.release = drm_gem_dmabuf_release,', true), severity: 'warning', includes: 'after export → release the dma-buf, `willneed_count` is 1 but the BO has 0 WILLNEED holders' }],
+      errors: [
+        {
+          messageId: 'holder',
+          line: lineOf(releaseNotWired, ' \t.release = drm_gem_dmabuf_release,', true),
+          severity: 'warning',
+          includes: 'after export → release the dma-buf, `willneed_count` is 1 but the BO has 0 WILLNEED holders',
+        },
+      ],
     },
     {
       name: 'an imported BO is counted',
       code: getCountsImported,
-      errors: [{ messageId: 'holder', line: createLine(getCountsImported) + 2, severity: 'warning', includes: 'after create VMA1 WILLNEED, `willneed_count` is 1 but an imported BO is not tracked' }],
+      errors: [
+        {
+          messageId: 'holder',
+          line: createLine(getCountsImported) + 2,
+          severity: 'warning',
+          includes: 'after create VMA1 WILLNEED, `willneed_count` is 1 but an imported BO is not tracked',
+        },
+      ],
     },
     {
       name: 'code the model cannot decide is reported, not guessed',
       code: unknownDecision,
-      errors: [{ messageId: 'stopped', line: lineOf(unknownDecision, '+\t\tif (vm->flags & XE_VM_FLAG_MIGRATION)', true), severity: 'information', includes: 'could not run create VMA1 WILLNEED at the start: the condition `vm->flags & XE_VM_FLAG_MIGRATION`' }],
+      errors: [
+        {
+          messageId: 'stopped',
+          line: lineOf(unknownDecision, '+\t\tif (vm->flags & XE_VM_FLAG_MIGRATION)', true),
+          severity: 'information',
+          includes: 'could not run create VMA1 WILLNEED at the start: the condition `vm->flags & XE_VM_FLAG_MIGRATION`',
+        },
+      ],
     },
   ],
   seeds: () => ({
-    valid: [
-      { name: 'a patch that does not touch the mechanism', code: readSeed('002') },
-    ],
+    valid: [{ name: 'a patch that does not touch the mechanism', code: readSeed('002') }],
     invalid: [
       {
         name: 'seed 004 as posted: one note listing the departures from the VMA walk',
         code: readSeed('004'),
-        errors: [{ messageId: 'departures', line: seedDeparturesLine(readSeed('004')), severity: 'information', includes: 'none making a BO without dma-buf more purgeable' }],
+        errors: [
+          {
+            messageId: 'departures',
+            line: seedDeparturesLine(readSeed('004')),
+            severity: 'information',
+            includes: 'none making a BO without dma-buf more purgeable',
+          },
+        ],
       },
       {
         name: 'seed 004 refactored with early returns: the same departures, nothing new',
@@ -222,7 +323,12 @@ runRuleTests(rule, {
         name: 'seed 004 without the put on the export error path',
         code: seed.withoutErrorPut(),
         errors: [
-          { messageId: 'holder', line: lineAfter(seed.withoutErrorPut(), 'xe_gem_prime_export(struct drm_gem_object', '>> + xe_bo_willneed_get_locked(bo);'), severity: 'warning', includes: 'after export, `ttm_bo_setup_export()` fails, `willneed_count` is 1 but the BO has 0' },
+          {
+            messageId: 'holder',
+            line: lineAfter(seed.withoutErrorPut(), 'xe_gem_prime_export(struct drm_gem_object', '>> + xe_bo_willneed_get_locked(bo);'),
+            severity: 'warning',
+            includes: 'after export, `ttm_bo_setup_export()` fails, `willneed_count` is 1 but the BO has 0',
+          },
           { messageId: 'departures', line: seedDeparturesLine(seed.withoutErrorPut()), severity: 'information' },
         ],
       },
@@ -230,7 +336,12 @@ runRuleTests(rule, {
         name: 'seed 004 without the dec in the destroy path',
         code: seed.withoutDestroyDec(),
         errors: [
-          { messageId: 'holder', line: lineAfter(seed.withoutDestroyDec(), 'xe_vma_destroy', '>> + xe_bo_willneed_put_locked(bo);'), severity: 'warning', includes: 'after create VMA1 WILLNEED → destroy VMA1, `vma_count` is 1 but the BO has 0 VMAs' },
+          {
+            messageId: 'holder',
+            line: lineAfter(seed.withoutDestroyDec(), 'xe_vma_destroy', '>> + xe_bo_willneed_put_locked(bo);'),
+            severity: 'warning',
+            includes: 'after create VMA1 WILLNEED → destroy VMA1, `vma_count` is 1 but the BO has 0 VMAs',
+          },
           { messageId: 'departures', line: seedDeparturesLine(seed.withoutDestroyDec()), severity: 'information' },
         ],
       },
@@ -238,19 +349,43 @@ runRuleTests(rule, {
         name: 'seed 004 with a double get in the create path',
         code: seed.withDoubleGet(),
         errors: [
-          { messageId: 'holder', line: lineAfter(seed.withDoubleGet(), 'xe_vma_create', '>> + xe_bo_vma_count_inc_locked(bo);') + 4, severity: 'warning', includes: 'after create VMA1 WILLNEED, `willneed_count` is 2 but the BO has 1' },
+          {
+            messageId: 'holder',
+            line: lineAfter(seed.withDoubleGet(), 'xe_vma_create', '>> + xe_bo_vma_count_inc_locked(bo);') + 4,
+            severity: 'warning',
+            includes: 'after create VMA1 WILLNEED, `willneed_count` is 2 but the BO has 1',
+          },
           // Two holders, one given back by madvise DONTNEED: the BO stays WILLNEED where the walk made it DONTNEED.
-          { messageId: 'departures', line: lineAfter(seed.withDoubleGet(), 'case DRM_XE_VMA_PURGEABLE_STATE_DONTNEED:', '>> + xe_bo_willneed_put_locked(bo);'), severity: 'information', includes: 'shortest: after create VMA1 WILLNEED → madvise VMA1 DONTNEED' },
+          {
+            messageId: 'departures',
+            line: lineAfter(seed.withDoubleGet(), 'case DRM_XE_VMA_PURGEABLE_STATE_DONTNEED:', '>> + xe_bo_willneed_put_locked(bo);'),
+            severity: 'information',
+            includes: 'shortest: after create VMA1 WILLNEED → madvise VMA1 DONTNEED',
+          },
         ],
       },
       {
         name: 'seed 004 whose get helper promotes on the second holder (a changed condition)',
         code: seed.withGetOnSecondHolder(),
         errors: [
-          { messageId: 'neededByExport', line: lineAfter(seed.withGetOnSecondHolder(), 'xe_gem_prime_export(struct drm_gem_object', '>> + xe_bo_willneed_get_locked(bo);'), severity: 'warning' },
+          {
+            messageId: 'neededByExport',
+            line: lineAfter(seed.withGetOnSecondHolder(), 'xe_gem_prime_export(struct drm_gem_object', '>> + xe_bo_willneed_get_locked(bo);'),
+            severity: 'warning',
+          },
           // Destroying the DONTNEED VMA1 runs only the dec: the old walk saw VMA2's WILLNEED and promoted.
-          { messageId: 'moreDivergence', line: lineAfter(seed.withGetOnSecondHolder(), 'xe_vma_destroy', '>> + xe_bo_vma_count_dec_locked(bo);'), severity: 'warning', includes: 'after create VMA1 WILLNEED → madvise VMA1 DONTNEED → create VMA2 WILLNEED → destroy VMA1' },
-          { messageId: 'neededByVma', line: lineAfter(seed.withGetOnSecondHolder(), 'case DRM_XE_VMA_PURGEABLE_STATE_WILLNEED:', '>> + xe_bo_willneed_get_locked(bo);'), severity: 'warning', includes: "VMA1's latest advice is WILLNEED" },
+          {
+            messageId: 'moreDivergence',
+            line: lineAfter(seed.withGetOnSecondHolder(), 'xe_vma_destroy', '>> + xe_bo_vma_count_dec_locked(bo);'),
+            severity: 'warning',
+            includes: 'after create VMA1 WILLNEED → madvise VMA1 DONTNEED → create VMA2 WILLNEED → destroy VMA1',
+          },
+          {
+            messageId: 'neededByVma',
+            line: lineAfter(seed.withGetOnSecondHolder(), 'case DRM_XE_VMA_PURGEABLE_STATE_WILLNEED:', '>> + xe_bo_willneed_get_locked(bo);'),
+            severity: 'warning',
+            includes: "VMA1's latest advice is WILLNEED",
+          },
           { messageId: 'departures', line: seedDeparturesLine(seed.withGetOnSecondHolder()), severity: 'information' },
         ],
       },
@@ -259,15 +394,30 @@ runRuleTests(rule, {
         code: seed.withoutVmaCountCondition(),
         errors: [
           // Its shortest departure is a failed export: the put on `out_put` now demotes a BO with no VMA.
-          { messageId: 'departures', line: lineAfter(seed.withoutVmaCountCondition(), '>> +out_put:', '>> + xe_bo_willneed_put_locked(bo);'), severity: 'information', includes: 'shortest: after export, `ttm_bo_setup_export()` fails' },
-          { messageId: 'moreDivergence', line: lineAfter(seed.withoutVmaCountCondition(), 'xe_vma_destroy', '>> + xe_bo_willneed_put_locked(bo);'), severity: 'warning', includes: 'after create VMA1 WILLNEED → destroy VMA1, the patched code leaves the BO DONTNEED where the code before the patch left it WILLNEED' },
+          {
+            messageId: 'departures',
+            line: lineAfter(seed.withoutVmaCountCondition(), '>> +out_put:', '>> + xe_bo_willneed_put_locked(bo);'),
+            severity: 'information',
+            includes: 'shortest: after export, `ttm_bo_setup_export()` fails',
+          },
+          {
+            messageId: 'moreDivergence',
+            line: lineAfter(seed.withoutVmaCountCondition(), 'xe_vma_destroy', '>> + xe_bo_willneed_put_locked(bo);'),
+            severity: 'warning',
+            includes: 'after create VMA1 WILLNEED → destroy VMA1, the patched code leaves the BO DONTNEED where the code before the patch left it WILLNEED',
+          },
         ],
       },
       {
         name: 'seed 004 whose put helper leaves PURGED',
         code: seed.withoutPurgedCheck(),
         errors: [
-          { messageId: 'leftPurged', line: lineAfter(seed.withoutPurgedCheck(), 'xe_gem_prime_export(struct drm_gem_object', '>> +out_put:') + 2, severity: 'warning', includes: 'leaves PURGED for DONTNEED' },
+          {
+            messageId: 'leftPurged',
+            line: lineAfter(seed.withoutPurgedCheck(), 'xe_gem_prime_export(struct drm_gem_object', '>> +out_put:') + 2,
+            severity: 'warning',
+            includes: 'leaves PURGED for DONTNEED',
+          },
           { messageId: 'departures', line: seedDeparturesLine(seed.withoutPurgedCheck()), severity: 'information' },
         ],
       },

@@ -23,14 +23,26 @@ const pow2 = helperPatch(file, POS_POW2_MODULUS);
 // The DPA dropped with a shift by the encoded ways: right only for powers of two.
 const dpaShift = helperPatch(file, DPA_OFFSET.replace('(hpa_offset / set) * granularity', '(hpa_offset >> ilog2(set)) * granularity'));
 // Plain ways used where an encoding is expected: 1 << ways (even 1-way: % 2).
-const plainAsEncoded = helperPatch(file, 'static int cxl_hpa_to_target_pos(u64 hpa, unsigned int ways, unsigned int granularity)\n{\n\treturn (hpa / granularity) % (1 << ways);\n}');
+const plainAsEncoded = helperPatch(
+  file,
+  'static int cxl_hpa_to_target_pos(u64 hpa, unsigned int ways, unsigned int granularity)\n{\n\treturn (hpa / granularity) % (1 << ways);\n}',
+);
 
 runRuleTests(rule, {
   valid: [
     { name: 'the target picked with a modulo by the ways for 3, 6 and 12', code: helperPatch(file, POS_ANY_WAYS) },
     { name: 'the DPA offset with a division by the set size, through an out-parameter', code: helperPatch(file, DPA_OFFSET) },
-    { name: 'plain ways with a plain modulo', code: helperPatch(file, 'static int cxl_hpa_to_target_pos(u64 hpa, unsigned int ways, unsigned int granularity)\n{\n\treturn (hpa / granularity) % ways;\n}') },
-    { name: 'a function without ways and granularity parameters', code: helperPatch(file, 'static int cxl_hpa_to_target_pos(struct cxl_region *cxlr, u64 hpa)\n{\n\treturn hpa & 1;\n}') },
+    {
+      name: 'plain ways with a plain modulo',
+      code: helperPatch(
+        file,
+        'static int cxl_hpa_to_target_pos(u64 hpa, unsigned int ways, unsigned int granularity)\n{\n\treturn (hpa / granularity) % ways;\n}',
+      ),
+    },
+    {
+      name: 'a function without ways and granularity parameters',
+      code: helperPatch(file, 'static int cxl_hpa_to_target_pos(struct cxl_region *cxlr, u64 hpa)\n{\n\treturn hpa & 1;\n}'),
+    },
   ],
   invalid: [
     {
@@ -58,8 +70,6 @@ runRuleTests(rule, {
     },
   ],
   seeds: () => ({
-    valid: [
-      ...['000', '001', '002', '003', '004'].map((s) => ({ name: `seed ${s}`, code: readSeed(s) })),
-    ],
+    valid: [...['000', '001', '002', '003', '004'].map((s) => ({ name: `seed ${s}`, code: readSeed(s) }))],
   }),
 });

@@ -43,19 +43,34 @@ runRuleTests(rule, {
     { name: 'eig_to_granularity with the kernel constants', code: helperPatch(header, EIG_TO_GRANULARITY) },
     { name: 'granularity_to_eig with SZ_16K and the minimum', code: helperPatch(header, GRANULARITY_TO_EIG) },
     { name: "QEMU's encoder reporting through errp", code: helperPatch('hw/cxl/cxl-component-utils.c', QEMU_WAYS_ENC) },
-    { name: 'a helper whose name says nothing about encodings', code: helperPatch(header, 'static inline int cxl_ways_total(int a, int b)\n{\n\treturn a * b;\n}') },
-    { name: 'a helper the evaluator cannot run decides nothing', code: helperPatch(header, 'static inline int eiw_to_ways(u8 eiw, unsigned int *ways)\n{\n\treturn lookup_ways(eiw, ways);\n}') },
+    {
+      name: 'a helper whose name says nothing about encodings',
+      code: helperPatch(header, 'static inline int cxl_ways_total(int a, int b)\n{\n\treturn a * b;\n}'),
+    },
+    {
+      name: 'a helper the evaluator cannot run decides nothing',
+      code: helperPatch(header, 'static inline int eiw_to_ways(u8 eiw, unsigned int *ways)\n{\n\treturn lookup_ways(eiw, ways);\n}'),
+    },
   ],
   invalid: [
     {
       name: 'off by one in the 3/6/12 range: encoding 11 accepted',
       code: offByOne,
-      errors: [{ messageId: 'disagrees', line: lineOf(offByOne, 'eiw_to_ways(u8 eiw'), severity: 'error', includes: 'on 1 inputs: it accepts 11, which the spec reserves, as 24' }],
+      errors: [
+        {
+          messageId: 'disagrees',
+          line: lineOf(offByOne, 'eiw_to_ways(u8 eiw'),
+          severity: 'error',
+          includes: 'on 1 inputs: it accepts 11, which the spec reserves, as 24',
+        },
+      ],
     },
     {
       name: 'a decoder without a range check accepts reserved granularity encodings',
       code: reservedIg,
-      errors: [{ messageId: 'disagrees', line: lineOf(reservedIg, 'cxl_decode_ig(int ig)'), includes: 'on 9 inputs: it accepts 7, which the spec reserves, as 32768' }],
+      errors: [
+        { messageId: 'disagrees', line: lineOf(reservedIg, 'cxl_decode_ig(int ig)'), includes: 'on 9 inputs: it accepts 7, which the spec reserves, as 32768' },
+      ],
     },
     {
       name: 'swapped table entries: 3-way encoded as 10',
@@ -65,12 +80,24 @@ runRuleTests(rule, {
     {
       name: 'no upper bound: 32 KiB granularity encoded as 7',
       code: noUpperBound,
-      errors: [{ messageId: 'disagrees', line: lineOf(noUpperBound, 'granularity_to_eig(int granularity'), includes: 'it accepts 32768, which the spec reserves, as 7' }],
+      errors: [
+        {
+          messageId: 'disagrees',
+          line: lineOf(noUpperBound, 'granularity_to_eig(int granularity'),
+          includes: 'it accepts 32768, which the spec reserves, as 7',
+        },
+      ],
     },
     {
       name: "QEMU's encoder missing 12-way",
       code: qemuMissing12,
-      errors: [{ messageId: 'disagrees', line: lineOf(qemuMissing12, 'cxl_interleave_ways_enc(int iw'), includes: 'on 1 inputs: it rejects 12, which the spec maps to 10' }],
+      errors: [
+        {
+          messageId: 'disagrees',
+          line: lineOf(qemuMissing12, 'cxl_interleave_ways_enc(int iw'),
+          includes: 'on 1 inputs: it rejects 12, which the spec maps to 10',
+        },
+      ],
     },
     {
       name: 'powers of two only: 3, 6 and 12 ways rejected',
@@ -79,8 +106,6 @@ runRuleTests(rule, {
     },
   ],
   seeds: () => ({
-    valid: [
-      ...['000', '001', '002', '003', '004'].map((s) => ({ name: `seed ${s}`, code: readSeed(s) })),
-    ],
+    valid: [...['000', '001', '002', '003', '004'].map((s) => ({ name: `seed ${s}`, code: readSeed(s) }))],
   }),
 });

@@ -9,7 +9,12 @@ const unchecked = gmemPatch();
 const brokenCheck = gmemPatch({ check: CHECKS.broken });
 const alignDown = gmemPatch({ rounding: 'ALIGN_DOWN(index, nr_pages)' });
 const masked = gmemPatch({ rounding: 'index & ~(nr_pages - 1)' });
-const reply = gmemReply(['page_mask = ~(SZ_2M - 1);', 'offset_within_page = slot->gmem.pgoff & page_mask;', 'gfn_within_page = (slot->base_gfn << PAGE_SHIFT) & page_mask;', 'offset_within_page == gfn_within_page;']);
+const reply = gmemReply([
+  'page_mask = ~(SZ_2M - 1);',
+  'offset_within_page = slot->gmem.pgoff & page_mask;',
+  'gfn_within_page = (slot->base_gfn << PAGE_SHIFT) & page_mask;',
+  'offset_within_page == gfn_within_page;',
+]);
 const ROUNDED = 'aligned_index = ';
 
 runRuleTests(rule, {
@@ -23,14 +28,32 @@ runRuleTests(rule, {
     {
       name: 'round_down() of the index with no binding check',
       code: unchecked,
-      errors: [{ messageId: 'unchecked', line: lineOf(unchecked, ROUNDED), severity: 'warning', includes: 'with `base_gfn` = 2, `pgoff` = 0 one huge mapping covers two folios' }],
+      errors: [
+        {
+          messageId: 'unchecked',
+          line: lineOf(unchecked, ROUNDED),
+          severity: 'warning',
+          includes: 'with `base_gfn` = 2, `pgoff` = 0 one huge mapping covers two folios',
+        },
+      ],
     },
-    { name: 'ALIGN_DOWN()', code: alignDown, errors: [{ messageId: 'unchecked', line: lineOf(alignDown, ROUNDED), includes: '`ALIGN_DOWN(index, nr_pages)`' }] },
+    {
+      name: 'ALIGN_DOWN()',
+      code: alignDown,
+      errors: [{ messageId: 'unchecked', line: lineOf(alignDown, ROUNDED), includes: '`ALIGN_DOWN(index, nr_pages)`' }],
+    },
     { name: 'a mask of ~(nr - 1)', code: masked, errors: [{ messageId: 'unchecked', line: lineOf(masked, ROUNDED), includes: '`index & ~(nr_pages - 1)`' }] },
     {
       name: 'a binding check the model finds broken',
       code: brokenCheck,
-      errors: [{ messageId: 'brokenCheck', line: lineOf(brokenCheck, ROUNDED), severity: 'warning', includes: 'accepts bindings where one huge mapping covers two folios (`base_gfn` = 2, `pgoff` = 0)' }],
+      errors: [
+        {
+          messageId: 'brokenCheck',
+          line: lineOf(brokenCheck, ROUNDED),
+          severity: 'warning',
+          includes: 'accepts bindings where one huge mapping covers two folios (`base_gfn` = 2, `pgoff` = 0)',
+        },
+      ],
     },
     {
       name: 'a reply quoting the rounding: information, the checks in its prose do not count',
@@ -39,9 +62,7 @@ runRuleTests(rule, {
     },
   ],
   seeds: () => ({
-    valid: [
-      ...['001', '002', '003', '004'].map((s) => ({ name: `seed ${s}`, code: readSeed(s) })),
-    ],
+    valid: [...['001', '002', '003', '004'].map((s) => ({ name: `seed ${s}`, code: readSeed(s) }))],
     invalid: [
       { name: 'seed 000: the quoted round_down', code: readSeed('000'), errors: [{ messageId: 'uncheckedQuoted', line: 58, severity: 'information' }] },
     ],
@@ -55,7 +76,10 @@ seedTest('gmem-binding-alignment: the explanation runs the model on the countere
   assert.equal(f.model.id, 'gmem-alignment');
   const md = f.explanation;
   // Yan's example, computed: one 2 MiB mapping over two folios.
-  assert.match(md, /GPA 4 MiB \(GFN 1024\) and GPA 4 MiB \+ 8 KiB \(GFN 1026\) are mapped by one 2 MiB mapping \(GPA \[4 MiB, 6 MiB\)\) but sit in two folios \(aligned_index 512 and 1024\)/);
+  assert.match(
+    md,
+    /GPA 4 MiB \(GFN 1024\) and GPA 4 MiB \+ 8 KiB \(GFN 1026\) are mapped by one 2 MiB mapping \(GPA \[4 MiB, 6 MiB\)\) but sit in two folios \(aligned_index 512 and 1024\)/,
+  );
   assert.match(md, /\| 1 \| \[512, 1024\) \| \[2 MiB, 4 MiB\) \| allowed \|/);
   // The thread's two checks: Vishal's sound, the rewrite wrong on base_gfn 2, pgoff 0.
   assert.match(md, /\| 140 \| `\(offset & ~huge_page_mask\(h\)\) == \(\(slot->base_gfn << PAGE_SHIFT\) & ~huge_page_mask\(h\)\)` \| 0 \| 0 \| sound \|/);

@@ -3,7 +3,8 @@ import { lineOf, mark, patchMail, readSeed } from '../helpers';
 import { withoutReleaseLock } from '../seed004';
 import { runRuleTests } from './tester';
 
-const added = (code: string): string => patchMail('drm/xe: a helper caller', [{ path: 'drivers/gpu/drm/xe/xe_thing.c', hunks: [{ start: 10, lines: [' /* context */', ...mark('+', code)] }] }]);
+const added = (code: string): string =>
+  patchMail('drm/xe: a helper caller', [{ path: 'drivers/gpu/drm/xe/xe_thing.c', hunks: [{ start: 10, lines: [' /* context */', ...mark('+', code)] }] }]);
 
 const afterLock = added(`
     void xe_thing_drop(struct xe_bo *bo)
@@ -61,13 +62,9 @@ runRuleTests(rule, {
     { name: 'a lock from the table is held', code: otherMutex },
     { name: 'conditional locking: some path holds the lock, the caller vouches for the others', code: oneBranchUnlocked },
   ],
-  invalid: [
-    { name: 'no lock taken at all', code: unlocked, errors: [{ messageId: 'notHeld', line: lineOf(unlocked, 'xe_bo_willneed_put_locked(bo);') }] },
-  ],
+  invalid: [{ name: 'no lock taken at all', code: unlocked, errors: [{ messageId: 'notHeld', line: lineOf(unlocked, 'xe_bo_willneed_put_locked(bo);') }] }],
   seeds: () => ({
-    valid: [
-      { name: 'seed 004 as posted', code: readSeed('004') },
-    ],
+    valid: [{ name: 'seed 004 as posted', code: readSeed('004') }],
     invalid: [
       {
         name: 'seed 004 with the lock gone from xe_dma_buf_release()',

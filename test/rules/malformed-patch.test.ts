@@ -18,7 +18,14 @@ runRuleTests(rule, {
     { name: 'a well-formed patch', code: clean },
     { name: 'blank context lines lost on both sides are restored, not reported', code: clean.replace(' int a;\n', '') },
     { name: 'context lines that lost their leading space', code: clean.replace(' int a;', 'int a;').replace(' int d;', 'int d;') },
-    { name: 'a quoted hunk with review comments in it', code: clean.split('\n').map((l) => (l ? '> ' + l : l)).join('\n').replace('> +int c;', '> +int c;\nWhy c?\n>') },
+    {
+      name: 'a quoted hunk with review comments in it',
+      code: clean
+        .split('\n')
+        .map((l) => (l ? '> ' + l : l))
+        .join('\n')
+        .replace('> +int c;', '> +int c;\nWhy c?\n>'),
+    },
   ],
   invalid: [
     {
@@ -33,7 +40,12 @@ runRuleTests(rule, {
     },
     {
       name: 'a quoted hunk the reviewer trimmed is information',
-      code: clean.split('\n').slice(0, 6).map((l) => '> ' + l).join('\n') + '\n\nTrimmed the rest.\n',
+      code:
+        clean
+          .split('\n')
+          .slice(0, 6)
+          .map((l) => '> ' + l)
+          .join('\n') + '\n\nTrimmed the rest.\n',
       errors: [{ messageId: 'partialHunk', line: 4, severity: 'information' }],
     },
     {

@@ -28,13 +28,35 @@ const throughName = helper('\tunsigned long mask = ~(PMD_SIZE - 1);\n\tunsigned 
 const preExisting = patchMail('mm: rename a local', [
   {
     path: 'mm/hugetlb_util.c',
-    hunks: [{ start: 60, section: 'static unsigned long hpage_off(unsigned long addr)', lines: [...mark(' ', '\tunsigned long offset = addr & PMD_MASK;\n'), ...mark('-', '\treturn offset;'), ...mark('+', '\treturn offset + 0;'), ...mark(' ', '}')] }],
+    hunks: [
+      {
+        start: 60,
+        section: 'static unsigned long hpage_off(unsigned long addr)',
+        lines: [
+          ...mark(' ', '\tunsigned long offset = addr & PMD_MASK;\n'),
+          ...mark('-', '\treturn offset;'),
+          ...mark('+', '\treturn offset + 0;'),
+          ...mark(' ', '}'),
+        ],
+      },
+    ],
   },
 ]);
 
-const rewrite = ['page_size = SZ_2M;', 'page_mask = ~(page_size - 1);', 'offset_within_page = slot->gmem.pgoff & page_mask;', 'gfn_within_page = (slot->base_gfn << PAGE_SHIFT) & page_mask;', 'offset_within_page == gfn_within_page;'];
+const rewrite = [
+  'page_size = SZ_2M;',
+  'page_mask = ~(page_size - 1);',
+  'offset_within_page = slot->gmem.pgoff & page_mask;',
+  'gfn_within_page = (slot->base_gfn << PAGE_SHIFT) & page_mask;',
+  'offset_within_page == gfn_within_page;',
+];
 const brokenReply = gmemReply(rewrite);
-const soundReply = gmemReply(['page_mask = SZ_2M - 1;', 'offset_within_page = (slot->gmem.pgoff << PAGE_SHIFT) & page_mask;', 'gfn_within_page = (slot->base_gfn << PAGE_SHIFT) & page_mask;', 'offset_within_page == gfn_within_page;']);
+const soundReply = gmemReply([
+  'page_mask = SZ_2M - 1;',
+  'offset_within_page = (slot->gmem.pgoff << PAGE_SHIFT) & page_mask;',
+  'gfn_within_page = (slot->base_gfn << PAGE_SHIFT) & page_mask;',
+  'offset_within_page == gfn_within_page;',
+]);
 
 runRuleTests(rule, {
   valid: [
@@ -52,7 +74,14 @@ runRuleTests(rule, {
     {
       name: 'an offset named as one, masked with PAGE_MASK (fix: ~PAGE_MASK)',
       code: named,
-      errors: [{ messageId: 'alignedForOffset', line: lineOf(named, 'offset = addr & PAGE_MASK'), severity: 'error', includes: '`offset` is named as an offset within a page; mask with `~PAGE_MASK`' }],
+      errors: [
+        {
+          messageId: 'alignedForOffset',
+          line: lineOf(named, 'offset = addr & PAGE_MASK'),
+          severity: 'error',
+          includes: '`offset` is named as an offset within a page; mask with `~PAGE_MASK`',
+        },
+      ],
       output: named.replace('offset = addr & PAGE_MASK;', 'offset = addr & ~PAGE_MASK;'),
     },
     {
@@ -77,15 +106,22 @@ runRuleTests(rule, {
       name: 'a rewrite written into a reply: both offsets keep the aligned part',
       code: brokenReply,
       errors: [
-        { messageId: 'alignedForOffset', line: lineOf(brokenReply, 'offset_within_page = slot->gmem.pgoff & page_mask;', true), severity: 'error', includes: '`slot->gmem.pgoff & page_mask` keeps the page-aligned part (`~(page_size - 1)`)' },
-        { messageId: 'alignedForOffset', line: lineOf(brokenReply, 'gfn_within_page = (slot->base_gfn'), includes: '`gfn_within_page` is named as an offset within a page' },
+        {
+          messageId: 'alignedForOffset',
+          line: lineOf(brokenReply, 'offset_within_page = slot->gmem.pgoff & page_mask;', true),
+          severity: 'error',
+          includes: '`slot->gmem.pgoff & page_mask` keeps the page-aligned part (`~(page_size - 1)`)',
+        },
+        {
+          messageId: 'alignedForOffset',
+          line: lineOf(brokenReply, 'gfn_within_page = (slot->base_gfn'),
+          includes: '`gfn_within_page` is named as an offset within a page',
+        },
       ],
     },
   ],
   seeds: () => ({
-    valid: [
-      ...['001', '002', '003', '004'].map((s) => ({ name: `seed ${s}`, code: readSeed(s) })),
-    ],
+    valid: [...['001', '002', '003', '004'].map((s) => ({ name: `seed ${s}`, code: readSeed(s) }))],
     invalid: [
       {
         name: 'seed 000: the rewrite in the reply',

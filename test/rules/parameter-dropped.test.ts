@@ -2,7 +2,6 @@ import rule from '../../server/src/rules/parameter-dropped';
 import { doc, lineOf } from '../helpers';
 import { runRuleTests } from './tester';
 
-
 /** A header that adds `struct mempolicy *pol` to alloc_pages_range(), then `body` for mm/alloc.c. */
 const series = (body: string): string =>
   doc`
@@ -141,7 +140,9 @@ runRuleTests(rule, {
     {
       name: 'the delegate gets the other arguments but not the new one',
       code: dropped,
-      errors: [{ messageId: 'notPassed', line: lineOf(dropped, 'return __alloc_range(start, end, nid);'), severity: 'information', includes: '`__alloc_range()`' }],
+      errors: [
+        { messageId: 'notPassed', line: lineOf(dropped, 'return __alloc_range(start, end, nid);'), severity: 'information', includes: '`__alloc_range()`' },
+      ],
     },
     {
       name: 'a whole visible body that never reads the parameter',

@@ -16,14 +16,21 @@ test('rule ids are unique and kebab-case', () => {
 });
 
 test('each rule has a doc, a test, a summary and its messages; nothing stray', () => {
-  const docs = fs.readdirSync(path.join(repoRoot, 'docs/rules')).filter((f) => f.endsWith('.md')).map((f) => f.slice(0, -3)).sort();
+  const docs = fs
+    .readdirSync(path.join(repoRoot, 'docs/rules'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => f.slice(0, -3))
+    .sort();
   assert.deepEqual(docs, ids);
   const tests = fs
     .readdirSync(path.join(repoRoot, 'test/rules'))
     .filter((f) => f.endsWith('.test.ts'))
     .map((f) => f.slice(0, -'.test.ts'.length))
     .filter((f) => !['parity', 'seeds'].includes(f));
-  assert.deepEqual(tests.sort(), ids.filter((id) => !engineReported.has(id)));
+  assert.deepEqual(
+    tests.sort(),
+    ids.filter((id) => !engineReported.has(id)),
+  );
   for (const rule of defaultRules) {
     const md = fs.readFileSync(path.join(repoRoot, 'docs/rules', `${rule.id}.md`), 'utf8');
     assert.ok(md.startsWith(`# ${rule.id}\n`), `${rule.id}.md starts with its id`);

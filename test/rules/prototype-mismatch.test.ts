@@ -2,7 +2,6 @@ import rule from '../../server/src/rules/prototype-mismatch';
 import { doc, lineOf } from '../helpers';
 import { runRuleTests } from './tester';
 
-
 const header = doc`
   |From: A Developer <dev@example.org>
   |Subject: [PATCH] mm/zsmalloc: let zs_pool_shrink() take a gfp mask
@@ -78,7 +77,10 @@ const withDefinitionForgotten = header + definitionForgotten + callerUpdated.rep
 const withCallerForgotten = header + definitionUpdated + callerForgotten.replace('+2100,6', '+2101,6');
 
 // A new function added by the patch calls with the old count: the fix edits the added line in place.
-const addedCaller = header + definitionUpdated + doc`
+const addedCaller =
+  header +
+  definitionUpdated +
+  doc`
   |@@ -2200,3 +2201,8 @@ void zs_destroy_pool(struct zs_pool *pool)
   | 	kfree(pool);
   | }
@@ -140,7 +142,10 @@ const limitWidened = limitRetyped
 
 const mbox = (...patches: string[]): string =>
   patches
-    .map((body, i) => `From 00000000000000000000000000000000000000${String(i + 1).padStart(2, '0')} Mon Sep 17 00:00:00 2001\nFrom: A Developer <dev@example.org>\nSubject: [PATCH ${i + 1}/${patches.length}] mm/zsmalloc: step ${i + 1}\n\n${body}`)
+    .map(
+      (body, i) =>
+        `From 00000000000000000000000000000000000000${String(i + 1).padStart(2, '0')} Mon Sep 17 00:00:00 2001\nFrom: A Developer <dev@example.org>\nSubject: [PATCH ${i + 1}/${patches.length}] mm/zsmalloc: step ${i + 1}\n\n${body}`,
+    )
     .join('');
 
 const laterCallerStale = mbox(
@@ -171,7 +176,10 @@ const secondPatchFixesCall = mbox(
   `,
 );
 
-const alreadyBroken = header + definitionUpdated + doc`
+const alreadyBroken =
+  header +
+  definitionUpdated +
+  doc`
   |@@ -2300,3 +2301,3 @@ static void zs_flush(struct zs_pool *pool)
   |-	pool->flushed = 1;
   |+	WRITE_ONCE(pool->flushed, 1);
@@ -249,7 +257,9 @@ const callBeforeChange = mbox(
     |+	zs_pool_shrink(pool->zs_pool, ULONG_MAX);
     | 	kfree(pool);
   `,
-  header + definitionUpdated + doc`
+  header +
+    definitionUpdated +
+    doc`
     |diff --git a/mm/zswap.c b/mm/zswap.c
     |--- a/mm/zswap.c
     |+++ b/mm/zswap.c
@@ -263,7 +273,11 @@ const callBeforeChange = mbox(
 /** A reply quoting the whole patch two levels deep, with indentation and blank lines lost. */
 function quotedAndDamaged(text: string): string {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
-  return 'On Tue, a reviewer wrote:\n' + lines.map((l) => '> > ' + l.replace(/^([ +-]?)\s+/, (_m, c: string) => (c === ' ' ? '' : c + ' ')).replace(/\s+/g, ' ')).join('\n') + '\n';
+  return (
+    'On Tue, a reviewer wrote:\n' +
+    lines.map((l) => '> > ' + l.replace(/^([ +-]?)\s+/, (_m, c: string) => (c === ' ' ? '' : c + ' ')).replace(/\s+/g, ' ')).join('\n') +
+    '\n'
+  );
 }
 
 runRuleTests(rule, {
@@ -279,7 +293,9 @@ runRuleTests(rule, {
     {
       name: 'a definition left at the old parameter list (context line: the fix becomes a -/+ pair)',
       code: withDefinitionForgotten,
-      errors: [{ messageId: 'missingParam', line: lineOf(withDefinitionForgotten, ' unsigned long zs_pool_shrink('), severity: 'error', includes: '`gfp_t gfp`' }],
+      errors: [
+        { messageId: 'missingParam', line: lineOf(withDefinitionForgotten, ' unsigned long zs_pool_shrink('), severity: 'error', includes: '`gfp_t gfp`' },
+      ],
       output: withDefinitionForgotten.replace(
         ' unsigned long zs_pool_shrink(struct zs_pool *pool, unsigned long nr)\n',
         '-unsigned long zs_pool_shrink(struct zs_pool *pool, unsigned long nr)\n+unsigned long zs_pool_shrink(struct zs_pool *pool, unsigned long nr, gfp_t gfp)\n',
@@ -288,7 +304,9 @@ runRuleTests(rule, {
     {
       name: 'a call left at the old argument count',
       code: withCallerForgotten,
-      errors: [{ messageId: 'argCount', line: lineOf(withCallerForgotten, '	freed = zs_pool_shrink(pool, sc->nr_to_scan);'), includes: 'called with 2 arguments' }],
+      errors: [
+        { messageId: 'argCount', line: lineOf(withCallerForgotten, '	freed = zs_pool_shrink(pool, sc->nr_to_scan);'), includes: 'called with 2 arguments' },
+      ],
       output: withCallerForgotten.replace(
         ' \tfreed = zs_pool_shrink(pool, sc->nr_to_scan);\n',
         '-\tfreed = zs_pool_shrink(pool, sc->nr_to_scan);\n+\tfreed = zs_pool_shrink(pool, sc->nr_to_scan, 0);\n',
@@ -333,7 +351,12 @@ runRuleTests(rule, {
       code: secondPatchFixesCall,
       allOrigins: true,
       errors: [
-        { messageId: 'argCount', line: lineOf(secondPatchFixesCall, ' 	freed = zs_pool_shrink(pool, sc->nr_to_scan);'), origin: 'introduced', severity: 'error' },
+        {
+          messageId: 'argCount',
+          line: lineOf(secondPatchFixesCall, ' 	freed = zs_pool_shrink(pool, sc->nr_to_scan);'),
+          origin: 'introduced',
+          severity: 'error',
+        },
         { messageId: 'argCount', line: lineOf(secondPatchFixesCall, '-	freed = zs_pool_shrink(pool, sc->nr_to_scan);'), origin: 'fixed', severity: 'hint' },
       ],
     },

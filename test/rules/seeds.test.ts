@@ -13,7 +13,10 @@ seedTest('no patch of the seeds as posted has an introduced warning or error', a
     const a = engine.analyze(readSeed(name.slice(0, 3)));
     // Seed 000 has no patch: its errors are in the code a reply writes (the test below).
     const bad = a.findings.filter((f) => f.patch && f.origin === 'introduced' && (f.severity === 'error' || f.severity === 'warning'));
-    assert.deepEqual(bad.map((f) => `${name}:${f.range.start.line + 1}: ${f.message}`), []);
+    assert.deepEqual(
+      bad.map((f) => `${name}:${f.range.start.line + 1}: ${f.message}`),
+      [],
+    );
   }
 });
 
@@ -41,7 +44,11 @@ seedTest('the other seeds gain nothing from the guest_memfd rules', async () => 
   const engine = await sharedEngine();
   for (const seed of ['001', '002', '003', '004']) {
     const a = engine.analyze(readSeed(seed));
-    assert.deepEqual(a.findings.filter((f) => ['mask-misuse', 'unit-mismatch', 'gmem-binding-alignment'].includes(f.ruleId)).map((f) => f.message), [], seed);
+    assert.deepEqual(
+      a.findings.filter((f) => ['mask-misuse', 'unit-mismatch', 'gmem-binding-alignment'].includes(f.ruleId)).map((f) => f.message),
+      [],
+      seed,
+    );
   }
 });
 
@@ -49,7 +56,11 @@ seedTest('the seeds other than 003 gain nothing from the CXL rules', async () =>
   const engine = await sharedEngine();
   for (const seed of ['000', '001', '002', '004']) {
     const a = engine.analyze(readSeed(seed));
-    assert.deepEqual(a.findings.filter((f) => f.ruleId.startsWith('cxl-')).map((f) => f.message), [], seed);
+    assert.deepEqual(
+      a.findings.filter((f) => f.ruleId.startsWith('cxl-')).map((f) => f.message),
+      [],
+      seed,
+    );
   }
 });
 
@@ -136,7 +147,11 @@ seedTest('seed 002: every definition, declaration and call reverted alone is an 
   // sparse-vmemmap.c), 14 updated calls (arm64 2, loongarch 2, powerpc 1, riscv 1, sparc 1, x86 3,
   // hugetlb_vmemmap 2, sparse-vmemmap 2).
   assert.deepEqual(
-    [all.filter((m) => m.what.includes('without pgmap')).length, all.filter((m) => m.what.includes('its pgmap line')).length, all.filter((m) => m.messageId === 'argCount').length],
+    [
+      all.filter((m) => m.what.includes('without pgmap')).length,
+      all.filter((m) => m.what.includes('its pgmap line')).length,
+      all.filter((m) => m.messageId === 'argCount').length,
+    ],
     [7, 7, 14],
   );
   for (const m of all) {

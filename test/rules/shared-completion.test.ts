@@ -9,11 +9,24 @@ const hashing = (batch: string, callback: string): string =>
     {
       path: 'crypto/foo.c',
       hunks: [
-        { start: 10, lines: [...mark(' ', 'struct hash_ctx {'), ...mark('-', '\tstruct ahash_request *req;'), ...mark('+', '\tstruct ahash_request *req[HASH_BATCH];'), ...mark(' ', '\tstruct crypto_wait wait;\n};')] },
+        {
+          start: 10,
+          lines: [
+            ...mark(' ', 'struct hash_ctx {'),
+            ...mark('-', '\tstruct ahash_request *req;'),
+            ...mark('+', '\tstruct ahash_request *req[HASH_BATCH];'),
+            ...mark(' ', '\tstruct crypto_wait wait;\n};'),
+          ],
+        },
         {
           start: 40,
           section: 'static int hash_prepare(struct hash_ctx *ctx, struct crypto_ahash *tfm)',
-          lines: [...mark(' ', '\tint i;\n'), ...mark('+', '\tfor (i = 0; i < HASH_BATCH; i++)\n\t\tctx->req[i] = ahash_request_alloc(tfm, GFP_KERNEL);'), ...mark('+', callback), ...mark(' ', '\treturn 0;\n}')],
+          lines: [
+            ...mark(' ', '\tint i;\n'),
+            ...mark('+', '\tfor (i = 0; i < HASH_BATCH; i++)\n\t\tctx->req[i] = ahash_request_alloc(tfm, GFP_KERNEL);'),
+            ...mark('+', callback),
+            ...mark(' ', '\treturn 0;\n}'),
+          ],
         },
       ],
     },
@@ -32,18 +45,29 @@ runRuleTests(rule, {
     {
       name: 'a callback on the first request only',
       code: onlyFirst,
-      errors: [{ messageId: 'oneElement', line: lineOf(onlyFirst, 'ahash_request_set_callback(ctx->req[0]'), severity: 'information', includes: 'on `req[0]` only; `req[1]`…`req[3]` (the array holds `HASH_BATCH`, 4) can only be completed by polling' }],
+      errors: [
+        {
+          messageId: 'oneElement',
+          line: lineOf(onlyFirst, 'ahash_request_set_callback(ctx->req[0]'),
+          severity: 'information',
+          includes: 'on `req[0]` only; `req[1]`…`req[3]` (the array holds `HASH_BATCH`, 4) can only be completed by polling',
+        },
+      ],
     },
   ],
   seeds: () => ({
-    valid: [
-      { name: 'seed 004: no request arrays', code: readSeed('004') },
-    ],
+    valid: [{ name: 'seed 004: no request arrays', code: readSeed('004') }],
     invalid: [
       {
         name: 'seed 001 as posted',
         code: readSeed('001'),
-        errors: [{ messageId: 'oneElement', line: lineOf(readSeed('001'), '> > + acomp_request_set_callback(acomp_ctx->req[0]'), includes: '8 with CONFIG_ZSWAP_STORE_BATCHING_ENABLED' }],
+        errors: [
+          {
+            messageId: 'oneElement',
+            line: lineOf(readSeed('001'), '> > + acomp_request_set_callback(acomp_ctx->req[0]'),
+            includes: '8 with CONFIG_ZSWAP_STORE_BATCHING_ENABLED',
+          },
+        ],
       },
     ],
   }),

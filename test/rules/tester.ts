@@ -44,7 +44,14 @@ export function sharedEngine(): Promise<Engine> {
 /** Which message template produced a finding: the rule's templates matched against the message. */
 export function messageIdOf(rule: Rule, f: Finding): string {
   for (const [id, template] of Object.entries(rule.meta.messages)) {
-    const pattern = new RegExp('^' + template.split(/\{\{\w+\}\}/).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\S]*') + '$');
+    const pattern = new RegExp(
+      '^' +
+        template
+          .split(/\{\{\w+\}\}/)
+          .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+          .join('[\\s\\S]*') +
+        '$',
+    );
     if (pattern.test(f.message)) return id;
   }
   return '?';
@@ -57,7 +64,10 @@ async function findingsOf(rule: Rule, code: string, allOrigins = false): Promise
 
 async function validCase(rule: Rule, c: ValidCase): Promise<void> {
   const found = await findingsOf(rule, c.code);
-  assert.deepEqual(found.map((f) => `${f.range.start.line + 1}: ${f.message}`), []);
+  assert.deepEqual(
+    found.map((f) => `${f.range.start.line + 1}: ${f.message}`),
+    [],
+  );
 }
 
 async function invalidCase(rule: Rule, c: InvalidCase): Promise<void> {
@@ -79,7 +89,10 @@ async function invalidCase(rule: Rule, c: InvalidCase): Promise<void> {
     assert.equal(fixed, c.output);
     const after = (await sharedEngine()).analyze(fixed);
     assert.deepEqual(after.series.problems, [], 'the fixed patch still ingests cleanly');
-    assert.deepEqual(after.findings.filter((f) => f.ruleId === rule.id && f.origin === 'introduced').map((f) => f.message), []);
+    assert.deepEqual(
+      after.findings.filter((f) => f.ruleId === rule.id && f.origin === 'introduced').map((f) => f.message),
+      [],
+    );
   }
 }
 

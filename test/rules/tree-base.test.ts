@@ -10,10 +10,14 @@ import { MemoryTree } from '../tree/memory-tree';
 const before = 'static int count;\n\nint bump(void)\n{\n\treturn ++count;\n}\n';
 const after = before.replace('++count', 'count += 2');
 const diff = (index: string | null): string =>
-  patchMail('lib: bump by two', [{ path: 'lib/bump.c', hunks: [{ start: 3, lines: [...mark(' ', 'int bump(void)\n{'), ...mark('-', '\treturn ++count;'), ...mark('+', '\treturn count += 2;'), ...mark(' ', '}')] }] }]).replace(
-    'diff --git a/lib/bump.c b/lib/bump.c',
-    `diff --git a/lib/bump.c b/lib/bump.c${index ? `\nindex ${index} 100644` : ''}`,
-  );
+  patchMail('lib: bump by two', [
+    {
+      path: 'lib/bump.c',
+      hunks: [
+        { start: 3, lines: [...mark(' ', 'int bump(void)\n{'), ...mark('-', '\treturn ++count;'), ...mark('+', '\treturn count += 2;'), ...mark(' ', '}')] },
+      ],
+    },
+  ]).replace('diff --git a/lib/bump.c b/lib/bump.c', `diff --git a/lib/bump.c b/lib/bump.c${index ? `\nindex ${index} 100644` : ''}`);
 const base = `${gitBlobId(before).slice(0, 12)}..${gitBlobId(after).slice(0, 12)}`;
 
 async function notes(doc: string, files: Record<string, string> | null): Promise<[string, number, string][]> {
@@ -33,9 +37,17 @@ test('tree-base valid: the tree is the base; no index line; no tree at all', asy
 test('tree-base invalid: another base, a missing file, a hunk that applies nowhere', async () => {
   const other = before.replace('static int count;', 'static long count;');
   const doc = diff(base);
-  assert.deepEqual(await notes(doc, { 'lib/bump.c': other }), [['information', lineOf(doc, `index ${base} 100644`), `lib/bump.c in the tree (blob ${gitBlobId(other).slice(0, 12)}) is not the pre-image this patch was made against (${base.split('..')[0]}): findings from it are relative to another base`]]);
+  assert.deepEqual(await notes(doc, { 'lib/bump.c': other }), [
+    [
+      'information',
+      lineOf(doc, `index ${base} 100644`),
+      `lib/bump.c in the tree (blob ${gitBlobId(other).slice(0, 12)}) is not the pre-image this patch was made against (${base.split('..')[0]}): findings from it are relative to another base`,
+    ],
+  ]);
   assert.deepEqual(await notes(doc, {}), [['information', lineOf(doc, `index ${base} 100644`), 'the kernel tree has no lib/bump.c']]);
   const rewritten = 'int bump(void)\n{\n\treturn count++;\n}\n';
   const plain = diff(null);
-  assert.deepEqual(await notes(plain, { 'lib/bump.c': rewritten }), [['information', lineOf(plain, '@@ -3,'), 'this hunk does not apply to lib/bump.c in the kernel tree (near line 3)']]);
+  assert.deepEqual(await notes(plain, { 'lib/bump.c': rewritten }), [
+    ['information', lineOf(plain, '@@ -3,'), 'this hunk does not apply to lib/bump.c in the kernel tree (near line 3)'],
+  ]);
 });

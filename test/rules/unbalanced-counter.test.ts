@@ -4,7 +4,8 @@ import { withDoubleGet, withoutDestroyDec, withoutErrorPut } from '../seed004';
 import { runRuleTests } from './tester';
 
 /** A new function, whole, as added lines. */
-const added = (path: string, code: string): string => patchMail('mm: add a helper', [{ path, hunks: [{ start: 10, lines: [' /* context */', ...mark('+', code)] }] }]);
+const added = (path: string, code: string): string =>
+  patchMail('mm: add a helper', [{ path, hunks: [{ start: 10, lines: [' /* context */', ...mark('+', code)] }] }]);
 
 const allocChecked = added(
   'mm/pool.c',
@@ -83,7 +84,18 @@ const callersReference = added(
 const midFunction = patchMail('mm: tidy', [
   {
     path: 'mm/pool.c',
-    hunks: [{ start: 40, section: 'int pool_resize(struct pool *pool, int n)', lines: [...mark(' ', '\tret = pool_grow(pool, n);'), ...mark('-', '\tif (ret)'), ...mark('+', '\tif (ret < 0)'), ...mark(' ', '\t\tgoto out_unlock;\n\tmutex_unlock(&pool->lock);\n\treturn 0;')] }],
+    hunks: [
+      {
+        start: 40,
+        section: 'int pool_resize(struct pool *pool, int n)',
+        lines: [
+          ...mark(' ', '\tret = pool_grow(pool, n);'),
+          ...mark('-', '\tif (ret)'),
+          ...mark('+', '\tif (ret < 0)'),
+          ...mark(' ', '\t\tgoto out_unlock;\n\tmutex_unlock(&pool->lock);\n\treturn 0;'),
+        ],
+      },
+    ],
   },
 ]);
 
@@ -168,8 +180,24 @@ const lifecycle = (closeGuard: string, closeCall: string): string =>
     {
       path: 'mm/pool.c',
       hunks: [
-        { start: 100, section: 'static int pool_open(struct pool *pool)', lines: [...mark(' ', '\tpool->users++;'), ...mark('+', '\tif (pool->pinned)\n\t\tfolio_get(pool->folio);'), ...mark(' ', '\tpool_wake(pool);\n\treturn 0;\n}')] },
-        { start: 200, section: 'static void pool_close(struct pool *pool)', lines: [...mark(' ', '\tpool->users--;'), ...mark('+', `\tif (${closeGuard})\n\t\t${closeCall}(pool->folio);`), ...mark(' ', '\tpool_wake(pool);\n}')] },
+        {
+          start: 100,
+          section: 'static int pool_open(struct pool *pool)',
+          lines: [
+            ...mark(' ', '\tpool->users++;'),
+            ...mark('+', '\tif (pool->pinned)\n\t\tfolio_get(pool->folio);'),
+            ...mark(' ', '\tpool_wake(pool);\n\treturn 0;\n}'),
+          ],
+        },
+        {
+          start: 200,
+          section: 'static void pool_close(struct pool *pool)',
+          lines: [
+            ...mark(' ', '\tpool->users--;'),
+            ...mark('+', `\tif (${closeGuard})\n\t\t${closeCall}(pool->folio);`),
+            ...mark(' ', '\tpool_wake(pool);\n}'),
+          ],
+        },
       ],
     },
   ]);
@@ -222,7 +250,13 @@ runRuleTests(rule, {
     {
       name: 'a function named for a pageblock returns holding a spinlock',
       code: pageblockLeak,
-      errors: [{ messageId: 'neverReleased', line: lineOf(pageblockLeak, 'spin_lock(&pool->lock);'), includes: `returning at line ${lineOf(pageblockLeak, '+\t\treturn;')}, \`spin_lock()\`` }],
+      errors: [
+        {
+          messageId: 'neverReleased',
+          line: lineOf(pageblockLeak, 'spin_lock(&pool->lock);'),
+          includes: `returning at line ${lineOf(pageblockLeak, '+\t\treturn;')}, \`spin_lock()\``,
+        },
+      ],
     },
     {
       name: 'a local allocation leaked on the successful path',
@@ -244,25 +278,41 @@ runRuleTests(rule, {
     },
   ],
   seeds: () => ({
-    valid: [
-      { name: 'seed 004 as posted', code: readSeed('004') },
-    ],
+    valid: [{ name: 'seed 004 as posted', code: readSeed('004') }],
     invalid: [
       {
         name: 'seed 004 without the put on the out_put error path',
         code: withoutErrorPut(),
-        errors: [{ messageId: 'neverReleased', line: lineAfter(withoutErrorPut(), 'xe_gem_prime_export(struct drm_gem_object', '>> + xe_bo_willneed_get_locked(bo);'), includes: 'on the path through `goto out_put`' }],
+        errors: [
+          {
+            messageId: 'neverReleased',
+            line: lineAfter(withoutErrorPut(), 'xe_gem_prime_export(struct drm_gem_object', '>> + xe_bo_willneed_get_locked(bo);'),
+            includes: 'on the path through `goto out_put`',
+          },
+        ],
       },
       {
         name: 'seed 004 with the vma_count decrement gone from xe_vma_destroy()',
         code: withoutDestroyDec(),
-        errors: [{ messageId: 'unreleased', line: lineOf(withoutDestroyDec(), '>> + xe_bo_vma_count_inc_locked(bo);', true), includes: '`xe_vma_destroy()` gives nothing new back' }],
+        errors: [
+          {
+            messageId: 'unreleased',
+            line: lineOf(withoutDestroyDec(), '>> + xe_bo_vma_count_inc_locked(bo);', true),
+            includes: '`xe_vma_destroy()` gives nothing new back',
+          },
+        ],
       },
       {
         name: 'seed 004 with a double get in xe_vma_create()',
         code: withDoubleGet(),
         // The finding goes on the later of the two gets: the one the partner has nothing for.
-        errors: [{ messageId: 'takenMore', line: lineAfter(withDoubleGet(), '>> + xe_bo_vma_count_inc_locked(bo);', '>> + xe_bo_willneed_get_locked(bo);') + 2, includes: '2 times, but `xe_vma_destroy()` gives it back only 1' }],
+        errors: [
+          {
+            messageId: 'takenMore',
+            line: lineAfter(withDoubleGet(), '>> + xe_bo_vma_count_inc_locked(bo);', '>> + xe_bo_willneed_get_locked(bo);') + 2,
+            includes: '2 times, but `xe_vma_destroy()` gives it back only 1',
+          },
+        ],
       },
     ],
   }),

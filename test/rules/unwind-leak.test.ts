@@ -39,7 +39,13 @@ const manySlots = (unwind: string): string =>
       hunks: [
         {
           start: 10,
-          lines: [' /* context */', ...mark('+', `int slots_init(struct pool *pool)\n{\n\tint i;\n\n\tfor (i = 0; i < 600; i++) {\n\t\tpool->slot[i] = kzalloc(64, GFP_KERNEL);\n\t\tif (!pool->slot[i])\n\t\t\tgoto fail;\n\t}\n\treturn 0;\nfail:\n${unwind}\treturn -ENOMEM;\n}`)],
+          lines: [
+            ' /* context */',
+            ...mark(
+              '+',
+              `int slots_init(struct pool *pool)\n{\n\tint i;\n\n\tfor (i = 0; i < 600; i++) {\n\t\tpool->slot[i] = kzalloc(64, GFP_KERNEL);\n\t\tif (!pool->slot[i])\n\t\t\tgoto fail;\n\t}\n\treturn 0;\nfail:\n${unwind}\treturn -ENOMEM;\n}`,
+            ),
+          ],
         },
       ],
     },
@@ -58,44 +64,96 @@ runRuleTests(rule, {
     {
       name: 'no unwind loop',
       code: noUnwind,
-      errors: [{ messageId: 'failingPathLeaks', line: lineOf(noUnwind, '+\t\tctx->page[i] = vzalloc(PAGE_SIZE * 4);', true), severity: 'error', includes: 'if `vzalloc()` fails for `page[2]`, `page[0]` and `page[1]` are never freed (line ' }],
+      errors: [
+        {
+          messageId: 'failingPathLeaks',
+          line: lineOf(noUnwind, '+\t\tctx->page[i] = vzalloc(PAGE_SIZE * 4);', true),
+          severity: 'error',
+          includes: 'if `vzalloc()` fails for `page[2]`, `page[0]` and `page[1]` are never freed (line ',
+        },
+      ],
     },
     {
       name: 'a teardown that misses an element',
       code: teardownSkipsFirst,
-      errors: [{ messageId: 'teardownMisses', line: lineAfter(teardownSkipsFirst, 'ring_cpu_dead', '+\tint i;'), includes: '`ring_cpu_dead()` does not free `page[0]`, which `ring_cpu_prepare()` leaves allocated' }],
+      errors: [
+        {
+          messageId: 'teardownMisses',
+          line: lineAfter(teardownSkipsFirst, 'ring_cpu_dead', '+\tint i;'),
+          includes: '`ring_cpu_dead()` does not free `page[0]`, which `ring_cpu_prepare()` leaves allocated',
+        },
+      ],
     },
-    { name: 'a failure path that forgets the first allocation', code: sequenceLeaks, errors: [{ messageId: 'failingPathLeaks', line: lineOf(sequenceLeaks, '+\tpool->map = kzalloc(64, GFP_KERNEL);', true), includes: 'if `kzalloc()` fails for `map`, `slots` is never freed' }] },
+    {
+      name: 'a failure path that forgets the first allocation',
+      code: sequenceLeaks,
+      errors: [
+        {
+          messageId: 'failingPathLeaks',
+          line: lineOf(sequenceLeaks, '+\tpool->map = kzalloc(64, GFP_KERNEL);', true),
+          includes: 'if `kzalloc()` fails for `map`, `slots` is never freed',
+        },
+      ],
+    },
     {
       name: 'more failure points than the model runs: a note, not a silent gap',
       code: manyBalanced,
-      errors: [{ messageId: 'explorationCapped', line: lineOf(manyBalanced, '+int slots_init(struct pool *pool)'), severity: 'information', includes: 'ran `slots_init()` 500 times and stopped there; 101 more failure points were not tried' }],
+      errors: [
+        {
+          messageId: 'explorationCapped',
+          line: lineOf(manyBalanced, '+int slots_init(struct pool *pool)'),
+          severity: 'information',
+          includes: 'ran `slots_init()` 500 times and stopped there; 101 more failure points were not tried',
+        },
+      ],
     },
     {
       name: 'a free repeated a thousand times: one finding, its path counts the repeat',
       code: refree,
-      errors: [{ messageId: 'failingPathLeaks', line: lineOf(refree, '+\t\tpool->slot[i] = kzalloc(64, GFP_KERNEL);'), includes: '→ `kfree()` (line 21) × 1000 → return (line 22))' }],
+      errors: [
+        {
+          messageId: 'failingPathLeaks',
+          line: lineOf(refree, '+\t\tpool->slot[i] = kzalloc(64, GFP_KERNEL);'),
+          includes: '→ `kfree()` (line 21) × 1000 → return (line 22))',
+        },
+      ],
     },
   ],
   seeds: () => ({
-    valid: [
-      { name: 'seed 001 as posted', code: readSeed('001') },
-    ],
+    valid: [{ name: 'seed 001 as posted', code: readSeed('001') }],
     invalid: [
       {
         name: 'seed 001 without the partial free in the buffer loop',
         code: seed.withoutPartialFree(),
-        errors: [{ messageId: 'failingPathLeaks', line: lineOf(seed.withoutPartialFree(), '> > + acomp_ctx->buffer[i] = kmalloc_node(PAGE_SIZE * 2,', true), includes: 'if `kmalloc_node()` fails for `buffer[2]`, `buffer[0]` and `buffer[1]` are never freed (line ' }],
+        errors: [
+          {
+            messageId: 'failingPathLeaks',
+            line: lineOf(seed.withoutPartialFree(), '> > + acomp_ctx->buffer[i] = kmalloc_node(PAGE_SIZE * 2,', true),
+            includes: 'if `kmalloc_node()` fails for `buffer[2]`, `buffer[0]` and `buffer[1]` are never freed (line ',
+          },
+        ],
       },
       {
         name: 'seed 001 unwinding the request loop to the wrong label',
         code: seed.withWrongReqLabel(),
-        errors: [{ messageId: 'failingPathLeaks', line: lineOf(seed.withWrongReqLabel(), '> > + acomp_ctx->req[i] = acomp_request_alloc(acomp_ctx->acomp);', true), includes: '`buffer[0]`, `buffer[1]` and `buffer[2]` are never freed' }],
+        errors: [
+          {
+            messageId: 'failingPathLeaks',
+            line: lineOf(seed.withWrongReqLabel(), '> > + acomp_ctx->req[i] = acomp_request_alloc(acomp_ctx->acomp);', true),
+            includes: '`buffer[0]`, `buffer[1]` and `buffer[2]` are never freed',
+          },
+        ],
       },
       {
         name: 'seed 001 whose teardown frees one buffer',
         code: seed.withTeardownMissingElements(),
-        errors: [{ messageId: 'teardownMisses', line: lineAfter(seed.withTeardownMissingElements(), 'zswap_cpu_comp_dead', '> > + int i;'), includes: 'does not free `buffer[1]` and `buffer[2]`' }],
+        errors: [
+          {
+            messageId: 'teardownMisses',
+            line: lineAfter(seed.withTeardownMissingElements(), 'zswap_cpu_comp_dead', '> > + int i;'),
+            includes: 'does not free `buffer[1]` and `buffer[2]`',
+          },
+        ],
       },
     ],
   }),

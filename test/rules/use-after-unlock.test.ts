@@ -12,7 +12,12 @@ const counter = (before: string, after: string): string =>
         {
           start: 30,
           section: 'static unsigned long count_take(struct count_ctx *ctx)',
-          lines: [...mark(' ', '\tunsigned long n;\n\n\tspin_lock(&ctx->lock);\n\tctx->taken++;'), ...mark('-', before), ...mark('+', after), ...mark(' ', '\treturn n;\n}')],
+          lines: [
+            ...mark(' ', '\tunsigned long n;\n\n\tspin_lock(&ctx->lock);\n\tctx->taken++;'),
+            ...mark('-', before),
+            ...mark('+', after),
+            ...mark(' ', '\treturn n;\n}'),
+          ],
         },
       ],
     },
@@ -20,7 +25,10 @@ const counter = (before: string, after: string): string =>
 
 const introduced = counter('\tn = ctx->taken;\n\tspin_unlock(&ctx->lock);', '\tspin_unlock(&ctx->lock);\n\tn = ctx->taken;');
 const fixed = counter('\tspin_unlock(&ctx->lock);\n\tn = ctx->taken;', '\tn = ctx->taken;\n\tspin_unlock(&ctx->lock);');
-const relocked = counter('\tn = ctx->taken;\n\tspin_unlock(&ctx->lock);', '\tspin_unlock(&ctx->lock);\n\tspin_lock(&ctx->lock);\n\tn = ctx->taken;\n\tspin_unlock(&ctx->lock);');
+const relocked = counter(
+  '\tn = ctx->taken;\n\tspin_unlock(&ctx->lock);',
+  '\tspin_unlock(&ctx->lock);\n\tspin_lock(&ctx->lock);\n\tn = ctx->taken;\n\tspin_unlock(&ctx->lock);',
+);
 
 runRuleTests(rule, {
   valid: [
@@ -28,19 +36,40 @@ runRuleTests(rule, {
     { name: 'taken again before the read', code: relocked },
   ],
   invalid: [
-    { name: 'a read moved after the unlock', code: introduced, errors: [{ messageId: 'readAfterUnlock', line: lineOf(introduced, '+\tn = ctx->taken;', true), severity: 'warning', includes: '`ctx->taken` is read after `spin_unlock(&ctx->lock)` (line ' }] },
-    { name: 'a read moved before the unlock is fixed', code: fixed, allOrigins: true, errors: [{ messageId: 'readAfterUnlock', line: lineOf(fixed, '-\tn = ctx->taken;', true), origin: 'fixed', severity: 'hint' }] },
+    {
+      name: 'a read moved after the unlock',
+      code: introduced,
+      errors: [
+        {
+          messageId: 'readAfterUnlock',
+          line: lineOf(introduced, '+\tn = ctx->taken;', true),
+          severity: 'warning',
+          includes: '`ctx->taken` is read after `spin_unlock(&ctx->lock)` (line ',
+        },
+      ],
+    },
+    {
+      name: 'a read moved before the unlock is fixed',
+      code: fixed,
+      allOrigins: true,
+      errors: [{ messageId: 'readAfterUnlock', line: lineOf(fixed, '-\tn = ctx->taken;', true), origin: 'fixed', severity: 'hint' }],
+    },
   ],
   seeds: () => ({
-    valid: [
-      { name: 'seed 001 as posted: the one it had, it fixes', code: readSeed('001') },
-    ],
+    valid: [{ name: 'seed 001 as posted: the one it had, it fixes', code: readSeed('001') }],
     invalid: [
       {
         name: 'seed 001 with all findings: the buffer read after the unlock is fixed by the patch',
         code: readSeed('001'),
         allOrigins: true,
-        errors: [{ messageId: 'readAfterUnlock', line: lineOf(readSeed('001'), '> > - if (src != acomp_ctx->buffer)', true), origin: 'fixed', includes: '`acomp_ctx->buffer` is read after `mutex_unlock(&acomp_ctx->mutex)`' }],
+        errors: [
+          {
+            messageId: 'readAfterUnlock',
+            line: lineOf(readSeed('001'), '> > - if (src != acomp_ctx->buffer)', true),
+            origin: 'fixed',
+            includes: '`acomp_ctx->buffer` is read after `mutex_unlock(&acomp_ctx->mutex)`',
+          },
+        ],
       },
     ],
   }),

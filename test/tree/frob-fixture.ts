@@ -13,9 +13,50 @@ export const files: Record<string, string> = {
 /** A patch adding `int nid` to frob_range(): the header, alpha's definition and the first call. */
 export function frobPatch(): string {
   return patchMail('mm: frob_range() takes a node', [
-    { path: 'include/linux/frob.h', hunks: [{ start: 1, lines: [...mark(' ', '#ifndef _FROB_H\n#define _FROB_H\n'), ...mark(' ', ''), ...mark('-', header), ...mark('+', 'int frob_range(unsigned long start, unsigned long end, int nid);\n'), ...mark(' ', ''), ...mark(' ', '#endif')] }] },
-    { path: 'arch/alpha/mm/frob.c', hunks: [{ start: 2, lines: [...mark(' ', ''), ...mark('-', 'int frob_range(unsigned long start, unsigned long end)'), ...mark('+', 'int frob_range(unsigned long start, unsigned long end, int nid)'), ...mark(' ', '{\n\treturn 0;\n}')] }] },
-    { path: 'mm/user.c', hunks: [{ start: 3, section: '', lines: [...mark(' ', 'void use(void)\n{'), ...mark('-', '\tfrob_range(0, 4096);'), ...mark('+', '\tfrob_range(0, 4096, NUMA_NO_NODE);'), ...mark(' ', '}')] }] },
+    {
+      path: 'include/linux/frob.h',
+      hunks: [
+        {
+          start: 1,
+          lines: [
+            ...mark(' ', '#ifndef _FROB_H\n#define _FROB_H\n'),
+            ...mark(' ', ''),
+            ...mark('-', header),
+            ...mark('+', 'int frob_range(unsigned long start, unsigned long end, int nid);\n'),
+            ...mark(' ', ''),
+            ...mark(' ', '#endif'),
+          ],
+        },
+      ],
+    },
+    {
+      path: 'arch/alpha/mm/frob.c',
+      hunks: [
+        {
+          start: 2,
+          lines: [
+            ...mark(' ', ''),
+            ...mark('-', 'int frob_range(unsigned long start, unsigned long end)'),
+            ...mark('+', 'int frob_range(unsigned long start, unsigned long end, int nid)'),
+            ...mark(' ', '{\n\treturn 0;\n}'),
+          ],
+        },
+      ],
+    },
+    {
+      path: 'mm/user.c',
+      hunks: [
+        {
+          start: 3,
+          section: '',
+          lines: [
+            ...mark(' ', 'void use(void)\n{'),
+            ...mark('-', '\tfrob_range(0, 4096);'),
+            ...mark('+', '\tfrob_range(0, 4096, NUMA_NO_NODE);'),
+            ...mark(' ', '}'),
+          ],
+        },
+      ],
+    },
   ]);
 }
-

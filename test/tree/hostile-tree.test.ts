@@ -45,7 +45,8 @@ function gitInit(root: string): void {
 function plantConfig(root: string, hook: string, base: string): void {
   const hooks = path.join(base, 'hooks');
   fs.mkdirSync(hooks);
-  for (const name of ['pre-commit', 'post-checkout', 'post-index-change', 'reference-transaction', 'fsmonitor-watchman', 'pre-auto-gc', 'post-rewrite']) fs.copyFileSync(hook, path.join(hooks, name));
+  for (const name of ['pre-commit', 'post-checkout', 'post-index-change', 'reference-transaction', 'fsmonitor-watchman', 'pre-auto-gc', 'post-rewrite'])
+    fs.copyFileSync(hook, path.join(hooks, name));
   fs.chmodSync(hooks, 0o755);
   for (const f of fs.readdirSync(hooks)) fs.chmodSync(path.join(hooks, f), 0o755);
   const included = path.join(base, 'included.gitconfig');
@@ -140,12 +141,32 @@ test('a git tree whose configuration (and the user environment) names programs: 
 
 /** HEADs that lead out of the git directory, or that cannot be read: each is a note, and the tree's findings stay. */
 const BAD_HEADS: { name: string; plant: (gitDir: string) => void; note: RegExp }[] = [
-  { name: 'ref: to /dev/zero through ..', plant: (g) => fs.writeFileSync(path.join(g, 'HEAD'), 'ref: ../../../../../../../../dev/zero\n'), note: /HEAD names no ref inside the git directory/ },
-  { name: 'ref: to /etc/hostname through ..', plant: (g) => fs.writeFileSync(path.join(g, 'HEAD'), 'ref: ../../etc/hostname\n'), note: /HEAD names no ref inside the git directory/ },
-  { name: 'ref: refs/heads/x, a symlink to /dev/zero', plant: (g) => (fs.writeFileSync(path.join(g, 'HEAD'), 'ref: refs/heads/x\n'), fs.symlinkSync('/dev/zero', path.join(g, 'refs/heads/x'))), note: /packed|commit|HEAD/ },
-  { name: 'HEAD a symlink to /dev/zero', plant: (g) => (fs.rmSync(path.join(g, 'HEAD')), fs.symlinkSync('/dev/zero', path.join(g, 'HEAD'))), note: /HEAD is missing or leads out of the git directory/ },
+  {
+    name: 'ref: to /dev/zero through ..',
+    plant: (g) => fs.writeFileSync(path.join(g, 'HEAD'), 'ref: ../../../../../../../../dev/zero\n'),
+    note: /HEAD names no ref inside the git directory/,
+  },
+  {
+    name: 'ref: to /etc/hostname through ..',
+    plant: (g) => fs.writeFileSync(path.join(g, 'HEAD'), 'ref: ../../etc/hostname\n'),
+    note: /HEAD names no ref inside the git directory/,
+  },
+  {
+    name: 'ref: refs/heads/x, a symlink to /dev/zero',
+    plant: (g) => (fs.writeFileSync(path.join(g, 'HEAD'), 'ref: refs/heads/x\n'), fs.symlinkSync('/dev/zero', path.join(g, 'refs/heads/x'))),
+    note: /packed|commit|HEAD/,
+  },
+  {
+    name: 'HEAD a symlink to /dev/zero',
+    plant: (g) => (fs.rmSync(path.join(g, 'HEAD')), fs.symlinkSync('/dev/zero', path.join(g, 'HEAD'))),
+    note: /HEAD is missing or leads out of the git directory/,
+  },
   { name: 'HEAD a FIFO', plant: (g) => (fs.rmSync(path.join(g, 'HEAD')), execFileSync('mkfifo', [path.join(g, 'HEAD')])), note: /a FIFO, not a regular file/ },
-  { name: 'ref file a FIFO', plant: (g) => (fs.writeFileSync(path.join(g, 'HEAD'), 'ref: refs/heads/fifo\n'), execFileSync('mkfifo', [path.join(g, 'refs/heads/fifo')])), note: /a FIFO, not a regular file/ },
+  {
+    name: 'ref file a FIFO',
+    plant: (g) => (fs.writeFileSync(path.join(g, 'HEAD'), 'ref: refs/heads/fifo\n'), execFileSync('mkfifo', [path.join(g, 'refs/heads/fifo')])),
+    note: /a FIFO, not a regular file/,
+  },
   { name: 'HEAD huge', plant: (g) => fs.writeFileSync(path.join(g, 'HEAD'), 'ref: refs/heads/main\n' + 'x'.repeat(100_000)), note: /over the limit/ },
 ];
 

@@ -15,7 +15,10 @@ import { MemoryTree } from './memory-tree';
 import { applyEdits, editMail, editSeries, gadget, treeFiles, widget } from './whole-fixture';
 
 const ROOT = '/trees/memory';
-const shown = (findings: Finding[], rules = ['unbalanced-counter', 'unwind-leak', 'unwind-double-free', 'lock-not-held', 'use-after-unlock']): [number, string, string][] =>
+const shown = (
+  findings: Finding[],
+  rules = ['unbalanced-counter', 'unwind-leak', 'unwind-double-free', 'lock-not-held', 'use-after-unlock'],
+): [number, string, string][] =>
   findings.filter((f) => rules.includes(f.ruleId) && f.origin === 'introduced').map((f) => [f.range.start.line + 1, f.ruleId, f.message]);
 
 test('a reference taken in the hunk and kept on an error path only the tree shows', async () => {
@@ -25,7 +28,9 @@ test('a reference taken in the hunk and kept on an error path only the tree show
   const found = engine.analyze(doc, { tree: new MemoryTree(treeFiles) }).findings;
   const get = lineOf(doc, '+\tfolio_get(folio);');
   // Both error paths leave through out_unlock (lines 24 and 30 of the file) and return at line 35 still holding the folio.
-  assert.deepEqual(shown(found), [[get, 'unbalanced-counter', `on the path through \`goto out_unlock\` (line ${get + 3}), \`folio_get()\` from line ${get} is never released`]]);
+  assert.deepEqual(shown(found), [
+    [get, 'unbalanced-counter', `on the path through \`goto out_unlock\` (line ${get + 3}), \`folio_get()\` from line ${get} is never released`],
+  ]);
   const f = found.find((x) => x.ruleId === 'unbalanced-counter')!;
   assert.deepEqual(
     f.related.map((r) => [r.message, r.file?.path ?? 'document', r.range.start.line + 1]),
@@ -41,15 +46,23 @@ test('a reference taken in the hunk and kept on an error path only the tree show
 
 test('a return added below a lock the hunk does not show: reported on the return, naming the lock in the tree', async () => {
   const engine = new Engine(await loadParser());
-  const bad = editMail('widget: refuse a widget with no buffer', [{ path: 'mm/widget.c', text: widget, edits: [{ after: 26, add: ['\tif (!w->buf)', '\t\treturn -EINVAL;'] }] }]);
+  const bad = editMail('widget: refuse a widget with no buffer', [
+    { path: 'mm/widget.c', text: widget, edits: [{ after: 26, add: ['\tif (!w->buf)', '\t\treturn -EINVAL;'] }] },
+  ]);
   assert.deepEqual(shown(engine.analyze(bad).findings), []);
   const found = engine.analyze(bad, { tree: new MemoryTree(treeFiles) }).findings;
   const ret = lineOf(bad, '+\t\treturn -EINVAL;');
   assert.deepEqual(shown(found), [[ret, 'unbalanced-counter', `on the path returning at line ${ret}, \`mutex_lock()\` from mm/widget.c:21 is never released`]]);
   const f = found.find((x) => x.ruleId === 'unbalanced-counter')!;
-  assert.deepEqual(f.related[0], { range: { start: { line: 20, character: 1 }, end: { line: 20, character: 21 } }, message: 'mutex_lock() takes it', file: { root: ROOT, path: 'mm/widget.c' } });
+  assert.deepEqual(f.related[0], {
+    range: { start: { line: 20, character: 1 }, end: { line: 20, character: 21 } },
+    message: 'mutex_lock() takes it',
+    file: { root: ROOT, path: 'mm/widget.c' },
+  });
   // The same check leaving through the unwind label is balanced.
-  const good = editMail('widget: refuse a widget with no buffer', [{ path: 'mm/widget.c', text: widget, edits: [{ after: 26, add: ['\tif (!w->buf) {', '\t\tret = -EINVAL;', '\t\tgoto out_unlock;', '\t}'] }] }]);
+  const good = editMail('widget: refuse a widget with no buffer', [
+    { path: 'mm/widget.c', text: widget, edits: [{ after: 26, add: ['\tif (!w->buf) {', '\t\tret = -EINVAL;', '\t\tgoto out_unlock;', '\t}'] }] },
+  ]);
   assert.deepEqual(shown(engine.analyze(good, { tree: new MemoryTree(treeFiles) }).findings), []);
 });
 
@@ -57,24 +70,43 @@ test('a leak the tree already has is pre-existing, not introduced', async () => 
   const engine = new Engine(await loadParser());
   // widget_reset() returns -EBUSY holding the lock (line 42, the hunk's first line); the patch changes
   // another line of it. The lock is above the hunk.
-  const doc = editMail('widget: flush only a buffer', [{ path: 'mm/widget.c', text: widget, edits: [{ after: 44, remove: 1, add: ['\tif (w->buf)', '\t\twidget_flush(w);'] }] }]);
+  const doc = editMail('widget: flush only a buffer', [
+    { path: 'mm/widget.c', text: widget, edits: [{ after: 44, remove: 1, add: ['\tif (w->buf)', '\t\twidget_flush(w);'] }] },
+  ]);
   const found = engine.analyze(doc, { tree: new MemoryTree(treeFiles) }).findings.filter((f) => f.ruleId === 'unbalanced-counter');
   assert.deepEqual(
     found.map((f) => [f.origin, f.range.start.line + 1, f.message]),
-    [['pre-existing', lineOf(doc, ' \t\treturn -EBUSY;'), `on the path returning at line ${lineOf(doc, ' \t\treturn -EBUSY;')}, \`mutex_lock()\` from mm/widget.c:40 is never released`]],
+    [
+      [
+        'pre-existing',
+        lineOf(doc, ' \t\treturn -EBUSY;'),
+        `on the path returning at line ${lineOf(doc, ' \t\treturn -EBUSY;')}, \`mutex_lock()\` from mm/widget.c:40 is never released`,
+      ],
+    ],
   );
 });
 
 test('the unwind model runs the whole function: a new allocation that fails into a label freeing too little', async () => {
   const engine = new Engine(await loadParser());
-  const add = (check: string[]): string => editMail('gadget: a fourth buffer', [{ path: 'mm/gadget.c', text: gadget, edits: [{ after: 16, add: ['', '\tg->d = kzalloc(512, GFP_KERNEL);', ...check] }] }]);
+  const add = (check: string[]): string =>
+    editMail('gadget: a fourth buffer', [
+      { path: 'mm/gadget.c', text: gadget, edits: [{ after: 16, add: ['', '\tg->d = kzalloc(512, GFP_KERNEL);', ...check] }] },
+    ]);
   const bad = add(['\tif (!g->d)', '\t\tgoto free_b;']);
   assert.deepEqual(shown(engine.analyze(bad).findings), [], 'the labels are below the hunk');
   const alloc = lineOf(bad, '+\tg->d = kzalloc(512, GFP_KERNEL);');
   const goto = lineOf(bad, '+\t\tgoto free_b;');
   assert.deepEqual(shown(engine.analyze(bad, { tree: new MemoryTree(treeFiles) }).findings), [
-    [lineOf(bad, ' \tg->c = kzalloc(256, GFP_KERNEL);'), 'unbalanced-counter', `on the path through \`goto free_b\` (line ${goto}), \`kzalloc()\` from line ${alloc - 4} is never released`],
-    [alloc, 'unwind-leak', `if \`kzalloc()\` fails for \`d\`, \`c\` is never freed (line ${alloc} → \`goto free_b\` (line ${goto}) → \`kfree()\` (mm/gadget.c:21) → \`kfree()\` (mm/gadget.c:23) → return (mm/gadget.c:24))`],
+    [
+      lineOf(bad, ' \tg->c = kzalloc(256, GFP_KERNEL);'),
+      'unbalanced-counter',
+      `on the path through \`goto free_b\` (line ${goto}), \`kzalloc()\` from line ${alloc - 4} is never released`,
+    ],
+    [
+      alloc,
+      'unwind-leak',
+      `if \`kzalloc()\` fails for \`d\`, \`c\` is never freed (line ${alloc} → \`goto free_b\` (line ${goto}) → \`kfree()\` (mm/gadget.c:21) → \`kfree()\` (mm/gadget.c:23) → return (mm/gadget.c:24))`,
+    ],
   ]);
   const good = add(['\tif (!g->d) {', '\t\tkfree(g->c);', '\t\tgoto free_b;', '\t}']);
   assert.deepEqual(shown(engine.analyze(good, { tree: new MemoryTree(treeFiles) }).findings), []);
@@ -84,7 +116,16 @@ test('two hunks of one function are read together; a series is read patch by pat
   const parser = await loadParser();
   const engine = new Engine(parser);
   const tree = new MemoryTree(treeFiles);
-  const both = editMail('widget: hold the folio while mapped', [{ path: 'mm/widget.c', text: widget, edits: [{ after: 21, add: ['\tfolio_get(folio);'] }, { after: 33, add: ['\tfolio_put(folio);'] }] }]);
+  const both = editMail('widget: hold the folio while mapped', [
+    {
+      path: 'mm/widget.c',
+      text: widget,
+      edits: [
+        { after: 21, add: ['\tfolio_get(folio);'] },
+        { after: 33, add: ['\tfolio_put(folio);'] },
+      ],
+    },
+  ]);
   const a = engine.analyze(both, { tree });
   assert.equal(a.parsed!.hunks.length, 2);
   const reading = a.parsed!.readingOf(a.parsed!.hunks[0]);
@@ -98,15 +139,22 @@ test('two hunks of one function are read together; a series is read patch by pat
   const afterFirst = applyEdits(widget, first);
   const series = editSeries([
     { subject: 'widget: no widget, no preparation', files: [{ path: 'mm/widget.c', text: widget, edits: first }] },
-    { subject: 'widget: refuse a widget with no buffer', files: [{ path: 'mm/widget.c', text: afterFirst, edits: [{ after: 28, add: ['\tif (!w->buf)', '\t\treturn -EINVAL;'] }] }] },
+    {
+      subject: 'widget: refuse a widget with no buffer',
+      files: [{ path: 'mm/widget.c', text: afterFirst, edits: [{ after: 28, add: ['\tif (!w->buf)', '\t\treturn -EINVAL;'] }] }],
+    },
   ]);
   const ret = lineOf(series, '+\t\treturn -EINVAL;');
-  assert.deepEqual(shown(engine.analyze(series, { tree }).findings), [[ret, 'unbalanced-counter', `on the path returning at line ${ret}, \`mutex_lock()\` from mm/widget.c:21 is never released`]]);
+  assert.deepEqual(shown(engine.analyze(series, { tree }).findings), [
+    [ret, 'unbalanced-counter', `on the path returning at line ${ret}, \`mutex_lock()\` from mm/widget.c:21 is never released`],
+  ]);
 });
 
 test('a file the hunk does not apply to is read from the hunk alone; a mail that lost its indentation still applies', async () => {
   const engine = new Engine(await loadParser());
-  const doc = editMail('widget: refuse a widget with no buffer', [{ path: 'mm/widget.c', text: widget, edits: [{ after: 26, add: ['\tif (!w->buf)', '\t\treturn -EINVAL;'] }] }]);
+  const doc = editMail('widget: refuse a widget with no buffer', [
+    { path: 'mm/widget.c', text: widget, edits: [{ after: 26, add: ['\tif (!w->buf)', '\t\treturn -EINVAL;'] }] },
+  ]);
   const other = new MemoryTree({ ...treeFiles, 'mm/widget.c': widget.replace('\tw->state = 2;', '\tw->state = 7;') });
   const found = engine.analyze(doc, { tree: other }).findings;
   assert.deepEqual(shown(found), []);
@@ -122,6 +170,7 @@ test('a file the hunk does not apply to is read from the hunk alone; a mail that
   const flat = doc.replace(/^([ +-])\t+/gm, '$1');
   assert.notEqual(flat, doc);
   const ret = lineOf(flat, '+return -EINVAL;');
-  assert.deepEqual(shown(engine.analyze(flat, { tree: new MemoryTree(treeFiles) }).findings), [[ret, 'unbalanced-counter', `on the path returning at line ${ret}, \`mutex_lock()\` from mm/widget.c:21 is never released`]]);
+  assert.deepEqual(shown(engine.analyze(flat, { tree: new MemoryTree(treeFiles) }).findings), [
+    [ret, 'unbalanced-counter', `on the path returning at line ${ret}, \`mutex_lock()\` from mm/widget.c:21 is never released`],
+  ]);
 });
-

@@ -138,7 +138,11 @@ function deeper<T>(n: Node, unknown: (span: Span) => T, build: () => T): T {
 
 export function toExpr(n: Node | null): Expr {
   if (!n) return { k: 'unknown', text: '', span: { startRow: 0, startCol: 0, endRow: 0, endCol: 0 } };
-  return deeper(n, (span) => ({ k: 'unknown', text: n.text, span, tooDeep: true }), () => toExprAt(n));
+  return deeper(
+    n,
+    (span) => ({ k: 'unknown', text: n.text, span, tooDeep: true }),
+    () => toExprAt(n),
+  );
 }
 
 function toExprAt(n: Node): Expr {
@@ -223,7 +227,13 @@ export function toStmts(nodes: (Node | null)[]): Stmt[] {
     // `list_for_each_entry(pos, head, member) {`: a call whose `;` is missing, then its body.
     if (call?.type === 'call_expression' && n.lastChild?.isMissing && /for_each|_foreach/.test(call.childForFieldName('function')?.text ?? '')) {
       const c = toExpr(call) as Extract<Expr, { k: 'call' }>;
-      out.push({ k: 'foreach', macro: c.fn ?? '', args: c.args, body: toStmt(next), span: { ...spanOf(n), endRow: spanOf(next).endRow, endCol: spanOf(next).endCol } });
+      out.push({
+        k: 'foreach',
+        macro: c.fn ?? '',
+        args: c.args,
+        body: toStmt(next),
+        span: { ...spanOf(n), endRow: spanOf(next).endRow, endCol: spanOf(next).endCol },
+      });
       i++;
       continue;
     }
@@ -260,7 +270,11 @@ function toStmtList(n: Node): Stmt[] {
 }
 
 export function toStmt(n: Node): Stmt {
-  return deeper(n, (span) => ({ k: 'unknown', text: n.text, span, tooDeep: true }), () => toStmtAt(n));
+  return deeper(
+    n,
+    (span) => ({ k: 'unknown', text: n.text, span, tooDeep: true }),
+    () => toStmtAt(n),
+  );
 }
 
 function toStmtAt(n: Node): Stmt {
@@ -324,11 +338,21 @@ function toStmtAt(n: Node): Stmt {
     case 'preproc_ifdef':
     case 'preproc_if': {
       const branches: Stmt[][] = [];
-      const first = n.namedChildren.filter((c) => c && !['identifier', 'preproc_else', 'preproc_elif', 'preproc_elifdef', 'comment'].includes(c.type) && c !== child('condition') && c !== child('name'));
+      const first = n.namedChildren.filter(
+        (c) =>
+          c &&
+          !['identifier', 'preproc_else', 'preproc_elif', 'preproc_elifdef', 'comment'].includes(c.type) &&
+          c !== child('condition') &&
+          c !== child('name'),
+      );
       branches.push(toStmts(first));
       let alt = child('alternative');
       while (alt) {
-        branches.push(toStmts(alt.namedChildren.filter((c) => c && !['preproc_else', 'preproc_elif', 'comment'].includes(c.type) && c !== alt!.childForFieldName('condition'))));
+        branches.push(
+          toStmts(
+            alt.namedChildren.filter((c) => c && !['preproc_else', 'preproc_elif', 'comment'].includes(c.type) && c !== alt!.childForFieldName('condition')),
+          ),
+        );
         alt = alt.childForFieldName('alternative');
       }
       if (branches.length === 1) branches.push([]);
@@ -359,8 +383,24 @@ export function definitionName(def: Node): string {
 
 /** C binding strength of binary operators: higher binds tighter. */
 const PRECEDENCE: Record<string, number> = {
-  '*': 10, '/': 10, '%': 10, '+': 9, '-': 9, '<<': 8, '>>': 8, '<': 7, '<=': 7, '>': 7, '>=': 7,
-  '==': 6, '!=': 6, '&': 5, '^': 4, '|': 3, '&&': 2, '||': 1,
+  '*': 10,
+  '/': 10,
+  '%': 10,
+  '+': 9,
+  '-': 9,
+  '<<': 8,
+  '>>': 8,
+  '<': 7,
+  '<=': 7,
+  '>': 7,
+  '>=': 7,
+  '==': 6,
+  '!=': 6,
+  '&': 5,
+  '^': 4,
+  '|': 3,
+  '&&': 2,
+  '||': 1,
 };
 /** Postfix and primary expressions: never need parentheses as an operand. */
 const TIGHT = new Set(['num', 'str', 'id', 'call', 'field', 'index', 'sizeof', 'unknown', 'upd']);

@@ -92,7 +92,9 @@ function imageBalances(series: ParsedSeries, reading: Reading, view: ImageView, 
   if (!memo) byImage.set(config.pairs, (memo = new WeakMap()));
   let results = memo.get(view.image);
   if (!results) {
-    results = series.derive(view, `balance:${reading.section ?? ''}:${config.pairsKey}`, () => series.functionsIn(view, reading.section, withPairs(config)).map((fn) => analyzeBalance(fn, { pairs: config.pairs })));
+    results = series.derive(view, `balance:${reading.section ?? ''}:${config.pairsKey}`, () =>
+      series.functionsIn(view, reading.section, withPairs(config)).map((fn) => analyzeBalance(fn, { pairs: config.pairs })),
+    );
     memo.set(view.image, results);
   }
   return results;
@@ -208,7 +210,10 @@ export function lifecycleIssues(balances: FunctionBalance[], pairs: PairIndex): 
     const aNew = byName('new', l.acquire);
     const rNew = byName('new', l.release);
     if (aNew.length === 0 || rNew.length === 0) continue;
-    const count = (list: FunctionBalance[], pick: (r: BalanceResult) => CallSiteEffect[]): Map<string, { n: number; sites: { fb: FunctionBalance; e: CallSiteEffect }[] }> => {
+    const count = (
+      list: FunctionBalance[],
+      pick: (r: BalanceResult) => CallSiteEffect[],
+    ): Map<string, { n: number; sites: { fb: FunctionBalance; e: CallSiteEffect }[] }> => {
       const m = new Map<string, { n: number; sites: { fb: FunctionBalance; e: CallSiteEffect }[] }>();
       for (const fb of list) {
         for (const e of pick(fb.result)) {
@@ -231,16 +236,36 @@ export function lifecycleIssues(balances: FunctionBalance[], pairs: PairIndex): 
       const dA = (aNewM.get(k)?.n ?? 0) - (aOldM.get(k)?.n ?? 0);
       const dR = (rNewM.get(k)?.n ?? 0) - (rOldM.get(k)?.n ?? 0);
       if (dA === dR) continue;
-      const guard = k.split("\u0000")[1];
+      const guard = k.split('\u0000')[1];
       // The finding goes on the last such call in the document: the one the partner has nothing for.
       const lastOf = (sites: { fb: FunctionBalance; e: CallSiteEffect }[]) =>
         [...sites].sort((a, b) => a.e.site.startRow - b.e.site.startRow || a.e.site.startCol - b.e.site.startCol).pop();
       if (dA > dR) {
         const site = lastOf(aNewM.get(k)?.sites ?? []);
-        if (site) issues.push({ kind: 'unreleased', acquirer: l.acquire, releaser: l.release, at: site.fb, effect: site.e, guard: guard || null, taken: dA, given: dR });
+        if (site)
+          issues.push({
+            kind: 'unreleased',
+            acquirer: l.acquire,
+            releaser: l.release,
+            at: site.fb,
+            effect: site.e,
+            guard: guard || null,
+            taken: dA,
+            given: dR,
+          });
       } else {
         const site = lastOf(rNewM.get(k)?.sites ?? []);
-        if (site) issues.push({ kind: 'unacquired', acquirer: l.acquire, releaser: l.release, at: site.fb, effect: site.e, guard: guard || null, taken: dA, given: dR });
+        if (site)
+          issues.push({
+            kind: 'unacquired',
+            acquirer: l.acquire,
+            releaser: l.release,
+            at: site.fb,
+            effect: site.e,
+            guard: guard || null,
+            taken: dA,
+            given: dR,
+          });
       }
     }
   }

@@ -101,9 +101,15 @@ const isLockedHelper = (name: string): boolean => /_locked$/.test(name);
 
 function signature(node: number, s: State): string {
   const held = s.held
-    .map((h) => `${h.rid}:${h.count}:${h.pending ? h.pending.subject : ''}:${h.escaped ? 1 : 0}:${h.aliases.join('/')}:${h.sites.map((x) => `${x.site.startRow}.${x.site.startCol}`).join('/')}`)
+    .map(
+      (h) =>
+        `${h.rid}:${h.count}:${h.pending ? h.pending.subject : ''}:${h.escaped ? 1 : 0}:${h.aliases.join('/')}:${h.sites.map((x) => `${x.site.startRow}.${x.site.startCol}`).join('/')}`,
+    )
     .join(',');
-  const facts = [...s.facts.entries()].map(([k, v]) => `${k}=${v}`).sort().join(',');
+  const facts = [...s.facts.entries()]
+    .map(([k, v]) => `${k}=${v}`)
+    .sort()
+    .join(',');
   return `${node}#${held}#${facts}#${s.asserted ? 1 : 0}`;
 }
 
@@ -151,7 +157,13 @@ function refine(c: Expr, truth: boolean, out: [string, Fact][]): void {
 
 /** Did an acquisition with this success convention succeed, fail, or can't we tell, given a fact? */
 function outcome(success: Success, fact: Fact): 'ok' | 'failed' | null {
-  const ok: Record<Success, Fact[]> = { always: [], nonnull: ['nonnull', 'nonzero', 'noterr'], 'not-err': ['noterr'], zero: ['zero'], nonzero: ['nonzero', 'nonnull'] };
+  const ok: Record<Success, Fact[]> = {
+    always: [],
+    nonnull: ['nonnull', 'nonzero', 'noterr'],
+    'not-err': ['noterr'],
+    zero: ['zero'],
+    nonzero: ['nonzero', 'nonnull'],
+  };
   const bad: Record<Success, Fact[]> = { always: [], nonnull: ['null', 'zero'], 'not-err': ['err'], zero: ['nonzero', 'negative'], nonzero: ['zero', 'null'] };
   if (ok[success].includes(fact)) return 'ok';
   if (bad[success].includes(fact)) return 'failed';
@@ -245,7 +257,10 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
           return;
         }
         if (m.role === 'acquire') {
-          const key = m.pair.key === 'result' ? (assignedTo ?? `${e.fn}@${e.span.startRow}:${e.span.startCol}`) : keyText(e.args[typeof m.pair.key === 'number' ? m.pair.key : 0]);
+          const key =
+            m.pair.key === 'result'
+              ? (assignedTo ?? `${e.fn}@${e.span.startRow}:${e.span.startCol}`)
+              : keyText(e.args[typeof m.pair.key === 'number' ? m.pair.key : 0]);
           if (key.includes('[')) return;
           const success = m.pair.success ?? 'always';
           const subject = success === 'always' ? null : (assignedTo ?? exprText(e));
@@ -255,7 +270,20 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
           if (have) {
             have.count = Math.min(have.count + 1, COUNT_CAP);
             if (have.sites.length < COUNT_CAP) have.sites = [...have.sites, site];
-          } else s.held.push({ rid: id, pair: m.pair, key, aliases: [], count: 1, call: e.fn, site: e.span, guards: node.guards, sites: [site], pending: subject ? { subject, success } : null, escaped: false });
+          } else
+            s.held.push({
+              rid: id,
+              pair: m.pair,
+              key,
+              aliases: [],
+              count: 1,
+              call: e.fn,
+              site: e.span,
+              guards: node.guards,
+              sites: [site],
+              pending: subject ? { subject, success } : null,
+              escaped: false,
+            });
           s.held.sort((a, b) => (a.rid < b.rid ? -1 : 1));
         } else {
           const key = keyText(e.args[m.pair.releaseKey ?? 0]);

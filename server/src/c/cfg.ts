@@ -60,7 +60,13 @@ export function buildCfg(fn: FunctionAst): Cfg {
     const k = isConstant(c);
     if (k !== null) return k !== 0n ? t : f;
     if (c.k === 'id' && c.name === UNKNOWN_CONDITION) return add('branch', ctx.guards, span, { succ: [{ to: t }, { to: f }] }).id;
-    return add('branch', ctx.guards, span, { cond: c, succ: [{ to: t, when: true }, { to: f, when: false }] }).id;
+    return add('branch', ctx.guards, span, {
+      cond: c,
+      succ: [
+        { to: t, when: true },
+        { to: f, when: false },
+      ],
+    }).id;
   };
 
   const under = (ctx: Ctx, guard: string | null): Ctx => (guard === null ? ctx : { ...ctx, guards: [...ctx.guards, guard] });
@@ -89,13 +95,19 @@ export function buildCfg(fn: FunctionAst): Cfg {
       case 'foreach': {
         const head = add('branch', ctx.guards, s.span);
         const cond = s.k === 'while' ? s.c : s.k === 'for' ? s.c : null;
-        const step = s.k === 'for' && s.step ? add('stmt', ctx.guards, s.step.span, { stmt: { k: 'expr', e: s.step, span: s.step.span }, succ: [{ to: head.id }] }).id : head.id;
+        const step =
+          s.k === 'for' && s.step
+            ? add('stmt', ctx.guards, s.step.span, { stmt: { k: 'expr', e: s.step, span: s.step.span }, succ: [{ to: head.id }] }).id
+            : head.id;
         const body = stmtNode(s.body, step, { ...ctx, breakTo: next, continueTo: step });
         const k = cond ? isConstant(cond) : null;
         if (k !== null) head.succ = k !== 0n ? [{ to: body }] : [{ to: next }];
         else if (cond) {
           head.cond = cond;
-          head.succ = [{ to: body, when: true }, { to: next, when: false }];
+          head.succ = [
+            { to: body, when: true },
+            { to: next, when: false },
+          ];
         } else head.succ = [{ to: body }, { to: next }];
         const start = s.k === 'for' && s.init ? stmtNode(s.init, head.id, ctx) : head.id;
         return start;
@@ -107,7 +119,10 @@ export function buildCfg(fn: FunctionAst): Cfg {
         if (k !== null) test.succ = k !== 0n ? [{ to: body }] : [{ to: next }];
         else {
           test.cond = s.c;
-          test.succ = [{ to: body, when: true }, { to: next, when: false }];
+          test.succ = [
+            { to: body, when: true },
+            { to: next, when: false },
+          ];
         }
         return body;
       }
@@ -118,7 +133,6 @@ export function buildCfg(fn: FunctionAst): Cfg {
         const caseNodes: number[] = [];
         let hasDefault = false;
         let at = next;
-        let guard = ctx.guards;
         const guardsAt: string[][] = [];
         // Guards per statement: the nearest case label above it.
         let current: string[] = ctx.guards;
@@ -128,7 +142,7 @@ export function buildCfg(fn: FunctionAst): Cfg {
         }
         for (let i = s.body.length - 1; i >= 0; i--) {
           const st = s.body[i];
-          guard = guardsAt[i];
+          const guard = guardsAt[i];
           if (st.k === 'case') {
             const n = add('nop', guard, st.span, { succ: [{ to: at }] });
             caseNodes.unshift(n.id);

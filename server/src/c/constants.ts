@@ -7,7 +7,10 @@
 const COMMENTS = /\/\*[\s\S]*?\*\/|\/\/[^\n]*/g;
 
 function integer(text: string, known: ReadonlyMap<string, bigint>): bigint | null {
-  const t = text.trim().replace(/^\((.*)\)$/, '$1').trim();
+  const t = text
+    .trim()
+    .replace(/^\((.*)\)$/, '$1')
+    .trim();
   const m = /^(-?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)[uUlL]*$/.exec(t);
   if (m) {
     const digits = m[2];

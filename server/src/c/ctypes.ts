@@ -31,9 +31,74 @@ add(t('u8', 8, false), 'u8', '__u8', 'uint8_t', 'unsigned char', 'u_char', 'u_in
 add(t('s16', 16, true), 's16', '__s16', 'int16_t', 'short', 'short int', 'signed short', 'signed short int');
 add(t('u16', 16, false), 'u16', '__u16', 'uint16_t', 'unsigned short', 'unsigned short int', '__le16', '__be16', 'u_short', 'u_int16_t');
 add(INT, 'int', 'signed', 'signed int', 's32', '__s32', 'int32_t', 'pid_t', 'atomic_t');
-add(UINT, 'unsigned', 'unsigned int', 'u32', '__u32', 'uint32_t', '__le32', '__be32', 'gfp_t', 'fmode_t', 'u_int', 'u_int32_t', 'uint', 'dev_t', 'uid_t', 'gid_t');
-add(LONG, 'long', 'long int', 'signed long', 'signed long int', 'long long', 'long long int', 'signed long long', 's64', '__s64', 'int64_t', 'ssize_t', 'loff_t', 'ptrdiff_t', 'intptr_t', 'time64_t', 'ktime_t', 'atomic64_t', 'atomic_long_t');
-add(ULONG, 'unsigned long', 'unsigned long int', 'unsigned long long', 'unsigned long long int', 'u64', '__u64', 'uint64_t', 'size_t', 'pgoff_t', 'phys_addr_t', 'dma_addr_t', 'resource_size_t', 'sector_t', 'blkcnt_t', 'uintptr_t', 'ulong', '__le64', '__be64', 'u_int64_t', 'pfn_t', 'pteval_t', 'pmdval_t', 'pudval_t', 'p4dval_t', 'pgdval_t', 'vm_flags_t');
+add(
+  UINT,
+  'unsigned',
+  'unsigned int',
+  'u32',
+  '__u32',
+  'uint32_t',
+  '__le32',
+  '__be32',
+  'gfp_t',
+  'fmode_t',
+  'u_int',
+  'u_int32_t',
+  'uint',
+  'dev_t',
+  'uid_t',
+  'gid_t',
+);
+add(
+  LONG,
+  'long',
+  'long int',
+  'signed long',
+  'signed long int',
+  'long long',
+  'long long int',
+  'signed long long',
+  's64',
+  '__s64',
+  'int64_t',
+  'ssize_t',
+  'loff_t',
+  'ptrdiff_t',
+  'intptr_t',
+  'time64_t',
+  'ktime_t',
+  'atomic64_t',
+  'atomic_long_t',
+);
+add(
+  ULONG,
+  'unsigned long',
+  'unsigned long int',
+  'unsigned long long',
+  'unsigned long long int',
+  'u64',
+  '__u64',
+  'uint64_t',
+  'size_t',
+  'pgoff_t',
+  'phys_addr_t',
+  'dma_addr_t',
+  'resource_size_t',
+  'sector_t',
+  'blkcnt_t',
+  'uintptr_t',
+  'ulong',
+  '__le64',
+  '__be64',
+  'u_int64_t',
+  'pfn_t',
+  'pteval_t',
+  'pmdval_t',
+  'pudval_t',
+  'p4dval_t',
+  'pgdval_t',
+  'vm_flags_t',
+);
 
 /**
  * The integer type a declaration's type names (`const u32`, `unsigned long`, `enum zone_type`), or null
@@ -41,7 +106,10 @@ add(ULONG, 'unsigned long', 'unsigned long int', 'unsigned long long', 'unsigned
  */
 export function intType(text: string | null | undefined): IntType | null {
   if (!text || text.includes('*') || text.includes('[')) return null;
-  const plain = text.replace(/\b(?:const|volatile|static|register|extern|inline|__always_unused|__maybe_unused|__read_mostly|__unused)\b/g, ' ').replace(/\s+/g, ' ').trim();
+  const plain = text
+    .replace(/\b(?:const|volatile|static|register|extern|inline|__always_unused|__maybe_unused|__read_mostly|__unused)\b/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (/^enum\b/.test(plain)) return INT;
   return NAMED.get(plain) ?? null;
 }

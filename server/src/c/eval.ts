@@ -621,7 +621,10 @@ function sameValue(l: bigint, lt: IntType | null, r: bigint, rt: IntType | null)
 function arithmetic(op: string, l: bigint, lt: IntType | null, r: bigint, rt: IntType | null, e: Expr): bigint {
   if (op === '<<' || op === '>>') {
     const width = lt ? promote(lt).bits : 64;
-    if (r < 0n || r >= BigInt(width)) throw new EvalStop(`\`${exprText(e)}\` shifts by ${r}, ${r < 0n ? 'a negative count' : `at least the width of ${lt ? promote(lt).name : 'a 64-bit value'}`}: undefined behaviour`);
+    if (r < 0n || r >= BigInt(width))
+      throw new EvalStop(
+        `\`${exprText(e)}\` shifts by ${r}, ${r < 0n ? 'a negative count' : `at least the width of ${lt ? promote(lt).name : 'a 64-bit value'}`}: undefined behaviour`,
+      );
     const v = binary(op, lt ? wrap(l, promote(lt)) : l, r, e);
     return lt ? wrap(v, promote(lt)) : inRange(v, e);
   }

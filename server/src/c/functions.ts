@@ -44,7 +44,15 @@ function braceProfile(text: string): { min: number; minAt: number; end: number }
   return { min, minAt, end: depth };
 }
 
-const TOP_LEVEL = new Set(['function_definition', 'declaration', 'type_definition', 'struct_specifier', 'enum_specifier', 'union_specifier', 'linkage_specification']);
+const TOP_LEVEL = new Set([
+  'function_definition',
+  'declaration',
+  'type_definition',
+  'struct_specifier',
+  'enum_specifier',
+  'union_specifier',
+  'linkage_specification',
+]);
 const isStatementType = (t: string): boolean => t.endsWith('_statement') || t === 'labeled_statement' || t === 'compound_statement';
 
 function shift(span: Span, rows: number): Span {
@@ -58,7 +66,17 @@ const skipped = new WeakSet<FunctionAst>();
 /** `visibleEnd`: where the image's own text ends; a closing brace after it was appended to close a cut body. */
 function definitionAst(def: Node, entryVisible: boolean, rowShift: number, visibleEnd = Infinity): FunctionAst {
   if (wanted && !wanted(def.text)) {
-    const stub: FunctionAst = { name: definitionName(def), params: [], paramTypes: [], returnType: null, returnsPointer: false, body: [], entryVisible, endVisible: false, span: shift(spanOf(def), rowShift) };
+    const stub: FunctionAst = {
+      name: definitionName(def),
+      params: [],
+      paramTypes: [],
+      returnType: null,
+      returnsPointer: false,
+      body: [],
+      entryVisible,
+      endVisible: false,
+      span: shift(spanOf(def), rowShift),
+    };
     skipped.add(stub);
     return stub;
   }
@@ -113,7 +131,10 @@ export function functionsOfImage(parser: CParser, text: string, sectionFunction:
   const saved = wanted;
   wanted = want;
   try {
-    return unreadOverlong(readFunctions(parser, text, sectionFunction).filter((f) => !skipped.has(f)), text);
+    return unreadOverlong(
+      readFunctions(parser, text, sectionFunction).filter((f) => !skipped.has(f)),
+      text,
+    );
   } finally {
     wanted = saved;
   }
@@ -246,7 +267,8 @@ function readPlanned(tree: Tree, plan: Plan, sectionFunction: string | null): Fu
   }
   // A wrong guess leaves code outside the wrapper it belongs in, or definitions inside it.
   if (top[0]?.type !== 'function_definition' || definitionName(top[0]) !== PARTIAL_NAME || top[0].startIndex !== 0) return null;
-  if (top.some((c) => c.type === 'ERROR' || (c !== top[0] && !TOP_LEVEL.has(c.type) && !c.type.startsWith('preproc') && c.type !== 'expression_statement'))) return null;
+  if (top.some((c) => c.type === 'ERROR' || (c !== top[0] && !TOP_LEVEL.has(c.type) && !c.type.startsWith('preproc') && c.type !== 'expression_statement')))
+    return null;
   if (!layout.closes && top.length > 1) return null;
   const body = top[0].childForFieldName('body');
   if (body?.namedChildren.some((c) => c?.type === 'function_definition' || c?.type === 'ERROR')) return null;
@@ -303,7 +325,10 @@ export function functionsOfImageByParsing(parser: CParser, text: string, section
     // Declarations followed by statements at top level: a body whose indentation the mail lost.
     const statementsFollow = !!first && first.type === 'declaration' && top.some((c) => isStatementType(c.type));
     const startsInside =
-      min < 0 || (!!first && isStatementType(first.type)) || (!!first && first.type === 'ERROR' && !cutDefinition) || (!!first && first.type === 'declaration' && (indented || statementsFollow));
+      min < 0 ||
+      (!!first && isStatementType(first.type)) ||
+      (!!first && first.type === 'ERROR' && !cutDefinition) ||
+      (!!first && first.type === 'declaration' && (indented || statementsFollow));
     if (!startsInside) {
       // A hunk that ends inside a body: close it after the visible end, so the parser need not guess.
       const truncated = end > 0;

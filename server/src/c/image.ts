@@ -39,7 +39,10 @@ export class Image {
   }
 
   static of(lines: DiffLine[], side: Side): Image {
-    return new Image(side, lines.filter((l) => (side === 'old' ? l.kind !== 'add' : l.kind !== 'remove')));
+    return new Image(
+      side,
+      lines.filter((l) => (side === 'old' ? l.kind !== 'add' : l.kind !== 'remove')),
+    );
   }
 
   /** The document position of an image position. Columns inside a rejoined wrap map to the wrapped piece. */

@@ -26,7 +26,8 @@ function readPair(v: unknown, at: string, problems: string[]): PairSpec | null {
   const before = problems.length;
   if (typeof o.id !== 'string' || !o.id) problems.push(`${at}.id must be a non-empty string`);
   if (!KINDS.includes(o.kind as PairKind)) problems.push(`${at}.kind must be one of ${KINDS.join(', ')}`);
-  for (const k of ['acquire', 'release'] as const) if (!isNames(o[k])) problems.push(`${at}.${k} must be a list of function names (a trailing * matches any suffix)`);
+  for (const k of ['acquire', 'release'] as const)
+    if (!isNames(o[k])) problems.push(`${at}.${k} must be a list of function names (a trailing * matches any suffix)`);
   if (o.exclude !== undefined && !isNames(o.exclude)) problems.push(`${at}.exclude must be a list of function names`);
   if (o.key !== undefined && !isIndex(o.key) && o.key !== 'result') problems.push(`${at}.key must be an argument index (0, 1, …) or "result"`);
   if (o.releaseKey !== undefined && !isIndex(o.releaseKey)) problems.push(`${at}.releaseKey must be an argument index`);

@@ -304,7 +304,14 @@ export class ParsedSeries {
   private hunkView(patch: Patch, file: FileDiff, hunk: Hunk): HunkView {
     const images = this.cache.imagesOf(hunk);
     const pair = new ImagePair(this, images.old, images.new);
-    return { patch, file, hunk, path: file.newPath ?? file.oldPath, old: new LazyImageView('old', images.old, this.cache, pair), new: new LazyImageView('new', images.new, this.cache, pair) };
+    return {
+      patch,
+      file,
+      hunk,
+      path: file.newPath ?? file.oldPath,
+      old: new LazyImageView('old', images.old, this.cache, pair),
+      new: new LazyImageView('new', images.new, this.cache, pair),
+    };
   }
 
   /** Facts of both images of a hunk, parsed together (the new one incrementally), memoised on the images. */

@@ -53,12 +53,15 @@ function piecesOf(series: ParsedSeries, hunks: HunkView[], side: Side, whole: bo
     }
     list.sort((a, b) => start(a) - start(b));
     const pieces: FunctionPiece[] = [];
-    for (let i = 0; i < list.length; ) {
+    for (let i = 0; i < list.length;) {
       let j = i + 1;
       while (j < list.length && list[j].hunk.path === list[i].hunk.path && list[j].hunk.file === list[i].hunk.file) j++;
       if (j - i === 1) pieces.push(list[i]);
       else {
-        const view = series.stitchedView(list.slice(i, j).map((p) => p.hunk), side);
+        const view = series.stitchedView(
+          list.slice(i, j).map((p) => p.hunk),
+          side,
+        );
         const fn = series.functionsIn(view, name).find((f) => f.name === name);
         if (fn) pieces.push({ fn, hunk: list[i].hunk, view });
         else pieces.push(...list.slice(i, j));

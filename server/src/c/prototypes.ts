@@ -197,13 +197,21 @@ export function standings(history: PrototypeHistory, functions: FunctionSite[], 
     if (s.view.side !== 'new' || s.patchPos < last.patchPos || s.fn.params === null || s.fn.hasError) continue;
     const a = alignParams(s.fn.params, last.after);
     const wrong = a.missing.length + a.extra.length + a.mismatched.length > 0;
-    out.push({ site: s, label: where(s, s.fn.nameSpan, s.fn.kind), problem: wrong ? `takes ${s.fn.params.length} parameter${s.fn.params.length === 1 ? '' : 's'}, the prototype ${last.after.length}` : null });
+    out.push({
+      site: s,
+      label: where(s, s.fn.nameSpan, s.fn.kind),
+      problem: wrong ? `takes ${s.fn.params.length} parameter${s.fn.params.length === 1 ? '' : 's'}, the prototype ${last.after.length}` : null,
+    });
   }
   for (const c of calls) {
     if (c.view.side !== 'new' || c.patchPos < last.patchPos || !c.call.reliable) continue;
     const n = c.call.args.length;
     const ok = n === last.after.length || (last.afterVariadic && n >= last.after.length);
-    out.push({ site: c, label: where(c, c.call.span, 'call'), problem: ok ? null : `passes ${n} argument${n === 1 ? '' : 's'}, the prototype takes ${last.after.length}` });
+    out.push({
+      site: c,
+      label: where(c, c.call.span, 'call'),
+      problem: ok ? null : `passes ${n} argument${n === 1 ? '' : 's'}, the prototype takes ${last.after.length}`,
+    });
   }
   return out;
 }
@@ -236,7 +244,7 @@ export function alignParams(site: ParamFact[], proto: ParamFact[]): ParamAlignme
   }
   const matchOfProto = new Array<number>(m).fill(-1);
   const matchedSite = new Array<boolean>(n).fill(false);
-  for (let i = 0, j = 0; i < n && j < m; ) {
+  for (let i = 0, j = 0; i < n && j < m;) {
     if (site[i].type === proto[j].type) {
       matchOfProto[j] = i;
       matchedSite[i] = true;
@@ -254,15 +262,17 @@ export function alignParams(site: ParamFact[], proto: ParamFact[]): ParamAlignme
   }
   const missing = missingIdx.map((j) => {
     let after: ParamFact | null = null;
-    for (let k = j - 1; k >= 0; k--) if (matchOfProto[k] >= 0) {
-      after = site[matchOfProto[k]];
-      break;
-    }
+    for (let k = j - 1; k >= 0; k--)
+      if (matchOfProto[k] >= 0) {
+        after = site[matchOfProto[k]];
+        break;
+      }
     let before: ParamFact | null = null;
-    for (let k = j + 1; k < m; k++) if (matchOfProto[k] >= 0) {
-      before = site[matchOfProto[k]];
-      break;
-    }
+    for (let k = j + 1; k < m; k++)
+      if (matchOfProto[k] >= 0) {
+        before = site[matchOfProto[k]];
+        break;
+      }
     return { param: proto[j], index: j, after, before };
   });
   return { missing, extra, mismatched: [] };

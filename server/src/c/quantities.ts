@@ -142,8 +142,10 @@ const ROUNDING = /^(?:round_down|round_up|rounddown|roundup|ALIGN|ALIGN_DOWN|PTR
  * Text that could hold both units: what `quantityOf` reads as bytes and as pages, written lexically. A
  * rule reads no function whose text fails this (reading functions is what costs).
  */
-const BYTES_TEXT = /<<\s*PAGE_SHIFT\b|(?:PAGE|P[MU4]D)_SIZE\b|SZ_\d|(?:huge_page_size|folio_size|page_size|PFN_PHYS|gfn_to_gpa|pfn_to_phys|page_to_phys|offset_in_page|offset_in_folio)\s*\(/;
-const PAGES_TEXT = /(?:gfn|pfn|pgoff|npages|nr_pages|index)\b|>>\s*PAGE_SHIFT\b|(?:pages_per_huge_page|folio_nr_pages|PHYS_PFN)\s*\(|(?:huge_page|folio|compound)_order/;
+const BYTES_TEXT =
+  /<<\s*PAGE_SHIFT\b|(?:PAGE|P[MU4]D)_SIZE\b|SZ_\d|(?:huge_page_size|folio_size|page_size|PFN_PHYS|gfn_to_gpa|pfn_to_phys|page_to_phys|offset_in_page|offset_in_folio)\s*\(/;
+const PAGES_TEXT =
+  /(?:gfn|pfn|pgoff|npages|nr_pages|index)\b|>>\s*PAGE_SHIFT\b|(?:pages_per_huge_page|folio_nr_pages|PHYS_PFN)\s*\(|(?:huge_page|folio|compound)_order/;
 export const mayMixUnits = (text: string): boolean => BYTES_TEXT.test(text) && PAGES_TEXT.test(text);
 
 const isName = (e: Expr, name: string): boolean => {

@@ -15,7 +15,24 @@ export interface Scan {
   macros: { name: string; functionLike: boolean }[];
 }
 
-const NOT_A_TYPE = new Set(['return', 'if', 'while', 'for', 'switch', 'sizeof', 'case', 'else', 'do', 'goto', 'typeof', '__typeof__', '_Alignof', 'alignof', 'defined', 'offsetof']);
+const NOT_A_TYPE = new Set([
+  'return',
+  'if',
+  'while',
+  'for',
+  'switch',
+  'sizeof',
+  'case',
+  'else',
+  'do',
+  'goto',
+  'typeof',
+  '__typeof__',
+  '_Alignof',
+  'alignof',
+  'defined',
+  'offsetof',
+]);
 
 const isIdentStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 const isIdent = (c: number): boolean => isIdentStart(c) || (c >= 48 && c <= 57);
@@ -29,7 +46,7 @@ export function scanImage(text: string): Scan {
   let prevKind = ';';
   let prevText = '';
   let lineStart = true;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const c = text.charCodeAt(i);
     if (c === 10) {
       lineStart = true;
@@ -84,7 +101,12 @@ export function scanImage(text: string): Scan {
         const afterType = (prevKind === 'id' && !NOT_A_TYPE.has(prevText)) || prevKind === '*';
         if (afterType) {
           const close = matchingParen(text, k);
-          const params = text.slice(k + 1, close < 0 ? n : close).replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\s+/g, ' ').trim() + (close < 0 ? ' …' : '');
+          const params =
+            text
+              .slice(k + 1, close < 0 ? n : close)
+              .replace(/\/\*[\s\S]*?\*\//g, ' ')
+              .replace(/\s+/g, ' ')
+              .trim() + (close < 0 ? ' …' : '');
           const list = declarators.get(word);
           if (list) list.push(params);
           else declarators.set(word, [params]);

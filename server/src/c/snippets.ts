@@ -13,8 +13,27 @@ import type { CParser } from './parser';
 const WRAP_BEFORE = 'void __mmr_snippet(void) {\n';
 
 const CONTROL = new Set(['if_statement', 'for_statement', 'while_statement', 'do_statement', 'switch_statement', 'return_statement', 'goto_statement']);
-const ALLOWED = new Set([...CONTROL, 'expression_statement', 'declaration', 'compound_statement', 'break_statement', 'continue_statement', 'labeled_statement', 'comment']);
-const TRIVIAL_EXPRESSION = new Set(['identifier', 'number_literal', 'string_literal', 'field_expression', 'parenthesized_expression', 'char_literal', 'true', 'false', 'null']);
+const ALLOWED = new Set([
+  ...CONTROL,
+  'expression_statement',
+  'declaration',
+  'compound_statement',
+  'break_statement',
+  'continue_statement',
+  'labeled_statement',
+  'comment',
+]);
+const TRIVIAL_EXPRESSION = new Set([
+  'identifier',
+  'number_literal',
+  'string_literal',
+  'field_expression',
+  'parenthesized_expression',
+  'char_literal',
+  'true',
+  'false',
+  'null',
+]);
 
 /** The statement does something: a reply would not write it unless it were code. */
 function operative(n: Node): boolean {

@@ -45,7 +45,14 @@ export function membersOf(root: Node): MemberDecl[] {
           for (const d of field.childrenForFieldName('declarator')) {
             if (!d) continue;
             const shape = declaratorShape(d);
-            if (shape.name) out.push({ struct: name, member: shape.name, type: `${type}${shape.stars ? ' ' + '*'.repeat(shape.stars) : ''}`, dims: shape.dims, span: spanOf(d) });
+            if (shape.name)
+              out.push({
+                struct: name,
+                member: shape.name,
+                type: `${type}${shape.stars ? ' ' + '*'.repeat(shape.stars) : ''}`,
+                dims: shape.dims,
+                span: spanOf(d),
+              });
           }
         }
       }
@@ -88,7 +95,8 @@ export function arrayMemberChanges(series: ParsedSeries): ArrayMemberChange[] {
     const before = imageMembers(series, hunk.old);
     for (const decl of after) {
       const was = before.find((b) => b.struct === decl.struct && b.member === decl.member);
-      if (was && was.dims.length === 0) out.push({ struct: decl.struct, member: decl.member, decl, hunk, patchIndex: series.series.patches.indexOf(hunk.patch) });
+      if (was && was.dims.length === 0)
+        out.push({ struct: decl.struct, member: decl.member, decl, hunk, patchIndex: series.series.patches.indexOf(hunk.patch) });
     }
   }
   return out;
@@ -114,7 +122,8 @@ export function defineValues(series: ParsedSeries, name: string): (DefineAlterna
   const mentions = new RegExp(`#\\s*define\\s+${name}\\b`);
   for (const hunk of series.hunks) {
     if (!mentions.test(hunk.new.image.text)) continue;
-    for (const d of series.derive(hunk.new, 'define-alternatives', () => defineAlternatives(hunk.new.image.text))) if (d.name === name) out.push({ ...d, hunk });
+    for (const d of series.derive(hunk.new, 'define-alternatives', () => defineAlternatives(hunk.new.image.text)))
+      if (d.name === name) out.push({ ...d, hunk });
   }
   return out;
 }

@@ -146,7 +146,7 @@ function sideImage(side: Side, path: string, lines: string[], from: LineSource[]
   const afterLast = lastRows[lastRows.length - 1].docLine;
   const rows: DiffLine[] = [];
   let k = 0;
-  for (let r = s; r <= e; ) {
+  for (let r = s; r <= e;) {
     while (members[k] && members[k][side].at < r) k++;
     const m = members[k];
     if (m && r === m[side].at) {
@@ -157,7 +157,16 @@ function sideImage(side: Side, path: string, lines: string[], from: LineSource[]
     }
     const src = from[r];
     if (typeof src === 'number') {
-      const row: TreeRow = { kind: 'context', text: lines[r], docLine: m ? m.view.hunk.headerLine : afterLast, segments: [], oldLine: null, newLine: null, restored: false, tree: { path, line: src + 1 } };
+      const row: TreeRow = {
+        kind: 'context',
+        text: lines[r],
+        docLine: m ? m.view.hunk.headerLine : afterLast,
+        segments: [],
+        oldLine: null,
+        newLine: null,
+        restored: false,
+        tree: { path, line: src + 1 },
+      };
       rows.push(row);
     } else rows.push({ ...src, kind: 'context' });
     r++;

@@ -51,7 +51,6 @@ export function kindOf(st: fs.Stats): string {
   return 'a regular file';
 }
 
-
 /**
  * A regular file's bytes, when it is at most `maxBytes`. The kind is checked before opening (a FIFO is
  * never opened), and again on the open descriptor (opened non-blocking, so a file swapped for a FIFO in

@@ -74,8 +74,22 @@ export interface RunLimits {
 export const DEFAULT_LIMITS: RunLimits = { timeoutMs: 120_000, maxBuffer: 256 << 20 };
 
 /** Runs a command to completion in `cwd` with the clean environment (or the one given) and the limits. */
-export function runSync(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = cleanEnv(), limits: RunLimits = DEFAULT_LIMITS): SpawnSyncReturns<string> {
-  return spawnSync(file, args, { cwd, env, encoding: 'utf8', maxBuffer: limits.maxBuffer, timeout: limits.timeoutMs, killSignal: 'SIGKILL', stdio: ['ignore', 'pipe', 'pipe'] });
+export function runSync(
+  file: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = cleanEnv(),
+  limits: RunLimits = DEFAULT_LIMITS,
+): SpawnSyncReturns<string> {
+  return spawnSync(file, args, {
+    cwd,
+    env,
+    encoding: 'utf8',
+    maxBuffer: limits.maxBuffer,
+    timeout: limits.timeoutMs,
+    killSignal: 'SIGKILL',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** The same in the background; the child is killed past the time limit. */

@@ -18,7 +18,10 @@ import { cleanEnv, gitCommand, runAsync, runSync } from './git';
 /** A directory that looks like a Linux tree: what the editor's default requires. */
 export function looksLikeKernelTree(dir: string): boolean {
   try {
-    return ['MAINTAINERS', 'Kconfig'].every((f) => fs.statSync(path.join(dir, f)).isFile()) && ['mm', 'arch'].every((d) => fs.statSync(path.join(dir, d)).isDirectory());
+    return (
+      ['MAINTAINERS', 'Kconfig'].every((f) => fs.statSync(path.join(dir, f)).isFile()) &&
+      ['mm', 'arch'].every((d) => fs.statSync(path.join(dir, d)).isDirectory())
+    );
   } catch {
     return false;
   }
@@ -108,7 +111,13 @@ export class DiskKernelTree implements KernelTree {
         this.gitDir = null;
       }
     }
-    return 'walk:' + fs.readdirSync(this.root).map((n) => `${n}:${fs.lstatSync(path.join(this.root, n)).mtimeMs}`).join(',');
+    return (
+      'walk:' +
+      fs
+        .readdirSync(this.root)
+        .map((n) => `${n}:${fs.lstatSync(path.join(this.root, n)).mtimeMs}`)
+        .join(',')
+    );
   }
 
   /** The files every git command opens must be regular files (a FIFO would block git itself). */
@@ -126,7 +135,8 @@ export class DiskKernelTree implements KernelTree {
     if (head === undefined) throw new Error('.git/HEAD is missing or leads out of the git directory');
     if (/^[0-9a-f]{40,64}$/.test(head)) return head;
     const ref = /^ref: (refs\/[\w./-]+)$/.exec(head)?.[1];
-    if (!ref || ref.split('/').some((part) => part === '..' || part === '.' || part === '')) throw new Error(`.git/HEAD names no ref inside the git directory: ${JSON.stringify(head.slice(0, 80))}`);
+    if (!ref || ref.split('/').some((part) => part === '..' || part === '.' || part === ''))
+      throw new Error(`.git/HEAD names no ref inside the git directory: ${JSON.stringify(head.slice(0, 80))}`);
     if (fs.lstatSync(path.join(gitDir, ref), { throwIfNoEntry: false }) && !confined(gitDir, ref)) throw new Error(`${ref} leads out of the git directory`);
     const loose = read(ref, MAX_REF_BYTES)?.trim();
     if (loose !== undefined) {
@@ -255,7 +265,8 @@ export class DiskKernelTree implements KernelTree {
     const tool = this.gitDir ? 'git grep' : 'grep';
     if (error) return `${tool} could not run (${errnoWords(error)}); functions it would have found are not checked`;
     if (signal) return `${tool} was stopped (${signal === 'SIGKILL' ? 'time or output limit' : signal}); the search may be incomplete`;
-    if (code !== 0 && code !== 1) return `${tool} failed (exit ${code}${stderr?.trim() ? `: ${stderr.trim().split('\n')[0].slice(0, 160)}` : ''}); the search may be incomplete`;
+    if (code !== 0 && code !== 1)
+      return `${tool} failed (exit ${code}${stderr?.trim() ? `: ${stderr.trim().split('\n')[0].slice(0, 160)}` : ''}); the search may be incomplete`;
     return null;
   }
 
@@ -288,11 +299,12 @@ export class DiskKernelTree implements KernelTree {
     const stamp = `${st.mtimeMs}:${st.size}`;
     const known = this.texts.get(rel);
     if (known?.stamp === stamp) return known.text;
-    let text: string | null = null;
+    let text: string | null;
     try {
       text = readConfined(this.root, rel, MAX_TREE_FILE_BYTES)?.toString('utf8') ?? null;
     } catch (e) {
-      if (e instanceof FileReadError && e.code === 'TOOBIG') this.problem(`${rel} is ${formatSize(st.size)}, over the ${formatSize(MAX_TREE_FILE_BYTES)} read from a tree; it is not read`);
+      if (e instanceof FileReadError && e.code === 'TOOBIG')
+        this.problem(`${rel} is ${formatSize(st.size)}, over the ${formatSize(MAX_TREE_FILE_BYTES)} read from a tree; it is not read`);
       text = null;
     }
     this.texts.set(rel, { stamp, text });

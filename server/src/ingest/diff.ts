@@ -54,10 +54,7 @@ export class DiffReader {
       const q = this.quote(i);
       const c = q.content;
       const d = q.depth;
-      const startsFile =
-        c.startsWith('diff --git ') ||
-        (c.startsWith('--- ') && this.contentIf(i + 1, d, end)?.startsWith('+++ ')) ||
-        c.startsWith('@@ -');
+      const startsFile = c.startsWith('diff --git ') || (c.startsWith('--- ') && this.contentIf(i + 1, d, end)?.startsWith('+++ ')) || c.startsWith('@@ -');
       if (startsFile) {
         inCombined = false;
         const r = this.readFile(i, d, end);
@@ -283,7 +280,13 @@ export class DiffReader {
         lines = restoreBlankLines(lines, remOld, oldStart);
       } else {
         const quoted = d > 0;
-        this.problem(h, quoted ? 'partialHunk' : 'truncatedHunk', { old: remOld, new: remNew }, quoted ? 'information' : 'warning', stripQuoteLevels(this.lines[h], d));
+        this.problem(
+          h,
+          quoted ? 'partialHunk' : 'truncatedHunk',
+          { old: remOld, new: remNew },
+          quoted ? 'information' : 'warning',
+          stripQuoteLevels(this.lines[h], d),
+        );
       }
     } else if (overflowAt < 0 && j <= end && this.quote(j).depth >= d) {
       const c = this.content(j, d);

@@ -7,12 +7,7 @@ import type { QuotedLine } from './quote';
 import { looksLikeCLine, looksLikeProse } from './textkind';
 import type { DiffLine, Fragment } from './types';
 
-export function findMarkedFragments(
-  quote: (i: number) => QuotedLine,
-  isCovered: (i: number) => boolean,
-  start: number,
-  end: number,
-): Fragment[] {
+export function findMarkedFragments(quote: (i: number) => QuotedLine, isCovered: (i: number) => boolean, start: number, end: number): Fragment[] {
   const out: Fragment[] = [];
   let i = start;
   while (i <= end) {
@@ -67,6 +62,9 @@ function toFragment(quote: (i: number) => QuotedLine, run: number[], depth: numb
     quoteDepth: depth,
     kind: 'marked',
     lines: body,
-    text: body.filter((l) => l.kind !== 'remove').map((l) => l.text).join('\n'),
+    text: body
+      .filter((l) => l.kind !== 'remove')
+      .map((l) => l.text)
+      .join('\n'),
   };
 }

@@ -65,9 +65,19 @@ function ingestMessage(lines: string[], start: number, end: number): MessageInge
   const bodyEnd = (message.footerStart ?? end + 1) - 1;
   const reader = new DiffReader(lines, message.bodyStart, bodyEnd);
   const files = reader.readAll(message.bodyStart, bodyEnd);
-  const fragments = findMarkedFragments((i) => reader.quote(i), (i) => reader.isCovered(i), message.bodyStart, bodyEnd);
+  const fragments = findMarkedFragments(
+    (i) => reader.quote(i),
+    (i) => reader.isCovered(i),
+    message.bodyStart,
+    bodyEnd,
+  );
   const inFragment = new Set(fragments.flatMap((f) => f.lines.map((l) => l.docLine)));
-  const snippets = findSnippetCandidates((i) => reader.quote(i), (i) => reader.isCovered(i) || inFragment.has(i) || i < message.bodyStart, message.bodyStart, bodyEnd);
+  const snippets = findSnippetCandidates(
+    (i) => reader.quote(i),
+    (i) => reader.isCovered(i) || inFragment.has(i) || i < message.bodyStart,
+    message.bodyStart,
+    bodyEnd,
+  );
   const firstFile = files[0];
   const quoteDepth = firstFile ? reader.quote(firstFile.headerLine).depth : 0;
   const m = { base: start, message, files, fragments, snippets, problems: reader.problems, quoteDepth };
@@ -165,4 +175,3 @@ export function ingest(text: string, cache?: IngestCache, part?: DocumentPart): 
     problems,
   };
 }
-

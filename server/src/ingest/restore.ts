@@ -7,7 +7,8 @@
 import type { DiffLine } from './types';
 
 const CONTEXT_WIDTH = 3;
-const DECLARATION = /^(?:(?:static|const|unsigned|signed|struct|union|enum|volatile|register)\s+)*[A-Za-z_]\w*[\s*]+[A-Za-z_]\w*(?:\[[^\]]*\])?(?:\s*=.*)?(?:,\s*\**\s*[A-Za-z_]\w*)*;$/;
+const DECLARATION =
+  /^(?:(?:static|const|unsigned|signed|struct|union|enum|volatile|register)\s+)*[A-Za-z_]\w*[\s*]+[A-Za-z_]\w*(?:\[[^\]]*\])?(?:\s*=.*)?(?:,\s*\**\s*[A-Za-z_]\w*)*;$/;
 
 /** `int err; /* why *\/` reads as `int err;` for layout purposes. */
 function stripTrailingComment(text: string): string {
@@ -27,7 +28,7 @@ function gapScore(prev: DiffLine | undefined, next: DiffLine | undefined): numbe
     if (/(?:,|\(|\|\||&&|\\|[=+\-*/%]|\?|:)$/.test(pt) && !pt.endsWith('*/') && !/^[A-Za-z_]\w*:$/.test(pt) && !/^(?:case\b.*|default):$/.test(pt)) return -10;
     if (pt.endsWith('{')) return -8;
     if (/^(?:if|else if|for|while)\b.*\)$/.test(pt) || pt === 'else' || pt === 'do') return -8;
-    if ((/^\/?\*/.test(pt) && !pt.endsWith('*/')) && nt !== undefined && /^\*/.test(nt)) return -8;
+    if (/^\/?\*/.test(pt) && !pt.endsWith('*/') && nt !== undefined && /^\*/.test(nt)) return -8;
     if (/^#\s*if/.test(pt)) score -= 3;
     if (pt === '}' || pt === '};') score += 5;
     else if (DECLARATION.test(pt)) score += 3;
@@ -128,7 +129,7 @@ function contextRoom(lines: DiffLine[], oldStart: number): { region: number[]; l
   // A hunk that ends on a change has an empty trailing context run: the gap after its last line.
   if (!inContext) {
     runs.push(0);
-    region[n] = ++r;
+    region[n] = r + 1;
   }
   for (let g = 1; g < n; g++) {
     if (lines[g - 1].kind !== 'context' && lines[g].kind !== 'context') region[g] = INSIDE_CHANGE;

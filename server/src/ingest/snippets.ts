@@ -89,7 +89,9 @@ export function findSnippetCandidates(quote: (i: number) => QuotedLine, isCovere
       k++;
     }
     // Code in a reply is whole statements: the run ends where one does.
-    const last = quote(run[run.length - 1]).content.trim().replace(/(?<!\s)\s*\/\*(?:(?!\*\/)[^])*\*\/$|(?<!\s)\s*\/\/[^]*$/, '');
+    const last = quote(run[run.length - 1])
+      .content.trim()
+      .replace(/(?<!\s)\s*\/\*(?:(?!\*\/)[^])*\*\/$|(?<!\s)\s*\/\/[^]*$/, '');
     if (/[;}]$/.test(last)) out.push(toSnippet(quote, run, depth));
     i = k;
   }

@@ -140,7 +140,14 @@ export class AnalysisService {
     const tree = req.options.treeRoot ? this.tree(req.options.treeRoot) : null;
     tree?.refresh();
     const o = req.options;
-    const options: EngineOptions = { rules: o.rules, maxDocumentChars: o.maxDocumentChars, pairs: o.pairs, findings: o.findings, footprint: o.footprint, ...(tree ? { tree } : {}) };
+    const options: EngineOptions = {
+      rules: o.rules,
+      maxDocumentChars: o.maxDocumentChars,
+      pairs: o.pairs,
+      findings: o.findings,
+      footprint: o.footprint,
+      ...(tree ? { tree } : {}),
+    };
     const show = (fs: Finding[]): Finding[] => fs.filter((f) => o.findings === 'all' || f.origin === 'introduced');
     // With two looks, the first fills the progress bar's first half.
     let scale = { from: 0, to: req.quickFirst ? 0.5 : 1 };
@@ -167,7 +174,16 @@ export class AnalysisService {
       const reviewed = !req.onlyIfCode || series.patches.length > 0 || series.fragments.length > 0 || series.snippets.length > 0;
       doc.analysis = reviewed ? analysis : null;
       doc.shown = reviewed ? show(analysis.findings) : [];
-      this.post({ kind: 'done', id: req.id, outcome: { reviewed, shown: doc.shown, patches: reviewed ? series.patches.map((p) => ({ index: p.index, anchorLine: p.anchorLine })) : [], ms: performance.now() - t0 } });
+      this.post({
+        kind: 'done',
+        id: req.id,
+        outcome: {
+          reviewed,
+          shown: doc.shown,
+          patches: reviewed ? series.patches.map((p) => ({ index: p.index, anchorLine: p.anchorLine })) : [],
+          ms: performance.now() - t0,
+        },
+      });
     } catch (e) {
       // The engine reports what fails inside a rule; anything else must not take the server down.
       this.post({ kind: 'failed', id: req.id, message: (e as Error).stack ?? String(e) });
@@ -183,7 +199,11 @@ export class AnalysisService {
 
   private tree(root: string): HostKernelTree | null {
     if (!this.trees.has(root)) {
-      const tree = this.host.openKernelTree?.(root, { started: () => this.post({ kind: 'treeStarted', root }), ready: () => this.post({ kind: 'treeReady', root, searching: this.trees.get(root)?.searching ?? 0 }) }) ?? null;
+      const tree =
+        this.host.openKernelTree?.(root, {
+          started: () => this.post({ kind: 'treeStarted', root }),
+          ready: () => this.post({ kind: 'treeReady', root, searching: this.trees.get(root)?.searching ?? 0 }),
+        }) ?? null;
       this.trees.set(root, tree);
     }
     return this.trees.get(root) ?? null;

@@ -1,11 +1,5 @@
 /** @file Findings as LSP diagnostics, code actions and code lenses. */
-import {
-  CodeActionKind,
-  DiagnosticSeverity,
-  type CodeAction,
-  type CodeLens,
-  type Diagnostic,
-} from 'vscode-languageserver/node';
+import { CodeActionKind, DiagnosticSeverity, type CodeAction, type CodeLens, type Diagnostic } from 'vscode-languageserver/node';
 import type { Finding, Severity } from '../findings';
 import type { Patch, Range } from '../ingest';
 import { pathToFileURL } from 'node:url';
@@ -29,13 +23,21 @@ export function toDiagnostic(f: Finding, uri: string): Diagnostic {
     codeDescription: { href: ruleDocUri(f.ruleId) },
     source: SOURCE,
     message: f.origin === 'introduced' ? f.message : `${f.message} (${f.origin === 'fixed' ? 'fixed by this patch' : 'pre-existing'})`,
-    relatedInformation: f.related.map((r) => ({ location: { uri: r.file ? pathToFileURL(`${r.file.root}/${r.file.path}`).href : uri, range: r.range }, message: r.message })),
+    relatedInformation: f.related.map((r) => ({
+      location: { uri: r.file ? pathToFileURL(`${r.file.root}/${r.file.path}`).href : uri, range: r.range },
+      message: r.message,
+    })),
     data: { key: f.key },
   };
 }
 
 const overlaps = (a: Range, b: Range): boolean =>
-  !(a.end.line < b.start.line || (a.end.line === b.start.line && a.end.character < b.start.character) || b.end.line < a.start.line || (b.end.line === a.start.line && b.end.character < a.start.character));
+  !(
+    a.end.line < b.start.line ||
+    (a.end.line === b.start.line && a.end.character < b.start.character) ||
+    b.end.line < a.start.line ||
+    (b.end.line === a.start.line && b.end.character < a.start.character)
+  );
 
 export function codeActions(findings: Finding[], uri: string, range: Range): CodeAction[] {
   const out: CodeAction[] = [];
@@ -57,7 +59,12 @@ export function codeActions(findings: Finding[], uri: string, range: Range): Cod
 function counts(findings: Finding[]): string {
   const by = (s: Severity): number => findings.filter((f) => f.severity === s).length;
   const parts: string[] = [];
-  for (const [s, word] of [['error', 'error'], ['warning', 'warning'], ['information', 'information'], ['hint', 'hint']] as const) {
+  for (const [s, word] of [
+    ['error', 'error'],
+    ['warning', 'warning'],
+    ['information', 'information'],
+    ['hint', 'hint'],
+  ] as const) {
     const n = by(s);
     if (n) parts.push(`${n} ${word}${n === 1 || word === 'information' ? '' : 's'}`);
   }
@@ -72,7 +79,10 @@ export function codeLenses(patches: Pick<Patch, 'index' | 'anchorLine'>[], findi
   });
   for (const f of findings) {
     if (!f.model) continue;
-    lenses.push({ range: { start: f.range.start, end: f.range.start }, command: { title: `Show model: ${f.model.title}`, command: 'mmReview.showModel', arguments: [uri, f.key] } });
+    lenses.push({
+      range: { start: f.range.start, end: f.range.start },
+      command: { title: `Show model: ${f.model.title}`, command: 'mmReview.showModel', arguments: [uri, f.key] },
+    });
   }
   return lenses;
 }

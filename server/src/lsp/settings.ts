@@ -23,7 +23,17 @@ export interface Settings {
   kernelTree: string;
 }
 
-export const DEFAULT_SETTINGS: Settings = { rules: {}, findings: 'introduced', run: 'onType', maxDocumentSizeMiB: 32, pairs: [], lifecycles: [], footprintCpus: 224, footprintPools: 1, kernelTree: '' };
+export const DEFAULT_SETTINGS: Settings = {
+  rules: {},
+  findings: 'introduced',
+  run: 'onType',
+  maxDocumentSizeMiB: 32,
+  pairs: [],
+  lifecycles: [],
+  footprintCpus: 224,
+  footprintPools: 1,
+  kernelTree: '',
+};
 
 const count = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : fallback);
 

@@ -13,7 +13,6 @@ import { visibleStatements } from './visible';
 
 export type { Anchor, CodePiece } from './code';
 
-
 /** The code of one world: before or after the patch. */
 export interface WorldCode {
   /** By name, a wholly visible function (one piece) or the visible parts of one, in file order. */
@@ -81,7 +80,15 @@ export function eventLabel(e: PurgeEvent): string {
 
 /** The same event on any VMA list: what a world's step depends on (the VMA by index, not by name). */
 export const eventKey = (e: PurgeEvent): string =>
-  e.k === 'create' ? `c${e.advice[0]}` : e.k === 'destroy' ? `d${e.index}` : e.k === 'madvise' ? `m${e.index}${e.advice[0]}` : e.k === 'export' ? `e${e.fails ?? ''}` : e.k;
+  e.k === 'create'
+    ? `c${e.advice[0]}`
+    : e.k === 'destroy'
+      ? `d${e.index}`
+      : e.k === 'madvise'
+        ? `m${e.index}${e.advice[0]}`
+        : e.k === 'export'
+          ? `e${e.fails ?? ''}`
+          : e.k;
 
 export interface World {
   bo: Obj;
@@ -177,7 +184,11 @@ export class WorldRunner {
     this.relevant = (f) => read.has(f);
     for (const name of Object.values(EVENT_FUNCTIONS)) {
       const pieces = code.functions.get(name);
-      if (pieces) this.glue.set(name, pieces.map((piece) => ({ piece, body: visibleStatements(piece.fn.body) })));
+      if (pieces)
+        this.glue.set(
+          name,
+          pieces.map((piece) => ({ piece, body: visibleStatements(piece.fn.body) })),
+        );
     }
     this.releaseFunction = code.release ?? 'drm_gem_dmabuf_release';
     this.ev = new Evaluator({ functions: this.whole, primitives: this.primitives(), iterators: this.iterators(), constants: this.constants }, 20_000, budget);

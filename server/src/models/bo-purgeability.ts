@@ -143,7 +143,16 @@ export interface PurgeabilityResult {
 }
 
 const RANK: Record<string, number> = { WILLNEED: 0, DONTNEED: 1, PURGED: 2 };
-const ISSUE_ORDER: Record<IssueKind, number> = { assert: 0, leftPurged: 1, holder: 2, neededByVma: 3, neededByExport: 3, moreDivergence: 4, lessDivergence: 5, stopped: 6 };
+const ISSUE_ORDER: Record<IssueKind, number> = {
+  assert: 0,
+  leftPurged: 1,
+  holder: 2,
+  neededByVma: 3,
+  neededByExport: 3,
+  moreDivergence: 4,
+  lessDivergence: 5,
+  stopped: 6,
+};
 
 const isDmabufEvent = (e: PurgeEvent): boolean => e.k === 'export' || e.k === 'release';
 
@@ -161,7 +170,10 @@ export function runPurgeabilityModel(input: PurgeabilityInput): PurgeabilityResu
   const compare = runners.old.setsState;
   if (!compare) notes.push('The code before the patch, as far as it shows, never sets a BO purgeable: departures from it are not reported.');
   for (const w of WORLDS) {
-    if (!input[w].release) notes.push(`The ${w === 'new' ? 'patched' : 'original'} code's dma-buf \`.release\` is not in the patch: the model takes it to be \`drm_gem_dmabuf_release()\`.`);
+    if (!input[w].release)
+      notes.push(
+        `The ${w === 'new' ? 'patched' : 'original'} code's dma-buf \`.release\` is not in the patch: the model takes it to be \`drm_gem_dmabuf_release()\`.`,
+      );
   }
 
   const initial = (imported: boolean): State => {
@@ -286,15 +298,29 @@ export function runPurgeabilityModel(input: PurgeabilityInput): PurgeabilityResu
     const last = t[t.length - 1].state;
     // Found again, with statement hooks, on a copy: where in the patch the event did it.
     const anchor = runners[w].run(current.event, current.from.imported, copyWorld(current.from.worlds[w]), true).anchor;
-    const before = t.slice(0, -1).map((x) => eventLabel(x.event)).join(' → ');
+    const before = t
+      .slice(0, -1)
+      .map((x) => eventLabel(x.event))
+      .join(' → ');
     found.set(k, {
       kind: v.kind,
       world: w,
       severity: v.severity,
       category: v.category,
       inBoth,
-      data: { seq: t.map((x) => eventLabel(x.event)).join(' → '), after: before ? `after ${before}` : 'at the start', bo: last.imported ? 'an imported BO' : 'the BO', ...v.data },
-      trace: [row('start', roots.find((r) => r.imported === last.imported)!), ...t.map((x) => row(eventLabel(x.event), x.state))],
+      data: {
+        seq: t.map((x) => eventLabel(x.event)).join(' → '),
+        after: before ? `after ${before}` : 'at the start',
+        bo: last.imported ? 'an imported BO' : 'the BO',
+        ...v.data,
+      },
+      trace: [
+        row(
+          'start',
+          roots.find((r) => r.imported === last.imported)!,
+        ),
+        ...t.map((x) => row(eventLabel(x.event), x.state)),
+      ],
       imported: last.imported,
       event: current.event.k,
       anchor,
@@ -349,7 +375,13 @@ export function runPurgeabilityModel(input: PurgeabilityInput): PurgeabilityResu
     const seen = { new: violations('new', from, s), old: violations('old', from, s) };
     for (const w of WORLDS) {
       const other = seen[w === 'new' ? 'old' : 'new'];
-      for (const v of seen[w]) add(w, v, other.some((o) => o.kind === v.kind && o.category === v.category), trace);
+      for (const v of seen[w])
+        add(
+          w,
+          v,
+          other.some((o) => o.kind === v.kind && o.category === v.category),
+          trace,
+        );
     }
     // A departure: the two worlds agreed before this event and disagree after it.
     if (!compare || s.blind.new || s.blind.old || s.last!.new.stopped || s.last!.old.stopped) return;
@@ -358,10 +390,23 @@ export function runPurgeabilityModel(input: PurgeabilityInput): PurgeabilityResu
     if (nowBefore !== oldBefore || now === old) return;
     const more = (RANK[now] ?? 0) > (RANK[old] ?? 0);
     const category = `${more ? 'more' : 'less'}:${e.k}:${old}>${now}:${s.dmabuf ? 'dmabuf' : 'plain'}`;
-    add('new', { kind: more ? 'moreDivergence' : 'lessDivergence', category, severity: more && !s.dmabuf ? 'warning' : 'information', data: { now, before: old } }, false, trace);
+    add(
+      'new',
+      { kind: more ? 'moreDivergence' : 'lessDivergence', category, severity: more && !s.dmabuf ? 'warning' : 'information', data: { now, before: old } },
+      false,
+      trace,
+    );
   };
 
-  const exploration = explore<State, PurgeEvent>({ initial: roots, bound: input.bound, maxStates: input.maxStates ?? 50_000, key, successors, transition, budget });
+  const exploration = explore<State, PurgeEvent>({
+    initial: roots,
+    bound: input.bound,
+    maxStates: input.maxStates ?? 50_000,
+    key,
+    successors,
+    transition,
+    budget,
+  });
   if (exploration.truncated) notes.push(`The exploration stopped at ${exploration.states} states, before every sequence of ${input.bound} events was covered.`);
 
   // A departure shown without dma-buf events needs no second showing with them (a failed export on the way).
@@ -385,7 +430,13 @@ export function explainTable(issue: PurgeabilityIssue): string {
 /** Markdown for one issue: its sentence (`message`), the trace as a table, and how the model ran. */
 export function explainIssue(result: PurgeabilityResult, issue: PurgeabilityIssue, message: string, sources: string[] = []): string {
   const world = issue.world === 'new' ? 'the patched code' : 'the code before the patch';
-  return [`**BO purgeability model** (${world}${issue.imported ? ', imported BO' : ''}): ${message}.`, '', explainTable(issue), '', explainRun(result, sources)].join('\n');
+  return [
+    `**BO purgeability model** (${world}${issue.imported ? ', imported BO' : ''}): ${message}.`,
+    '',
+    explainTable(issue),
+    '',
+    explainRun(result, sources),
+  ].join('\n');
 }
 
 /** How the model ran: events, bound, states, what it assumed. */

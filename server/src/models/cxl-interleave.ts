@@ -86,11 +86,11 @@ export interface Hop {
 }
 
 export type Decoded =
-  | { ok: true; endpoint: string; decoder: number; dpa: number; path: Hop[] }
-  | { ok: false; level: Level; id: string; reason: string; path: Hop[] };
+  { ok: true; endpoint: string; decoder: number; dpa: number; path: Hop[] } | { ok: false; level: Level; id: string; reason: string; path: Hop[] };
 
 export const targetPosition = (offset: number, ways: number, granularity: number): number => Math.floor(offset / granularity) % ways;
-export const dpaOffset = (offset: number, ways: number, granularity: number): number => Math.floor(offset / (granularity * ways)) * granularity + (offset % granularity);
+export const dpaOffset = (offset: number, ways: number, granularity: number): number =>
+  Math.floor(offset / (granularity * ways)) * granularity + (offset % granularity);
 
 /** The DPA where decoder `k` of an endpoint starts: the skips and the ranges of the decoders before it. */
 export function dpaBase(ep: Endpoint, k: number): number {
@@ -137,7 +137,8 @@ function decodeAtEndpoint(t: Topology, id: string, hpa: number, path: Hop[]): De
   if (k < 0) return { ok: false, level: 'endpoint', id, reason: 'no decoder of the endpoint claims it', path };
   const d = ep.decoders[k];
   const dpa = dpaBase(ep, k) + dpaOffset(hpa - d.base, d.ways, d.granularity);
-  if (dpa >= ep.capacity) return { ok: false, level: 'endpoint', id, reason: `DPA ${hex(dpa)} is beyond the device's ${formatBytes(BigInt(ep.capacity))}`, path };
+  if (dpa >= ep.capacity)
+    return { ok: false, level: 'endpoint', id, reason: `DPA ${hex(dpa)} is beyond the device's ${formatBytes(BigInt(ep.capacity))}`, path };
   return { ok: true, endpoint: id, decoder: k, dpa, path };
 }
 
@@ -150,7 +151,8 @@ function decoderProblems(where: string, d: { base: number; size: number; ways: n
   if (!VALID_WAYS.includes(d.ways)) out.push(`${where}: ${d.ways}-way interleave is not allowed (CXL 2.0: 1, 2, 4, 8, 16, 3, 6, 12)`);
   if (!VALID_GRANULARITIES.includes(d.granularity)) out.push(`${where}: granularity ${d.granularity} is not allowed (256 B to 16 KiB, powers of two)`);
   if (!(d.size > 0)) out.push(`${where}: size must be positive`);
-  else if (VALID_WAYS.includes(d.ways) && VALID_GRANULARITIES.includes(d.granularity) && d.size % (d.ways * d.granularity) !== 0) out.push(`${where}: size ${formatBytes(BigInt(d.size))} is not a whole number of interleave sets (${d.ways} × ${d.granularity} B)`);
+  else if (VALID_WAYS.includes(d.ways) && VALID_GRANULARITIES.includes(d.granularity) && d.size % (d.ways * d.granularity) !== 0)
+    out.push(`${where}: size ${formatBytes(BigInt(d.size))} is not a whole number of interleave sets (${d.ways} × ${d.granularity} B)`);
   if (d.base % 256 !== 0) out.push(`${where}: base ${hex(d.base)} is not 256-byte aligned`);
   return out;
 }
@@ -162,7 +164,11 @@ function decoderProblems(where: string, d: { base: number; size: number; ways: n
  */
 export function structuralProblems(t: Topology): string[] {
   const out: string[] = [];
-  const routing: [string, HdmDecoder, Level][] = [['window', t.window, 'window'], ...Object.entries(t.hostBridges).map(([id, d]) => [id, d, 'host bridge'] as [string, HdmDecoder, Level]), ...Object.entries(t.switches).map(([id, d]) => [id, d, 'switch'] as [string, HdmDecoder, Level])];
+  const routing: [string, HdmDecoder, Level][] = [
+    ['window', t.window, 'window'],
+    ...Object.entries(t.hostBridges).map(([id, d]) => [id, d, 'host bridge'] as [string, HdmDecoder, Level]),
+    ...Object.entries(t.switches).map(([id, d]) => [id, d, 'switch'] as [string, HdmDecoder, Level]),
+  ];
   for (const [id, d, level] of routing) {
     const where = level === 'window' ? 'the window' : `${level} ${id}`;
     out.push(...decoderProblems(where, d));
@@ -183,7 +189,10 @@ export function structuralProblems(t: Topology): string[] {
       for (let b = a + 1; b < ep.decoders.length; b++) {
         const x = ep.decoders[a];
         const y = ep.decoders[b];
-        if (x.base < y.base + y.size && y.base < x.base + x.size) out.push(`endpoint ${id}: decoders ${a} and ${b} overlap (HPA [${hex(Math.max(x.base, y.base))}, ${hex(Math.min(x.base + x.size, y.base + y.size))}))`);
+        if (x.base < y.base + y.size && y.base < x.base + x.size)
+          out.push(
+            `endpoint ${id}: decoders ${a} and ${b} overlap (HPA [${hex(Math.max(x.base, y.base))}, ${hex(Math.min(x.base + x.size, y.base + y.size))}))`,
+          );
       }
     const k = ep.decoders.length - 1;
     if (k >= 0) {
@@ -256,14 +265,18 @@ export function checkBijection(t: Topology): BijectionResult {
   const decoders = allDecoders(t);
   const chunk = Math.min(...decoders.map((d) => d.granularity));
   const result: BijectionResult = { bijective: null, range, chunk, method: 'every chunk', decoded: 0 };
-  if (!isPowerOf2(chunk) || range.size % chunk !== 0 || range.base % chunk !== 0) return { ...result, reason: `the range is not a whole number of ${chunk}-byte chunks` };
+  if (!isPowerOf2(chunk) || range.size % chunk !== 0 || range.base % chunk !== 0)
+    return { ...result, reason: `the range is not a whole number of ${chunk}-byte chunks` };
   let span = range.size;
   if (range.size / chunk > MAX_CHUNKS) {
     const period = decoders.reduce((p, d) => lcm(p, d.granularity * d.ways), 1);
     const covers = decoders.every((d) => d.base <= range.base && d.base + d.size >= range.base + range.size && (range.base - d.base) % period === 0);
     const endpointsOne = Object.values(t.endpoints).every((e) => e.decoders.filter((d) => inRange(d, range.base)).length <= 1);
     if (period > range.size || range.size % period !== 0 || !covers || !endpointsOne || period / chunk > MAX_CHUNKS)
-      return { ...result, reason: `${range.size / chunk} chunks are too many to decode one by one, and the decoders do not repeat with one period over the range` };
+      return {
+        ...result,
+        reason: `${range.size / chunk} chunks are too many to decode one by one, and the decoders do not repeat with one period over the range`,
+      };
     result.method = 'one period';
     result.period = period;
     span = period;
@@ -354,7 +367,8 @@ export function standardTopology(s: StandardTopology): Topology {
     bridge.targets[targetPosition(offset, perBridge, bridge.granularity)] = `ep${c}`;
   }
   const endpoints: Record<string, Endpoint> = {};
-  for (let p = 0; p < s.ways; p++) endpoints[`ep${p}`] = { capacity: s.deviceSize, decoders: [{ base, size, ways: s.ways, granularity: s.granularity, skip: 0 }] };
+  for (let p = 0; p < s.ways; p++)
+    endpoints[`ep${p}`] = { capacity: s.deviceSize, decoders: [{ base, size, ways: s.ways, granularity: s.granularity, skip: 0 }] };
   return { window: { base, size, ways: hb, granularity: s.granularity, targets: Object.keys(hostBridges) }, hostBridges, switches: {}, endpoints };
 }
 
@@ -381,16 +395,23 @@ const size = (n: number): string => formatBytes(BigInt(n));
 
 export function describeDecoded(d: Decoded, hpa: number): string {
   const route = d.path.map((h) => (h.position === undefined ? h.id : `${h.id} [${h.position}]`)).join(' → ');
-  return d.ok ? `HPA ${hex(hpa)}: ${route} → DPA ${hex(d.dpa)} of ${d.endpoint}` : `HPA ${hex(hpa)}: rejected by ${d.level === 'window' ? 'the window' : `${d.level} ${d.id}`} (${d.reason})${route ? `, after ${route}` : ''}`;
+  return d.ok
+    ? `HPA ${hex(hpa)}: ${route} → DPA ${hex(d.dpa)} of ${d.endpoint}`
+    : `HPA ${hex(hpa)}: rejected by ${d.level === 'window' ? 'the window' : `${d.level} ${d.id}`} (${d.reason})${route ? `, after ${route}` : ''}`;
 }
 
 export function describeBijection(b: BijectionResult): string {
   const over = `HPA [${hex(b.range.base)}, ${hex(b.range.base + b.range.size)})`;
-  const how = b.method === 'every chunk' ? `decoding all ${b.decoded.toLocaleString('en-US')} chunks of ${b.chunk} B` : `decoding one period of ${size(b.period!)} (${b.decoded.toLocaleString('en-US')} chunks of ${b.chunk} B), which repeats over the range`;
+  const how =
+    b.method === 'every chunk'
+      ? `decoding all ${b.decoded.toLocaleString('en-US')} chunks of ${b.chunk} B`
+      : `decoding one period of ${size(b.period!)} (${b.decoded.toLocaleString('en-US')} chunks of ${b.chunk} B), which repeats over the range`;
   if (b.bijective === null) return `The mapping of ${over} was not checked: ${b.reason}.`;
   if (b.bijective) return `**One-to-one**: ${over} maps onto the endpoints' DPA ranges with no two HPAs on one DPA and no DPA unreachable (${how}).`;
-  if (b.rejected) return `**Not one-to-one**: HPA ${hex(b.rejected.hpa)} is not decoded: ${b.rejected.level === 'window' ? 'the window' : `${b.rejected.level} ${b.rejected.id}`} rejects it (${b.rejected.reason}).`;
-  if (b.collision) return `**Not one-to-one**: HPA ${hex(b.collision.first)} and HPA ${hex(b.collision.second)} both land on DPA ${hex(b.collision.dpa)} of ${b.collision.endpoint}.`;
+  if (b.rejected)
+    return `**Not one-to-one**: HPA ${hex(b.rejected.hpa)} is not decoded: ${b.rejected.level === 'window' ? 'the window' : `${b.rejected.level} ${b.rejected.id}`} rejects it (${b.rejected.reason}).`;
+  if (b.collision)
+    return `**Not one-to-one**: HPA ${hex(b.collision.first)} and HPA ${hex(b.collision.second)} both land on DPA ${hex(b.collision.dpa)} of ${b.collision.endpoint}.`;
   const u = b.unreachable!;
   return `**Not one-to-one**: DPA ${hex(u.dpa)} of ${u.endpoint} (decoder ${u.decoder}) is never reached from ${over}.`;
 }
@@ -402,17 +423,28 @@ export function describeRegions(counts: RegionCount[]): string {
   const one = counts[0];
   if (same)
     return `A mapping with one region per interleave stride needs, per device, ${size(one.capacity)} / ${one.granularity} B = ${powerText(one.capacity)} / ${powerText(one.granularity)} = **${powerText(one.regions)} ≈ ${scientific(one.regions)} regions**; for the ${counts.length} device${counts.length === 1 ? '' : 's'}, ${scientific(total)}.`;
-  return [`A mapping with one region per interleave stride needs ${scientific(total)} regions:`, '', '| endpoint | capacity | granularity | regions |', '| --- | --- | --- | --- |', ...counts.map((c) => `| ${c.endpoint} | ${size(c.capacity)} | ${c.granularity} B | ${scientific(c.regions)} |`)].join('\n');
+  return [
+    `A mapping with one region per interleave stride needs ${scientific(total)} regions:`,
+    '',
+    '| endpoint | capacity | granularity | regions |',
+    '| --- | --- | --- | --- |',
+    ...counts.map((c) => `| ${c.endpoint} | ${size(c.capacity)} | ${c.granularity} B | ${scientific(c.regions)} |`),
+  ].join('\n');
 }
 
 export function describeTopology(t: Topology): string {
   const rows: string[] = ['| level | id | base | size | ways | granularity | targets |', '| --- | --- | --- | --- | --- | --- | --- |'];
-  const routing = (level: string, id: string, d: HdmDecoder): string => `| ${level} | ${id} | ${hex(d.base)} | ${size(d.size)} | ${d.ways} | ${d.granularity} B | ${d.targets.join(', ')} |`;
+  const routing = (level: string, id: string, d: HdmDecoder): string =>
+    `| ${level} | ${id} | ${hex(d.base)} | ${size(d.size)} | ${d.ways} | ${d.granularity} B | ${d.targets.join(', ')} |`;
   rows.push(routing('window', '—', t.window));
   for (const [id, d] of Object.entries(t.hostBridges)) rows.push(routing('host bridge', id, d));
   for (const [id, d] of Object.entries(t.switches)) rows.push(routing('switch', id, d));
   for (const [id, ep] of Object.entries(t.endpoints))
-    ep.decoders.forEach((d, k) => rows.push(`| endpoint | ${id}${ep.decoders.length > 1 ? ` #${k}` : ''} | ${hex(d.base)} | ${size(d.size)} | ${d.ways} | ${d.granularity} B | DPA from ${hex(dpaBase(ep, k))} (capacity ${size(ep.capacity)}) |`));
+    ep.decoders.forEach((d, k) =>
+      rows.push(
+        `| endpoint | ${id}${ep.decoders.length > 1 ? ` #${k}` : ''} | ${hex(d.base)} | ${size(d.size)} | ${d.ways} | ${d.granularity} B | DPA from ${hex(dpaBase(ep, k))} (capacity ${size(ep.capacity)}) |`,
+      ),
+    );
   return rows.join('\n');
 }
 
@@ -433,7 +465,13 @@ export function runCxlInterleave(t: Topology, probes: number[] = []): CxlRun {
 
 export function explainCxlRun(r: CxlRun): string {
   const parts = ['**CXL interleave model** (CXL 2.0 HDM decoders):', '', describeTopology(r.topology), ''];
-  if (r.problems.length) parts.push(`**The configuration is invalid** (${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}):`, '', ...r.problems.map((p) => `- ${p}`), '');
+  if (r.problems.length)
+    parts.push(
+      `**The configuration is invalid** (${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}):`,
+      '',
+      ...r.problems.map((p) => `- ${p}`),
+      '',
+    );
   if (r.bijection) parts.push(describeBijection(r.bijection), '');
   if (r.decoded.length) parts.push(...r.decoded.map((d) => `- ${describeDecoded(d.result, d.hpa)}`), '');
   parts.push(describeRegions(r.regions));

@@ -131,7 +131,7 @@ export function runGmemAlignment(binding: GmemBinding, options: ModelOptions = {
   }
 
   const folios: FolioSpan[] = [];
-  for (let g = base; g < end && folios.length < MAX_ENTRIES; ) {
+  for (let g = base; g < end && folios.length < MAX_ENTRIES;) {
     const a = aligned(indexOf(g));
     const next = folioStartGfn(a) + H;
     const stop = next > end || next <= g ? end : next;
@@ -172,7 +172,6 @@ export function runGmemAlignment(binding: GmemBinding, options: ModelOptions = {
 }
 
 // ---------------------------------------------------------------- explanation
-
 
 const gpa = (gfn: bigint): string => formatBytes(gfn << PAGE_SHIFT);
 const gpaRange = (s: bigint, e: bigint): string => `[${gpa(s)}, ${gpa(e)})`;
@@ -216,7 +215,12 @@ export function explainAlignment(r: GmemAlignmentResult): string {
     '',
     '| folio (aligned_index) | GFN | GPA | file index |',
     '| --- | --- | --- | --- |',
-    ...limited(r.folios, r.folios.length, (f) => `| ${f.alignedIndex} | [${f.start}, ${f.end}) | ${gpaRange(f.start, f.end)} | [${f.start - b.baseGfn + b.pgoff}, ${f.end - b.baseGfn + b.pgoff}) |`),
+    ...limited(
+      r.folios,
+      r.folios.length,
+      (f) =>
+        `| ${f.alignedIndex} | [${f.start}, ${f.end}) | ${gpaRange(f.start, f.end)} | [${f.start - b.baseGfn + b.pgoff}, ${f.end - b.baseGfn + b.pgoff}) |`,
+    ),
     '',
   ];
   if (r.splits.length) {
@@ -225,21 +229,39 @@ export function explainAlignment(r: GmemAlignmentResult): string {
       '',
       '| huge mapping (GPA) | first folio | second folio starts at |',
       '| --- | --- | --- |',
-      ...limited(r.splits, r.splits.length, (s) => `| ${gpaRange(s.range.start, s.range.end)} | ${s.first.alignedIndex} | GPA ${gpa(s.gfns[1])} (aligned_index ${s.second.alignedIndex}) |`),
+      ...limited(
+        r.splits,
+        r.splits.length,
+        (s) => `| ${gpaRange(s.range.start, s.range.end)} | ${s.first.alignedIndex} | GPA ${gpa(s.gfns[1])} (aligned_index ${s.second.alignedIndex}) |`,
+      ),
     );
     if (r.shared.length) {
       const s = r.shared[0];
-      lines.push('', `And the other way round: folio ${s.folio.alignedIndex} backs GPA ${gpaRange(s.folio.start, s.folio.end)}, parts of two huge mappings (${gpaRange(s.mappings[0].start, s.mappings[0].end)} and ${gpaRange(s.mappings[1].start, s.mappings[1].end)}).`);
+      lines.push(
+        '',
+        `And the other way round: folio ${s.folio.alignedIndex} backs GPA ${gpaRange(s.folio.start, s.folio.end)}, parts of two huge mappings (${gpaRange(s.mappings[0].start, s.mappings[0].end)} and ${gpaRange(s.mappings[1].start, s.mappings[1].end)}).`,
+      );
     }
-    lines.push('', `The GFN sits at offset ${mod(b.baseGfn, r.pagesPerHuge)} within its huge page and the file index at offset ${mod(b.pgoff, r.pagesPerHuge)}: the binding is sound only when they are equal.`);
+    lines.push(
+      '',
+      `The GFN sits at offset ${mod(b.baseGfn, r.pagesPerHuge)} within its huge page and the file index at offset ${mod(b.pgoff, r.pagesPerHuge)}: the binding is sound only when they are equal.`,
+    );
   } else {
     const allowed = r.lpage.filter((l) => l.allowed).length;
-    lines.push(allowed ? `Every allowed huge mapping lies within one folio: the binding is sound.` : 'No huge mapping is allowed in this slot: nothing can span two folios.');
+    lines.push(
+      allowed
+        ? `Every allowed huge mapping lies within one folio: the binding is sound.`
+        : 'No huge mapping is allowed in this slot: nothing can span two folios.',
+    );
   }
   if (r.probes.length) {
     lines.push('', '| GPA | GFN | lpage_info | huge mapping | file index | folio (aligned_index) |', '| --- | --- | --- | --- | --- | --- |');
     for (const p of r.probes) {
-      lines.push(p.inSlot ? `| ${gpa(p.gfn)} | ${p.gfn} | ${p.lpage?.index ?? ''} | ${p.lpage?.allowed ? 'allowed' : 'disallowed'} | ${p.index} | ${p.alignedIndex} |` : `| ${gpa(p.gfn)} | ${p.gfn} | outside the slot | | | |`);
+      lines.push(
+        p.inSlot
+          ? `| ${gpa(p.gfn)} | ${p.gfn} | ${p.lpage?.index ?? ''} | ${p.lpage?.allowed ? 'allowed' : 'disallowed'} | ${p.index} | ${p.alignedIndex} |`
+          : `| ${gpa(p.gfn)} | ${p.gfn} | outside the slot | | | |`,
+      );
     }
     // Pairs of the GPAs asked about that one huge mapping covers but two folios back.
     const inSlot = r.probes.filter((p) => p.inSlot && p.lpage?.allowed);
@@ -247,7 +269,10 @@ export function explainAlignment(r: GmemAlignmentResult): string {
       for (let j = i + 1; j < inSlot.length; j++) {
         const [p, q] = [inSlot[i], inSlot[j]];
         if (p.lpage === q.lpage && p.alignedIndex !== q.alignedIndex) {
-          lines.push('', `GPA ${gpa(p.gfn)} and GPA ${gpa(q.gfn)} share one allowed huge mapping (\`lpage_info[${level}][${p.lpage!.index}]\`) but sit in two folios (aligned_index ${p.alignedIndex} and ${q.alignedIndex}).`);
+          lines.push(
+            '',
+            `GPA ${gpa(p.gfn)} and GPA ${gpa(q.gfn)} share one allowed huge mapping (\`lpage_info[${level}][${p.lpage!.index}]\`) but sit in two folios (aligned_index ${p.alignedIndex} and ${q.alignedIndex}).`,
+          );
         }
       }
     }
@@ -319,11 +344,13 @@ const log2 = (v: bigint): bigint => BigInt(v.toString(2).length - 1);
 /** What guest_memfd binding code may call, for a hugetlb hstate of `hpage` bytes. */
 function bindingPrimitives(hpage: bigint): Map<string, Primitive> {
   const num = (v: Value): bigint | null => (typeof v === 'bigint' ? v : null);
-  const two = (f: (a: bigint, b: bigint) => bigint): Primitive => (args) => {
-    const a = num(args[0]);
-    const b = num(args[1]);
-    return a === null || b === null || b === 0n ? UNKNOWN : f(a, b);
-  };
+  const two =
+    (f: (a: bigint, b: bigint) => bigint): Primitive =>
+    (args) => {
+      const a = num(args[0]);
+      const b = num(args[1]);
+      return a === null || b === null || b === 0n ? UNKNOWN : f(a, b);
+    };
   return new Map<string, Primitive>([
     ['huge_page_mask', () => ~(hpage - 1n)],
     ['huge_page_size', () => hpage],
@@ -389,7 +416,7 @@ export function runCheck(check: BindingCheck, b: GmemBinding, budget: Budget = B
     }
     const v = ev.eval(c, scope);
     if (typeof v !== 'bigint') return { binding: b, broken, accepts: null, reason: `\`${exprText(c)}\` depends on something the model does not know`, values };
-    return { binding: b, broken, accepts: v !== 0n === check.acceptsWhen, values };
+    return { binding: b, broken, accepts: (v !== 0n) === check.acceptsWhen, values };
   } catch (e) {
     if (!(e instanceof EvalStop)) throw e;
     return { binding: b, broken, accepts: null, reason: e.message, values };
@@ -425,7 +452,11 @@ export function alignedIndexRule(e: Expr): NonNullable<ModelOptions['alignedInde
     compute: (index, pages) => {
       const ev = new Evaluator({ functions: new Map(), primitives: bindingPrimitives(pages << PAGE_SHIFT), iterators: new Map(), constants: CONSTANTS }, 1_000);
       const hstate = obj({}, 'h');
-      const bindings = new Map<string, Value>([[indexName, index], ['h', hstate], ['hgmem', obj({ h: hstate })]]);
+      const bindings = new Map<string, Value>([
+        [indexName, index],
+        ['h', hstate],
+        ['hgmem', obj({ h: hstate })],
+      ]);
       for (const n of countNames) bindings.set(n, pages);
       try {
         const v = ev.eval(e, ev.scope(bindings));
@@ -449,7 +480,9 @@ export function explainVerdict(v: CheckVerdict, label: string): string {
     : `${label} disagrees with the model on ${v.acceptsBroken.length + v.rejectsSound.length} of ${decided} bindings tried: it accepts ${v.acceptsBroken.length} broken ${v.acceptsBroken.length === 1 ? 'binding' : 'bindings'} and rejects ${v.rejectsSound.length} sound ${v.rejectsSound.length === 1 ? 'one' : 'ones'}.`;
   if (v.sound) return head;
   const rows = [...v.acceptsBroken.slice(0, 3), ...v.rejectsSound.slice(0, 2)].map((c) => {
-    const computed = c.values.map(([n, x]) => `\`${n}\` = ${x >= 1n << 20n || x <= -(1n << 20n) ? `0x${(x < 0n ? x & ((1n << 64n) - 1n) : x).toString(16)}` : x}`).join(', ');
+    const computed = c.values
+      .map(([n, x]) => `\`${n}\` = ${x >= 1n << 20n || x <= -(1n << 20n) ? `0x${(x < 0n ? x & ((1n << 64n) - 1n) : x).toString(16)}` : x}`)
+      .join(', ');
     return `| ${bindingCells(c.binding)} | ${c.broken ? 'broken' : 'sound'} | ${c.accepts ? 'accepts' : 'rejects'} | ${computed} |`;
   });
   return [head, '', '| huge page | base_gfn | pgoff | model | check | the check computed |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');

@@ -73,7 +73,8 @@ export interface UnwindResult {
 }
 
 /** Calls that use a pointer without keeping it. */
-const USES_WITHOUT_KEEPING = /^(?:pr_\w+|printk\w*|dev_(?:err|warn|info|dbg|notice)\w*|WARN\w*|BUG\w*|mem\w+|str\w+|sg_\w+|trace_\w+|might_\w+|lockdep_\w+|\w+_set_\w+|\w+_init_wait|\w+_dump\w*)$/;
+const USES_WITHOUT_KEEPING =
+  /^(?:pr_\w+|printk\w*|dev_(?:err|warn|info|dbg|notice)\w*|WARN\w*|BUG\w*|mem\w+|str\w+|sg_\w+|trace_\w+|might_\w+|lockdep_\w+|\w+_set_\w+|\w+_init_wait|\w+_dump\w*)$/;
 /** Accessors of per-CPU data: the same object for the same expression, in any function. */
 const PER_CPU = /^(?:per_cpu_ptr|raw_cpu_ptr|this_cpu_ptr|per_cpu|get_cpu_ptr)$/;
 const CONTAINER = /^(?:container_of|hlist_entry|list_entry|list_first_entry|rb_entry)$/;
@@ -191,7 +192,8 @@ class UnwindRun {
     if (PER_CPU.test(name)) return (_args, call) => this.object(`per-cpu ${exprText(call.args[0] ?? call)}`);
     if (CONTAINER.test(name)) return (_args, call) => this.object(`${name}(${call.args.map(exprText).join(', ')})`);
     const m = this.input.pairs.match(name);
-    if (m && m.pair.kind === 'alloc') return m.role === 'acquire' ? (_args, call) => this.acquire(name, m.pair, call) : (args, call) => this.release(name, m.pair, args, call);
+    if (m && m.pair.kind === 'alloc')
+      return m.role === 'acquire' ? (_args, call) => this.acquire(name, m.pair, call) : (args, call) => this.release(name, m.pair, args, call);
     return (args) => {
       // Handed to code the model does not run: it may keep it.
       if (!USES_WITHOUT_KEEPING.test(name)) for (const a of args) if (isObj(a) && this.ledger.has(a)) this.ledger.get(a)!.escaped = true;
@@ -233,7 +235,15 @@ class UnwindRun {
   /** A step of the path: a repeat of the last one counts on it; past MAX_PATH_STEPS nothing is kept. */
   private step(s: UnwindStep): void {
     const last = this.path[this.path.length - 1];
-    if (last && last.kind === s.kind && last.call === s.call && last.label === s.label && last.at.origin === s.at.origin && last.at.row === s.at.row && last.at.col === s.at.col) {
+    if (
+      last &&
+      last.kind === s.kind &&
+      last.call === s.call &&
+      last.label === s.label &&
+      last.at.origin === s.at.origin &&
+      last.at.row === s.at.row &&
+      last.at.col === s.at.col
+    ) {
       last.times = (last.times ?? 1) + 1;
       return;
     }
@@ -246,7 +256,15 @@ class UnwindRun {
     const key = issueKey({ kind, failure: this.failure, at });
     if (this.issueKeys.has(key)) return;
     this.issueKeys.add(key);
-    this.issues.push({ kind, failure: this.failure ? { ...this.failure } : null, resources, freeCall, path: this.path.map((s) => ({ ...s })), at, sizes: this.sizes });
+    this.issues.push({
+      kind,
+      failure: this.failure ? { ...this.failure } : null,
+      resources,
+      freeCall,
+      path: this.path.map((s) => ({ ...s })),
+      at,
+      sizes: this.sizes,
+    });
   }
 
   /** Runs a function's visible code; what it returned, or why it could not. */
@@ -308,7 +326,13 @@ export function runUnwind(input: UnwindInput): UnwindResult {
       if (failAt > 0 && outcome === 'error') {
         // A failing run that returns an error must have given back everything it took.
         const leaked = run.live();
-        if (leaked.length) run.issue('leak', leaked.map((r) => r.name ?? `the \`${r.call}()\` result`), null, run.failure?.at ?? null);
+        if (leaked.length)
+          run.issue(
+            'leak',
+            leaked.map((r) => r.name ?? `the \`${r.call}()\` result`),
+            null,
+            run.failure?.at ?? null,
+          );
       }
       issues.add(...run.issues);
       if (failAt === 0 && outcome === 'success' && input.teardown) {
@@ -323,7 +347,16 @@ export function runUnwind(input: UnwindInput): UnwindResult {
         }
         for (const i of run.issues.slice(before)) issues.add({ ...i, kind: i.kind === 'doubleFree' ? 'teardownDoubleFree' : i.kind });
         const missed = kept.filter((r) => !r.freed && !r.escaped);
-        if (missed.length) issues.add({ kind: 'teardownLeak', failure: null, resources: missed.map((r) => r.name ?? `the \`${r.call}()\` result`), freeCall: null, path: [], at: null, sizes });
+        if (missed.length)
+          issues.add({
+            kind: 'teardownLeak',
+            failure: null,
+            resources: missed.map((r) => r.name ?? `the \`${r.call}()\` result`),
+            freeCall: null,
+            path: [],
+            at: null,
+            sizes,
+          });
       }
     }
   }

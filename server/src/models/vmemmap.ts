@@ -122,7 +122,12 @@ export const ARCHES: VmemmapArch[] = [
 export const archById = (id: string): VmemmapArch | undefined => ARCHES.find((a) => a.id === id);
 
 /** The features an architecture has unless told otherwise (x86's PSE). */
-export const defaultFeatures = (arch: VmemmapArch): Set<string> => new Set(Object.entries(arch.features).filter(([, on]) => on).map(([f]) => f));
+export const defaultFeatures = (arch: VmemmapArch): Set<string> =>
+  new Set(
+    Object.entries(arch.features)
+      .filter(([, on]) => on)
+      .map(([f]) => f),
+  );
 
 export interface VmemmapInput {
   arch: VmemmapArch;
@@ -185,7 +190,7 @@ export function runVmemmap(input: VmemmapInput): VmemmapResult {
     compound = { pages: per, count: Math.floor(pages / per), vmemmapPages, optimised: optimise, why };
   }
   const calls: VmemmapCall[] = [];
-  for (let done = 0; done < pages; ) {
+  for (let done = 0; done < pages;) {
     const n = Math.min(pagesPerSection, pages - done);
     const bytes = n * STRUCT_PAGE;
     calls.push({ pages: n, vmemmap: bytes, path: optimise ? 'compound' : arch.huge(bytes, sectionVmemmap, input.features) ? 'huge' : 'base' });
@@ -215,8 +220,24 @@ export function runVmemmap(input: VmemmapInput): VmemmapResult {
             '`vmemmap_populate_compound_pages()` receives `pgmap` (it needs `pgmap_vmemmap_nr()` to lay out each compound page)',
             `${arch.id}'s \`vmemmap_populate()\` is not called for this range (and in 6.12 takes no \`pgmap\`)${arch.after ? `, so what it does after mapping is skipped too: ${arch.after}` : ''}`,
           ]
-        : [`\`__populate_section_memmap()\` drops \`pgmap\`: it calls ${arch.id}'s \`vmemmap_populate(start, end, nid, altmap)\`, which in 6.12 has no \`pgmap\` parameter (${compound?.why ?? ''})`];
-  return { input, pages, sectionSize: 2 ** arch.sectionBits, pagesPerSection, sectionVmemmap, vmemmap, calls, pmds, ptes, allocated, compound, saved, pgmapPaths };
+        : [
+            `\`__populate_section_memmap()\` drops \`pgmap\`: it calls ${arch.id}'s \`vmemmap_populate(start, end, nid, altmap)\`, which in 6.12 has no \`pgmap\` parameter (${compound?.why ?? ''})`,
+          ];
+  return {
+    input,
+    pages,
+    sectionSize: 2 ** arch.sectionBits,
+    pagesPerSection,
+    sectionVmemmap,
+    vmemmap,
+    calls,
+    pmds,
+    ptes,
+    allocated,
+    compound,
+    saved,
+    pgmapPaths,
+  };
 }
 
 const size = (n: number): string => formatBytes(BigInt(Math.round(n)));
@@ -225,7 +246,12 @@ export function explainVmemmap(r: VmemmapResult): string {
   const a = r.input.arch;
   const paths = new Map<string, number>();
   for (const c of r.calls) paths.set(c.path, (paths.get(c.path) ?? 0) + 1);
-  const pathText = [...paths].map(([p, n]) => `${n} × ${p === 'huge' ? 'vmemmap_populate() → PMD mappings' : p === 'base' ? 'vmemmap_populate() → base pages' : 'vmemmap_populate_compound_pages()'}`).join(', ');
+  const pathText = [...paths]
+    .map(
+      ([p, n]) =>
+        `${n} × ${p === 'huge' ? 'vmemmap_populate() → PMD mappings' : p === 'base' ? 'vmemmap_populate() → base pages' : 'vmemmap_populate_compound_pages()'}`,
+    )
+    .join(', ');
   const lines = [
     `**vmemmap model**, ${a.id}: ${size(r.input.size)} of memory, ${size(a.pageSize)} pages, ${STRUCT_PAGE}-byte \`struct page\`, ${size(r.sectionSize)} sections (${r.pagesPerSection.toLocaleString('en-US')} pages, ${size(r.sectionVmemmap)} of \`struct page\` each), PMD ${size(a.pmdSize)}.`,
     '',
@@ -252,7 +278,10 @@ export function explainVmemmap(r: VmemmapResult): string {
 
 /** One section of every architecture, with and without a 2 MiB-compound pgmap: the hover's table. */
 export function archTable(highlight: string | null): string {
-  const rows = ['| arch | page | section | `struct page` per section | path (no pgmap) | with a pgmap of 2 MiB compound pages |', '| --- | --- | --- | --- | --- | --- |'];
+  const rows = [
+    '| arch | page | section | `struct page` per section | path (no pgmap) | with a pgmap of 2 MiB compound pages |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
   for (const arch of ARCHES) {
     const features = defaultFeatures(arch);
     const plain = runVmemmap({ arch, size: 2 ** arch.sectionBits, shift: null, altmap: false, features });

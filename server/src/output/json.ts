@@ -21,7 +21,12 @@ export function findingToJson(f: Finding): object {
     fileLine: f.fileLine,
     patch: f.patch,
     explanation: f.explanation,
-    related: f.related.map((r) => ({ line: r.range.start.line + 1, column: r.range.start.character + 1, message: r.message, ...(r.file ? { treeRoot: r.file.root, treeFile: r.file.path } : {}) })),
+    related: f.related.map((r) => ({
+      line: r.range.start.line + 1,
+      column: r.range.start.character + 1,
+      message: r.message,
+      ...(r.file ? { treeRoot: r.file.root, treeFile: r.file.path } : {}),
+    })),
     fixes: f.fixes.map((x) => ({
       title: x.title,
       edits: x.edits.map((e) => ({

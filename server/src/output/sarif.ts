@@ -29,14 +29,26 @@ export function toSarif(docs: DocumentFindings[], rules: Rule[]): object {
   const artifacts = docs.map((d) => ({ location: { uri: toUri(d.path) } }));
   const results = docs.flatMap((d, docIndex) =>
     d.findings.map((f) => {
-      const region = (r: Finding['range']) => ({ startLine: r.start.line + 1, startColumn: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 });
+      const region = (r: Finding['range']) => ({
+        startLine: r.start.line + 1,
+        startColumn: r.start.character + 1,
+        endLine: r.end.line + 1,
+        endColumn: r.end.character + 1,
+      });
       return {
         ruleId: f.ruleId,
         ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId) } : {}),
         level: LEVEL[f.severity],
         message: { text: f.message, ...(f.explanation ? { markdown: f.explanation } : {}) },
         locations: [{ physicalLocation: { artifactLocation: { uri: toUri(d.path), index: docIndex }, region: region(f.range) } }],
-        relatedLocations: f.related.map((r, id) => ({ id, message: { text: r.message }, physicalLocation: { artifactLocation: r.file ? { uri: toUri(`${r.file.root}/${r.file.path}`) } : { uri: toUri(d.path), index: docIndex }, region: region(r.range) } })),
+        relatedLocations: f.related.map((r, id) => ({
+          id,
+          message: { text: r.message },
+          physicalLocation: {
+            artifactLocation: r.file ? { uri: toUri(`${r.file.root}/${r.file.path}`) } : { uri: toUri(d.path), index: docIndex },
+            region: region(r.range),
+          },
+        })),
         partialFingerprints: { [FINGERPRINT]: fingerprint(`${f.ruleId}\u0000${f.file ?? ''}\u0000${f.key}`) },
         baselineState: BASELINE[f.origin],
         properties: { origin: f.origin, kernelFile: f.file, kernelLine: f.fileLine, patch: f.patch },
@@ -44,7 +56,12 @@ export function toSarif(docs: DocumentFindings[], rules: Rule[]): object {
           ? {
               fixes: f.fixes.map((x) => ({
                 description: { text: x.title },
-                artifactChanges: [{ artifactLocation: { uri: toUri(d.path), index: docIndex }, replacements: x.edits.map((e) => ({ deletedRegion: region(e.range), insertedContent: { text: e.newText } })) }],
+                artifactChanges: [
+                  {
+                    artifactLocation: { uri: toUri(d.path), index: docIndex },
+                    replacements: x.edits.map((e) => ({ deletedRegion: region(e.range), insertedContent: { text: e.newText } })),
+                  },
+                ],
               })),
             }
           : {}),
@@ -64,7 +81,9 @@ export function toSarif(docs: DocumentFindings[], rules: Rule[]): object {
               id: r.id,
               name: r.id.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase()),
               shortDescription: { text: r.meta.summary },
-              fullDescription: { text: r.meta.summary + (r.meta.knownFalsePositives?.length ? ` Known false positives: ${r.meta.knownFalsePositives.join(' ')}` : '') },
+              fullDescription: {
+                text: r.meta.summary + (r.meta.knownFalsePositives?.length ? ` Known false positives: ${r.meta.knownFalsePositives.join(' ')}` : ''),
+              },
               defaultConfiguration: { level: LEVEL[r.meta.defaultSeverity] },
               properties: { confidence: r.meta.confidence },
             })),

@@ -11,7 +11,11 @@ function findingLine(path: string, f: Finding): string {
 function summaryLine(docs: DocumentFindings[], patches: number): string {
   const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
   for (const d of docs) for (const f of d.findings) counts[f.severity]++;
-  const parts = [`${counts.error} error${counts.error === 1 ? '' : 's'}`, `${counts.warning} warning${counts.warning === 1 ? '' : 's'}`, `${counts.information} information`];
+  const parts = [
+    `${counts.error} error${counts.error === 1 ? '' : 's'}`,
+    `${counts.warning} warning${counts.warning === 1 ? '' : 's'}`,
+    `${counts.information} information`,
+  ];
   if (counts.hint) parts.push(`${counts.hint} hint${counts.hint === 1 ? '' : 's'}`);
   const where = `${docs.length} document${docs.length === 1 ? '' : 's'}, ${patches} patch${patches === 1 ? '' : 'es'}`;
   return `mm-review: ${parts.join(', ')} (${where})`;

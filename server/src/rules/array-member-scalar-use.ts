@@ -48,10 +48,18 @@ function scalarUses(root: Node, member: string): ScalarUse[] {
   const visit = (n: Node): void => {
     if (n.type === 'field_expression' && n.childForFieldName('field')?.text === member) {
       const parent = n.parent;
-      const indexed = parent?.type === 'subscript_expression' && parent.childForFieldName('argument')?.startIndex === n.startIndex && parent.childForFieldName('argument')?.endIndex === n.endIndex;
+      const indexed =
+        parent?.type === 'subscript_expression' &&
+        parent.childForFieldName('argument')?.startIndex === n.startIndex &&
+        parent.childForFieldName('argument')?.endIndex === n.endIndex;
       const addressOf = parent?.type === 'pointer_expression' && parent.child(0)?.type === '&';
       if (!indexed && !addressOf && !insideWholeArrayUse(n)) {
-        out.push({ text: n.text.replace(/\s+/g, ''), base: (n.childForFieldName('argument')?.text ?? '').replace(/\s+/g, ''), statement: enclosingStatement(n), span: spanOf(n) });
+        out.push({
+          text: n.text.replace(/\s+/g, ''),
+          base: (n.childForFieldName('argument')?.text ?? '').replace(/\s+/g, ''),
+          statement: enclosingStatement(n),
+          span: spanOf(n),
+        });
       }
     }
     for (const c of n.namedChildren) if (c) visit(c);
@@ -71,7 +79,9 @@ function knownToBe(series: ParsedSeries, hunk: HunkView, base: string, change: A
   const declared = variable ? new RegExp(`\\bstruct\\s+${escape(change.struct)}\\s*\\*?\\s*(?:const\\s+)?${escape(variable)}\\b`) : null;
   if (declared && (declared.test(hunk.new.image.text) || declared.test(hunk.hunk.section))) return true;
   const indexed = new RegExp(`(?:^|[^\\w>.])${escape(base).replace(/->/g, '\\s*->\\s*')}\\s*(?:->|\\.)\\s*${escape(change.member)}\\s*\\[`);
-  return series.hunks.some((h) => series.series.patches.indexOf(h.patch) >= change.patchIndex && h.hunk.lines.some((l) => l.kind === 'add' && indexed.test(l.text)));
+  return series.hunks.some(
+    (h) => series.series.patches.indexOf(h.patch) >= change.patchIndex && h.hunk.lines.some((l) => l.kind === 'add' && indexed.test(l.text)),
+  );
 }
 
 function check(ctx: RuleContext): void {

@@ -44,7 +44,11 @@ function perCpu(series: ParsedSeries, struct: string): boolean {
 
 /** The size expression of an allocation, evaluated with PAGE_SIZE and the series' constants. */
 function bytesOf(size: Expr, constants: Map<string, bigint>, count: Expr | null, budget: Budget): bigint | null {
-  const ev = new Evaluator({ functions: new Map(), primitives: new Map(), iterators: new Map(), constants: new Map([['PAGE_SIZE', PAGE_SIZE], ...constants]) }, 100_000, budget);
+  const ev = new Evaluator(
+    { functions: new Map(), primitives: new Map(), iterators: new Map(), constants: new Map([['PAGE_SIZE', PAGE_SIZE], ...constants]) },
+    100_000,
+    budget,
+  );
   const scope = ev.scope(new Map());
   try {
     const v = ev.eval(size, scope);
@@ -70,7 +74,12 @@ function elementsOf(series: ParsedSeries, change: ArrayMemberChange, constants: 
           const sized = SIZE_ARG.test(call.fn!);
           const count = /calloc/.test(call.fn!) ? (call.args[0] ?? null) : null;
           const size = /calloc/.test(call.fn!) ? call.args[1] : call.args[0];
-          found = { member: change.member, bytes: sized && size ? bytesOf(size, constants, count, series.budget) : null, alloc: `${call.fn}(${call.args.map(exprText).join(', ')})`, unconditional: !guarded };
+          found = {
+            member: change.member,
+            bytes: sized && size ? bytesOf(size, constants, count, series.budget) : null,
+            alloc: `${call.fn}(${call.args.map(exprText).join(', ')})`,
+            unconditional: !guarded,
+          };
         }
       };
       const walk = (stmts: Stmt[], guarded: boolean): void => {
@@ -102,7 +111,12 @@ function claim(series: ParsedSeries, hunk: HunkView): string | null {
     .join(' ')
     .replace(/\s+/g, ' ');
   for (const sentence of text.split(/(?<=\.)\s+/)) {
-    if (/\bonly\b/i.test(sentence) && /\b(?:platforms?|hardware|machines?|systems?|devices?|present|available)\b/i.test(sentence) && /\b(?:cost|footprint|memory|incurred|overhead)\b/i.test(sentence)) return sentence.trim().slice(0, 300);
+    if (
+      /\bonly\b/i.test(sentence) &&
+      /\b(?:platforms?|hardware|machines?|systems?|devices?|present|available)\b/i.test(sentence) &&
+      /\b(?:cost|footprint|memory|incurred|overhead)\b/i.test(sentence)
+    )
+      return sentence.trim().slice(0, 300);
   }
   return null;
 }
@@ -144,7 +158,11 @@ function report(
   const struct = elements[0].change.struct;
   const unconditional = elements.every((e) => !e.element || e.element.unconditional);
   const option = top.when && /^defined\s*\(?\s*(\w+)/.exec(top.when)?.[1];
-  const who = unconditional ? (option ? `every machine built with ${option}, whatever its hardware` : 'every machine, whatever its hardware') : 'only where the allocating code runs its allocation';
+  const who = unconditional
+    ? option
+      ? `every machine built with ${option}, whatever its hardware`
+      : 'every machine, whatever its hardware'
+    : 'only where the allocating code runs its allocation';
   const parts = [
     ...counted.map((e) => `${n} \`${e.change.member}\` elements of ${kib(e.element!.bytes!)}`),
     ...uncounted.map((e) => `${n} \`${e.change.member}\` elements`),
@@ -211,4 +229,3 @@ export default defineRule({
   },
   check,
 });
-

@@ -53,7 +53,11 @@ function setupFor(through: Definition[]): Stmt[] {
     ordered.push(d);
   };
   through.forEach(add);
-  return ordered.map((d) => ({ k: 'expr', e: { k: 'assign', op: '=', l: { k: 'id', name: d.name, span: d.site.span }, r: d.expr, span: d.site.span }, span: d.site.span }));
+  return ordered.map((d) => ({
+    k: 'expr',
+    e: { k: 'assign', op: '=', l: { k: 'id', name: d.name, span: d.site.span }, r: d.expr, span: d.site.span },
+    span: d.site.span,
+  }));
 }
 
 function stmtText(s: Stmt): string {
@@ -77,7 +81,10 @@ const readsBinding = (e: Expr, defs: Definitions): boolean => {
 function comparesGfnWithOffset(e: Expr, defs: Definitions): { condition: Expr; names: Set<string>; through: Definition[] } | null {
   let b = bare(e);
   while (b.k === 'bin' && b.op === '&&' && readsBinding(b.l, defs) !== readsBinding(b.r, defs)) b = bare(readsBinding(b.l, defs) ? b.l : b.r);
-  const isCheck = (b.k === 'bin' && (COMPARISONS.has(b.op) || b.op === '&&' || b.op === '||')) || (b.k === 'un' && b.op === '!') || (b.k === 'call' && /^(?:IS_ALIGNED|WARN_ON(?:_ONCE)?|unlikely)$/.test(b.fn ?? ''));
+  const isCheck =
+    (b.k === 'bin' && (COMPARISONS.has(b.op) || b.op === '&&' || b.op === '||')) ||
+    (b.k === 'un' && b.op === '!') ||
+    (b.k === 'call' && /^(?:IS_ALIGNED|WARN_ON(?:_ONCE)?|unlikely)$/.test(b.fn ?? ''));
   if (!isCheck) return null;
   const names = new Set<string>();
   const through: Definition[] = [];
@@ -108,7 +115,15 @@ export function bindingChecks(series: ParsedSeries): FoundCheck[] {
     const c = check;
     const texts = [...c.setup.map((s) => stmtText(s)), exprText(c.condition), String(c.acceptsWhen)];
     const verdict = series.deriveFromTexts(texts, 'gmem-binding-check', () => evaluateCheck(c, hpagesOf(texts), series.budget));
-    out.push({ site, stmt: v.stmt, text: writtenIn(site, found.condition.span), check: c, uses: new Set(found.through.map((d) => d.name)), line: lineIn(site, found.condition.span), verdict });
+    out.push({
+      site,
+      stmt: v.stmt,
+      text: writtenIn(site, found.condition.span),
+      check: c,
+      uses: new Set(found.through.map((d) => d.name)),
+      line: lineIn(site, found.condition.span),
+      verdict,
+    });
   });
   memo.set(series, out);
   return out;
@@ -116,7 +131,12 @@ export function bindingChecks(series: ParsedSeries): FoundCheck[] {
 
 /** How a check is named in explanations: where it is and what it says. */
 export function checkLabel(c: FoundCheck): string {
-  const where = c.site.kind === 'patch' ? `the patch's check on line ${c.line}` : c.site.kind === 'quote' ? `the quoted check on line ${c.line}` : `the check written on line ${c.line}`;
+  const where =
+    c.site.kind === 'patch'
+      ? `the patch's check on line ${c.line}`
+      : c.site.kind === 'quote'
+        ? `the quoted check on line ${c.line}`
+        : `the check written on line ${c.line}`;
   return `${where} (\`${c.text.length > 90 ? c.text.slice(0, 87) + '…' : c.text}\`)`;
 }
 
@@ -140,7 +160,11 @@ export const VERDICT_HEADER = ['| line | check | accepts broken | rejects sound 
  * here), for a finding's explanation; null when the code is no binding check.
  */
 export function bindingNote(series: ParsedSeries, site: CodeSite, v: Visit): string | null {
-  const checks = bindingChecks(series).filter((c) => (c.site.view === site.view || (site.group !== null && c.site.group === site.group)) && (c.stmt === v.stmt || (v.target !== null && c.uses.has(v.target) && c.line >= lineIn(site, v.expr.span))));
+  const checks = bindingChecks(series).filter(
+    (c) =>
+      (c.site.view === site.view || (site.group !== null && c.site.group === site.group)) &&
+      (c.stmt === v.stmt || (v.target !== null && c.uses.has(v.target) && c.line >= lineIn(site, v.expr.span))),
+  );
   if (!checks.length) return null;
   return checks.map((c) => `**gmem-alignment model** on ${checkLabel(c)}: ${explainVerdict(c.verdict, 'the check')}`).join('\n\n');
 }

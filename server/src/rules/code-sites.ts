@@ -61,7 +61,17 @@ export function codeSites(series: ParsedSeries, filter: TextFilter, bothSides = 
   for (const { fragment, view } of series.fragments) {
     if (!isRelevant(series, view, filter)) continue;
     for (const fn of series.functionsIn(view, null, { key: filter.key, want: filter.test })) {
-      out.push({ kind: 'quote', side: 'new', view, hunk: null, patch: null, path: null, fn: fn.name.startsWith('__mmr_') ? null : fn.name, stmts: fn.body, group: `fragment:${fragment.line}` });
+      out.push({
+        kind: 'quote',
+        side: 'new',
+        view,
+        hunk: null,
+        patch: null,
+        path: null,
+        fn: fn.name.startsWith('__mmr_') ? null : fn.name,
+        stmts: fn.body,
+        group: `fragment:${fragment.line}`,
+      });
     }
   }
   const messages = series.series.messages;
@@ -104,5 +114,9 @@ export function rangeIn(site: CodeSite, span: Span): Range {
 
 /** Code as its author wrote it (whitespace collapsed, a statement's `;` dropped): what messages quote. */
 export function writtenIn(site: CodeSite, span: Span): string {
-  return site.view.image.textOf(span).replace(/\s+/g, ' ').replace(/(?<!\s)\s*;$/, '').trim();
+  return site.view.image
+    .textOf(span)
+    .replace(/\s+/g, ' ')
+    .replace(/(?<!\s)\s*;$/, '')
+    .trim();
 }

@@ -147,7 +147,12 @@ function sourcesOf(program: SideProgram, label: string): string[] {
  * expensive part, is cached by the texts of the hunks it read. Origins are numbered in the order the
  * programs list their pieces, the same for the same texts, so a cached result's anchors stay valid.
  */
-function inputOf(series: ParsedSeries, hunks: HunkView[], patchIndex: number, bound: number): { input: PurgeabilityInput; origins: Origin[]; newProgram: SideProgram; oldProgram: SideProgram } {
+function inputOf(
+  series: ParsedSeries,
+  hunks: HunkView[],
+  patchIndex: number,
+  bound: number,
+): { input: PurgeabilityInput; origins: Origin[]; newProgram: SideProgram; oldProgram: SideProgram } {
   const include = (h: HunkView): boolean => hunks.includes(h);
   const newProgram = programAt(series, patchIndex, 'new', include);
   const oldProgram = programAt(series, patchIndex, 'old', include);
@@ -163,9 +168,17 @@ export function purgeabilityInputs(series: ParsedSeries, bound = DEFAULT_BOUND):
 
 function run(series: ParsedSeries, hunks: HunkView[], patchIndex: number, bound: number): Run {
   const { input, origins, newProgram, oldProgram } = inputOf(series, hunks, patchIndex, bound);
-  const texts = hunks.map((h) => `${series.series.patches.indexOf(h.patch)}\u0002${h.path}\u0002${h.hunk.section}\u0002${h.old.image.text}\u0002${h.new.image.text}`);
+  const texts = hunks.map(
+    (h) => `${series.series.patches.indexOf(h.patch)}\u0002${h.path}\u0002${h.hunk.section}\u0002${h.old.image.text}\u0002${h.new.image.text}`,
+  );
   const result = series.deriveFromTexts(texts, `bo-purgeability:${patchIndex}:${bound}`, () => runPurgeabilityModel({ ...input, budget: series.budget }));
-  return { result, origins, programs: { new: newProgram, old: oldProgram }, patchIndex, sources: [...sourcesOf(newProgram, 'patched'), ...sourcesOf(oldProgram, 'before')] };
+  return {
+    result,
+    origins,
+    programs: { new: newProgram, old: oldProgram },
+    patchIndex,
+    sources: [...sourcesOf(newProgram, 'patched'), ...sourcesOf(oldProgram, 'before')],
+  };
 }
 
 function locate(origins: Origin[], a: Anchor): (Origin & { span: Span }) | null {
@@ -196,7 +209,11 @@ function fallback(r: Run, side: 'new' | 'old', event: PurgeabilityIssue['event']
       if (row >= 0) return rowPlace(v.hunk, v.view, row);
     }
   }
-  const names = [...(event in EVENT_FUNCTIONS ? [EVENT_FUNCTIONS[event as keyof typeof EVENT_FUNCTIONS]] : []), ...MECHANISM_FUNCTIONS, ...Object.values(EVENT_FUNCTIONS)];
+  const names = [
+    ...(event in EVENT_FUNCTIONS ? [EVENT_FUNCTIONS[event as keyof typeof EVENT_FUNCTIONS]] : []),
+    ...MECHANISM_FUNCTIONS,
+    ...Object.values(EVENT_FUNCTIONS),
+  ];
   const pieces = names.flatMap((n) => program.functions.get(n) ?? []);
   const p = pieces.find(own) ?? pieces[0];
   if (!p) return null;
@@ -292,7 +309,8 @@ export default defineRule({
     const hunks = modelHunks(ctx.series);
     for (const p of modelPatches(ctx.series, hunks)) {
       const r = run(ctx.series, hunks, p, DEFAULT_BOUND);
-      const isDeparture = (i: PurgeabilityIssue): boolean => i.world === 'new' && i.severity === 'information' && (i.kind === 'moreDivergence' || i.kind === 'lessDivergence');
+      const isDeparture = (i: PurgeabilityIssue): boolean =>
+        i.world === 'new' && i.severity === 'information' && (i.kind === 'moreDivergence' || i.kind === 'lessDivergence');
       // Issues come most severe kind first; one finding per world and sequence.
       const groups = new Map<string, PurgeabilityIssue[]>();
       for (const issue of r.result.issues) {

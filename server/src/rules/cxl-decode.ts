@@ -119,15 +119,31 @@ function report(ctx: RuleContext, site: HelperSite, output: Output, roles: Roles
     '',
     '| ways | granularity | address | the function | the model |',
     '| --- | --- | --- | --- | --- |',
-    ...best.wrong.slice(0, 10).map((d) => `| ${d.ways} | ${d.granularity} B | ${hex(d.address)} | ${outcomeText(d.got)} | ${output === 'dpa' ? hex(d.model) : d.model} |`),
-    ...(goodWays.length && badWays.every((x) => x % 3 === 0) ? ['', 'A power-of-two mask or `% (1 << iw)` selects the target correctly only for 1, 2, 4, 8 and 16 ways; 3, 6 and 12 ways need a modulo by the number of ways.'] : []),
+    ...best.wrong
+      .slice(0, 10)
+      .map((d) => `| ${d.ways} | ${d.granularity} B | ${hex(d.address)} | ${outcomeText(d.got)} | ${output === 'dpa' ? hex(d.model) : d.model} |`),
+    ...(goodWays.length && badWays.every((x) => x % 3 === 0)
+      ? [
+          '',
+          'A power-of-two mask or `% (1 << iw)` selects the target correctly only for 1, 2, 4, 8 and 16 ways; 3, 6 and 12 ways need a modulo by the number of ways.',
+        ]
+      : []),
   ].join('\n');
   const fmt = (n: number): string => (output === 'dpa' ? hex(n) : String(n));
   ctx.report({
     side: site.side,
     at: { view: site.view, span: site.nameSpan, patch: site.hunk.patch, path: site.hunk.path },
     messageId: 'disagrees',
-    data: { fn: site.fn.name, what, got: first.got.kind === 'value' ? fmt(Number(first.got.value)) : outcomeText(first.got), model: fmt(first.model), address: hex(first.address), ways: first.ways, granularity: first.granularity, badWays: badWays.join(', ') },
+    data: {
+      fn: site.fn.name,
+      what,
+      got: first.got.kind === 'value' ? fmt(Number(first.got.value)) : outcomeText(first.got),
+      model: fmt(first.model),
+      address: hex(first.address),
+      ways: first.ways,
+      granularity: first.granularity,
+      badWays: badWays.join(', '),
+    },
     key: `cxl-decode:${site.hunk.path}:${site.fn.name}`,
     explanation,
   });
@@ -141,7 +157,8 @@ export default defineRule({
     confidence: 'medium',
     readsFunctions: true,
     messages: {
-      disagrees: '`{{fn}}()` gives {{what}} {{got}} for address {{address}} at {{ways}}-way, {{granularity}} B where the CXL interleave model gives {{model}} (wrong for {{badWays}}-way)',
+      disagrees:
+        '`{{fn}}()` gives {{what}} {{got}} for address {{address}} at {{ways}}-way, {{granularity}} B where the CXL interleave model gives {{model}} (wrong for {{badWays}}-way)',
     },
     knownFalsePositives: ['A function taking an absolute HPA with a base it subtracts from state the model does not see.'],
   },

@@ -95,9 +95,18 @@ function check(ctx: RuleContext): void {
   const sites = helperSites(ctx.series, (name) => encodingKind(name) !== null);
   for (const site of sites) {
     const kind = encodingKind(site.fn.name)!;
-    const { wrong, ran } = ctx.series.derive(site.view, `cxl-encoding:${site.hunk.hunk.section}:${site.fn.name}`, () => disagreements(site, kind.quantity, kind.direction));
+    const { wrong, ran } = ctx.series.derive(site.view, `cxl-encoding:${site.hunk.hunk.section}:${site.fn.name}`, () =>
+      disagreements(site, kind.quantity, kind.direction),
+    );
     if (!wrong.length || ran === 0) continue;
-    const table = kind.direction === 'decode' ? (kind.quantity === 'ways' ? 'Interleave Ways: 0–4 → 1, 2, 4, 8, 16; 8–10 → 3, 6, 12; others reserved' : 'Interleave Granularity: 0–6 → 256 B … 16 KiB; others reserved') : kind.quantity === 'ways' ? 'ways 1, 2, 4, 8, 16 → 0–4; 3, 6, 12 → 8–10; any other count is not allowed' : 'granularity 256 B … 16 KiB (powers of two) → 0–6; anything else is not allowed';
+    const table =
+      kind.direction === 'decode'
+        ? kind.quantity === 'ways'
+          ? 'Interleave Ways: 0–4 → 1, 2, 4, 8, 16; 8–10 → 3, 6, 12; others reserved'
+          : 'Interleave Granularity: 0–6 → 256 B … 16 KiB; others reserved'
+        : kind.quantity === 'ways'
+          ? 'ways 1, 2, 4, 8, 16 → 0–4; 3, 6, 12 → 8–10; any other count is not allowed'
+          : 'granularity 256 B … 16 KiB (powers of two) → 0–6; anything else is not allowed';
     const explanation = [
       `\`${site.fn.name}()\` ${kind.direction === 'encode' ? 'encodes' : 'decodes'} interleave ${kind.quantity}. The model ran it on ${ran} inputs and compared each answer with the CXL 2.0 table (${table}):`,
       '',

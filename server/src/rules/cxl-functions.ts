@@ -109,14 +109,43 @@ function constantsFor(view: ImageView): Map<string, bigint> {
 export function runHelper(site: HelperSite, call: HelperCall): Outcome {
   let errorSet = false;
   const primitives = new Map<string, Primitive>([
-    ['is_power_of_2', (a) => { const n = num(a[0], 'is_power_of_2()'); return n > 0n && (n & (n - 1n)) === 0n ? 1n : 0n; }],
+    [
+      'is_power_of_2',
+      (a) => {
+        const n = num(a[0], 'is_power_of_2()');
+        return n > 0n && (n & (n - 1n)) === 0n ? 1n : 0n;
+      },
+    ],
     ['ilog2', (a) => ilog2(num(a[0], 'ilog2()'))],
     ['BIT', (a) => 1n << num(a[0], 'BIT()')],
     ['BIT_ULL', (a) => 1n << num(a[0], 'BIT_ULL()')],
-    ['order_base_2', (a) => { const n = num(a[0], 'order_base_2()'); return n <= 1n ? 0n : ilog2(n - 1n) + 1n; }],
-    ['do_div', (a) => { throw new EvalStop(`do_div() is not modelled (${String(a.length)} arguments)`); }],
-    ['error_setg', () => { errorSet = true; return 0n; }],
-    ['error_setg_errno', () => { errorSet = true; return 0n; }],
+    [
+      'order_base_2',
+      (a) => {
+        const n = num(a[0], 'order_base_2()');
+        return n <= 1n ? 0n : ilog2(n - 1n) + 1n;
+      },
+    ],
+    [
+      'do_div',
+      (a) => {
+        throw new EvalStop(`do_div() is not modelled (${String(a.length)} arguments)`);
+      },
+    ],
+    [
+      'error_setg',
+      () => {
+        errorSet = true;
+        return 0n;
+      },
+    ],
+    [
+      'error_setg_errno',
+      () => {
+        errorSet = true;
+        return 0n;
+      },
+    ],
   ]);
   const functions = new Map(site.siblings.map((f) => [f.name, f]));
   const constants = constantsFor(site.view);
@@ -132,7 +161,10 @@ export function runHelper(site: HelperSite, call: HelperCall): Outcome {
     if (errorSet) return { kind: 'error', how: 'error_setg()' };
     if (call.out !== undefined) {
       if (typeof ret === 'bigint' && ret < 0n) return { kind: 'error', how: `returns ${ret}` };
-      if (typeof written !== 'bigint') return typeof ret === 'bigint' && ret !== 0n ? { kind: 'error', how: `returns ${ret}` } : { kind: 'stopped', reason: 'nothing written through the out-parameter' };
+      if (typeof written !== 'bigint')
+        return typeof ret === 'bigint' && ret !== 0n
+          ? { kind: 'error', how: `returns ${ret}` }
+          : { kind: 'stopped', reason: 'nothing written through the out-parameter' };
       return { kind: 'value', value: written };
     }
     if (typeof ret !== 'bigint') return { kind: 'stopped', reason: 'no number returned' };
@@ -143,4 +175,5 @@ export function runHelper(site: HelperSite, call: HelperCall): Outcome {
   }
 }
 
-export const outcomeText = (o: Outcome): string => (o.kind === 'value' ? String(o.value) : o.kind === 'error' ? `an error (${o.how})` : `unknown (${o.reason})`);
+export const outcomeText = (o: Outcome): string =>
+  o.kind === 'value' ? String(o.value) : o.kind === 'error' ? `an error (${o.how})` : `unknown (${o.reason})`;

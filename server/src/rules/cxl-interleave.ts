@@ -6,7 +6,17 @@
  * nor the total count is a warning.
  * Known false positives: a figure for some other count of regions stated next to a device size.
  */
-import { MODEL_ID, VALID_GRANULARITIES, VALID_WAYS, describeBijection, explainCxlRun, powerText, runCxlInterleave, scientific, standardTopology } from '../models/cxl-interleave';
+import {
+  MODEL_ID,
+  VALID_GRANULARITIES,
+  VALID_WAYS,
+  describeBijection,
+  explainCxlRun,
+  powerText,
+  runCxlInterleave,
+  scientific,
+  standardTopology,
+} from '../models/cxl-interleave';
 import { formatBytes } from '../models/bytes';
 import { paragraphRange, paragraphsOf, type Paragraph } from './prose';
 import { defineRule, type RuleContext } from './rule';
@@ -64,7 +74,9 @@ function check(ctx: RuleContext): void {
       if (!devices) continue;
       // The granularity: stated earlier in this paragraph, or earlier in the same message at this depth.
       let granularity = granularityBefore(p.text, m.index);
-      for (let j = i - 1; granularity === null && j >= 0; j--) if (paragraphs[j].message === p.message && paragraphs[j].quoteDepth === p.quoteDepth) granularity = granularityBefore(paragraphs[j].text, paragraphs[j].text.length);
+      for (let j = i - 1; granularity === null && j >= 0; j--)
+        if (paragraphs[j].message === p.message && paragraphs[j].quoteDepth === p.quoteDepth)
+          granularity = granularityBefore(paragraphs[j].text, paragraphs[j].text.length);
       if (granularity === null) continue;
       report(ctx, p, m, devices, granularity);
     }
@@ -88,15 +100,29 @@ function report(ctx: RuleContext, p: Paragraph, m: RegExpMatchArray, devices: De
     '',
     `${size} / ${granularity} B = ${powerText(devices.size)} / ${powerText(granularity)} = ${powerText(perDevice)} ≈ **${scientific(perDevice)}** per device; for ${devices.count} devices, ${scientific(total)}.${/[KMGT]B/.test(devices.text) ? ` (${devices.text.match(/\d+(?:\.\d+)?\s*[KMGT]B/)![0]} is read as a binary size, as memory sizes are.)` : ''}`,
     '',
-    agreesPerDevice ? `The stated figure is the per-device count and agrees with it.` : agreesTotal ? `The stated figure is the count for all ${devices.count} devices and agrees with it.` : `The stated figure matches neither the per-device count nor the total.`,
-    ...(run?.bijection ? ['', `The model also decodes the thread's configuration (${ways}-way at ${granularity} B, one host bridge): ${describeBijection(run.bijection)}`] : []),
+    agreesPerDevice
+      ? `The stated figure is the per-device count and agrees with it.`
+      : agreesTotal
+        ? `The stated figure is the count for all ${devices.count} devices and agrees with it.`
+        : `The stated figure matches neither the per-device count nor the total.`,
+    ...(run?.bijection
+      ? ['', `The model also decodes the thread's configuration (${ways}-way at ${granularity} B, one host bridge): ${describeBijection(run.bijection)}`]
+      : []),
   ].join('\n');
   const agrees = agreesPerDevice || agreesTotal;
   ctx.report({
     side: 'new',
     at: { range: paragraphRange(p, m.index!, m.index! + m[0].length), patch: null, path: null, fileLine: null },
     messageId: agrees ? 'figureAgrees' : 'figureDisagrees',
-    data: { stated: statedText, devices: described, computed: scientific(perDevice), total: scientific(total), count: devices.count, agreed: scientific(agreesTotal ? total : perDevice), scope: agreesTotal ? 'for all of them' : 'per device' },
+    data: {
+      stated: statedText,
+      devices: described,
+      computed: scientific(perDevice),
+      total: scientific(total),
+      count: devices.count,
+      agreed: scientific(agreesTotal ? total : perDevice),
+      scope: agreesTotal ? 'for all of them' : 'per device',
+    },
     severity: agrees ? 'information' : 'warning',
     key: `cxl-interleave:${devices.count}:${devices.size}:${granularity}:${statedText}`,
     explanation,
@@ -113,7 +139,8 @@ export default defineRule({
     differential: false,
     messages: {
       figureAgrees: '{{stated}} regions for {{devices}}: the CXL interleave model agrees ({{agreed}} regions {{scope}})',
-      figureDisagrees: '{{stated}} regions for {{devices}} disagrees with the CXL interleave model: {{computed}} regions per device, {{total}} for all {{count}}',
+      figureDisagrees:
+        '{{stated}} regions for {{devices}} disagrees with the CXL interleave model: {{computed}} regions per device, {{total}} for all {{count}}',
     },
     knownFalsePositives: ['A figure for some other count of regions stated next to a device size and a granularity.'],
   },

@@ -10,7 +10,18 @@
  */
 import { exprText, subExprs, type Expr } from '../c/ast';
 import { bare, leafName } from '../c/quantities';
-import { alignedIndexRule, checkGrid, describeBinding, describeSplit, exampleSplit, explainAlignment, MODEL_ID, runGmemAlignment, SZ_1G, SZ_2M } from '../models/gmem-alignment';
+import {
+  alignedIndexRule,
+  checkGrid,
+  describeBinding,
+  describeSplit,
+  exampleSplit,
+  explainAlignment,
+  MODEL_ID,
+  runGmemAlignment,
+  SZ_1G,
+  SZ_2M,
+} from '../models/gmem-alignment';
 import { bindingChecks, checkLabel, VERDICT_HEADER, verdictRow, type FoundCheck } from './binding-checks';
 import { codeSites, locationOf, visitSites, writtenIn, type CodeSite } from './code-sites';
 import { defineRule, type RuleContext } from './rule';
@@ -99,7 +110,11 @@ function report(ctx: RuleContext, site: CodeSite, node: Expr, checks: FoundCheck
     side: site.side,
     at: locationOf(site, node.span),
     messageId: brokenPatchCheck ? 'brokenCheck' : quoted ? 'uncheckedQuoted' : 'unchecked',
-    data: { expr: text, check: brokenPatchCheck ? checkLabel(brokenPatchCheck) : '', example: `\`base_gfn\` = ${binding.baseGfn}, \`pgoff\` = ${binding.pgoff}` },
+    data: {
+      expr: text,
+      check: brokenPatchCheck ? checkLabel(brokenPatchCheck) : '',
+      example: `\`base_gfn\` = ${binding.baseGfn}, \`pgoff\` = ${binding.pgoff}`,
+    },
     key: `gmem-binding-alignment:${site.path ?? site.kind}:${site.fn ?? ''}:${exprText(node)}`,
     severity: quoted ? 'information' : 'warning',
     explanation: markdown,
@@ -115,8 +130,10 @@ export default defineRule({
     confidence: 'medium',
     readsFunctions: true,
     messages: {
-      unchecked: '`{{expr}}` picks the huge folio by file index, but nothing in the series checks at binding time that the GFN and the file offset sit at the same offset within a huge page: with {{example}} one huge mapping covers two folios',
-      uncheckedQuoted: 'the quoted `{{expr}}` picks the huge folio by file index, and no patch here checks at binding time that the GFN and the file offset sit at the same offset within a huge page: with {{example}} one huge mapping covers two folios',
+      unchecked:
+        '`{{expr}}` picks the huge folio by file index, but nothing in the series checks at binding time that the GFN and the file offset sit at the same offset within a huge page: with {{example}} one huge mapping covers two folios',
+      uncheckedQuoted:
+        'the quoted `{{expr}}` picks the huge folio by file index, and no patch here checks at binding time that the GFN and the file offset sit at the same offset within a huge page: with {{example}} one huge mapping covers two folios',
       brokenCheck: '`{{expr}}` relies on the binding check, but {{check}} accepts bindings where one huge mapping covers two folios ({{example}})',
     },
     knownFalsePositives: ['A binding check the series makes in code its hunks do not show.'],

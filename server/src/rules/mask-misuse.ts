@@ -74,7 +74,15 @@ function flipped(mask: Expr): string {
   return m.k === 'un' && m.op === '~' ? operandText(m.e) : `~${operandText(m)}`;
 }
 
-function report(ctx: RuleContext, site: CodeSite, v: Visit, node: And, s: { mask: Expr; value: Expr; reading: MaskReading }, meant: string, sites: CodeSite[]): void {
+function report(
+  ctx: RuleContext,
+  site: CodeSite,
+  v: Visit,
+  node: And,
+  s: { mask: Expr; value: Expr; reading: MaskReading },
+  meant: string,
+  sites: CodeSite[],
+): void {
   const mask = writtenIn(site, s.mask.span);
   const written = writtenIn(site, s.value.span);
   const value = ['bin', 'cond', 'assign'].includes(bare(s.value).k) ? `(${written})` : written;

@@ -23,7 +23,9 @@ export default defineRule({
       notPassed: '`{{fn}}()` receives `{{param}}` but does not pass it to `{{callee}}()`, which gets its other arguments ({{args}})',
       unused: '`{{fn}}()` gains parameter `{{param}}` but its body never uses it',
     },
-    knownFalsePositives: ['A callee that cannot use the new argument on that path, such as a fallback; calls guarded by a condition on the parameter are skipped.'],
+    knownFalsePositives: [
+      'A callee that cannot use the new argument on that path, such as a fallback; calls guarded by a condition on the parameter are skipped.',
+    ],
   },
   check(ctx) {
     const addedTypes = new Map<string, Set<string>>();

@@ -17,7 +17,11 @@ export function onDocument(image: Image, spans: (Span | null | undefined)[]): Sp
   const first = spans.find((s) => shown(image, s));
   if (first) return first;
   let row = image.rows.findIndex((r) => r.kind !== 'context');
-  if (row < 0) row = Math.max(image.rows.findIndex((_, i) => image.treeLineAt(i) === null), 0);
+  if (row < 0)
+    row = Math.max(
+      image.rows.findIndex((_, i) => image.treeLineAt(i) === null),
+      0,
+    );
   return { startRow: row, startCol: 0, endRow: row, endCol: image.rows[row]?.text.length ?? 0 };
 }
 
@@ -26,13 +30,18 @@ export function relatedAt(image: Image, span: Span, message: string, tree: Kerne
   const t = image.treeLineAt(span.startRow);
   if (t && tree) {
     const endCol = span.endRow === span.startRow ? span.endCol : (image.rows[span.startRow]?.text.length ?? span.startCol);
-    return { range: { start: { line: t.line - 1, character: span.startCol }, end: { line: t.line - 1, character: endCol } }, message, file: { root: tree.root, path: t.path } };
+    return {
+      range: { start: { line: t.line - 1, character: span.startCol }, end: { line: t.line - 1, character: endCol } },
+      message,
+      file: { root: tree.root, path: t.path },
+    };
   }
   return { range: image.spanToDoc(span), message };
 }
 
 /** A sentence for an explanation: how much of the function was read. */
 export function readingNote(whole: boolean, entryVisible: boolean, path: string | null): string {
-  if (whole) return `The whole function was read from the kernel tree (${path ?? 'its file'}, as the series leaves it at this patch); lines no hunk shows are named by their place in the tree.`;
+  if (whole)
+    return `The whole function was read from the kernel tree (${path ?? 'its file'}, as the series leaves it at this patch); lines no hunk shows are named by their place in the tree.`;
   return entryVisible ? '' : 'Only the part of the function the hunk shows was followed; paths that leave it are not judged.';
 }

@@ -38,7 +38,9 @@ export function paragraphsOf(series: Series): Paragraph[] {
   };
   for (const p of series.patches) for (const f of p.files) for (const h of f.hunks) mark(h.headerLine, h.endLine);
   for (const f of [...series.fragments, ...series.snippets]) mark(f.line, f.endLine);
-  const messages = series.messages.length ? series.messages.map((m, i) => ({ i, from: m.bodyStart, to: m.footerStart !== null ? m.footerStart - 1 : m.endLine })) : [{ i: -1, from: 0, to: series.lines.length - 1 }];
+  const messages = series.messages.length
+    ? series.messages.map((m, i) => ({ i, from: m.bodyStart, to: m.footerStart !== null ? m.footerStart - 1 : m.endLine }))
+    : [{ i: -1, from: 0, to: series.lines.length - 1 }];
   const out: Paragraph[] = [];
   for (const m of messages) {
     let current: Paragraph | null = null;

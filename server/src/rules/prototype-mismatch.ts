@@ -8,7 +8,19 @@ import type { FunctionFact, ParamFact } from '../c/facts';
 import type { ImageView } from '../c/parsed';
 import { sectionFunctionName } from '../c/parsed';
 import type { Span } from '../c/image';
-import { alignParams, candidateImages, macroNames, prototypeHistories, sitesOf, standings, type CallSite, type FunctionSite, type Prototype, type PrototypeChange, type PrototypeHistory } from '../c/prototypes';
+import {
+  alignParams,
+  candidateImages,
+  macroNames,
+  prototypeHistories,
+  sitesOf,
+  standings,
+  type CallSite,
+  type FunctionSite,
+  type Prototype,
+  type PrototypeChange,
+  type PrototypeHistory,
+} from '../c/prototypes';
 import type { Fix, RelatedInfo } from '../findings';
 import { editHunkLine } from './edits';
 import { patchLabel } from './labels';
@@ -68,8 +80,19 @@ function checkTree(ctx: RuleContext, tree: KernelTree, history: PrototypeHistory
       messageId: 'treeSite',
       data: { site, does: does(t), fn: history.name, count: countOf(t), where: where(proto), want },
       key: `tree:${t.kind}:${history.name}:${t.path}:${t.line}`,
-      related: [{ range: { start: { line: t.line - 1, character: t.col }, end: { line: t.line - 1, character: t.endCol } }, message: `still ${does(t)} ${history.name}() with ${countOf(t)}`, file: { root: tree.root, path: t.path } }],
-      explanation: explain(history, proto, `The series does not update \`${site}\`, which ${does(t)} \`${history.name}()\` with ${countOf(t)}${t.params ? `: \`${signature(history.name, t.params, false)}\`` : ''}.`, `${summary}\n\n${list}`),
+      related: [
+        {
+          range: { start: { line: t.line - 1, character: t.col }, end: { line: t.line - 1, character: t.endCol } },
+          message: `still ${does(t)} ${history.name}() with ${countOf(t)}`,
+          file: { root: tree.root, path: t.path },
+        },
+      ],
+      explanation: explain(
+        history,
+        proto,
+        `The series does not update \`${site}\`, which ${does(t)} \`${history.name}()\` with ${countOf(t)}${t.params ? `: \`${signature(history.name, t.params, false)}\`` : ''}.`,
+        `${summary}\n\n${list}`,
+      ),
     });
   }
 }
@@ -113,7 +136,12 @@ function checkFunction(ctx: RuleContext, history: PrototypeHistory, site: Functi
   const base = {
     side: view.side,
     related: relatedTo(proto.change),
-    explanation: explain(history, proto, `This ${fn.kind} in ${hunk.path ?? 'the quoted hunk'} reads \`${signature(fn.name, fn.params, fn.variadic)}\`.`, summary),
+    explanation: explain(
+      history,
+      proto,
+      `This ${fn.kind} in ${hunk.path ?? 'the quoted hunk'} reads \`${signature(fn.name, fn.params, fn.variadic)}\`.`,
+      summary,
+    ),
   };
   const at = (span: Span) => ({ view, span, patch: hunk.patch, path: hunk.path });
   const keyBase = `${fn.kind}:${fn.name}:${hunk.path}:${fn.params.map((p) => p.type).join(',')}`;
@@ -183,7 +211,12 @@ function checkCall(ctx: RuleContext, history: PrototypeHistory, site: CallSite, 
     data: { fn: call.callee, got, want: proto.variadic ? `at least ${want}` : want, where: where(proto), detail },
     key: `call:${call.callee}:${hunk.path}:${call.args.map((a) => a.text).join(',')}`,
     related: relatedTo(proto.change),
-    explanation: explain(history, proto, `This call in ${hunk.path ?? 'the quoted hunk'} passes ${plural(got, 'argument')}: \`${call.callee}(${call.args.map((a) => a.text).join(', ')})\`.`, summary),
+    explanation: explain(
+      history,
+      proto,
+      `This call in ${hunk.path ?? 'the quoted hunk'} passes ${plural(got, 'argument')}: \`${call.callee}(${call.args.map((a) => a.text).join(', ')})\`.`,
+      summary,
+    ),
     fixes: got < want && !proto.variadic ? missingArgFix(ctx, site, proto.params.slice(got)) : [],
   });
 }

@@ -28,7 +28,9 @@ function check(ctx: RuleContext): void {
       const decl = members.get(member)?.[0];
       if (!decl || decl.dims.length !== 1) continue;
       // Callbacks set on other elements of the same array, in the same function, cover them.
-      const others = calls.filter((c) => c !== call && c.enclosing === call.enclosing && ELEMENT.exec(c.args[0].text.replace(/\s+/g, ''))?.slice(1, 3).join() === [base, member].join());
+      const others = calls.filter(
+        (c) => c !== call && c.enclosing === call.enclosing && ELEMENT.exec(c.args[0].text.replace(/\s+/g, ''))?.slice(1, 3).join() === [base, member].join(),
+      );
       if (others.length) continue;
       const dim = decl.dims[0];
       const size = /^\d+$/.test(dim) ? { value: BigInt(dim), when: null } : largestValue(defineValues(ctx.series, dim));

@@ -43,7 +43,14 @@ function check(ctx: RuleContext): void {
     const range = { start: { line: at.line, character: at.start }, end: { line: at.line, character: at.end } };
     const where = { range, patch, path: tf.path, fileLine: null };
     if (tf.base === null) {
-      ctx.report({ side: 'new', at: where, messageId: 'missingFile', data: { path: tf.path }, key: `tree-base:missing:${tf.path}`, explanation: `The tree at ${ctx.tree.root} has no \`${tf.path}\`: nothing in the series' changes to it is compared with the tree.` });
+      ctx.report({
+        side: 'new',
+        at: where,
+        messageId: 'missingFile',
+        data: { path: tf.path },
+        key: `tree-base:missing:${tf.path}`,
+        explanation: `The tree at ${ctx.tree.root} has no \`${tf.path}\`: nothing in the series' changes to it is compared with the tree.`,
+      });
       continue;
     }
     if (tf.isBase === false) {
@@ -60,7 +67,12 @@ function check(ctx: RuleContext): void {
       const line = f.hunk.headerLine;
       ctx.report({
         side: 'new',
-        at: { range: { start: { line, character: 0 }, end: { line, character: ctx.series.series.lines[line]?.length ?? 0 } }, patch: f.patch, path: tf.path, fileLine: null },
+        at: {
+          range: { start: { line, character: 0 }, end: { line, character: ctx.series.series.lines[line]?.length ?? 0 } },
+          patch: f.patch,
+          path: tf.path,
+          fileLine: null,
+        },
         messageId: 'hunkNotApplied',
         data: { path: tf.path, start: f.hunk.oldStart },
         key: `tree-base:hunk:${tf.path}:${f.hunk.oldStart}:${f.hunk.section}`,
@@ -78,7 +90,8 @@ export default defineRule({
     confidence: 'high',
     differential: false,
     messages: {
-      notBase: '{{path}} in the tree (blob {{blob}}) is not the pre-image this patch was made against ({{index}}): findings from it are relative to another base',
+      notBase:
+        '{{path}} in the tree (blob {{blob}}) is not the pre-image this patch was made against ({{index}}): findings from it are relative to another base',
       missingFile: 'the kernel tree has no {{path}}',
       hunkNotApplied: 'this hunk does not apply to {{path}} in the kernel tree (near line {{start}})',
       treeProblem: 'the kernel tree at {{root}}: {{problem}}',

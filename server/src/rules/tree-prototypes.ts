@@ -79,7 +79,16 @@ export function checkTreeSites(series: ParsedSeries, tree: KernelTree, history: 
       if (fn.name !== history.name || fn.params === null || fn.hasError || shown(fn.nameSpan.startRow)) continue;
       const agrees = typesKey(fn.params, fn.variadic) === typesKey(want.params, want.variadic);
       if (agrees) following++;
-      else stale.push({ path, line: lineOf(fn.nameSpan.startRow), col: fn.nameSpan.startCol, endCol: fn.nameSpan.endCol, kind: fn.kind, count: fn.params.length, params: fn.params });
+      else
+        stale.push({
+          path,
+          line: lineOf(fn.nameSpan.startRow),
+          col: fn.nameSpan.startCol,
+          endCol: fn.nameSpan.endCol,
+          kind: fn.kind,
+          count: fn.params.length,
+          params: fn.params,
+        });
     }
     if (macro) continue;
     for (const call of facts.calls) {
@@ -87,7 +96,16 @@ export function checkTreeSites(series: ParsedSeries, tree: KernelTree, history: 
       const n = want.params.length;
       const agrees = want.variadic ? call.args.length >= n : call.args.length === n;
       if (agrees) following++;
-      else stale.push({ path, line: lineOf(call.span.startRow), col: call.span.startCol, endCol: call.span.startRow === call.span.endRow ? call.span.endCol : call.span.startCol + history.name.length, kind: 'call', count: call.args.length, params: null });
+      else
+        stale.push({
+          path,
+          line: lineOf(call.span.startRow),
+          col: call.span.startCol,
+          endCol: call.span.startRow === call.span.endRow ? call.span.endCol : call.span.startCol + history.name.length,
+          kind: 'call',
+          count: call.args.length,
+          params: null,
+        });
     }
   }
   return { stale, following, files: naming, truncated: scoped.length > read.length, unjudged, pending: false };

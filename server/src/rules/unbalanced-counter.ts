@@ -52,7 +52,9 @@ const place = (b: FunctionBalance, span: Span): string => b.view.image.placeOf(s
 
 /** `through `goto out_put` (line 239)` or `returning at line 256`. */
 function through(b: FunctionBalance, path: PathStep[], after: Span | null): string {
-  const gotos = path.filter((p) => p.kind === 'goto' && (!after || p.span.startRow > after.startRow || (p.span.startRow === after.startRow && p.span.startCol > after.startCol)));
+  const gotos = path.filter(
+    (p) => p.kind === 'goto' && (!after || p.span.startRow > after.startRow || (p.span.startRow === after.startRow && p.span.startCol > after.startCol)),
+  );
   if (gotos.length) return `through ${gotos.map((g) => `\`goto ${g.label}\` (${place(b, g.span)})`).join(' then ')}`;
   const ret = [...path].reverse().find((p) => p.kind === 'return');
   return ret ? `returning at ${place(b, ret.span)}` : 'to the end of the function';
@@ -65,18 +67,27 @@ function pathTable(b: FunctionBalance, path: PathStep[]): string {
 }
 
 /** The finding's own span when the document shows it; else the first step of the path it does. */
-const onPatch = (b: FunctionBalance, own: Span, path: PathStep[], exit: Span | null = null): Span => onDocument(b.view.image, [own, ...path.map((p) => p.span), exit]);
+const onPatch = (b: FunctionBalance, own: Span, path: PathStep[], exit: Span | null = null): Span =>
+  onDocument(b.view.image, [own, ...path.map((p) => p.span), exit]);
 
 function reportLeak(ctx: RuleContext, b: FunctionBalance, issue: LeakIssue): void {
   const h = issue.holding;
   const line = place(b, h.site);
-  const exitWhat = issue.exit.kind === 'error' ? 'an error return: everything the function took on the way must be given back' : issue.exit.kind === 'success' ? `a successful return: a ${h.pair.kind === 'lock' ? 'lock' : 'local allocation'} must not outlive the function` : 'a return';
+  const exitWhat =
+    issue.exit.kind === 'error'
+      ? 'an error return: everything the function took on the way must be given back'
+      : issue.exit.kind === 'success'
+        ? `a successful return: a ${h.pair.kind === 'lock' ? 'lock' : 'local allocation'} must not outlive the function`
+        : 'a return';
   ctx.report({
     side: b.side,
     at: { view: b.view, span: onPatch(b, h.site, issue.path, issue.exit.span), patch: b.hunk.patch, path: b.hunk.path },
     messageId: 'neverReleased',
     data: { through: through(b, issue.path, h.site), call: h.call, line },
-    key: `leak:${functionIdentity(b)}:${h.call}:${h.key}:${issue.exit.kind}:${issue.path.filter((p) => p.kind === 'goto').map((p) => p.label).join('>')}`,
+    key: `leak:${functionIdentity(b)}:${h.call}:${h.key}:${issue.exit.kind}:${issue.path
+      .filter((p) => p.kind === 'goto')
+      .map((p) => p.label)
+      .join('>')}`,
     related: [
       ...(b.view.image.treeLineAt(h.site.startRow) ? [relatedAt(b.view.image, h.site, `${h.call}() takes it`, ctx.tree)] : []),
       ...issue.path.filter((p) => p.kind === 'goto').map((p) => relatedAt(b.view.image, p.span, `goto ${p.label}`, ctx.tree)),
@@ -90,7 +101,9 @@ function reportLeak(ctx: RuleContext, b: FunctionBalance, issue: LeakIssue): voi
       pathTable(b, issue.path),
       '',
       readingNote(b.reading.whole, b.fn.entryVisible, b.hunk.path),
-    ].join('\n').trim(),
+    ]
+      .join('\n')
+      .trim(),
   });
 }
 
@@ -100,12 +113,17 @@ function reportOverRelease(ctx: RuleContext, b: FunctionBalance, issue: OverRele
     at: { view: b.view, span: onPatch(b, issue.site, issue.path), patch: b.hunk.patch, path: b.hunk.path },
     messageId: 'releasedUntaken',
     data: { through: through(b, issue.path, null), call: issue.call, key: issue.key },
-    key: `over:${functionIdentity(b)}:${issue.call}:${issue.key}:${issue.path.filter((p) => p.kind === 'goto').map((p) => p.label).join('>')}`,
+    key: `over:${functionIdentity(b)}:${issue.call}:${issue.key}:${issue.path
+      .filter((p) => p.kind === 'goto')
+      .map((p) => p.label)
+      .join('>')}`,
     explanation: [
       `**${b.fn.name}()** takes \`${issue.key}\` on some paths, but the path below reaches \`${issue.call}()\` without having taken it: a release of what was never taken.`,
       '',
       pathTable(b, issue.path),
-    ].join('\n').trim(),
+    ]
+      .join('\n')
+      .trim(),
   });
 }
 

@@ -16,7 +16,16 @@ import type { Visit } from '../c/quantities';
 
 const PAGE_NAME = /(?:^|_)(?:gfn|pfn|pgoff|npages|nr_pages|index)$/;
 
-const OP_WORDS: Record<string, string> = { '==': 'compares', '!=': 'compares', '<': 'compares', '<=': 'compares', '>': 'compares', '>=': 'compares', '+': 'adds', '-': 'subtracts' };
+const OP_WORDS: Record<string, string> = {
+  '==': 'compares',
+  '!=': 'compares',
+  '<': 'compares',
+  '<=': 'compares',
+  '>': 'compares',
+  '>=': 'compares',
+  '+': 'adds',
+  '-': 'subtracts',
+};
 
 /** The source that decided a quantity's unit, as written where it is. */
 function sourceText(q: Quantity, site: CodeSite, sites: CodeSite[]): string {

@@ -13,16 +13,25 @@ import { describePath, locate, unwindRuns, type UnwindRunSet } from './unwind-ru
 
 function check(ctx: RuleContext): void {
   for (const set of unwindRuns(ctx.series, ctx.config)) {
-    for (const issue of set.result.issues) if (issue.kind === 'doubleFree' || issue.kind === 'teardownDoubleFree' || issue.kind === 'freedUnacquired') report(ctx, set, issue);
+    for (const issue of set.result.issues)
+      if (issue.kind === 'doubleFree' || issue.kind === 'teardownDoubleFree' || issue.kind === 'freedUnacquired') report(ctx, set, issue);
   }
 }
 
 function report(ctx: RuleContext, set: UnwindRunSet, issue: UnwindIssue): void {
-  const at = locate(set, issue.at, issue.path.map((s) => s.at));
+  const at = locate(
+    set,
+    issue.at,
+    issue.path.map((s) => s.at),
+  );
   if (!at) return;
   const resource = issue.resources[0] ?? 'it';
   const named = resource.startsWith('the ') ? resource : `\`${resource}\``;
-  const when = issue.failure ? `if \`${issue.failure.call}()\` fails${issue.failure.name ? ` for \`${issue.failure.name}\`` : ''}` : issue.kind === 'teardownDoubleFree' ? `after \`${set.target}()\` succeeds, \`${set.teardown}()\`` : 'when every allocation succeeds';
+  const when = issue.failure
+    ? `if \`${issue.failure.call}()\` fails${issue.failure.name ? ` for \`${issue.failure.name}\`` : ''}`
+    : issue.kind === 'teardownDoubleFree'
+      ? `after \`${set.target}()\` succeeds, \`${set.teardown}()\``
+      : 'when every allocation succeeds';
   const messageId = issue.kind === 'freedUnacquired' ? 'freedUnacquired' : issue.kind === 'teardownDoubleFree' ? 'teardownFreesTwice' : 'freedTwice';
   const data = { when, resource: named, free: issue.freeCall ?? 'free', path: describePath(set, issue), teardown: set.teardown ?? '', target: set.target };
   ctx.report({
@@ -55,7 +64,9 @@ export default defineRule({
       teardownFreesTwice: '`{{teardown}}()` frees {{resource}} twice after `{{target}}()` succeeds',
       freedUnacquired: '{{when}}, `{{free}}()` is given {{resource}}, which it never allocated ({{path}})',
     },
-    knownFalsePositives: ['A free function that tolerates what it is given: NULL is taken as harmless for every family, error pointers only for families that return them.'],
+    knownFalsePositives: [
+      'A free function that tolerates what it is given: NULL is taken as harmless for every family, error pointers only for families that return them.',
+    ],
   },
   prefetch: (series, config) => [() => unwindRuns(series, config)],
   check,

@@ -43,17 +43,30 @@ function reportCapped(ctx: RuleContext, set: UnwindRunSet): void {
 }
 
 function reportLeak(ctx: RuleContext, set: UnwindRunSet, issue: UnwindIssue): void {
-  const at = locate(set, issue.at, issue.path.map((s) => s.at));
+  const at = locate(
+    set,
+    issue.at,
+    issue.path.map((s) => s.at),
+  );
   if (!at || !issue.failure) return;
   const f = issue.failure;
   const plural = issue.resources.length > 1 || /^the /.test(issue.resources[0] ?? '') ? 'are' : 'is';
-  const data = { call: f.call, what: f.name ? ` for \`${f.name}\`` : '', resources: listNames(issue.resources), verb: issue.resources.length > 1 ? 'are' : plural, path: describePath(set, issue) };
+  const data = {
+    call: f.call,
+    what: f.name ? ` for \`${f.name}\`` : '',
+    resources: listNames(issue.resources),
+    verb: issue.resources.length > 1 ? 'are' : plural,
+    path: describePath(set, issue),
+  };
   ctx.report({
     side: set.side,
     at: { view: at.view, span: at.span, patch: at.hunk.patch, path: at.hunk.path },
     messageId: 'failingPathLeaks',
     data,
-    key: `unwind-leak:${at.hunk.path}:${set.target}:${f.call}:${(f.name ?? '').replace(/\[\d+\]/g, '[]')}:${issue.resources.map((r) => r.replace(/\[\d+\]/g, '[]')).sort().join(',')}`,
+    key: `unwind-leak:${at.hunk.path}:${set.target}:${f.call}:${(f.name ?? '').replace(/\[\d+\]/g, '[]')}:${issue.resources
+      .map((r) => r.replace(/\[\d+\]/g, '[]'))
+      .sort()
+      .join(',')}`,
     explanation: [
       `The unwind model ran \`${set.target}()\` with every allocation succeeding, then once for every allocation it makes with that one failing${sizesText(issue)}.`,
       '',
@@ -75,7 +88,10 @@ function reportTeardown(ctx: RuleContext, set: UnwindRunSet, issue: UnwindIssue)
     at: { view: at.view, span: at.span, patch: at.hunk.patch, path: at.hunk.path },
     messageId: 'teardownMisses',
     data: { teardown: set.teardown, resources: listNames(issue.resources), target: set.target },
-    key: `unwind-teardown:${at.hunk.path}:${set.target}:${set.teardown}:${issue.resources.map((r) => r.replace(/\[\d+\]/g, '[]')).sort().join(',')}`,
+    key: `unwind-teardown:${at.hunk.path}:${set.target}:${set.teardown}:${issue.resources
+      .map((r) => r.replace(/\[\d+\]/g, '[]'))
+      .sort()
+      .join(',')}`,
     explanation: [
       `The unwind model ran \`${set.target}()\` with every allocation succeeding${sizesText(issue)}, then \`${set.teardown}()\` on what it left.`,
       '',

@@ -115,10 +115,19 @@ export function unwindRuns(series: ParsedSeries, config: AnalysisConfig): Unwind
           if (!target || !allocates(pairs, callsIn(target))) continue;
           const partner = lifecycles.find((l) => l.acquire === name)?.release ?? null;
           const teardownPieces = partner ? pieces(program, partner, origins) : null;
-          const texts = [...origins.map((o) => o.view.image.text), side, name, partner ?? '', config.pairsKey, JSON.stringify([...sizes].map((m) => [...m].map(([k, v]) => `${k}=${v}`)))];
+          const texts = [
+            ...origins.map((o) => o.view.image.text),
+            side,
+            name,
+            partner ?? '',
+            config.pairsKey,
+            JSON.stringify([...sizes].map((m) => [...m].map(([k, v]) => `${k}=${v}`))),
+          ];
           const targetFn: UnwindFunction = { name, pieces: target };
           const teardown: UnwindFunction | null = partner && teardownPieces ? { name: partner, pieces: teardownPieces } : null;
-          const result = series.deriveFromTexts(texts, 'unwind', () => runUnwind({ target: targetFn, teardown, functions: whole, constants: program.constants, sizes, pairs, budget: series.budget }));
+          const result = series.deriveFromTexts(texts, 'unwind', () =>
+            runUnwind({ target: targetFn, teardown, functions: whole, constants: program.constants, sizes, pairs, budget: series.budget }),
+          );
           out.push({ side, target: name, teardown: teardown?.name ?? null, result, origins });
         }
       }
@@ -128,7 +137,12 @@ export function unwindRuns(series: ParsedSeries, config: AnalysisConfig): Unwind
   return out;
 }
 
-const lineSpan = (o: Origin, a: Anchor): Span => ({ startRow: a.row, startCol: a.col, endRow: a.row, endCol: Math.max(o.view.image.rows[a.row]?.text.length ?? 0, a.col) });
+const lineSpan = (o: Origin, a: Anchor): Span => ({
+  startRow: a.row,
+  startCol: a.col,
+  endRow: a.row,
+  endCol: Math.max(o.view.image.rows[a.row]?.text.length ?? 0, a.col),
+});
 
 /**
  * Where a finding at an anchor goes in the document: a view and a one-line span. An anchor on a line only

@@ -41,7 +41,8 @@ function lockCalls(n: CfgNode, pairs: PairIndex, role: 'acquire' | 'release'): {
   forEachExpr(exprsOf(n), (e) => {
     if (e.k !== 'call' || !e.fn) return;
     const m = pairs.match(e.fn);
-    if (m?.pair.kind === 'lock' && m.role === role) out.push({ call: e, lock: lockOf(e.args[role === 'release' ? (m.pair.releaseKey ?? 0) : typeof m.pair.key === 'number' ? m.pair.key : 0]) });
+    if (m?.pair.kind === 'lock' && m.role === role)
+      out.push({ call: e, lock: lockOf(e.args[role === 'release' ? (m.pair.releaseKey ?? 0) : typeof m.pair.key === 'number' ? m.pair.key : 0]) });
   });
   return out;
 }
@@ -87,7 +88,11 @@ function check(ctx: RuleContext): void {
     const now = imageFindings(ctx, reading, reading.new);
     // The old side classifies: needed where the new side has something, or when all findings are wanted.
     const before = ctx.config.findings === 'all' || now.length ? imageFindings(ctx, reading, reading.old) : [];
-    for (const [view, findings] of [[reading.new, now], [reading.old, before]] as const) for (const f of findings) report(ctx, hunk, view, f);
+    for (const [view, findings] of [
+      [reading.new, now],
+      [reading.old, before],
+    ] as const)
+      for (const f of findings) report(ctx, hunk, view, f);
   }
 }
 
@@ -148,7 +153,10 @@ export default defineRule({
     messages: {
       readAfterUnlock: '`{{read}}` is read after `{{unlock}}` ({{line}}) released the lock that protects it',
     },
-    knownFalsePositives: ['A member that never changes after set-up, which the lock does not need to protect.', 'Reads through a local copy of the pointer are not followed.'],
+    knownFalsePositives: [
+      'A member that never changes after set-up, which the lock does not need to protect.',
+      'Reads through a local copy of the pointer are not followed.',
+    ],
   },
   check,
 });
