@@ -98,8 +98,8 @@ function checkFrom(text: string, parser: CParser): gmem.BindingCheck {
   const stmts = readSnippet(parser, /[;}]\s*$/.test(text) ? text : `${text};`);
   const last = stmts?.[stmts.length - 1];
   if (!stmts || !last) throw new ModelArgumentError(`check=${text}: not a C expression or statements`);
-  if (last.k === 'expr') return { setup: stmts.slice(0, -1), condition: last.e, acceptsWhen: true };
-  if (last.k === 'if') return { setup: stmts.slice(0, -1), condition: last.c, acceptsWhen: false };
+  if (last.kind === 'expr') return { setup: stmts.slice(0, -1), condition: last.expression, acceptsWhen: true };
+  if (last.kind === 'if') return { setup: stmts.slice(0, -1), condition: last.condition, acceptsWhen: false };
   throw new ModelArgumentError('check= must end with the check: an expression that holds for an accepted binding, or `if (…) return -EINVAL;`');
 }
 

@@ -12,13 +12,13 @@ const parsed = async (text: string) => (await sharedEngine()).analyze(text).pars
 /** Statement kinds, nested, for comparing shapes. */
 const shape = (stmts: Stmt[]): unknown[] =>
   stmts.map((s) =>
-    s.k === 'switch'
-      ? ['switch', exprText(s.c), shape(s.body)]
-      : s.k === 'if'
-        ? ['if', exprText(s.c)]
-        : s.k === 'case'
+    s.kind === 'switch'
+      ? ['switch', exprText(s.condition), shape(s.body)]
+      : s.kind === 'if'
+        ? ['if', exprText(s.condition)]
+        : s.kind === 'case'
           ? ['case', s.lo ? exprText(s.lo) : 'default']
-          : s.k,
+          : s.kind,
   );
 
 const split = patchMail('mm: act on real transitions', [
@@ -75,24 +75,28 @@ test('a series: each function in the version in effect at the patch', async () =
   const p = await parsed(mbox);
   const ret = (side: 'old' | 'new', i: number, name: string): string => {
     const s = programAt(p, i, side).functions.get(name)![0].fn.body[0];
-    return s.k === 'return' && s.e ? exprText(s.e) : '?';
+    return s.kind === 'return' && s.value ? exprText(s.value) : '?';
   };
   assert.deepEqual([ret('old', 1, 'one'), ret('new', 1, 'one'), ret('new', 1, 'two'), ret('old', 1, 'two')], ['1', '11', '2', '2']);
   assert.deepEqual([ret('new', 0, 'one'), ret('old', 0, 'one')], ['1', '1'], 'patch 1 adds one(); its old side falls back to what later patches start from');
 });
 
 test('visible statements: a block opened above the hunk is entered, unless it ends by leaving', () => {
-  const C = (t: Stmt[]): Stmt => ({ k: 'block', body: t, span: { startRow: 0, startCol: 0, endRow: 0, endCol: 0 } });
+  const C = (t: Stmt[]): Stmt => ({ kind: 'block', body: t, span: { startRow: 0, startCol: 0, endRow: 0, endCol: 0 } });
   const sp = { startRow: 0, startCol: 0, endRow: 0, endCol: 0 };
-  const unknown = { k: 'id' as const, name: '__mmr_unknown_condition', span: sp };
-  const call = (fn: string): Stmt => ({ k: 'expr', e: { k: 'call', fn, callee: { k: 'id', name: fn, span: sp }, args: [], span: sp }, span: sp });
+  const unknown = { kind: 'id' as const, name: '__mmr_unknown_condition', span: sp };
+  const call = (fn: string): Stmt => ({
+    kind: 'expr',
+    expression: { kind: 'call', fn, callee: { kind: 'id', name: fn, span: sp }, args: [], span: sp },
+    span: sp,
+  });
   const body: Stmt[] = [
-    { k: 'if', c: unknown, t: C([call('error_path'), { k: 'goto', label: 'out', span: sp }]), f: null, span: sp },
-    { k: 'if', c: unknown, t: C([call('mapped')]), f: C([call('userptr')]), span: sp },
+    { kind: 'if', condition: unknown, then: C([call('error_path'), { kind: 'goto', label: 'out', span: sp }]), otherwise: null, span: sp },
+    { kind: 'if', condition: unknown, then: C([call('mapped')]), otherwise: C([call('userptr')]), span: sp },
     call('after'),
   ];
   assert.deepEqual(
-    visibleStatements(body).map((s) => (s.k === 'expr' && s.e.k === 'call' ? s.e.fn : s.k)),
+    visibleStatements(body).map((s) => (s.kind === 'expr' && s.expression.kind === 'call' ? s.expression.fn : s.kind)),
     ['mapped', 'after'],
   );
 });

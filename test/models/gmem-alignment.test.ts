@@ -105,8 +105,8 @@ test('the folio rule as the code writes it is run, and agrees with round_down', 
   const parser = await loadParser();
   const rhs = (code: string): Expr => {
     const stmt = readSnippet(parser, code)![0];
-    assert.ok(stmt.k === 'expr' && stmt.e.k === 'assign', code);
-    return stmt.e.r;
+    assert.ok(stmt.kind === 'expr' && stmt.expression.kind === 'assign', code);
+    return stmt.expression.right;
   };
   for (const code of [
     'x = round_down(index, nr_pages);',
@@ -133,8 +133,8 @@ test('the folio rule as the code writes it is run, and agrees with round_down', 
 async function check(code: string, acceptsWhen = true): Promise<BindingCheck> {
   const stmts = readSnippet(await loadParser(), code)!;
   const last = stmts[stmts.length - 1];
-  if (last.k === 'expr') return { setup: stmts.slice(0, -1), condition: last.e, acceptsWhen };
-  if (last.k === 'if') return { setup: stmts.slice(0, -1), condition: last.c, acceptsWhen: false };
+  if (last.kind === 'expr') return { setup: stmts.slice(0, -1), condition: last.expression, acceptsWhen };
+  if (last.kind === 'if') return { setup: stmts.slice(0, -1), condition: last.condition, acceptsWhen: false };
   throw new Error('no check');
 }
 

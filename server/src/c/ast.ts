@@ -28,45 +28,45 @@ function spanOf(n: Node): Span {
 }
 
 export type Expr =
-  | { k: 'num'; v: bigint; text: string; span: Span }
-  | { k: 'str'; v: string; span: Span }
-  | { k: 'id'; name: string; span: Span }
-  | { k: 'bin'; op: string; l: Expr; r: Expr; span: Span }
-  | { k: 'un'; op: string; e: Expr; span: Span }
-  | { k: 'upd'; op: '++' | '--'; prefix: boolean; e: Expr; span: Span }
-  | { k: 'assign'; op: string; l: Expr; r: Expr; span: Span }
-  | { k: 'call'; fn: string | null; callee: Expr; args: Expr[]; span: Span }
-  | { k: 'field'; e: Expr; name: string; arrow: boolean; span: Span }
-  | { k: 'index'; e: Expr; i: Expr; span: Span }
-  | { k: 'cond'; c: Expr; t: Expr; f: Expr; span: Span }
-  | { k: 'cast'; type: string; e: Expr; span: Span }
-  | { k: 'sizeof'; text: string; span: Span }
-  | { k: 'comma'; l: Expr; r: Expr; span: Span }
+  | { kind: 'num'; value: bigint; text: string; span: Span }
+  | { kind: 'str'; value: string; span: Span }
+  | { kind: 'id'; name: string; span: Span }
+  | { kind: 'bin'; op: string; left: Expr; right: Expr; span: Span }
+  | { kind: 'un'; op: string; operand: Expr; span: Span }
+  | { kind: 'upd'; op: '++' | '--'; prefix: boolean; operand: Expr; span: Span }
+  | { kind: 'assign'; op: string; left: Expr; right: Expr; span: Span }
+  | { kind: 'call'; fn: string | null; callee: Expr; args: Expr[]; span: Span }
+  | { kind: 'field'; object: Expr; name: string; arrow: boolean; span: Span }
+  | { kind: 'index'; array: Expr; index: Expr; span: Span }
+  | { kind: 'cond'; condition: Expr; whenTrue: Expr; whenFalse: Expr; span: Span }
+  | { kind: 'cast'; type: string; operand: Expr; span: Span }
+  | { kind: 'sizeof'; text: string; span: Span }
+  | { kind: 'comma'; left: Expr; right: Expr; span: Span }
   /** `tooDeep`: not read because it is nested deeper than MAX_AST_DEPTH. */
-  | { k: 'unknown'; text: string; span: Span; tooDeep?: true };
+  | { kind: 'unknown'; text: string; span: Span; tooDeep?: true };
 
 export type Stmt =
-  | { k: 'expr'; e: Expr; span: Span }
+  | { kind: 'expr'; expression: Expr; span: Span }
   /** `type`: the declared type's text when the variable is a plain scalar (no pointer or array declarator). */
-  | { k: 'decl'; vars: { name: string; type: string | null; init: Expr | null; span: Span }[]; span: Span }
-  | { k: 'block'; body: Stmt[]; span: Span }
-  | { k: 'if'; c: Expr; t: Stmt; f: Stmt | null; span: Span }
-  | { k: 'switch'; c: Expr; body: Stmt[]; span: Span }
+  | { kind: 'decl'; vars: { name: string; type: string | null; init: Expr | null; span: Span }[]; span: Span }
+  | { kind: 'block'; body: Stmt[]; span: Span }
+  | { kind: 'if'; condition: Expr; then: Stmt; otherwise: Stmt | null; span: Span }
+  | { kind: 'switch'; condition: Expr; body: Stmt[]; span: Span }
   /** A case label inside a switch body; the statements after it, up to a break, run for it. */
-  | { k: 'case'; lo: Expr | null; hi: Expr | null; span: Span }
-  | { k: 'while'; c: Expr; body: Stmt; span: Span }
-  | { k: 'dowhile'; c: Expr; body: Stmt; span: Span }
-  | { k: 'for'; init: Stmt | null; c: Expr | null; step: Expr | null; body: Stmt; span: Span }
+  | { kind: 'case'; lo: Expr | null; hi: Expr | null; span: Span }
+  | { kind: 'while'; condition: Expr; body: Stmt; span: Span }
+  | { kind: 'dowhile'; condition: Expr; body: Stmt; span: Span }
+  | { kind: 'for'; init: Stmt | null; condition: Expr | null; step: Expr | null; body: Stmt; span: Span }
   /** `list_for_each_entry(pos, head, member) { ... }`: an iterator macro with a body. */
-  | { k: 'foreach'; macro: string; args: Expr[]; body: Stmt; span: Span }
-  | { k: 'return'; e: Expr | null; span: Span }
-  | { k: 'break'; span: Span }
-  | { k: 'continue'; span: Span }
-  | { k: 'goto'; label: string; span: Span }
-  | { k: 'label'; name: string; span: Span }
+  | { kind: 'foreach'; macro: string; args: Expr[]; body: Stmt; span: Span }
+  | { kind: 'return'; value: Expr | null; span: Span }
+  | { kind: 'break'; span: Span }
+  | { kind: 'continue'; span: Span }
+  | { kind: 'goto'; label: string; span: Span }
+  | { kind: 'label'; name: string; span: Span }
   /** `#ifdef` inside a function: either branch (or none) may be compiled. */
-  | { k: 'pp'; branches: Stmt[][]; span: Span }
-  | { k: 'unknown'; text: string; span: Span; tooDeep?: true };
+  | { kind: 'pp'; branches: Stmt[][]; span: Span }
+  | { kind: 'unknown'; text: string; span: Span; tooDeep?: true };
 
 export interface FunctionAst {
   name: string;
@@ -137,10 +137,10 @@ function deeper<T>(n: Node, unknown: (span: Span) => T, build: () => T): T {
 }
 
 export function toExpr(n: Node | null): Expr {
-  if (!n) return { k: 'unknown', text: '', span: { startRow: 0, startCol: 0, endRow: 0, endCol: 0 } };
+  if (!n) return { kind: 'unknown', text: '', span: { startRow: 0, startCol: 0, endRow: 0, endCol: 0 } };
   return deeper(
     n,
-    (span) => ({ k: 'unknown', text: n.text, span, tooDeep: true }),
+    (span) => ({ kind: 'unknown', text: n.text, span, tooDeep: true }),
     () => toExprAt(n),
   );
 }
@@ -151,67 +151,69 @@ function toExprAt(n: Node): Expr {
   switch (n.type) {
     case 'number_literal': {
       const v = parseInt64(n.text);
-      return v === null ? { k: 'unknown', text: n.text, span } : { k: 'num', v, text: n.text, span };
+      return v === null ? { kind: 'unknown', text: n.text, span } : { kind: 'num', value: v, text: n.text, span };
     }
     case 'char_literal': {
       const v = charValue(n.text);
-      return v === null ? { k: 'unknown', text: n.text, span } : { k: 'num', v, text: n.text, span };
+      return v === null ? { kind: 'unknown', text: n.text, span } : { kind: 'num', value: v, text: n.text, span };
     }
     case 'true':
-      return { k: 'num', v: 1n, text: 'true', span };
+      return { kind: 'num', value: 1n, text: 'true', span };
     case 'false':
-      return { k: 'num', v: 0n, text: 'false', span };
+      return { kind: 'num', value: 0n, text: 'false', span };
     case 'null':
-      return { k: 'num', v: 0n, text: 'NULL', span };
+      return { kind: 'num', value: 0n, text: 'NULL', span };
     case 'string_literal':
     case 'concatenated_string':
-      return { k: 'str', v: n.text, span };
+      return { kind: 'str', value: n.text, span };
     case 'identifier':
     case 'field_identifier':
-      return n.text === 'NULL' ? { k: 'num', v: 0n, text: 'NULL', span } : { k: 'id', name: n.text, span };
+      return n.text === 'NULL' ? { kind: 'num', value: 0n, text: 'NULL', span } : { kind: 'id', name: n.text, span };
     case 'parenthesized_expression':
-      return n.namedChildCount === 1 ? toExpr(n.namedChild(0)) : { k: 'unknown', text: n.text, span };
+      return n.namedChildCount === 1 ? toExpr(n.namedChild(0)) : { kind: 'unknown', text: n.text, span };
     case 'binary_expression': {
       const op = child('operator')?.text ?? '';
-      return BINARY_OPS.has(op) ? { k: 'bin', op, l: toExpr(child('left')), r: toExpr(child('right')), span } : { k: 'unknown', text: n.text, span };
+      return BINARY_OPS.has(op)
+        ? { kind: 'bin', op, left: toExpr(child('left')), right: toExpr(child('right')), span }
+        : { kind: 'unknown', text: n.text, span };
     }
     case 'unary_expression':
     case 'pointer_expression': {
       const op = child('operator')?.text ?? n.child(0)?.text ?? '';
-      return { k: 'un', op, e: toExpr(child('argument')), span };
+      return { kind: 'un', op, operand: toExpr(child('argument')), span };
     }
     case 'update_expression': {
       const op = child('operator')?.text as '++' | '--';
       const arg = child('argument');
       const prefix = !!arg && n.startIndex < arg.startIndex;
-      return { k: 'upd', op, prefix, e: toExpr(arg), span };
+      return { kind: 'upd', op, prefix, operand: toExpr(arg), span };
     }
     case 'assignment_expression':
-      return { k: 'assign', op: child('operator')?.text ?? '=', l: toExpr(child('left')), r: toExpr(child('right')), span };
+      return { kind: 'assign', op: child('operator')?.text ?? '=', left: toExpr(child('left')), right: toExpr(child('right')), span };
     case 'call_expression': {
       const callee = child('function');
       const args = child('arguments');
       const list: Expr[] = [];
       for (const a of args?.namedChildren ?? []) if (a && a.type !== 'comment') list.push(toExpr(a));
-      return { k: 'call', fn: callee?.type === 'identifier' ? callee.text : null, callee: toExpr(callee), args: list, span };
+      return { kind: 'call', fn: callee?.type === 'identifier' ? callee.text : null, callee: toExpr(callee), args: list, span };
     }
     case 'field_expression': {
       // argument, operator, field
-      return { k: 'field', e: toExpr(child('argument')), name: child('field')?.text ?? '', arrow: n.child(1)?.type === '->', span };
+      return { kind: 'field', object: toExpr(child('argument')), name: child('field')?.text ?? '', arrow: n.child(1)?.type === '->', span };
     }
     case 'subscript_expression':
-      return { k: 'index', e: toExpr(child('argument')), i: toExpr(child('index')), span };
+      return { kind: 'index', array: toExpr(child('argument')), index: toExpr(child('index')), span };
     case 'conditional_expression':
-      return { k: 'cond', c: toExpr(child('condition')), t: toExpr(child('consequence')), f: toExpr(child('alternative')), span };
+      return { kind: 'cond', condition: toExpr(child('condition')), whenTrue: toExpr(child('consequence')), whenFalse: toExpr(child('alternative')), span };
     case 'cast_expression':
-      return { k: 'cast', type: normaliseC(child('type')?.text ?? ''), e: toExpr(child('value')), span };
+      return { kind: 'cast', type: normaliseC(child('type')?.text ?? ''), operand: toExpr(child('value')), span };
     case 'sizeof_expression':
     case 'alignof_expression':
-      return { k: 'sizeof', text: n.text, span };
+      return { kind: 'sizeof', text: n.text, span };
     case 'comma_expression':
-      return { k: 'comma', l: toExpr(child('left')), r: toExpr(child('right')), span };
+      return { kind: 'comma', left: toExpr(child('left')), right: toExpr(child('right')), span };
     default:
-      return { k: 'unknown', text: n.text, span };
+      return { kind: 'unknown', text: n.text, span };
   }
 }
 
@@ -226,9 +228,9 @@ export function toStmts(nodes: (Node | null)[]): Stmt[] {
     const call = type === 'expression_statement' && next ? n.namedChild(0) : null;
     // `list_for_each_entry(pos, head, member) {`: a call whose `;` is missing, then its body.
     if (call?.type === 'call_expression' && n.lastChild?.isMissing && /for_each|_foreach/.test(call.childForFieldName('function')?.text ?? '')) {
-      const c = toExpr(call) as Extract<Expr, { k: 'call' }>;
+      const c = toExpr(call) as Extract<Expr, { kind: 'call' }>;
       out.push({
-        k: 'foreach',
+        kind: 'foreach',
         macro: c.fn ?? '',
         args: c.args,
         body: toStmt(next),
@@ -247,7 +249,7 @@ function toStmtList(n: Node): Stmt[] {
   if (n.type === 'labeled_statement') {
     const label = n.childForFieldName('label')?.text ?? '';
     const inner = n.namedChildren.filter((c) => c && c.type !== 'statement_identifier' && c.type !== 'comment');
-    return [{ k: 'label', name: label, span: spanOf(n) }, ...toStmts(inner)];
+    return [{ kind: 'label', name: label, span: spanOf(n) }, ...toStmts(inner)];
   }
   if (n.type === 'case_statement') {
     const isDefault = n.child(0)?.type === 'default';
@@ -264,7 +266,7 @@ function toStmtList(n: Node): Stmt[] {
     const lo = isDefault || bounds.length === 0 ? null : toExpr(bounds[0]);
     const hi = !isDefault && bounds.length > 1 ? toExpr(bounds[bounds.length - 1]) : null;
     const body = n.namedChildren.filter((c): c is Node => !!c && c.startIndex >= labelEnd && c.type !== 'comment');
-    return [{ k: 'case', lo, hi, span: spanOf(n) }, ...toStmts(body)];
+    return [{ kind: 'case', lo, hi, span: spanOf(n) }, ...toStmts(body)];
   }
   return [toStmt(n)];
 }
@@ -272,7 +274,7 @@ function toStmtList(n: Node): Stmt[] {
 export function toStmt(n: Node): Stmt {
   return deeper(
     n,
-    (span) => ({ k: 'unknown', text: n.text, span, tooDeep: true }),
+    (span) => ({ kind: 'unknown', text: n.text, span, tooDeep: true }),
     () => toStmtAt(n),
   );
 }
@@ -283,8 +285,8 @@ function toStmtAt(n: Node): Stmt {
   switch (n.type) {
     case 'expression_statement': {
       const e = n.namedChild(0);
-      if (!e) return { k: 'block', body: [], span };
-      return n.hasError ? { k: 'unknown', text: n.text, span } : { k: 'expr', e: toExpr(e), span };
+      if (!e) return { kind: 'block', body: [], span };
+      return n.hasError ? { kind: 'unknown', text: n.text, span } : { kind: 'expr', expression: toExpr(e), span };
     }
     case 'declaration': {
       const vars: { name: string; type: string | null; init: Expr | null; span: Span }[] = [];
@@ -296,27 +298,27 @@ function toStmtAt(n: Node): Stmt {
           vars.push({ name: declName(inner), type: scalarType(type, inner), init: toExpr(d.childForFieldName('value')), span: spanOf(d) });
         } else vars.push({ name: declName(d), type: scalarType(type, d), init: null, span: spanOf(d) });
       }
-      return { k: 'decl', vars, span };
+      return { kind: 'decl', vars, span };
     }
     case 'compound_statement':
-      return { k: 'block', body: toStmts(n.namedChildren), span };
+      return { kind: 'block', body: toStmts(n.namedChildren), span };
     case 'if_statement': {
       const alt = child('alternative');
       const altStmt = alt ? (alt.type === 'else_clause' ? alt.namedChildren.find((c) => c && c.type !== 'comment') : alt) : null;
-      return { k: 'if', c: toExpr(child('condition')), t: toStmt(child('consequence')!), f: altStmt ? toStmt(altStmt) : null, span };
+      return { kind: 'if', condition: toExpr(child('condition')), then: toStmt(child('consequence')!), otherwise: altStmt ? toStmt(altStmt) : null, span };
     }
     case 'switch_statement':
-      return { k: 'switch', c: toExpr(child('condition')), body: toStmts(child('body')?.namedChildren ?? []), span };
+      return { kind: 'switch', condition: toExpr(child('condition')), body: toStmts(child('body')?.namedChildren ?? []), span };
     case 'while_statement':
-      return { k: 'while', c: toExpr(child('condition')), body: toStmt(child('body')!), span };
+      return { kind: 'while', condition: toExpr(child('condition')), body: toStmt(child('body')!), span };
     case 'do_statement':
-      return { k: 'dowhile', c: toExpr(child('condition')), body: toStmt(child('body')!), span };
+      return { kind: 'dowhile', condition: toExpr(child('condition')), body: toStmt(child('body')!), span };
     case 'for_statement': {
       const init = child('initializer');
       return {
-        k: 'for',
-        init: init ? (init.type === 'declaration' ? toStmt(init) : { k: 'expr', e: toExpr(init), span: spanOf(init) }) : null,
-        c: child('condition') ? toExpr(child('condition')) : null,
+        kind: 'for',
+        init: init ? (init.type === 'declaration' ? toStmt(init) : { kind: 'expr', expression: toExpr(init), span: spanOf(init) }) : null,
+        condition: child('condition') ? toExpr(child('condition')) : null,
         step: child('update') ? toExpr(child('update')) : null,
         body: toStmt(child('body')!),
         span,
@@ -324,17 +326,17 @@ function toStmtAt(n: Node): Stmt {
     }
     case 'return_statement': {
       const e = n.namedChildren.find((c) => c && c.type !== 'comment');
-      return { k: 'return', e: e ? toExpr(e) : null, span };
+      return { kind: 'return', value: e ? toExpr(e) : null, span };
     }
     case 'break_statement':
-      return { k: 'break', span };
+      return { kind: 'break', span };
     case 'continue_statement':
-      return { k: 'continue', span };
+      return { kind: 'continue', span };
     case 'goto_statement':
-      return { k: 'goto', label: child('label')?.text ?? '', span };
+      return { kind: 'goto', label: child('label')?.text ?? '', span };
     case 'labeled_statement':
     case 'case_statement':
-      return { k: 'block', body: toStmtList(n), span };
+      return { kind: 'block', body: toStmtList(n), span };
     case 'preproc_ifdef':
     case 'preproc_if': {
       const branches: Stmt[][] = [];
@@ -356,10 +358,10 @@ function toStmtAt(n: Node): Stmt {
         alt = alt.childForFieldName('alternative');
       }
       if (branches.length === 1) branches.push([]);
-      return { k: 'pp', branches, span };
+      return { kind: 'pp', branches, span };
     }
     default:
-      return { k: 'unknown', text: n.text, span };
+      return { kind: 'unknown', text: n.text, span };
   }
 }
 
@@ -407,9 +409,9 @@ const TIGHT = new Set(['num', 'str', 'id', 'call', 'field', 'index', 'sizeof', '
 
 /** How tightly an expression binds, to decide where its text needs parentheses. */
 function strength(e: Expr): number {
-  if (TIGHT.has(e.k)) return 100;
-  if (e.k === 'un' || e.k === 'cast') return 50;
-  if (e.k === 'bin') return PRECEDENCE[e.op] ?? 0;
+  if (TIGHT.has(e.kind)) return 100;
+  if (e.kind === 'un' || e.kind === 'cast') return 50;
+  if (e.kind === 'bin') return PRECEDENCE[e.op] ?? 0;
   return 0; // assignment, conditional, comma
 }
 
@@ -420,38 +422,38 @@ const wrap = (e: Expr, min: number): string => (strength(e) < min ? `(${exprText
  * resources are named, conditions compared, and code quoted in messages.
  */
 export function exprText(e: Expr): string {
-  switch (e.k) {
+  switch (e.kind) {
     case 'num':
       return e.text;
     case 'str':
-      return e.v;
+      return e.value;
     case 'id':
       return e.name;
     case 'bin': {
       const p = PRECEDENCE[e.op] ?? 0;
       // Left-associative: an equal-strength right operand keeps its parentheses.
-      return `${wrap(e.l, p)} ${e.op} ${wrap(e.r, p + 1)}`;
+      return `${wrap(e.left, p)} ${e.op} ${wrap(e.right, p + 1)}`;
     }
     case 'un':
-      return `${e.op}${wrap(e.e, 50)}`;
+      return `${e.op}${wrap(e.operand, 50)}`;
     case 'upd':
-      return e.prefix ? `${e.op}${wrap(e.e, 100)}` : `${wrap(e.e, 100)}${e.op}`;
+      return e.prefix ? `${e.op}${wrap(e.operand, 100)}` : `${wrap(e.operand, 100)}${e.op}`;
     case 'assign':
-      return `${wrap(e.l, 50)} ${e.op} ${exprText(e.r)}`;
+      return `${wrap(e.left, 50)} ${e.op} ${exprText(e.right)}`;
     case 'call':
       return `${e.fn ?? wrap(e.callee, 100)}(${e.args.map(exprText).join(', ')})`;
     case 'field':
-      return `${wrap(e.e, 100)}${e.arrow ? '->' : '.'}${e.name}`;
+      return `${wrap(e.object, 100)}${e.arrow ? '->' : '.'}${e.name}`;
     case 'index':
-      return `${wrap(e.e, 100)}[${exprText(e.i)}]`;
+      return `${wrap(e.array, 100)}[${exprText(e.index)}]`;
     case 'cond':
-      return `${wrap(e.c, 1)} ? ${exprText(e.t)} : ${wrap(e.f, 0)}`;
+      return `${wrap(e.condition, 1)} ? ${exprText(e.whenTrue)} : ${wrap(e.whenFalse, 0)}`;
     case 'cast':
-      return `(${e.type})${wrap(e.e, 50)}`;
+      return `(${e.type})${wrap(e.operand, 50)}`;
     case 'sizeof':
       return normaliseC(e.text);
     case 'comma':
-      return `${exprText(e.l)}, ${exprText(e.r)}`;
+      return `${exprText(e.left)}, ${exprText(e.right)}`;
     case 'unknown':
       return normaliseC(e.text);
   }
@@ -459,22 +461,23 @@ export function exprText(e: Expr): string {
 
 /** The expressions directly inside an expression. */
 export function subExprs(e: Expr): Expr[] {
-  switch (e.k) {
+  switch (e.kind) {
     case 'bin':
     case 'assign':
     case 'comma':
-      return [e.l, e.r];
+      return [e.left, e.right];
     case 'un':
     case 'upd':
-    case 'field':
     case 'cast':
-      return [e.e];
+      return [e.operand];
+    case 'field':
+      return [e.object];
     case 'call':
       return [e.callee, ...e.args];
     case 'index':
-      return [e.e, e.i];
+      return [e.array, e.index];
     case 'cond':
-      return [e.c, e.t, e.f];
+      return [e.condition, e.whenTrue, e.whenFalse];
     default:
       return [];
   }
@@ -489,35 +492,35 @@ export function forEachExpr(stmts: Stmt[], visit: (e: Expr) => void, visitStmt?:
   const stmt = (s: Stmt | null): void => {
     if (!s) return;
     visitStmt?.(s);
-    switch (s.k) {
+    switch (s.kind) {
       case 'expr':
-        return expr(s.e);
+        return expr(s.expression);
       case 'decl':
         for (const v of s.vars) if (v.init) expr(v.init);
         return;
       case 'block':
         return s.body.forEach(stmt);
       case 'if':
-        expr(s.c);
-        stmt(s.t);
-        return stmt(s.f);
+        expr(s.condition);
+        stmt(s.then);
+        return stmt(s.otherwise);
       case 'switch':
-        expr(s.c);
+        expr(s.condition);
         return s.body.forEach(stmt);
       case 'while':
       case 'dowhile':
-        expr(s.c);
+        expr(s.condition);
         return stmt(s.body);
       case 'for':
         stmt(s.init);
-        if (s.c) expr(s.c);
+        if (s.condition) expr(s.condition);
         if (s.step) expr(s.step);
         return stmt(s.body);
       case 'foreach':
         s.args.forEach(expr);
         return stmt(s.body);
       case 'return':
-        if (s.e) expr(s.e);
+        if (s.value) expr(s.value);
         return;
       case 'pp':
         return s.branches.forEach((b) => b.forEach(stmt));
@@ -533,8 +536,8 @@ export function tooDeepSpans(stmts: Stmt[]): Span[] {
   const out: Span[] = [];
   forEachExpr(
     stmts,
-    (e) => void (e.k === 'unknown' && e.tooDeep && out.push(e.span)),
-    (s) => void (s.k === 'unknown' && s.tooDeep && out.push(s.span)),
+    (e) => void (e.kind === 'unknown' && e.tooDeep && out.push(e.span)),
+    (s) => void (s.kind === 'unknown' && s.tooDeep && out.push(s.span)),
   );
   return out;
 }

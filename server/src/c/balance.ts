@@ -119,9 +119,9 @@ function clone(s: State): State {
 
 /** What a condition being true (or false) says about variables and call results. */
 function refine(c: Expr, truth: boolean, out: [string, Fact][]): void {
-  if (c.k === 'un' && c.op === '!') return refine(c.e, !truth, out);
-  if (c.k === 'call' && (c.fn === 'unlikely' || c.fn === 'likely') && c.args.length === 1) return refine(c.args[0], truth, out);
-  if (c.k === 'call' && (c.fn === 'IS_ERR' || c.fn === 'IS_ERR_OR_NULL') && c.args.length === 1) {
+  if (c.kind === 'un' && c.op === '!') return refine(c.operand, !truth, out);
+  if (c.kind === 'call' && (c.fn === 'unlikely' || c.fn === 'likely') && c.args.length === 1) return refine(c.args[0], truth, out);
+  if (c.kind === 'call' && (c.fn === 'IS_ERR' || c.fn === 'IS_ERR_OR_NULL') && c.args.length === 1) {
     const subject = exprText(c.args[0]);
     if (truth) out.push([subject, 'err']);
     else {
@@ -130,27 +130,27 @@ function refine(c: Expr, truth: boolean, out: [string, Fact][]): void {
     }
     return;
   }
-  if (c.k === 'bin' && (c.op === '&&' || c.op === '||')) {
+  if (c.kind === 'bin' && (c.op === '&&' || c.op === '||')) {
     // a && b true: both true; a || b false: both false. Otherwise nothing certain.
     if ((c.op === '&&' && truth) || (c.op === '||' && !truth)) {
-      refine(c.l, truth, out);
-      refine(c.r, truth, out);
+      refine(c.left, truth, out);
+      refine(c.right, truth, out);
     }
     return;
   }
-  if (c.k === 'bin' && ['==', '!='].includes(c.op)) {
-    const zeroSide = c.r.k === 'num' && c.r.v === 0n ? c.l : c.l.k === 'num' && c.l.v === 0n ? c.r : null;
+  if (c.kind === 'bin' && ['==', '!='].includes(c.op)) {
+    const zeroSide = c.right.kind === 'num' && c.right.value === 0n ? c.left : c.left.kind === 'num' && c.left.value === 0n ? c.right : null;
     if (!zeroSide) return;
     const isZero = (c.op === '==') === truth;
     out.push([exprText(zeroSide), isZero ? 'zero' : 'nonzero']);
     return;
   }
-  if (c.k === 'bin' && c.op === '<' && c.r.k === 'num' && c.r.v === 0n) {
-    out.push([exprText(c.l), truth ? 'negative' : 'zero']);
+  if (c.kind === 'bin' && c.op === '<' && c.right.kind === 'num' && c.right.value === 0n) {
+    out.push([exprText(c.left), truth ? 'negative' : 'zero']);
     return;
   }
-  if (c.k === 'id' || c.k === 'field' || c.k === 'call' || c.k === 'assign') {
-    const subject = c.k === 'assign' ? exprText(c.l) : exprText(c);
+  if (c.kind === 'id' || c.kind === 'field' || c.kind === 'call' || c.kind === 'assign') {
+    const subject = c.kind === 'assign' ? exprText(c.left) : exprText(c);
     out.push([subject, truth ? 'nonzero' : 'zero']);
   }
 }
@@ -199,12 +199,12 @@ function assume(s: State, facts: [string, Fact][]): boolean {
 
 /** The fact an assigned value gives its variable. */
 function factOf(e: Expr, s: State): Fact | null {
-  if (e.k === 'num') return e.v === 0n ? (e.text === 'NULL' ? 'null' : 'zero') : 'nonzero';
-  if (e.k === 'un' && e.op === '-' && (e.e.k === 'num' || (e.e.k === 'id' && /^E[A-Z0-9]+$/.test(e.e.name)))) return 'negative';
-  if (e.k === 'call' && e.fn === 'ERR_PTR') return 'err';
-  if (e.k === 'call' && e.fn === 'PTR_ERR') return 'negative';
-  if (e.k === 'id' || e.k === 'field') return s.facts.get(exprText(e)) ?? null;
-  if (e.k === 'cast') return factOf(e.e, s);
+  if (e.kind === 'num') return e.value === 0n ? (e.text === 'NULL' ? 'null' : 'zero') : 'nonzero';
+  if (e.kind === 'un' && e.op === '-' && (e.operand.kind === 'num' || (e.operand.kind === 'id' && /^E[A-Z0-9]+$/.test(e.operand.name)))) return 'negative';
+  if (e.kind === 'call' && e.fn === 'ERR_PTR') return 'err';
+  if (e.kind === 'call' && e.fn === 'PTR_ERR') return 'negative';
+  if (e.kind === 'id' || e.kind === 'field') return s.facts.get(exprText(e)) ?? null;
+  if (e.kind === 'cast') return factOf(e.operand, s);
   return null;
 }
 
@@ -233,7 +233,7 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
 
   /** Effects of evaluating an expression, in evaluation order (arguments before the call). */
   const evalExpr = (e: Expr, s: State, assignedTo: string | null, node: CfgNode): void => {
-    switch (e.k) {
+    switch (e.kind) {
       case 'call': {
         for (const a of e.args) evalExpr(a, s, null, node);
         if (!e.fn) return;
@@ -309,15 +309,15 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
         return;
       }
       case 'assign': {
-        const target = exprText(e.l);
-        evalExpr(e.r, s, e.op === '=' ? target : null, node);
-        const f = e.op === '=' ? factOf(e.r, s) : null;
+        const target = exprText(e.left);
+        evalExpr(e.right, s, e.op === '=' ? target : null, node);
+        const f = e.op === '=' ? factOf(e.right, s) : null;
         if (f) s.facts.set(target, f);
         else s.facts.delete(target);
         // A held pointer stored into memory belongs to that memory now, and goes by its new name too.
-        if (e.l.k !== 'id' && e.r.k === 'id') {
+        if (e.left.kind !== 'id' && e.right.kind === 'id') {
           for (const h of s.held) {
-            if (h.key !== e.r.name) continue;
+            if (h.key !== e.right.name) continue;
             h.escaped = true;
             if (!h.aliases.includes(target)) h.aliases = [...h.aliases, target];
           }
@@ -331,17 +331,17 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
     }
   };
 
-  const exitKind = (ret: Stmt & { k: 'return' }, s: State): ExitKind => {
-    const e = ret.e;
+  const exitKind = (ret: Stmt & { kind: 'return' }, s: State): ExitKind => {
+    const e = ret.value;
     if (!e) return 'success';
-    if (e.k === 'call' && e.fn === 'ERR_PTR') return 'error';
-    if (e.k === 'un' && e.op === '-') return 'error';
-    if (e.k === 'num') return e.v === 0n ? (fn.returnsPointer || e.text === 'NULL' ? 'error' : 'success') : 'success';
+    if (e.kind === 'call' && e.fn === 'ERR_PTR') return 'error';
+    if (e.kind === 'un' && e.op === '-') return 'error';
+    if (e.kind === 'num') return e.value === 0n ? (fn.returnsPointer || e.text === 'NULL' ? 'error' : 'success') : 'success';
     const f = factOf(e, s);
     if (f === 'negative' || f === 'err' || (f === 'null' && fn.returnsPointer) || (f === 'nonzero' && !fn.returnsPointer)) return 'error';
     if (f === 'zero' && !fn.returnsPointer) return 'success';
     if ((f === 'nonnull' || f === 'noterr') && fn.returnsPointer) return 'success';
-    if (e.k === 'id' && s.held.some((h) => h.key === e.name && h.pair.kind === 'alloc')) return 'success';
+    if (e.kind === 'id' && s.held.some((h) => h.key === e.name && h.pair.kind === 'alloc')) return 'success';
     return 'unknown';
   };
 
@@ -395,8 +395,8 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
     }
     const s = clone(state);
     const st = node.stmt;
-    if (st?.k === 'expr') evalExpr(st.e, s, null, node);
-    else if (st?.k === 'decl') {
+    if (st?.kind === 'expr') evalExpr(st.expression, s, null, node);
+    else if (st?.kind === 'decl') {
       for (const v of st.vars) {
         if (!v.init) {
           s.facts.delete(v.name);
@@ -407,11 +407,11 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
         if (f) s.facts.set(v.name, f);
         else s.facts.delete(v.name);
       }
-    } else if (st?.k === 'goto') s.path = [...s.path, { kind: 'goto', label: st.label, span: st.span }];
-    else if (st?.k === 'return') {
-      if (st.e) evalExpr(st.e, s, null, node);
+    } else if (st?.kind === 'goto') s.path = [...s.path, { kind: 'goto', label: st.label, span: st.span }];
+    else if (st?.kind === 'return') {
+      if (st.value) evalExpr(st.value, s, null, node);
       s.path = [...s.path, { kind: 'return', span: st.span }];
-      atExit(s, exitKind(st, s), st.span, st.e ? exprText(st.e) : null);
+      atExit(s, exitKind(st, s), st.span, st.value ? exprText(st.value) : null);
     }
     for (const edge of node.succ) {
       if (edge.to === cfg.unknownExit) atExit(s, 'unknown', null, null);
@@ -426,7 +426,7 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
 /** The resources a function takes anywhere in its visible body. */
 function collectAcquired(stmts: Stmt[], pairs: PairIndex, out: Set<string>): void {
   const visitExpr = (e: Expr, assigned: string | null): void => {
-    if (e.k === 'call') {
+    if (e.kind === 'call') {
       e.args.forEach((a) => visitExpr(a, null));
       const m = e.fn ? pairs.match(e.fn) : null;
       if (m?.role === 'acquire') {
@@ -435,33 +435,33 @@ function collectAcquired(stmts: Stmt[], pairs: PairIndex, out: Set<string>): voi
       }
       return;
     }
-    if (e.k === 'assign') return visitExpr(e.r, exprText(e.l));
-    for (const v of Object.values(e)) if (v && typeof v === 'object' && 'k' in (v as object)) visitExpr(v as Expr, null);
+    if (e.kind === 'assign') return visitExpr(e.right, exprText(e.left));
+    for (const sub of subExprs(e)) visitExpr(sub, null);
   };
   const visit = (s: Stmt): void => {
-    switch (s.k) {
+    switch (s.kind) {
       case 'expr':
-        return visitExpr(s.e, null);
+        return visitExpr(s.expression, null);
       case 'decl':
         return s.vars.forEach((v) => v.init && visitExpr(v.init, v.name));
       case 'return':
-        return void (s.e && visitExpr(s.e, null));
+        return void (s.value && visitExpr(s.value, null));
       case 'block':
         return s.body.forEach(visit);
       case 'if':
-        visitExpr(s.c, null);
-        visit(s.t);
-        return void (s.f && visit(s.f));
+        visitExpr(s.condition, null);
+        visit(s.then);
+        return void (s.otherwise && visit(s.otherwise));
       case 'switch':
-        visitExpr(s.c, null);
+        visitExpr(s.condition, null);
         return s.body.forEach(visit);
       case 'while':
       case 'dowhile':
-        visitExpr(s.c, null);
+        visitExpr(s.condition, null);
         return visit(s.body);
       case 'for':
         if (s.init) visit(s.init);
-        if (s.c) visitExpr(s.c, null);
+        if (s.condition) visitExpr(s.condition, null);
         return visit(s.body);
       case 'foreach':
         return visit(s.body);

@@ -36,7 +36,7 @@ interface Ctx {
   guards: string[];
 }
 
-const isConstant = (e: Expr): bigint | null => (e.k === 'num' ? e.v : null);
+const isConstant = (e: Expr): bigint | null => (e.kind === 'num' ? e.value : null);
 
 export function buildCfg(fn: FunctionAst): Cfg {
   const nodes: CfgNode[] = [];
@@ -59,7 +59,7 @@ export function buildCfg(fn: FunctionAst): Cfg {
   const branch = (c: Expr, t: number, f: number, ctx: Ctx, span: Span): number => {
     const k = isConstant(c);
     if (k !== null) return k !== 0n ? t : f;
-    if (c.k === 'id' && c.name === UNKNOWN_CONDITION) return add('branch', ctx.guards, span, { succ: [{ to: t }, { to: f }] }).id;
+    if (c.kind === 'id' && c.name === UNKNOWN_CONDITION) return add('branch', ctx.guards, span, { succ: [{ to: t }, { to: f }] }).id;
     return add('branch', ctx.guards, span, {
       cond: c,
       succ: [
@@ -71,14 +71,14 @@ export function buildCfg(fn: FunctionAst): Cfg {
 
   const under = (ctx: Ctx, guard: string | null): Ctx => (guard === null ? ctx : { ...ctx, guards: [...ctx.guards, guard] });
   const guardOf = (c: Expr, positive: boolean): string | null => {
-    if (c.k === 'id' && c.name === UNKNOWN_CONDITION) return null;
+    if (c.kind === 'id' && c.name === UNKNOWN_CONDITION) return null;
     return positive ? exprText(c) : `!(${exprText(c)})`;
   };
 
   function stmtNode(s: Stmt, next: number, ctx: Ctx): number {
     // Code too deep to be read could do anything (release a lock, jump away): no path is followed past it.
     if (holdsTooDeep(s)) return add('stmt', ctx.guards, s.span, { stmt: s, succ: [{ to: unknownExit.id }] }).id;
-    switch (s.k) {
+    switch (s.kind) {
       case 'expr':
       case 'decl':
       case 'unknown':
@@ -86,18 +86,18 @@ export function buildCfg(fn: FunctionAst): Cfg {
       case 'block':
         return seq(s.body, next, ctx);
       case 'if': {
-        const t = stmtNode(s.t, next, under(ctx, guardOf(s.c, true)));
-        const f = s.f ? stmtNode(s.f, next, under(ctx, guardOf(s.c, false))) : next;
-        return branch(s.c, t, f, ctx, s.span);
+        const t = stmtNode(s.then, next, under(ctx, guardOf(s.condition, true)));
+        const f = s.otherwise ? stmtNode(s.otherwise, next, under(ctx, guardOf(s.condition, false))) : next;
+        return branch(s.condition, t, f, ctx, s.span);
       }
       case 'while':
       case 'for':
       case 'foreach': {
         const head = add('branch', ctx.guards, s.span);
-        const cond = s.k === 'while' ? s.c : s.k === 'for' ? s.c : null;
+        const cond = s.kind === 'while' ? s.condition : s.kind === 'for' ? s.condition : null;
         const step =
-          s.k === 'for' && s.step
-            ? add('stmt', ctx.guards, s.step.span, { stmt: { k: 'expr', e: s.step, span: s.step.span }, succ: [{ to: head.id }] }).id
+          s.kind === 'for' && s.step
+            ? add('stmt', ctx.guards, s.step.span, { stmt: { kind: 'expr', expression: s.step, span: s.step.span }, succ: [{ to: head.id }] }).id
             : head.id;
         const body = stmtNode(s.body, step, { ...ctx, breakTo: next, continueTo: step });
         const k = cond ? isConstant(cond) : null;
@@ -109,16 +109,16 @@ export function buildCfg(fn: FunctionAst): Cfg {
             { to: next, when: false },
           ];
         } else head.succ = [{ to: body }, { to: next }];
-        const start = s.k === 'for' && s.init ? stmtNode(s.init, head.id, ctx) : head.id;
+        const start = s.kind === 'for' && s.init ? stmtNode(s.init, head.id, ctx) : head.id;
         return start;
       }
       case 'dowhile': {
         const test = add('branch', ctx.guards, s.span);
         const body = stmtNode(s.body, test.id, { ...ctx, breakTo: next, continueTo: test.id });
-        const k = isConstant(s.c);
+        const k = isConstant(s.condition);
         if (k !== null) test.succ = k !== 0n ? [{ to: body }] : [{ to: next }];
         else {
-          test.cond = s.c;
+          test.cond = s.condition;
           test.succ = [
             { to: body, when: true },
             { to: next, when: false },
@@ -137,13 +137,13 @@ export function buildCfg(fn: FunctionAst): Cfg {
         // Guards per statement: the nearest case label above it.
         let current: string[] = ctx.guards;
         for (const st of s.body) {
-          if (st.k === 'case') current = [...ctx.guards, st.lo ? `case ${exprText(st.lo)}${st.hi ? ` ... ${exprText(st.hi)}` : ''}` : 'default'];
+          if (st.kind === 'case') current = [...ctx.guards, st.lo ? `case ${exprText(st.lo)}${st.hi ? ` ... ${exprText(st.hi)}` : ''}` : 'default'];
           guardsAt.push(current);
         }
         for (let i = s.body.length - 1; i >= 0; i--) {
           const st = s.body[i];
           const guard = guardsAt[i];
-          if (st.k === 'case') {
+          if (st.kind === 'case') {
             const n = add('nop', guard, st.span, { succ: [{ to: at }] });
             caseNodes.unshift(n.id);
             if (!st.lo) hasDefault = true;
@@ -178,7 +178,7 @@ export function buildCfg(fn: FunctionAst): Cfg {
     }
   }
 
-  const end = fn.endVisible ? add('stmt', [], null, { stmt: { k: 'return', e: null, span: fn.span }, succ: [{ to: exit.id }] }).id : unknownExit.id;
+  const end = fn.endVisible ? add('stmt', [], null, { stmt: { kind: 'return', value: null, span: fn.span }, succ: [{ to: exit.id }] }).id : unknownExit.id;
   const first = seq(fn.body, end, { breakTo: null, continueTo: null, guards: [] });
   const entry = add('entry', [], fn.span, { succ: [{ to: first }] });
   for (const g of gotos) g.node.succ = [{ to: labels.get(g.label) ?? unknownExit.id }];
@@ -187,25 +187,25 @@ export function buildCfg(fn: FunctionAst): Cfg {
 
 /** A statement whose own expressions (not those of the statements it contains) hold code too deep to read. */
 function holdsTooDeep(s: Stmt): boolean {
-  const deep = (e: Expr | null): boolean => !!e && ((e.k === 'unknown' && e.tooDeep === true) || subExprs(e).some(deep));
-  switch (s.k) {
+  const deep = (e: Expr | null): boolean => !!e && ((e.kind === 'unknown' && e.tooDeep === true) || subExprs(e).some(deep));
+  switch (s.kind) {
     case 'unknown':
       return s.tooDeep === true;
     case 'expr':
-      return deep(s.e);
+      return deep(s.expression);
     case 'decl':
       return s.vars.some((v) => deep(v.init));
     case 'if':
     case 'while':
     case 'dowhile':
     case 'switch':
-      return deep(s.c);
+      return deep(s.condition);
     case 'for':
-      return deep(s.c) || deep(s.step);
+      return deep(s.condition) || deep(s.step);
     case 'foreach':
       return s.args.some(deep);
     case 'return':
-      return deep(s.e);
+      return deep(s.value);
     default:
       return false;
   }

@@ -50,7 +50,7 @@ export class EvalStop extends Error {
   }
 }
 
-export type Primitive = (args: Value[], call: Extract<Expr, { k: 'call' }>, ev: Evaluator) => Value;
+export type Primitive = (args: Value[], call: Extract<Expr, { kind: 'call' }>, ev: Evaluator) => Value;
 export type Iterator = (args: Expr[], ev: Evaluator, scope: Scope) => Iterable<Map<string, Value>>;
 
 export interface Program {
@@ -225,7 +225,7 @@ export class Evaluator {
           return signal.value;
         }
         if (signal instanceof Goto) {
-          const at = body.findIndex((s) => s.k === 'label' && s.name === signal.label);
+          const at = body.findIndex((s) => s.kind === 'label' && s.name === signal.label);
           if (at < 0) throw new EvalStop(`goto ${signal.label}: the label is not at the top of the body`);
           i = at + 1;
           continue;
@@ -257,9 +257,9 @@ export class Evaluator {
   }
 
   private execStmt(s: Stmt, scope: Scope): void {
-    switch (s.k) {
+    switch (s.kind) {
       case 'expr':
-        this.eval(s.e, scope);
+        this.eval(s.expression, scope);
         return;
       case 'decl':
         for (const v of s.vars) scope.define(v.name, v.init ? this.eval(v.init, scope) : UNKNOWN, intType(v.type));
@@ -270,23 +270,23 @@ export class Evaluator {
         return;
       }
       case 'if':
-        if (this.truthy(this.eval(s.c, scope), s.c)) this.exec(s.t, scope);
-        else if (s.f) this.exec(s.f, scope);
+        if (this.truthy(this.eval(s.condition, scope), s.condition)) this.exec(s.then, scope);
+        else if (s.otherwise) this.exec(s.otherwise, scope);
         return;
       case 'while':
-        while (this.truthy(this.eval(s.c, scope), s.c)) {
+        while (this.truthy(this.eval(s.condition, scope), s.condition)) {
           if (this.loopBody(s.body, scope)) break;
         }
         return;
       case 'dowhile':
         do {
           if (this.loopBody(s.body, scope)) break;
-        } while (this.truthy(this.eval(s.c, scope), s.c));
+        } while (this.truthy(this.eval(s.condition, scope), s.condition));
         return;
       case 'for': {
         const inner = scope.child();
         if (s.init) this.exec(s.init, inner);
-        while (!s.c || this.truthy(this.eval(s.c, inner), s.c)) {
+        while (!s.condition || this.truthy(this.eval(s.condition, inner), s.condition)) {
           if (this.loopBody(s.body, inner)) break;
           if (s.step) this.eval(s.step, inner);
         }
@@ -302,12 +302,12 @@ export class Evaluator {
         return;
       }
       case 'switch': {
-        const v = this.eval(s.c, scope);
-        if (typeof v !== 'bigint') throw new EvalStop(`switch on \`${exprText(s.c)}\`, which the model does not know`);
+        const v = this.eval(s.condition, scope);
+        if (typeof v !== 'bigint') throw new EvalStop(`switch on \`${exprText(s.condition)}\`, which the model does not know`);
         let start = -1;
         let fallback = -1;
         s.body.forEach((st, i) => {
-          if (st.k !== 'case' || start >= 0) return;
+          if (st.kind !== 'case' || start >= 0) return;
           if (!st.lo) fallback = i;
           else {
             const lo = this.eval(st.lo, scope);
@@ -318,7 +318,7 @@ export class Evaluator {
         if (start < 0) start = fallback;
         if (start < 0) return;
         try {
-          for (let i = start; i < s.body.length; i++) if (s.body[i].k !== 'case') this.exec(s.body[i], scope);
+          for (let i = start; i < s.body.length; i++) if (s.body[i].kind !== 'case') this.exec(s.body[i], scope);
         } catch (signal) {
           if (!(signal instanceof Break)) throw signal;
         }
@@ -328,7 +328,7 @@ export class Evaluator {
       case 'label':
         return;
       case 'return':
-        throw new Return(s.e ? this.eval(s.e, scope) : UNKNOWN);
+        throw new Return(s.value ? this.eval(s.value, scope) : UNKNOWN);
       case 'break':
         throw BREAK;
       case 'continue':
@@ -355,10 +355,10 @@ export class Evaluator {
   }
 
   eval(e: Expr, scope: Scope): Value {
-    switch (e.k) {
+    switch (e.kind) {
       case 'num':
-        if (!within64(e.v)) throw new EvalStop(`the literal \`${e.text}\` does not fit in 64 bits`);
-        return e.v;
+        if (!within64(e.value)) throw new EvalStop(`the literal \`${e.text}\` does not fit in 64 bits`);
+        return e.value;
       case 'str':
         return UNKNOWN;
       case 'id': {
@@ -370,53 +370,53 @@ export class Evaluator {
         return c !== undefined ? c : UNKNOWN;
       }
       case 'bin': {
-        if (e.op === '&&') return this.truthy(this.eval(e.l, scope), e.l) ? (this.truthy(this.eval(e.r, scope), e.r) ? 1n : 0n) : 0n;
-        if (e.op === '||') return this.truthy(this.eval(e.l, scope), e.l) ? 1n : this.truthy(this.eval(e.r, scope), e.r) ? 1n : 0n;
-        const l = this.eval(e.l, scope);
-        const r = this.eval(e.r, scope);
+        if (e.op === '&&') return this.truthy(this.eval(e.left, scope), e.left) ? (this.truthy(this.eval(e.right, scope), e.right) ? 1n : 0n) : 0n;
+        if (e.op === '||') return this.truthy(this.eval(e.left, scope), e.left) ? 1n : this.truthy(this.eval(e.right, scope), e.right) ? 1n : 0n;
+        const l = this.eval(e.left, scope);
+        const r = this.eval(e.right, scope);
         if (e.op === '==' || e.op === '!=') {
           if (isUnknown(l) || isUnknown(r)) throw new EvalStop(`\`${exprText(e)}\` compares something the model does not know`, exprText(e));
-          const same = typeof l === 'bigint' && typeof r === 'bigint' ? sameValue(l, this.typeOf(e.l, scope), r, this.typeOf(e.r, scope)) : l === r;
+          const same = typeof l === 'bigint' && typeof r === 'bigint' ? sameValue(l, this.typeOf(e.left, scope), r, this.typeOf(e.right, scope)) : l === r;
           return (e.op === '==') === same ? 1n : 0n;
         }
         if (typeof l !== 'bigint' || typeof r !== 'bigint') {
           if (isUnknown(l) || isUnknown(r)) return UNKNOWN;
           throw new EvalStop(`\`${exprText(e)}\` is arithmetic on something that is not a number`);
         }
-        return arithmetic(e.op, l, this.typeOf(e.l, scope), r, this.typeOf(e.r, scope), e);
+        return arithmetic(e.op, l, this.typeOf(e.left, scope), r, this.typeOf(e.right, scope), e);
       }
       case 'un': {
         if (e.op === '&') {
           // A pointer to a struct is the struct; to a scalar, a reference the callee writes through.
-          const v = e.e.k === 'field' ? this.member(e.e, scope) : this.eval(e.e, scope);
+          const v = e.operand.kind === 'field' ? this.member(e.operand, scope) : this.eval(e.operand, scope);
           if (isObj(v)) return v;
-          const target = e.e;
+          const target = e.operand;
           return { kind: 'ref', get: () => this.eval(target, scope), set: (nv: Value) => this.store(target, nv, scope) };
         }
-        const v = this.eval(e.e, scope);
-        if (e.op === '!') return this.truthy(v, e.e) ? 0n : 1n;
+        const v = this.eval(e.operand, scope);
+        if (e.op === '!') return this.truthy(v, e.operand) ? 0n : 1n;
         if (e.op === '*') return isRef(v) ? v.get() : v;
         if (isUnknown(v)) return UNKNOWN;
         if (typeof v !== 'bigint') throw new EvalStop(`\`${exprText(e)}\` on something that is not a number`);
-        const t = this.typeOf(e.e, scope);
+        const t = this.typeOf(e.operand, scope);
         const result = e.op === '-' ? -v : e.op === '+' ? v : e.op === '~' ? ~v : null;
         if (result === null) throw new EvalStop(`the operator ${e.op} is not supported`);
         return inRange(t ? wrap(result, promote(t)) : result, e);
       }
       case 'upd': {
-        const old = this.eval(e.e, scope);
+        const old = this.eval(e.operand, scope);
         if (typeof old !== 'bigint') throw new EvalStop(`\`${exprText(e)}\` on something that is not a number`);
-        const next = this.store(e.e, inRange(e.op === '++' ? old + 1n : old - 1n, e), scope);
+        const next = this.store(e.operand, inRange(e.op === '++' ? old + 1n : old - 1n, e), scope);
         return e.prefix ? next : old;
       }
       case 'assign': {
-        let v = this.eval(e.r, scope);
+        let v = this.eval(e.right, scope);
         if (e.op !== '=') {
-          const cur = this.eval(e.l, scope);
+          const cur = this.eval(e.left, scope);
           if (typeof cur !== 'bigint' || typeof v !== 'bigint') throw new EvalStop(`\`${exprText(e)}\` on something that is not a number`);
-          v = arithmetic(e.op.slice(0, -1), cur, this.typeOf(e.l, scope), v, this.typeOf(e.r, scope), e);
+          v = arithmetic(e.op.slice(0, -1), cur, this.typeOf(e.left, scope), v, this.typeOf(e.right, scope), e);
         }
-        return this.store(e.l, v, scope);
+        return this.store(e.left, v, scope);
       }
       case 'call': {
         const name = e.fn;
@@ -436,8 +436,8 @@ export class Evaluator {
         return base.zeroed ? 0n : UNKNOWN;
       }
       case 'index': {
-        const base = this.arrayAt(e.e, scope, false);
-        const i = this.eval(e.i, scope);
+        const base = this.arrayAt(e.array, scope, false);
+        const i = this.eval(e.index, scope);
         if (Array.isArray(base) && typeof i === 'bigint') {
           const v = base[Number(i)];
           return v !== undefined ? v : zeroedArrays.has(base) ? 0n : UNKNOWN;
@@ -445,15 +445,15 @@ export class Evaluator {
         return UNKNOWN;
       }
       case 'cond':
-        return this.truthy(this.eval(e.c, scope), e.c) ? this.eval(e.t, scope) : this.eval(e.f, scope);
+        return this.truthy(this.eval(e.condition, scope), e.condition) ? this.eval(e.whenTrue, scope) : this.eval(e.whenFalse, scope);
       case 'cast': {
-        const v = this.eval(e.e, scope);
+        const v = this.eval(e.operand, scope);
         const t = intType(e.type);
         return t && typeof v === 'bigint' ? wrap(v, t) : v;
       }
       case 'comma':
-        this.eval(e.l, scope);
-        return this.eval(e.r, scope);
+        this.eval(e.left, scope);
+        return this.eval(e.right, scope);
       case 'sizeof':
       case 'unknown':
         return UNKNOWN;
@@ -461,15 +461,15 @@ export class Evaluator {
   }
 
   /** The struct a field expression reads from; null when it is not known. */
-  private base(e: Extract<Expr, { k: 'field' }>, scope: Scope): Obj | null {
-    let base = e.e.k === 'field' ? this.member(e.e, scope) : this.eval(e.e, scope);
+  private base(e: Extract<Expr, { kind: 'field' }>, scope: Scope): Obj | null {
+    let base = e.object.kind === 'field' ? this.member(e.object, scope) : this.eval(e.object, scope);
     if (isRef(base)) base = base.get();
     if (base === null) throw new EvalStop(`\`${exprText(e)}\` dereferences NULL`);
     return isObj(base) ? base : null;
   }
 
   /** A member read as a struct: in a zeroed struct, a member never written is created, zeroed. */
-  private member(e: Extract<Expr, { k: 'field' }>, scope: Scope): Value {
+  private member(e: Extract<Expr, { kind: 'field' }>, scope: Scope): Value {
     const base = this.base(e, scope);
     if (!base) return UNKNOWN;
     const v = base.fields.get(e.name);
@@ -485,7 +485,7 @@ export class Evaluator {
    * comes into being when written (`create`).
    */
   private arrayAt(e: Expr, scope: Scope, create: boolean): Value {
-    if (e.k !== 'field') return this.eval(e, scope);
+    if (e.kind !== 'field') return this.eval(e, scope);
     const base = this.base(e, scope);
     if (!base) return UNKNOWN;
     const v = base.fields.get(e.name);
@@ -499,10 +499,10 @@ export class Evaluator {
 
   /** An lvalue as text with its subscripts evaluated: `ctx->buffer[2]`. */
   lvalueText(e: Expr, scope: Scope): string {
-    if (e.k === 'field') return `${this.lvalueText(e.e, scope)}${e.arrow ? '->' : '.'}${e.name}`;
-    if (e.k === 'index') {
-      const i = this.eval(e.i, scope);
-      return `${this.lvalueText(e.e, scope)}[${typeof i === 'bigint' ? String(i) : exprText(e.i)}]`;
+    if (e.kind === 'field') return `${this.lvalueText(e.object, scope)}${e.arrow ? '->' : '.'}${e.name}`;
+    if (e.kind === 'index') {
+      const i = this.eval(e.index, scope);
+      return `${this.lvalueText(e.array, scope)}[${typeof i === 'bigint' ? String(i) : exprText(e.index)}]`;
     }
     return exprText(e);
   }
@@ -515,27 +515,27 @@ export class Evaluator {
   }
 
   private storeValue(target: Expr, v: Value, scope: Scope): Value {
-    if (target.k === 'id') return scope.set(target.name, v);
+    if (target.kind === 'id') return scope.set(target.name, v);
     this.storeElsewhere(target, v, scope);
     return v;
   }
 
   private storeElsewhere(target: Expr, v: Value, scope: Scope): void {
-    if (target.k === 'field') {
+    if (target.kind === 'field') {
       const base = this.base(target, scope);
       if (base) return void base.fields.set(target.name, v);
       return;
     }
-    if (target.k === 'index') {
-      const base = this.arrayAt(target.e, scope, true);
-      const i = this.eval(target.i, scope);
+    if (target.kind === 'index') {
+      const base = this.arrayAt(target.array, scope, true);
+      const i = this.eval(target.index, scope);
       if (Array.isArray(base) && typeof i === 'bigint') return void (base[Number(i)] = v);
       if (isUnknown(base)) return;
     }
-    if (target.k === 'un' && target.op === '*') {
-      const p = this.eval(target.e, scope);
+    if (target.kind === 'un' && target.op === '*') {
+      const p = this.eval(target.operand, scope);
       if (isRef(p)) return p.set(v);
-      return void this.storeValue(target.e, v, scope);
+      return void this.storeValue(target.operand, v, scope);
     }
     throw new EvalStop(`cannot assign to \`${exprText(target)}\``);
   }
@@ -554,9 +554,9 @@ export class Evaluator {
   }
 
   private computeType(e: Expr, scope: Scope): IntType | null {
-    switch (e.k) {
+    switch (e.kind) {
       case 'num':
-        return literalType(e.text, e.v);
+        return literalType(e.text, e.value);
       case 'id': {
         if (scope.has(e.name)) return scope.typeOf(e.name);
         const c = this.program.constants.get(e.name) ?? KERNEL_ERRNO.get(e.name);
@@ -564,30 +564,30 @@ export class Evaluator {
       }
       case 'bin': {
         if (['&&', '||', '==', '!=', '<', '<=', '>', '>='].includes(e.op)) return INT;
-        const l = this.typeOf(e.l, scope);
+        const l = this.typeOf(e.left, scope);
         if (e.op === '<<' || e.op === '>>') return l ? promote(l) : null;
-        const r = this.typeOf(e.r, scope);
+        const r = this.typeOf(e.right, scope);
         return l && r ? common(l, r) : null;
       }
       case 'un': {
         if (e.op === '!') return INT;
         if (e.op === '*' || e.op === '&') return null;
-        const t = this.typeOf(e.e, scope);
+        const t = this.typeOf(e.operand, scope);
         return t ? promote(t) : null;
       }
       case 'upd':
-        return this.typeOf(e.e, scope);
+        return this.typeOf(e.operand, scope);
       case 'assign':
-        return this.typeOf(e.l, scope);
+        return this.typeOf(e.left, scope);
       case 'cast':
         return intType(e.type);
       case 'cond': {
-        const a = this.typeOf(e.t, scope);
-        const b = this.typeOf(e.f, scope);
+        const a = this.typeOf(e.whenTrue, scope);
+        const b = this.typeOf(e.whenFalse, scope);
         return a && b ? common(a, b) : null;
       }
       case 'comma':
-        return this.typeOf(e.r, scope);
+        return this.typeOf(e.right, scope);
       case 'call': {
         const fn = e.fn ? this.program.functions.get(e.fn) : undefined;
         return fn ? intType(fn.returnType) : null;

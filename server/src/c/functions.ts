@@ -151,7 +151,7 @@ function unreadOverlong(fns: FunctionAst[], text: string): FunctionAst[] {
     for (let row = Math.max(fn.span.startRow, 0); row <= fn.span.endRow && row < lines.length; row++) {
       if (lines[row].length <= MAX_C_LINE) continue;
       const span = { startRow: row, startCol: 0, endRow: row, endCol: 0 };
-      return { ...fn, body: [{ k: 'unknown', text: '', span, tooDeep: true }], tooDeep: undefined };
+      return { ...fn, body: [{ kind: 'unknown', text: '', span, tooDeep: true }], tooDeep: undefined };
     }
     return fn;
   });

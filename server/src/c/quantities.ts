@@ -50,12 +50,12 @@ export function walkDefinitions(stmts: Stmt[], defs: Definitions, origin: number
     current = next;
   };
   for (const s of stmts) {
-    switch (s.k) {
+    switch (s.kind) {
       case 'expr': {
-        const e = s.e;
-        if (e.k === 'assign' && e.op === '=' && e.l.k === 'id') {
-          visit({ expr: e.r, stmt: s, defs: current, target: e.l.name });
-          define(e.l.name, e.r, s);
+        const e = s.expression;
+        if (e.kind === 'assign' && e.op === '=' && e.left.kind === 'id') {
+          visit({ expr: e.right, stmt: s, defs: current, target: e.left.name });
+          define(e.left.name, e.right, s);
         } else visit({ expr: e, stmt: s, defs: current, target: null });
         break;
       }
@@ -70,18 +70,18 @@ export function walkDefinitions(stmts: Stmt[], defs: Definitions, origin: number
         current = walkDefinitions(s.body, current, origin, visit);
         break;
       case 'if':
-        visit({ expr: s.c, stmt: s, defs: current, target: null });
-        walkDefinitions([s.t], current, origin, visit);
-        if (s.f) walkDefinitions([s.f], current, origin, visit);
+        visit({ expr: s.condition, stmt: s, defs: current, target: null });
+        walkDefinitions([s.then], current, origin, visit);
+        if (s.otherwise) walkDefinitions([s.otherwise], current, origin, visit);
         break;
       case 'while':
       case 'dowhile':
-        visit({ expr: s.c, stmt: s, defs: current, target: null });
+        visit({ expr: s.condition, stmt: s, defs: current, target: null });
         walkDefinitions([s.body], current, origin, visit);
         break;
       case 'for':
         if (s.init) walkDefinitions([s.init], current, origin, visit);
-        if (s.c) visit({ expr: s.c, stmt: s, defs: current, target: null });
+        if (s.condition) visit({ expr: s.condition, stmt: s, defs: current, target: null });
         if (s.step) visit({ expr: s.step, stmt: s, defs: current, target: null });
         walkDefinitions([s.body], current, origin, visit);
         break;
@@ -89,11 +89,11 @@ export function walkDefinitions(stmts: Stmt[], defs: Definitions, origin: number
         walkDefinitions([s.body], current, origin, visit);
         break;
       case 'switch':
-        visit({ expr: s.c, stmt: s, defs: current, target: null });
+        visit({ expr: s.condition, stmt: s, defs: current, target: null });
         walkDefinitions(s.body, current, origin, visit);
         break;
       case 'return':
-        if (s.e) visit({ expr: s.e, stmt: s, defs: current, target: null });
+        if (s.value) visit({ expr: s.value, stmt: s, defs: current, target: null });
         break;
       case 'pp':
         for (const b of s.branches) walkDefinitions(b, current, origin, visit);
@@ -107,14 +107,14 @@ export function walkDefinitions(stmts: Stmt[], defs: Definitions, origin: number
 
 /** Parentheses are gone from the AST already; casts carry the value unchanged. */
 export function bare(e: Expr): Expr {
-  return e.k === 'cast' ? bare(e.e) : e;
+  return e.kind === 'cast' ? bare(e.operand) : e;
 }
 
 /** The last name of an identifier or member (`slot->gmem.pgoff` → `pgoff`). */
 export function leafName(e: Expr): string | null {
   const b = bare(e);
-  if (b.k === 'id') return b.name;
-  if (b.k === 'field') return b.name;
+  if (b.kind === 'id') return b.name;
+  if (b.kind === 'field') return b.name;
   return null;
 }
 
@@ -150,18 +150,18 @@ export const mayMixUnits = (text: string): boolean => BYTES_TEXT.test(text) && P
 
 const isName = (e: Expr, name: string): boolean => {
   const b = bare(e);
-  return b.k === 'id' && b.name === name;
+  return b.kind === 'id' && b.name === name;
 };
 
 /** A plain number: multiplying by it keeps the unit. */
-const isPlainNumber = (e: Expr): boolean => bare(e).k === 'num';
+const isPlainNumber = (e: Expr): boolean => bare(e).kind === 'num';
 
 /** The unit an expression measures, or null when the text does not say. */
 export function quantityOf(e: Expr, defs: Definitions, depth = 0): Quantity | null {
   if (depth > MAX_DEPTH) return null;
   const b = bare(e);
   const q = (unit: Unit): Quantity => ({ unit, source: b, via: [] });
-  switch (b.k) {
+  switch (b.kind) {
     case 'id': {
       const d = defs.get(b.name);
       if (d) {
@@ -189,39 +189,39 @@ export function quantityOf(e: Expr, defs: Definitions, depth = 0): Quantity | nu
       return null;
     }
     case 'bin': {
-      const { op, l, r } = b;
-      if (op === '<<' && isName(r, 'PAGE_SHIFT')) return q('bytes');
-      if (op === '>>' && isName(r, 'PAGE_SHIFT')) return q('pages');
-      if (op === '<<' && isPlainNumber(l) && /huge_page_order|folio_order|compound_order/.test(exprText(r))) return q('pages');
+      const { op, left, right } = b;
+      if (op === '<<' && isName(right, 'PAGE_SHIFT')) return q('bytes');
+      if (op === '>>' && isName(right, 'PAGE_SHIFT')) return q('pages');
+      if (op === '<<' && isPlainNumber(left) && /huge_page_order|folio_order|compound_order/.test(exprText(right))) return q('pages');
       if (op === '*') {
-        const lq = quantityOf(l, defs, depth + 1);
-        const rq = quantityOf(r, defs, depth + 1);
+        const lq = quantityOf(left, defs, depth + 1);
+        const rq = quantityOf(right, defs, depth + 1);
         // PAGE_SIZE times a page count is bytes; times a plain number it is still bytes.
-        if (isName(l, 'PAGE_SIZE') || isName(r, 'PAGE_SIZE')) return q('bytes');
-        if (lq && isPlainNumber(r)) return lq;
-        if (rq && isPlainNumber(l)) return rq;
+        if (isName(left, 'PAGE_SIZE') || isName(right, 'PAGE_SIZE')) return q('bytes');
+        if (lq && isPlainNumber(right)) return lq;
+        if (rq && isPlainNumber(left)) return rq;
         return null;
       }
       if (op === '/') {
-        if (isName(r, 'PAGE_SIZE')) return q('pages');
-        return isPlainNumber(r) ? quantityOf(l, defs, depth + 1) : null;
+        if (isName(right, 'PAGE_SIZE')) return q('pages');
+        return isPlainNumber(right) ? quantityOf(left, defs, depth + 1) : null;
       }
-      if (op === '&' || op === '|' || op === '%' || op === '^') return quantityOf(l, defs, depth + 1);
+      if (op === '&' || op === '|' || op === '%' || op === '^') return quantityOf(left, defs, depth + 1);
       if (op === '+' || op === '-') {
-        const lq = quantityOf(l, defs, depth + 1);
-        const rq = quantityOf(r, defs, depth + 1);
+        const lq = quantityOf(left, defs, depth + 1);
+        const rq = quantityOf(right, defs, depth + 1);
         if (lq && rq && lq.unit !== rq.unit) return null;
         return lq ?? rq;
       }
       return null;
     }
     case 'cond': {
-      const t = quantityOf(b.t, defs, depth + 1);
-      const f = quantityOf(b.f, defs, depth + 1);
+      const t = quantityOf(b.whenTrue, defs, depth + 1);
+      const f = quantityOf(b.whenFalse, defs, depth + 1);
       return t && f && t.unit === f.unit ? t : null;
     }
     case 'assign':
-      return quantityOf(b.r, defs, depth + 1);
+      return quantityOf(b.right, defs, depth + 1);
     default:
       return null;
   }
@@ -231,16 +231,16 @@ const CLASHING = new Set(['+', '-', '==', '!=', '<', '<=', '>', '>=']);
 
 export interface UnitClash {
   /** The comparison or arithmetic that mixes units. */
-  at: Extract<Expr, { k: 'bin' }>;
+  at: Extract<Expr, { kind: 'bin' }>;
   left: Quantity;
   right: Quantity;
 }
 
 /** The clash at this node itself (not inside its operands), if it mixes a page quantity with bytes. */
 export function unitClashAt(e: Expr, defs: Definitions): UnitClash | null {
-  if (e.k !== 'bin' || !CLASHING.has(e.op)) return null;
-  const left = quantityOf(e.l, defs);
-  const right = quantityOf(e.r, defs);
+  if (e.kind !== 'bin' || !CLASHING.has(e.op)) return null;
+  const left = quantityOf(e.left, defs);
+  const right = quantityOf(e.right, defs);
   return left && right && left.unit !== right.unit ? { at: e, left, right } : null;
 }
 
@@ -289,7 +289,7 @@ export function maskOf(e: Expr, defs: Definitions, depth = 0): MaskReading | nul
   if (depth > MAX_DEPTH) return null;
   const b = bare(e);
   const reading = (kind: MaskKind): MaskReading => ({ kind, shape: exprText(b), via: [] });
-  switch (b.k) {
+  switch (b.kind) {
     case 'id': {
       const d = defs.get(b.name);
       if (d) {
@@ -302,16 +302,16 @@ export function maskOf(e: Expr, defs: Definitions, depth = 0): MaskReading | nul
       return b.fn && ALIGNING_CALLS.test(b.fn) ? reading('aligning') : null;
     case 'un': {
       if (b.op === '~') {
-        const inner = maskOf(b.e, defs, depth + 1);
-        return inner ? { kind: flip(inner.kind), shape: inner.via.length ? `~${exprText(b.e)}` : `~${operandText(b.e)}`, via: inner.via } : null;
+        const inner = maskOf(b.operand, defs, depth + 1);
+        return inner ? { kind: flip(inner.kind), shape: inner.via.length ? `~${exprText(b.operand)}` : `~${operandText(b.operand)}`, via: inner.via } : null;
       }
       // `-size` is `~(size - 1)`.
-      if (b.op === '-' && b.e.k !== 'num') return reading('aligning');
+      if (b.op === '-' && b.operand.kind !== 'num') return reading('aligning');
       return null;
     }
     case 'bin':
       // `size - 1`: the low bits, the offset within a size-aligned block.
-      if (b.op === '-' && b.r.k === 'num' && b.r.v === 1n) return reading('offset');
+      if (b.op === '-' && b.right.kind === 'num' && b.right.value === 1n) return reading('offset');
       return null;
     default:
       return null;

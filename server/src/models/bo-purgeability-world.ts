@@ -129,8 +129,8 @@ function readFields(pieces: Iterable<CodePiece>): Set<string> {
   for (const p of pieces) {
     const targets = new Set<Expr>();
     forEachExpr(p.fn.body, (e) => {
-      if (e.k === 'assign' && e.op === '=') targets.add(e.l);
-      else if (e.k === 'field' && !targets.has(e)) out.add(e.name);
+      if (e.kind === 'assign' && e.op === '=') targets.add(e.left);
+      else if (e.kind === 'field' && !targets.has(e)) out.add(e.name);
     });
   }
   return out;
@@ -175,8 +175,8 @@ export class WorldRunner {
     let setsState = false;
     for (const p of all) {
       forEachExpr(p.fn.body, (e) => {
-        if (e.k === 'field' && (COUNTERS as readonly string[]).includes(e.name)) this.tracks.add(e.name as Counter);
-        if (e.k === 'call' && e.fn === 'xe_bo_set_purgeable_state') setsState = true;
+        if (e.kind === 'field' && (COUNTERS as readonly string[]).includes(e.name)) this.tracks.add(e.name as Counter);
+        if (e.kind === 'call' && e.fn === 'xe_bo_set_purgeable_state') setsState = true;
       });
     }
     this.setsState = setsState;
@@ -299,7 +299,7 @@ export class WorldRunner {
   }
 
   private iterators(): Map<string, Iterator> {
-    const varName = (args: Expr[]): string => (args[0]?.k === 'id' ? args[0].name : '');
+    const varName = (args: Expr[]): string => (args[0]?.kind === 'id' ? args[0].name : '');
     return new Map<string, Iterator>([
       // One VM in the model: one vm_bo, if anything is linked.
       ['drm_gem_for_each_gpuvm_bo', (args) => (this.world.linked.length ? [new Map([[varName(args), obj({}, 'vm_bo', true)]])] : [])],

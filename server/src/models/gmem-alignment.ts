@@ -408,8 +408,8 @@ export function runCheck(check: BindingCheck, b: GmemBinding, budget: Budget = B
     ev.runStatements(check.setup, scope);
     const c = check.condition;
     // The two sides of a comparison, for the table: what the check compared.
-    if (c.k === 'bin' && ['==', '!=', '<', '<=', '>', '>='].includes(c.op)) {
-      for (const side of [c.l, c.r]) {
+    if (c.kind === 'bin' && ['==', '!=', '<', '<=', '>', '>='].includes(c.op)) {
+      for (const side of [c.left, c.right]) {
         const x = ev.eval(side, scope);
         if (typeof x === 'bigint') values.push([exprText(side), x]);
       }
@@ -440,7 +440,7 @@ export function evaluateCheck(check: BindingCheck, hpages: bigint[] = [SZ_2M, SZ
 export function alignedIndexRule(e: Expr): NonNullable<ModelOptions['alignedIndex']> | null {
   const ids = new Set<string>();
   const walk = (x: Expr): void => {
-    if (x.k === 'id') ids.add(x.name);
+    if (x.kind === 'id') ids.add(x.name);
     subExprs(x).forEach(walk);
   };
   walk(e);

@@ -100,20 +100,16 @@ function shortName(lvalue: string): string {
 /** Identifiers used as struct bases that the code does not declare: objects it was given (parameters too). */
 function givenObjects(body: Stmt[]): Set<string> {
   const declared = new Set<string>();
-  const walk = (s: Stmt | null): void => {
-    if (!s) return;
-    if (s.k === 'decl') for (const v of s.vars) declared.add(v.name);
-    for (const k of ['t', 'f', 'body', 'init'] as const) {
-      const v = (s as Record<string, unknown>)[k];
-      if (Array.isArray(v)) v.forEach((x) => walk(x as Stmt));
-      else if (v && typeof v === 'object' && 'k' in v) walk(v as Stmt);
-    }
-    if (s.k === 'pp') s.branches.forEach((b) => b.forEach(walk));
-  };
-  body.forEach(walk);
+  forEachExpr(
+    body,
+    () => undefined,
+    (s) => {
+      if (s.kind === 'decl') for (const v of s.vars) declared.add(v.name);
+    },
+  );
   const out = new Set<string>();
   forEachExpr(body, (e) => {
-    if (e.k === 'field' && e.e.k === 'id' && !declared.has(e.e.name)) out.add(e.e.name);
+    if (e.kind === 'field' && e.object.kind === 'id' && !declared.has(e.object.name)) out.add(e.object.name);
   });
   return out;
 }
@@ -149,8 +145,8 @@ class UnwindRun {
       const piece = this.pieceOf.get(fn);
       if (!piece) return;
       const at = { origin: piece.origin, row: s.span.startRow, col: s.span.startCol };
-      if (s.k === 'goto') this.step({ kind: 'goto', label: s.label, at });
-      else if (s.k === 'return') this.step({ kind: 'return', at });
+      if (s.kind === 'goto') this.step({ kind: 'goto', label: s.label, at });
+      else if (s.kind === 'return') this.step({ kind: 'return', at });
     };
     this.ev.onStore = (target, value, scope) => {
       const r = isObj(value) ? this.ledger.get(value) : undefined;
@@ -201,7 +197,7 @@ class UnwindRun {
     };
   }
 
-  private acquire(name: string, pair: PairSpec, call: Extract<Expr, { k: 'call' }>): Value {
+  private acquire(name: string, pair: PairSpec, call: Extract<Expr, { kind: 'call' }>): Value {
     this.acquisitions++;
     const at = this.anchorOf(call);
     if (this.acquisitions === this.failAt) {
@@ -215,7 +211,7 @@ class UnwindRun {
     return r;
   }
 
-  private release(name: string, pair: PairSpec, args: Value[], call: Extract<Expr, { k: 'call' }>): Value {
+  private release(name: string, pair: PairSpec, args: Value[], call: Extract<Expr, { kind: 'call' }>): Value {
     const v = args[pair.releaseKey ?? 0];
     const at = this.anchorOf(call);
     if (v === null || v === 0n || v === UNKNOWN || v === undefined) return UNKNOWN;

@@ -10,12 +10,13 @@ import { UNKNOWN_CONDITION } from '../c/functions';
 
 const leaves = (s: Stmt | null): boolean => {
   if (!s) return false;
-  if (s.k === 'goto' || s.k === 'return') return true;
-  if (s.k === 'block') return leaves(s.body[s.body.length - 1] ?? null);
+  if (s.kind === 'goto' || s.kind === 'return') return true;
+  if (s.kind === 'block') return leaves(s.body[s.body.length - 1] ?? null);
   return false;
 };
 
-const isUnknownCondition = (s: Stmt): s is Extract<Stmt, { k: 'if' }> => s.k === 'if' && s.c.k === 'id' && s.c.name === UNKNOWN_CONDITION;
+const isUnknownCondition = (s: Stmt): s is Extract<Stmt, { kind: 'if' }> =>
+  s.kind === 'if' && s.condition.kind === 'id' && s.condition.name === UNKNOWN_CONDITION;
 
 /** The statements of a visible part, blocks under unknown conditions decided as above. */
 export function visibleStatements(body: Stmt[]): Stmt[] {
@@ -25,10 +26,10 @@ export function visibleStatements(body: Stmt[]): Stmt[] {
       out.push(s);
       continue;
     }
-    const taken = leaves(s.t) ? s.f : s.t;
+    const taken = leaves(s.then) ? s.otherwise : s.then;
     if (!taken) continue;
     // Spliced in, not nested: a `goto` in the visible part may target a label inside the block.
-    out.push(...visibleStatements(taken.k === 'block' ? taken.body : [taken]));
+    out.push(...visibleStatements(taken.kind === 'block' ? taken.body : [taken]));
   }
   return out;
 }

@@ -69,8 +69,16 @@ function elementsOf(series: ParsedSeries, change: ArrayMemberChange, constants: 
       let found: Element | null = null;
       const visit = (e: Expr, guarded: boolean): void => {
         if (found) return;
-        if (e.k === 'assign' && e.op === '=' && e.l.k === 'index' && e.l.e.k === 'field' && e.l.e.name === change.member && e.r.k === 'call' && e.r.fn) {
-          const call = e.r;
+        if (
+          e.kind === 'assign' &&
+          e.op === '=' &&
+          e.left.kind === 'index' &&
+          e.left.array.kind === 'field' &&
+          e.left.array.name === change.member &&
+          e.right.kind === 'call' &&
+          e.right.fn
+        ) {
+          const call = e.right;
           const sized = SIZE_ARG.test(call.fn!);
           const count = /calloc/.test(call.fn!) ? (call.args[0] ?? null) : null;
           const size = /calloc/.test(call.fn!) ? call.args[1] : call.args[0];
@@ -84,14 +92,14 @@ function elementsOf(series: ParsedSeries, change: ArrayMemberChange, constants: 
       };
       const walk = (stmts: Stmt[], guarded: boolean): void => {
         for (const s of stmts) {
-          if (s.k === 'expr') visit(s.e, guarded);
-          else if (s.k === 'block') walk(s.body, guarded);
-          else if (s.k === 'for' || s.k === 'while' || s.k === 'dowhile' || s.k === 'foreach') walk([s.body], guarded);
-          else if (s.k === 'if') {
+          if (s.kind === 'expr') visit(s.expression, guarded);
+          else if (s.kind === 'block') walk(s.body, guarded);
+          else if (s.kind === 'for' || s.kind === 'while' || s.kind === 'dowhile' || s.kind === 'foreach') walk([s.body], guarded);
+          else if (s.kind === 'if') {
             // An `if` that only checks for failure leaves the allocation unconditional.
-            walk([s.t], guarded || !/^!?\s*(?:IS_ERR|!|err|ret)/.test(exprText(s.c)));
-            if (s.f) walk([s.f], true);
-          } else if (s.k === 'switch') walk(s.body, true);
+            walk([s.then], guarded || !/^!?\s*(?:IS_ERR|!|err|ret)/.test(exprText(s.condition)));
+            if (s.otherwise) walk([s.otherwise], true);
+          } else if (s.kind === 'switch') walk(s.body, true);
         }
       };
       walk(fn.body, false);

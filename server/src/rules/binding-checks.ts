@@ -31,7 +31,7 @@ const REJECTS = /^(?:return\s+-\s*E[A-Z]+|return\s+-\w+|goto\s+\w*(?:err|out|fai
 /** Leaf names an expression reads, through the definitions it names. */
 function namesRead(e: Expr, defs: Definitions, out: Set<string>, through: Definition[], depth = 0): void {
   const b = bare(e);
-  if (b.k === 'id') {
+  if (b.kind === 'id') {
     out.add(b.name);
     const d = defs.get(b.name);
     if (d && depth < 8 && !through.includes(d)) {
@@ -40,7 +40,7 @@ function namesRead(e: Expr, defs: Definitions, out: Set<string>, through: Defini
     }
     return;
   }
-  if (b.k === 'field') out.add(b.name);
+  if (b.kind === 'field') out.add(b.name);
   for (const c of subExprs(b)) namesRead(c, defs, out, through, depth);
 }
 
@@ -54,17 +54,17 @@ function setupFor(through: Definition[]): Stmt[] {
   };
   through.forEach(add);
   return ordered.map((d) => ({
-    k: 'expr',
-    e: { k: 'assign', op: '=', l: { k: 'id', name: d.name, span: d.site.span }, r: d.expr, span: d.site.span },
+    kind: 'expr',
+    expression: { kind: 'assign', op: '=', left: { kind: 'id', name: d.name, span: d.site.span }, right: d.expr, span: d.site.span },
     span: d.site.span,
   }));
 }
 
 function stmtText(s: Stmt): string {
-  if (s.k === 'return') return `return ${s.e ? exprText(s.e) : ''}`;
-  if (s.k === 'goto') return `goto ${s.label}`;
-  if (s.k === 'block') return s.body.length ? stmtText(s.body[s.body.length - 1]) : '';
-  if (s.k === 'expr') return exprText(s.e);
+  if (s.kind === 'return') return `return ${s.value ? exprText(s.value) : ''}`;
+  if (s.kind === 'goto') return `goto ${s.label}`;
+  if (s.kind === 'block') return s.body.length ? stmtText(s.body[s.body.length - 1]) : '';
+  if (s.kind === 'expr') return exprText(s.expression);
   return '';
 }
 
@@ -80,11 +80,12 @@ const readsBinding = (e: Expr, defs: Definitions): boolean => {
  */
 function comparesGfnWithOffset(e: Expr, defs: Definitions): { condition: Expr; names: Set<string>; through: Definition[] } | null {
   let b = bare(e);
-  while (b.k === 'bin' && b.op === '&&' && readsBinding(b.l, defs) !== readsBinding(b.r, defs)) b = bare(readsBinding(b.l, defs) ? b.l : b.r);
+  while (b.kind === 'bin' && b.op === '&&' && readsBinding(b.left, defs) !== readsBinding(b.right, defs))
+    b = bare(readsBinding(b.left, defs) ? b.left : b.right);
   const isCheck =
-    (b.k === 'bin' && (COMPARISONS.has(b.op) || b.op === '&&' || b.op === '||')) ||
-    (b.k === 'un' && b.op === '!') ||
-    (b.k === 'call' && /^(?:IS_ALIGNED|WARN_ON(?:_ONCE)?|unlikely)$/.test(b.fn ?? ''));
+    (b.kind === 'bin' && (COMPARISONS.has(b.op) || b.op === '&&' || b.op === '||')) ||
+    (b.kind === 'un' && b.op === '!') ||
+    (b.kind === 'call' && /^(?:IS_ALIGNED|WARN_ON(?:_ONCE)?|unlikely)$/.test(b.fn ?? ''));
   if (!isCheck) return null;
   const names = new Set<string>();
   const through: Definition[] = [];
@@ -104,10 +105,10 @@ export function bindingChecks(series: ParsedSeries): FoundCheck[] {
   visitSites(sites, (site, v) => {
     let check: BindingCheck | null = null;
     let found: ReturnType<typeof comparesGfnWithOffset> = null;
-    if (site.kind === 'snippet' && v.stmt.k === 'expr' && v.target === null && v.expr === v.stmt.e) {
+    if (site.kind === 'snippet' && v.stmt.kind === 'expr' && v.target === null && v.expr === v.stmt.expression) {
       found = comparesGfnWithOffset(v.expr, v.defs);
       if (found) check = { setup: setupFor(found.through), condition: found.condition, acceptsWhen: true };
-    } else if (v.stmt.k === 'if' && v.expr === v.stmt.c && REJECTS.test(stmtText(v.stmt.t))) {
+    } else if (v.stmt.kind === 'if' && v.expr === v.stmt.condition && REJECTS.test(stmtText(v.stmt.then))) {
       found = comparesGfnWithOffset(v.expr, v.defs);
       if (found) check = { setup: setupFor(found.through), condition: found.condition, acceptsWhen: false };
     }

@@ -40,16 +40,16 @@ function isGmem(site: CodeSite): boolean {
 /** `round_down(index, nr_pages)` or `index & ~(nr_pages - 1)`: a file index rounded to a huge page. */
 function roundingOf(e: Expr): { node: Expr; index: string } | null {
   const b = bare(e);
-  if (b.k === 'call' && ROUNDING_CALLS.test(b.fn ?? '') && b.args.length === 2) {
+  if (b.kind === 'call' && ROUNDING_CALLS.test(b.fn ?? '') && b.args.length === 2) {
     const name = leafName(b.args[0]);
     if (name && INDEX_NAME.test(name)) return { node: b, index: name };
   }
-  if (b.k === 'bin' && b.op === '&') {
-    const name = leafName(b.l);
-    const m = bare(b.r);
-    if (name && INDEX_NAME.test(name) && m.k === 'un' && m.op === '~' && bare(m.e).k === 'bin') {
-      const inner = bare(m.e) as Extract<Expr, { k: 'bin' }>;
-      if (inner.op === '-' && inner.r.k === 'num' && inner.r.v === 1n) return { node: b, index: name };
+  if (b.kind === 'bin' && b.op === '&') {
+    const name = leafName(b.left);
+    const m = bare(b.right);
+    if (name && INDEX_NAME.test(name) && m.kind === 'un' && m.op === '~' && bare(m.operand).kind === 'bin') {
+      const inner = bare(m.operand) as Extract<Expr, { kind: 'bin' }>;
+      if (inner.op === '-' && inner.right.kind === 'num' && inner.right.value === 1n) return { node: b, index: name };
     }
   }
   return null;

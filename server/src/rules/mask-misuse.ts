@@ -14,20 +14,20 @@ import { editHunkLine } from './edits';
 import { bindingNote } from './binding-checks';
 import { defineRule, type RuleContext } from './rule';
 
-type And = Extract<Expr, { k: 'bin' }>;
+type And = Extract<Expr, { kind: 'bin' }>;
 
 /** The `&` nodes of an expression, each with its parent. */
 function ands(e: Expr, parent: Expr | null, out: { node: And; parent: Expr | null }[]): void {
-  if (e.k === 'bin' && e.op === '&') out.push({ node: e, parent });
+  if (e.kind === 'bin' && e.op === '&') out.push({ node: e, parent });
   for (const c of subExprs(e)) ands(c, e, out);
 }
 
 /** The mask and the masked value of `a & b`, whichever side the mask is written on. */
 function split(node: And, defs: Definitions): { mask: Expr; value: Expr; reading: MaskReading } | null {
-  const r = maskOf(node.r, defs);
-  if (r) return { mask: node.r, value: node.l, reading: r };
-  const l = maskOf(node.l, defs);
-  return l ? { mask: node.l, value: node.r, reading: l } : null;
+  const r = maskOf(node.right, defs);
+  if (r) return { mask: node.right, value: node.left, reading: r };
+  const l = maskOf(node.left, defs);
+  return l ? { mask: node.left, value: node.right, reading: l } : null;
 }
 
 /** The other side of a comparison is an offset within a page: by its name, or by its own mask. */
@@ -35,15 +35,15 @@ function offsetByComparison(other: Expr, defs: Definitions): string | null {
   const b = bare(other);
   const name = leafName(b);
   if (name && meansOffsetWithin(name)) return `\`${name}\``;
-  if (b.k === 'call' && /^offset_in_(?:page|folio)$/.test(b.fn ?? '')) return `\`${exprText(b)}\``;
-  if (b.k === 'bin' && b.op === '&') {
+  if (b.kind === 'call' && /^offset_in_(?:page|folio)$/.test(b.fn ?? '')) return `\`${exprText(b)}\``;
+  if (b.kind === 'bin' && b.op === '&') {
     const s = split(b, defs);
     if (s?.reading.kind === 'offset') return `\`${exprText(b)}\``;
   }
-  if (b.k === 'id') {
+  if (b.kind === 'id') {
     const d = defs.get(b.name);
     const inner = d ? bare(d.expr) : null;
-    if (d && inner?.k === 'bin' && inner.op === '&' && split(inner, d.before)?.reading.kind === 'offset') return `\`${b.name}\``;
+    if (d && inner?.kind === 'bin' && inner.op === '&' && split(inner, d.before)?.reading.kind === 'offset') return `\`${b.name}\``;
   }
   return null;
 }
@@ -58,8 +58,8 @@ function check(ctx: RuleContext): void {
       if (!s || s.reading.kind !== 'aligning') continue;
       let meant: string | null = null;
       if (bare(v.expr) === node && v.target && meansOffsetWithin(v.target)) meant = `\`${v.target}\` is named as an offset within a page`;
-      else if (parent?.k === 'bin' && (parent.op === '==' || parent.op === '!=')) {
-        const other = parent.l === node ? parent.r : parent.l;
+      else if (parent?.kind === 'bin' && (parent.op === '==' || parent.op === '!=')) {
+        const other = parent.left === node ? parent.right : parent.left;
         const o = offsetByComparison(other, v.defs);
         if (o) meant = `it is compared with ${o}, an offset within a page`;
       }
@@ -71,7 +71,7 @@ function check(ctx: RuleContext): void {
 /** `~(page_size - 1)` → `(page_size - 1)`; `huge_page_mask(h)` → `~huge_page_mask(h)`. */
 function flipped(mask: Expr): string {
   const m = bare(mask);
-  return m.k === 'un' && m.op === '~' ? operandText(m.e) : `~${operandText(m)}`;
+  return m.kind === 'un' && m.op === '~' ? operandText(m.operand) : `~${operandText(m)}`;
 }
 
 function report(
@@ -85,7 +85,7 @@ function report(
 ): void {
   const mask = writtenIn(site, s.mask.span);
   const written = writtenIn(site, s.value.span);
-  const value = ['bin', 'cond', 'assign'].includes(bare(s.value).k) ? `(${written})` : written;
+  const value = ['bin', 'cond', 'assign'].includes(bare(s.value).kind) ? `(${written})` : written;
   const expr = writtenIn(site, node.span);
   const chain = s.reading.via.map((d) => `\`${writtenIn(sites[d.site.origin], d.site.span)}\` (line ${lineIn(sites[d.site.origin], d.site.span)})`);
   const keeps = s.reading.via.length ? `\`${mask}\` is \`${s.reading.shape}\`` : `\`${mask}\``;

@@ -46,7 +46,7 @@ function chainOf(q: Quantity, sites: CodeSite[]): string | null {
 }
 
 function bins(e: Expr, out: Expr[]): void {
-  if (e.k === 'bin') out.push(e);
+  if (e.kind === 'bin') out.push(e);
   for (const c of subExprs(e)) bins(c, out);
 }
 
@@ -69,8 +69,8 @@ function check(ctx: RuleContext): void {
 
 function reportClash(ctx: RuleContext, site: CodeSite, v: Visit, clash: UnitClash, sites: CodeSite[]): void {
   const { at, left, right } = clash;
-  const pages = left.unit === 'pages' ? { e: at.l, q: left } : { e: at.r, q: right };
-  const bytes = left.unit === 'bytes' ? { e: at.l, q: left } : { e: at.r, q: right };
+  const pages = left.unit === 'pages' ? { e: at.left, q: left } : { e: at.right, q: right };
+  const bytes = left.unit === 'bytes' ? { e: at.left, q: left } : { e: at.right, q: right };
   const verb = OP_WORDS[at.op] ?? 'combines';
   const chains = [chainOf(pages.q, sites), chainOf(bytes.q, sites)].filter((c): c is string => !!c);
   const note = bindingNote(ctx.series, site, v);
@@ -115,11 +115,11 @@ function reportAssign(ctx: RuleContext, site: CodeSite, v: Visit, q: Quantity, s
 /** Why an expression has its unit, in words. */
 function whyUnit(q: Quantity, t: string): string {
   const s = q.source;
-  if (s.k === 'bin' && s.op === '<<') return `\`<< PAGE_SHIFT\` turns pages into bytes`;
-  if (s.k === 'bin' && s.op === '>>') return `\`>> PAGE_SHIFT\` turns bytes into pages`;
-  if (s.k === 'bin' && s.op === '*') return `\`PAGE_SIZE *\` counts bytes`;
-  if (s.k === 'bin' && s.op === '/') return `dividing by \`PAGE_SIZE\` counts pages`;
-  if (s.k === 'call') return `\`${s.fn}()\` returns ${q.unit}`;
+  if (s.kind === 'bin' && s.op === '<<') return `\`<< PAGE_SHIFT\` turns pages into bytes`;
+  if (s.kind === 'bin' && s.op === '>>') return `\`>> PAGE_SHIFT\` turns bytes into pages`;
+  if (s.kind === 'bin' && s.op === '*') return `\`PAGE_SIZE *\` counts bytes`;
+  if (s.kind === 'bin' && s.op === '/') return `dividing by \`PAGE_SIZE\` counts pages`;
+  if (s.kind === 'call') return `\`${s.fn}()\` returns ${q.unit}`;
   if (q.unit === 'bytes') return `\`${t}\` is a size in bytes`;
   return `\`${t}\` counts or indexes pages`;
 }

@@ -44,7 +44,7 @@ const allocates = (pairs: PairIndex, names: Iterable<string>): boolean => {
 
 function callsIn(pieces: CodePiece[] | undefined): Set<string> {
   const out = new Set<string>();
-  for (const p of pieces ?? []) forEachExpr(p.fn.body, (e) => e.k === 'call' && e.fn && out.add(e.fn));
+  for (const p of pieces ?? []) forEachExpr(p.fn.body, (e) => e.kind === 'call' && e.fn && out.add(e.fn));
   return out;
 }
 

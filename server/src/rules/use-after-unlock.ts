@@ -27,19 +27,19 @@ interface Unlock {
   span: Span;
 }
 
-const exprsOf = (n: CfgNode): Stmt[] => (n.stmt ? [n.stmt] : n.cond ? [{ k: 'expr', e: n.cond, span: n.cond.span }] : []);
+const exprsOf = (n: CfgNode): Stmt[] => (n.stmt ? [n.stmt] : n.cond ? [{ kind: 'expr', expression: n.cond, span: n.cond.span }] : []);
 
 /** `&ctx->mutex` → `ctx->mutex`, split into owner and member. */
 function lockOf(arg: Expr | undefined): { lock: string; owner: string; member: string } | null {
-  const e = arg?.k === 'un' && arg.op === '&' ? arg.e : arg;
-  if (!e || e.k !== 'field') return null;
-  return { lock: exprText(e), owner: exprText(e.e), member: e.name };
+  const e = arg?.kind === 'un' && arg.op === '&' ? arg.operand : arg;
+  if (!e || e.kind !== 'field') return null;
+  return { lock: exprText(e), owner: exprText(e.object), member: e.name };
 }
 
-function lockCalls(n: CfgNode, pairs: PairIndex, role: 'acquire' | 'release'): { call: Extract<Expr, { k: 'call' }>; lock: ReturnType<typeof lockOf> }[] {
-  const out: { call: Extract<Expr, { k: 'call' }>; lock: ReturnType<typeof lockOf> }[] = [];
+function lockCalls(n: CfgNode, pairs: PairIndex, role: 'acquire' | 'release'): { call: Extract<Expr, { kind: 'call' }>; lock: ReturnType<typeof lockOf> }[] {
+  const out: { call: Extract<Expr, { kind: 'call' }>; lock: ReturnType<typeof lockOf> }[] = [];
   forEachExpr(exprsOf(n), (e) => {
-    if (e.k !== 'call' || !e.fn) return;
+    if (e.kind !== 'call' || !e.fn) return;
     const m = pairs.match(e.fn);
     if (m?.pair.kind === 'lock' && m.role === role)
       out.push({ call: e, lock: lockOf(e.args[role === 'release' ? (m.pair.releaseKey ?? 0) : typeof m.pair.key === 'number' ? m.pair.key : 0]) });
@@ -52,8 +52,8 @@ function readsOf(n: CfgNode, owner: string, lockMember: string): { text: string;
   const out: { text: string; span: Span }[] = [];
   const targets = new Set<Expr>();
   forEachExpr(exprsOf(n), (e) => {
-    if (e.k === 'assign' && e.op === '=') targets.add(e.l);
-    if (e.k === 'field' && !targets.has(e) && e.name !== lockMember && exprText(e.e) === owner) out.push({ text: exprText(e), span: e.span });
+    if (e.kind === 'assign' && e.op === '=') targets.add(e.left);
+    if (e.kind === 'field' && !targets.has(e) && e.name !== lockMember && exprText(e.object) === owner) out.push({ text: exprText(e), span: e.span });
   });
   return out;
 }
