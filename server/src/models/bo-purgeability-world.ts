@@ -54,15 +54,15 @@ export type StateName = 'WILLNEED' | 'DONTNEED' | 'PURGED';
 
 /** An event. VMAs are named for the reader and found by their index in the world's list. */
 export type PurgeEvent =
-  | { k: 'create'; vma: string; advice: Advice }
-  | { k: 'destroy'; vma: string; index: number }
-  | { k: 'madvise'; vma: string; index: number; advice: Advice }
-  | { k: 'export'; fails: ExportFailure | null }
-  | { k: 'release' }
-  | { k: 'purge' };
+  | { kind: 'create'; vma: string; advice: Advice }
+  | { kind: 'destroy'; vma: string; index: number }
+  | { kind: 'madvise'; vma: string; index: number; advice: Advice }
+  | { kind: 'export'; fails: ExportFailure | null }
+  | { kind: 'release' }
+  | { kind: 'purge' };
 
 export function eventLabel(e: PurgeEvent): string {
-  switch (e.k) {
+  switch (e.kind) {
     case 'create':
       return `create ${e.vma} ${e.advice}`;
     case 'destroy':
@@ -80,15 +80,15 @@ export function eventLabel(e: PurgeEvent): string {
 
 /** The same event on any VMA list: what a world's step depends on (the VMA by index, not by name). */
 export const eventKey = (e: PurgeEvent): string =>
-  e.k === 'create'
+  e.kind === 'create'
     ? `c${e.advice[0]}`
-    : e.k === 'destroy'
+    : e.kind === 'destroy'
       ? `d${e.index}`
-      : e.k === 'madvise'
+      : e.kind === 'madvise'
         ? `m${e.index}${e.advice[0]}`
-        : e.k === 'export'
+        : e.kind === 'export'
           ? `e${e.fails ?? ''}`
-          : e.k;
+          : e.kind;
 
 export interface World {
   bo: Obj;
@@ -367,7 +367,7 @@ export class WorldRunner {
     this.ev.hook = anchored ? (s, fn, phase) => this.onStatement(s, fn, phase) : null;
     this.world = w;
     this.imported = imported;
-    this.failing = e.k === 'export' ? e.fails : null;
+    this.failing = e.kind === 'export' ? e.fails : null;
     this.record = { failures: [], leftPurged: null, anchor: null, blind: false, stopped: null };
     this.entered = [];
     this.recorded = new Map();
@@ -386,7 +386,7 @@ export class WorldRunner {
 
   private apply(e: PurgeEvent, w: World): void {
     const bo = w.bo;
-    switch (e.k) {
+    switch (e.kind) {
       case 'create': {
         const vma = obj({}, e.vma, true);
         const attr = obj({ purgeable_state: this.constant(`XE_MADV_PURGEABLE_${e.advice}`) }, undefined, true);

@@ -127,7 +127,7 @@ export interface PurgeabilityIssue {
   trace: TraceRow[];
   imported: boolean;
   /** The kind of the event that showed it (where to place it when no statement of the patch did it). */
-  event: PurgeEvent['k'];
+  event: PurgeEvent['kind'];
   anchor: Anchor | null;
 }
 
@@ -154,7 +154,7 @@ const ISSUE_ORDER: Record<IssueKind, number> = {
   stopped: 6,
 };
 
-const isDmabufEvent = (e: PurgeEvent): boolean => e.k === 'export' || e.k === 'release';
+const isDmabufEvent = (e: PurgeEvent): boolean => e.kind === 'export' || e.kind === 'release';
 
 /** Explores the event sequences and reports what it finds. Never throws on the patch's code. */
 export function runPurgeabilityModel(input: PurgeabilityInput): PurgeabilityResult {
@@ -200,17 +200,18 @@ export function runPurgeabilityModel(input: PurgeabilityInput): PurgeabilityResu
     const out: PurgeEvent[] = [];
     if (s.stopped) return out;
     if (s.vmas.length < MAX_VMAS && visibleIn(EVENT_FUNCTIONS.create)) {
-      for (const advice of ['WILLNEED', 'DONTNEED'] as const) out.push({ k: 'create', vma: `VMA${s.created + 1}`, advice });
+      for (const advice of ['WILLNEED', 'DONTNEED'] as const) out.push({ kind: 'create', vma: `VMA${s.created + 1}`, advice });
     }
     s.vmas.forEach((v, index) => {
-      if (visibleIn(EVENT_FUNCTIONS.destroy)) out.push({ k: 'destroy', vma: v.label, index });
-      if (visibleIn(EVENT_FUNCTIONS.madvise)) for (const advice of ['WILLNEED', 'DONTNEED'] as const) out.push({ k: 'madvise', vma: v.label, index, advice });
+      if (visibleIn(EVENT_FUNCTIONS.destroy)) out.push({ kind: 'destroy', vma: v.label, index });
+      if (visibleIn(EVENT_FUNCTIONS.madvise))
+        for (const advice of ['WILLNEED', 'DONTNEED'] as const) out.push({ kind: 'madvise', vma: v.label, index, advice });
     });
     if (!s.imported && !s.exportLive && visibleIn(EVENT_FUNCTIONS.export)) {
-      out.push({ k: 'export', fails: null }, { k: 'export', fails: 'ttm_bo_setup_export' }, { k: 'export', fails: 'drm_gem_prime_export' });
+      out.push({ kind: 'export', fails: null }, { kind: 'export', fails: 'ttm_bo_setup_export' }, { kind: 'export', fails: 'drm_gem_prime_export' });
     }
-    if (s.exportLive) out.push({ k: 'release' });
-    if (isState('new', s, 'DONTNEED') || isState('old', s, 'DONTNEED')) out.push({ k: 'purge' });
+    if (s.exportLive) out.push({ kind: 'release' });
+    if (isState('new', s, 'DONTNEED') || isState('old', s, 'DONTNEED')) out.push({ kind: 'purge' });
     return out;
   };
 
@@ -230,9 +231,9 @@ export function runPurgeabilityModel(input: PurgeabilityInput): PurgeabilityResu
   };
 
   const vmasAfter = (s: State, e: PurgeEvent): VmaFacts[] => {
-    if (e.k === 'create') return [...s.vmas, { label: e.vma, advice: e.advice }];
-    if (e.k === 'destroy') return s.vmas.filter((_, i) => i !== e.index);
-    if (e.k === 'madvise') return s.vmas.map((v, i) => (i === e.index ? { ...v, advice: e.advice } : v));
+    if (e.kind === 'create') return [...s.vmas, { label: e.vma, advice: e.advice }];
+    if (e.kind === 'destroy') return s.vmas.filter((_, i) => i !== e.index);
+    if (e.kind === 'madvise') return s.vmas.map((v, i) => (i === e.index ? { ...v, advice: e.advice } : v));
     return s.vmas;
   };
 
@@ -245,8 +246,8 @@ export function runPurgeabilityModel(input: PurgeabilityInput): PurgeabilityResu
         state: {
           imported: s.imported,
           dmabuf: s.dmabuf || isDmabufEvent(e),
-          exportLive: e.k === 'export' ? !e.fails : e.k === 'release' ? false : s.exportLive,
-          created: s.created + (e.k === 'create' ? 1 : 0),
+          exportLive: e.kind === 'export' ? !e.fails : e.kind === 'release' ? false : s.exportLive,
+          created: s.created + (e.kind === 'create' ? 1 : 0),
           vmas: vmasAfter(s, e),
           worlds: { new: n.world, old: o.world },
           keys: { new: n.keys, old: o.keys },
@@ -322,7 +323,7 @@ export function runPurgeabilityModel(input: PurgeabilityInput): PurgeabilityResu
         ...t.map((x) => row(eventLabel(x.event), x.state)),
       ],
       imported: last.imported,
-      event: current.event.k,
+      event: current.event.kind,
       anchor,
     });
   };
@@ -389,7 +390,7 @@ export function runPurgeabilityModel(input: PurgeabilityInput): PurgeabilityResu
     const [nowBefore, oldBefore, now, old] = [name('new', from), name('old', from), name('new', s), name('old', s)];
     if (nowBefore !== oldBefore || now === old) return;
     const more = (RANK[now] ?? 0) > (RANK[old] ?? 0);
-    const category = `${more ? 'more' : 'less'}:${e.k}:${old}>${now}:${s.dmabuf ? 'dmabuf' : 'plain'}`;
+    const category = `${more ? 'more' : 'less'}:${e.kind}:${old}>${now}:${s.dmabuf ? 'dmabuf' : 'plain'}`;
     add(
       'new',
       { kind: more ? 'moreDivergence' : 'lessDivergence', category, severity: more && !s.dmabuf ? 'warning' : 'information', data: { now, before: old } },
