@@ -8,25 +8,6 @@ import type { Node } from 'web-tree-sitter';
 import type { Span } from './image';
 import { normaliseC } from './facts';
 
-let rowShift = 0;
-
-/** Builds an AST whose spans are `shift` rows up: the rows a wrapper put in front of the image. */
-export function withRowShift<T>(shift: number, build: () => T): T {
-  const saved = rowShift;
-  rowShift = shift;
-  try {
-    return build();
-  } finally {
-    rowShift = saved;
-  }
-}
-
-function spanOf(n: Node): Span {
-  const start = n.startPosition;
-  const end = n.endPosition;
-  return { startRow: start.row - rowShift, startCol: start.column, endRow: end.row - rowShift, endCol: end.column };
-}
-
 export type Expr =
   | { kind: 'num'; value: bigint; text: string; span: Span }
   | { kind: 'str'; value: string; span: Span }
@@ -123,246 +104,283 @@ function charValue(text: string): bigint | null {
  * rarely nests past 20.
  */
 export const MAX_AST_DEPTH = 200;
-let depth = 0;
 
-/** Runs `build` one level deeper; past the limit, the node is read as unknown. */
-function deeper<T>(n: Node, unknown: (span: Span) => T, build: () => T): T {
-  if (depth >= MAX_AST_DEPTH) return unknown(spanOf(n));
-  depth++;
-  try {
-    return build();
-  } finally {
-    depth--;
+/**
+ * Reads tree-sitter nodes into the plain AST. `rowShift`: rows a wrapper put in front of the image, taken off
+ * every span; the nesting depth is counted per reader (see MAX_AST_DEPTH).
+ */
+class AstReader {
+  private depth = 0;
+
+  constructor(private readonly rowShift: number) {}
+
+  private span(n: Node): Span {
+    const start = n.startPosition;
+    const end = n.endPosition;
+    return { startRow: start.row - this.rowShift, startCol: start.column, endRow: end.row - this.rowShift, endCol: end.column };
   }
-}
 
-export function toExpr(n: Node | null): Expr {
-  if (!n) return { kind: 'unknown', text: '', span: { startRow: 0, startCol: 0, endRow: 0, endCol: 0 } };
-  return deeper(
-    n,
-    (span) => ({ kind: 'unknown', text: n.text, span, tooDeep: true }),
-    () => toExprAt(n),
-  );
-}
-
-function toExprAt(n: Node): Expr {
-  const span = spanOf(n);
-  const child = (f: string): Node | null => n.childForFieldName(f);
-  switch (n.type) {
-    case 'number_literal': {
-      const v = parseInt64(n.text);
-      return v === null ? { kind: 'unknown', text: n.text, span } : { kind: 'num', value: v, text: n.text, span };
+  /** Runs `build` one level deeper; past the limit, the node is read as unknown. */
+  private deeper<T>(n: Node, unknown: (span: Span) => T, build: () => T): T {
+    if (this.depth >= MAX_AST_DEPTH) return unknown(this.span(n));
+    this.depth++;
+    try {
+      return build();
+    } finally {
+      this.depth--;
     }
-    case 'char_literal': {
-      const v = charValue(n.text);
-      return v === null ? { kind: 'unknown', text: n.text, span } : { kind: 'num', value: v, text: n.text, span };
-    }
-    case 'true':
-      return { kind: 'num', value: 1n, text: 'true', span };
-    case 'false':
-      return { kind: 'num', value: 0n, text: 'false', span };
-    case 'null':
-      return { kind: 'num', value: 0n, text: 'NULL', span };
-    case 'string_literal':
-    case 'concatenated_string':
-      return { kind: 'str', value: n.text, span };
-    case 'identifier':
-    case 'field_identifier':
-      return n.text === 'NULL' ? { kind: 'num', value: 0n, text: 'NULL', span } : { kind: 'id', name: n.text, span };
-    case 'parenthesized_expression':
-      return n.namedChildCount === 1 ? toExpr(n.namedChild(0)) : { kind: 'unknown', text: n.text, span };
-    case 'binary_expression': {
-      const op = child('operator')?.text ?? '';
-      return BINARY_OPS.has(op)
-        ? { kind: 'bin', op, left: toExpr(child('left')), right: toExpr(child('right')), span }
-        : { kind: 'unknown', text: n.text, span };
-    }
-    case 'unary_expression':
-    case 'pointer_expression': {
-      const op = child('operator')?.text ?? n.child(0)?.text ?? '';
-      return { kind: 'un', op, operand: toExpr(child('argument')), span };
-    }
-    case 'update_expression': {
-      const op = child('operator')?.text as '++' | '--';
-      const arg = child('argument');
-      const prefix = !!arg && n.startIndex < arg.startIndex;
-      return { kind: 'upd', op, prefix, operand: toExpr(arg), span };
-    }
-    case 'assignment_expression':
-      return { kind: 'assign', op: child('operator')?.text ?? '=', left: toExpr(child('left')), right: toExpr(child('right')), span };
-    case 'call_expression': {
-      const callee = child('function');
-      const args = child('arguments');
-      const list: Expr[] = [];
-      for (const a of args?.namedChildren ?? []) if (a && a.type !== 'comment') list.push(toExpr(a));
-      return { kind: 'call', fn: callee?.type === 'identifier' ? callee.text : null, callee: toExpr(callee), args: list, span };
-    }
-    case 'field_expression': {
-      // argument, operator, field
-      return { kind: 'field', object: toExpr(child('argument')), name: child('field')?.text ?? '', arrow: n.child(1)?.type === '->', span };
-    }
-    case 'subscript_expression':
-      return { kind: 'index', array: toExpr(child('argument')), index: toExpr(child('index')), span };
-    case 'conditional_expression':
-      return { kind: 'cond', condition: toExpr(child('condition')), whenTrue: toExpr(child('consequence')), whenFalse: toExpr(child('alternative')), span };
-    case 'cast_expression':
-      return { kind: 'cast', type: normaliseC(child('type')?.text ?? ''), operand: toExpr(child('value')), span };
-    case 'sizeof_expression':
-    case 'alignof_expression':
-      return { kind: 'sizeof', text: n.text, span };
-    case 'comma_expression':
-      return { kind: 'comma', left: toExpr(child('left')), right: toExpr(child('right')), span };
-    default:
-      return { kind: 'unknown', text: n.text, span };
   }
-}
 
-/** A statement; an iterator macro followed by its body is folded into one `foreach`. */
-export function toStmts(nodes: (Node | null)[]): Stmt[] {
-  const out: Stmt[] = [];
-  const list = nodes.filter((n): n is Node => !!n && n.type !== 'comment');
-  for (let i = 0; i < list.length; i++) {
-    const n = list[i];
-    const next = list[i + 1];
-    const type = n.type;
-    const call = type === 'expression_statement' && next ? n.namedChild(0) : null;
-    // `list_for_each_entry(pos, head, member) {`: a call whose `;` is missing, then its body.
-    if (call?.type === 'call_expression' && n.lastChild?.isMissing && /for_each|_foreach/.test(call.childForFieldName('function')?.text ?? '')) {
-      const c = toExpr(call) as Extract<Expr, { kind: 'call' }>;
-      out.push({
-        kind: 'foreach',
-        macro: c.fn ?? '',
-        args: c.args,
-        body: toStmt(next),
-        span: { ...spanOf(n), endRow: spanOf(next).endRow, endCol: spanOf(next).endCol },
-      });
-      i++;
-      continue;
-    }
-    out.push(...toStmtList(n));
+  expr(n: Node | null): Expr {
+    if (!n) return { kind: 'unknown', text: '', span: { startRow: 0, startCol: 0, endRow: 0, endCol: 0 } };
+    return this.deeper(
+      n,
+      (span) => ({ kind: 'unknown', text: n.text, span, tooDeep: true }),
+      () => this.exprAt(n),
+    );
   }
-  return out;
-}
 
-/** One node as statements: a labeled statement is a label marker followed by the statement. */
-function toStmtList(n: Node): Stmt[] {
-  if (n.type === 'labeled_statement') {
-    const label = n.childForFieldName('label')?.text ?? '';
-    const inner = n.namedChildren.filter((c) => c && c.type !== 'statement_identifier' && c.type !== 'comment');
-    return [{ kind: 'label', name: label, span: spanOf(n) }, ...toStmts(inner)];
-  }
-  if (n.type === 'case_statement') {
-    const isDefault = n.child(0)?.type === 'default';
-    const colon = n.children.find((c) => c?.type === ':');
-    const labelEnd = colon?.startIndex ?? n.startIndex;
-    // `case 0 ... 4:` parses as a value and an ERROR holding `... 4` (or `8 ...` then a value): the
-    // label is every expression before the colon, read in order, ERRORs flattened.
-    const bounds: Node[] = [];
-    for (const c of n.namedChildren) {
-      if (!c || c.startIndex >= labelEnd || c.type === 'comment') continue;
-      if (c.type === 'ERROR') bounds.push(...c.namedChildren.filter((x): x is Node => !!x && x.type !== 'comment'));
-      else bounds.push(c);
-    }
-    const lo = isDefault || bounds.length === 0 ? null : toExpr(bounds[0]);
-    const hi = !isDefault && bounds.length > 1 ? toExpr(bounds[bounds.length - 1]) : null;
-    const body = n.namedChildren.filter((c): c is Node => !!c && c.startIndex >= labelEnd && c.type !== 'comment');
-    return [{ kind: 'case', lo, hi, span: spanOf(n) }, ...toStmts(body)];
-  }
-  return [toStmt(n)];
-}
-
-export function toStmt(n: Node): Stmt {
-  return deeper(
-    n,
-    (span) => ({ kind: 'unknown', text: n.text, span, tooDeep: true }),
-    () => toStmtAt(n),
-  );
-}
-
-function toStmtAt(n: Node): Stmt {
-  const span = spanOf(n);
-  const child = (f: string): Node | null => n.childForFieldName(f);
-  switch (n.type) {
-    case 'expression_statement': {
-      const e = n.namedChild(0);
-      if (!e) return { kind: 'block', body: [], span };
-      return n.hasError ? { kind: 'unknown', text: n.text, span } : { kind: 'expr', expression: toExpr(e), span };
-    }
-    case 'declaration': {
-      const vars: { name: string; type: string | null; init: Expr | null; span: Span }[] = [];
-      const type = child('type')?.text ?? null;
-      for (const d of n.childrenForFieldName('declarator')) {
-        if (!d) continue;
-        if (d.type === 'init_declarator') {
-          const inner = d.childForFieldName('declarator');
-          vars.push({ name: declName(inner), type: scalarType(type, inner), init: toExpr(d.childForFieldName('value')), span: spanOf(d) });
-        } else vars.push({ name: declName(d), type: scalarType(type, d), init: null, span: spanOf(d) });
+  private exprAt(n: Node): Expr {
+    const span = this.span(n);
+    const child = (f: string): Node | null => n.childForFieldName(f);
+    switch (n.type) {
+      case 'number_literal': {
+        const v = parseInt64(n.text);
+        return v === null ? { kind: 'unknown', text: n.text, span } : { kind: 'num', value: v, text: n.text, span };
       }
-      return { kind: 'decl', vars, span };
+      case 'char_literal': {
+        const v = charValue(n.text);
+        return v === null ? { kind: 'unknown', text: n.text, span } : { kind: 'num', value: v, text: n.text, span };
+      }
+      case 'true':
+        return { kind: 'num', value: 1n, text: 'true', span };
+      case 'false':
+        return { kind: 'num', value: 0n, text: 'false', span };
+      case 'null':
+        return { kind: 'num', value: 0n, text: 'NULL', span };
+      case 'string_literal':
+      case 'concatenated_string':
+        return { kind: 'str', value: n.text, span };
+      case 'identifier':
+      case 'field_identifier':
+        return n.text === 'NULL' ? { kind: 'num', value: 0n, text: 'NULL', span } : { kind: 'id', name: n.text, span };
+      case 'parenthesized_expression':
+        return n.namedChildCount === 1 ? this.expr(n.namedChild(0)) : { kind: 'unknown', text: n.text, span };
+      case 'binary_expression': {
+        const op = child('operator')?.text ?? '';
+        return BINARY_OPS.has(op)
+          ? { kind: 'bin', op, left: this.expr(child('left')), right: this.expr(child('right')), span }
+          : { kind: 'unknown', text: n.text, span };
+      }
+      case 'unary_expression':
+      case 'pointer_expression': {
+        const op = child('operator')?.text ?? n.child(0)?.text ?? '';
+        return { kind: 'un', op, operand: this.expr(child('argument')), span };
+      }
+      case 'update_expression': {
+        const op = child('operator')?.text as '++' | '--';
+        const arg = child('argument');
+        const prefix = !!arg && n.startIndex < arg.startIndex;
+        return { kind: 'upd', op, prefix, operand: this.expr(arg), span };
+      }
+      case 'assignment_expression':
+        return { kind: 'assign', op: child('operator')?.text ?? '=', left: this.expr(child('left')), right: this.expr(child('right')), span };
+      case 'call_expression': {
+        const callee = child('function');
+        const args = child('arguments');
+        const list: Expr[] = [];
+        for (const a of args?.namedChildren ?? []) if (a && a.type !== 'comment') list.push(this.expr(a));
+        return { kind: 'call', fn: callee?.type === 'identifier' ? callee.text : null, callee: this.expr(callee), args: list, span };
+      }
+      case 'field_expression': {
+        // argument, operator, field
+        return { kind: 'field', object: this.expr(child('argument')), name: child('field')?.text ?? '', arrow: n.child(1)?.type === '->', span };
+      }
+      case 'subscript_expression':
+        return { kind: 'index', array: this.expr(child('argument')), index: this.expr(child('index')), span };
+      case 'conditional_expression':
+        return {
+          kind: 'cond',
+          condition: this.expr(child('condition')),
+          whenTrue: this.expr(child('consequence')),
+          whenFalse: this.expr(child('alternative')),
+          span,
+        };
+      case 'cast_expression':
+        return { kind: 'cast', type: normaliseC(child('type')?.text ?? ''), operand: this.expr(child('value')), span };
+      case 'sizeof_expression':
+      case 'alignof_expression':
+        return { kind: 'sizeof', text: n.text, span };
+      case 'comma_expression':
+        return { kind: 'comma', left: this.expr(child('left')), right: this.expr(child('right')), span };
+      default:
+        return { kind: 'unknown', text: n.text, span };
     }
-    case 'compound_statement':
-      return { kind: 'block', body: toStmts(n.namedChildren), span };
-    case 'if_statement': {
-      const alt = child('alternative');
-      const altStmt = alt ? (alt.type === 'else_clause' ? alt.namedChildren.find((c) => c && c.type !== 'comment') : alt) : null;
-      return { kind: 'if', condition: toExpr(child('condition')), then: toStmt(child('consequence')!), otherwise: altStmt ? toStmt(altStmt) : null, span };
+  }
+
+  /** A statement; an iterator macro followed by its body is folded into one `foreach`. */
+  stmts(nodes: (Node | null)[]): Stmt[] {
+    const out: Stmt[] = [];
+    const list = nodes.filter((n): n is Node => !!n && n.type !== 'comment');
+    for (let i = 0; i < list.length; i++) {
+      const n = list[i];
+      const next = list[i + 1];
+      const type = n.type;
+      const call = type === 'expression_statement' && next ? n.namedChild(0) : null;
+      // `list_for_each_entry(pos, head, member) {`: a call whose `;` is missing, then its body.
+      if (call?.type === 'call_expression' && n.lastChild?.isMissing && /for_each|_foreach/.test(call.childForFieldName('function')?.text ?? '')) {
+        const c = this.expr(call) as Extract<Expr, { kind: 'call' }>;
+        out.push({
+          kind: 'foreach',
+          macro: c.fn ?? '',
+          args: c.args,
+          body: this.stmt(next),
+          span: { ...this.span(n), endRow: this.span(next).endRow, endCol: this.span(next).endCol },
+        });
+        i++;
+        continue;
+      }
+      out.push(...this.stmtList(n));
     }
-    case 'switch_statement':
-      return { kind: 'switch', condition: toExpr(child('condition')), body: toStmts(child('body')?.namedChildren ?? []), span };
-    case 'while_statement':
-      return { kind: 'while', condition: toExpr(child('condition')), body: toStmt(child('body')!), span };
-    case 'do_statement':
-      return { kind: 'dowhile', condition: toExpr(child('condition')), body: toStmt(child('body')!), span };
-    case 'for_statement': {
-      const init = child('initializer');
-      return {
-        kind: 'for',
-        init: init ? (init.type === 'declaration' ? toStmt(init) : { kind: 'expr', expression: toExpr(init), span: spanOf(init) }) : null,
-        condition: child('condition') ? toExpr(child('condition')) : null,
-        step: child('update') ? toExpr(child('update')) : null,
-        body: toStmt(child('body')!),
-        span,
-      };
+    return out;
+  }
+
+  /** One node as statements: a labeled statement is a label marker followed by the statement. */
+  private stmtList(n: Node): Stmt[] {
+    if (n.type === 'labeled_statement') {
+      const label = n.childForFieldName('label')?.text ?? '';
+      const inner = n.namedChildren.filter((c) => c && c.type !== 'statement_identifier' && c.type !== 'comment');
+      return [{ kind: 'label', name: label, span: this.span(n) }, ...this.stmts(inner)];
     }
-    case 'return_statement': {
-      const e = n.namedChildren.find((c) => c && c.type !== 'comment');
-      return { kind: 'return', value: e ? toExpr(e) : null, span };
+    if (n.type === 'case_statement') {
+      const isDefault = n.child(0)?.type === 'default';
+      const colon = n.children.find((c) => c?.type === ':');
+      const labelEnd = colon?.startIndex ?? n.startIndex;
+      // `case 0 ... 4:` parses as a value and an ERROR holding `... 4` (or `8 ...` then a value): the
+      // label is every expression before the colon, read in order, ERRORs flattened.
+      const bounds: Node[] = [];
+      for (const c of n.namedChildren) {
+        if (!c || c.startIndex >= labelEnd || c.type === 'comment') continue;
+        if (c.type === 'ERROR') bounds.push(...c.namedChildren.filter((x): x is Node => !!x && x.type !== 'comment'));
+        else bounds.push(c);
+      }
+      const lo = isDefault || bounds.length === 0 ? null : this.expr(bounds[0]);
+      const hi = !isDefault && bounds.length > 1 ? this.expr(bounds[bounds.length - 1]) : null;
+      const body = n.namedChildren.filter((c): c is Node => !!c && c.startIndex >= labelEnd && c.type !== 'comment');
+      return [{ kind: 'case', lo, hi, span: this.span(n) }, ...this.stmts(body)];
     }
-    case 'break_statement':
-      return { kind: 'break', span };
-    case 'continue_statement':
-      return { kind: 'continue', span };
-    case 'goto_statement':
-      return { kind: 'goto', label: child('label')?.text ?? '', span };
-    case 'labeled_statement':
-    case 'case_statement':
-      return { kind: 'block', body: toStmtList(n), span };
-    case 'preproc_ifdef':
-    case 'preproc_if': {
-      const branches: Stmt[][] = [];
-      const first = n.namedChildren.filter(
-        (c) =>
-          c &&
-          !['identifier', 'preproc_else', 'preproc_elif', 'preproc_elifdef', 'comment'].includes(c.type) &&
-          c !== child('condition') &&
-          c !== child('name'),
-      );
-      branches.push(toStmts(first));
-      let alt = child('alternative');
-      while (alt) {
-        branches.push(
-          toStmts(
-            alt.namedChildren.filter((c) => c && !['preproc_else', 'preproc_elif', 'comment'].includes(c.type) && c !== alt!.childForFieldName('condition')),
-          ),
+    return [this.stmt(n)];
+  }
+
+  stmt(n: Node): Stmt {
+    return this.deeper(
+      n,
+      (span) => ({ kind: 'unknown', text: n.text, span, tooDeep: true }),
+      () => this.stmtAt(n),
+    );
+  }
+
+  private stmtAt(n: Node): Stmt {
+    const span = this.span(n);
+    const child = (f: string): Node | null => n.childForFieldName(f);
+    switch (n.type) {
+      case 'expression_statement': {
+        const e = n.namedChild(0);
+        if (!e) return { kind: 'block', body: [], span };
+        return n.hasError ? { kind: 'unknown', text: n.text, span } : { kind: 'expr', expression: this.expr(e), span };
+      }
+      case 'declaration': {
+        const vars: { name: string; type: string | null; init: Expr | null; span: Span }[] = [];
+        const type = child('type')?.text ?? null;
+        for (const d of n.childrenForFieldName('declarator')) {
+          if (!d) continue;
+          if (d.type === 'init_declarator') {
+            const inner = d.childForFieldName('declarator');
+            vars.push({ name: declName(inner), type: scalarType(type, inner), init: this.expr(d.childForFieldName('value')), span: this.span(d) });
+          } else vars.push({ name: declName(d), type: scalarType(type, d), init: null, span: this.span(d) });
+        }
+        return { kind: 'decl', vars, span };
+      }
+      case 'compound_statement':
+        return { kind: 'block', body: this.stmts(n.namedChildren), span };
+      case 'if_statement': {
+        const alt = child('alternative');
+        const altStmt = alt ? (alt.type === 'else_clause' ? alt.namedChildren.find((c) => c && c.type !== 'comment') : alt) : null;
+        return {
+          kind: 'if',
+          condition: this.expr(child('condition')),
+          then: this.stmt(child('consequence')!),
+          otherwise: altStmt ? this.stmt(altStmt) : null,
+          span,
+        };
+      }
+      case 'switch_statement':
+        return { kind: 'switch', condition: this.expr(child('condition')), body: this.stmts(child('body')?.namedChildren ?? []), span };
+      case 'while_statement':
+        return { kind: 'while', condition: this.expr(child('condition')), body: this.stmt(child('body')!), span };
+      case 'do_statement':
+        return { kind: 'dowhile', condition: this.expr(child('condition')), body: this.stmt(child('body')!), span };
+      case 'for_statement': {
+        const init = child('initializer');
+        return {
+          kind: 'for',
+          init: init ? (init.type === 'declaration' ? this.stmt(init) : { kind: 'expr', expression: this.expr(init), span: this.span(init) }) : null,
+          condition: child('condition') ? this.expr(child('condition')) : null,
+          step: child('update') ? this.expr(child('update')) : null,
+          body: this.stmt(child('body')!),
+          span,
+        };
+      }
+      case 'return_statement': {
+        const e = n.namedChildren.find((c) => c && c.type !== 'comment');
+        return { kind: 'return', value: e ? this.expr(e) : null, span };
+      }
+      case 'break_statement':
+        return { kind: 'break', span };
+      case 'continue_statement':
+        return { kind: 'continue', span };
+      case 'goto_statement':
+        return { kind: 'goto', label: child('label')?.text ?? '', span };
+      case 'labeled_statement':
+      case 'case_statement':
+        return { kind: 'block', body: this.stmtList(n), span };
+      case 'preproc_ifdef':
+      case 'preproc_if': {
+        const branches: Stmt[][] = [];
+        const first = n.namedChildren.filter(
+          (c) =>
+            c &&
+            !['identifier', 'preproc_else', 'preproc_elif', 'preproc_elifdef', 'comment'].includes(c.type) &&
+            c !== child('condition') &&
+            c !== child('name'),
         );
-        alt = alt.childForFieldName('alternative');
+        branches.push(this.stmts(first));
+        let alt = child('alternative');
+        while (alt) {
+          branches.push(
+            this.stmts(
+              alt.namedChildren.filter((c) => c && !['preproc_else', 'preproc_elif', 'comment'].includes(c.type) && c !== alt!.childForFieldName('condition')),
+            ),
+          );
+          alt = alt.childForFieldName('alternative');
+        }
+        if (branches.length === 1) branches.push([]);
+        return { kind: 'pp', branches, span };
       }
-      if (branches.length === 1) branches.push([]);
-      return { kind: 'pp', branches, span };
+      default:
+        return { kind: 'unknown', text: n.text, span };
     }
-    default:
-      return { kind: 'unknown', text: n.text, span };
   }
+}
+
+/** An expression node as AST; `rowShift` rows are taken off its spans. */
+export function toExpr(n: Node | null, rowShift = 0): Expr {
+  return new AstReader(rowShift).expr(n);
+}
+
+/** Statement nodes as AST (an iterator macro followed by its body folded into one `foreach`). */
+export function toStmts(nodes: (Node | null)[], rowShift = 0): Stmt[] {
+  return new AstReader(rowShift).stmts(nodes);
 }
 
 /** A declaration's type text when its declarator names a plain variable (not a pointer, array or function). */

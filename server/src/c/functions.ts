@@ -5,7 +5,7 @@
  * blocks under an unknown condition, so their statements may or may not run, never always.
  */
 import type { Node, Tree } from 'web-tree-sitter';
-import { definitionName, scalarType, tooDeepSpans, toStmts, withRowShift, type FunctionAst } from './ast';
+import { definitionName, scalarType, tooDeepSpans, toStmts, type FunctionAst } from './ast';
 import { spanOf } from './facts';
 import type { Span } from './image';
 import { MAX_C_LINE, maskKernelAnnotations } from './mask';
@@ -59,13 +59,14 @@ function shift(span: Span, rows: number): Span {
   return { startRow: span.startRow - rows, startCol: span.startCol, endRow: span.endRow - rows, endCol: span.endCol };
 }
 
-/** Which definitions to convert (the rest are skipped: converting is most of the cost of reading). */
-let wanted: ((definitionText: string) => boolean) | null = null;
+/** Which definitions to convert, given a definition's text (the rest are skipped: converting is most of the cost of reading); null: all. */
+type Want = ((definitionText: string) => boolean) | null;
+/** The stubs of definitions `want` skipped, left out of what functionsOfImage returns. */
 const skipped = new WeakSet<FunctionAst>();
 
 /** `visibleEnd`: where the image's own text ends; a closing brace after it was appended to close a cut body. */
-function definitionAst(def: Node, entryVisible: boolean, rowShift: number, visibleEnd = Infinity): FunctionAst {
-  if (wanted && !wanted(def.text)) {
+function definitionAst(def: Node, want: Want, entryVisible: boolean, rowShift: number, visibleEnd = Infinity): FunctionAst {
+  if (want && !want(def.text)) {
     const stub: FunctionAst = {
       name: definitionName(def),
       params: [],
@@ -100,7 +101,7 @@ function definitionAst(def: Node, entryVisible: boolean, rowShift: number, visib
       paramTypes.push(scalarType(p?.childForFieldName('type')?.text ?? null, declared));
     }
   }
-  const stmts = withRowShift(rowShift, () => toStmts(body?.namedChildren ?? []));
+  const stmts = toStmts(body?.namedChildren ?? [], rowShift);
   const deep = tooDeepSpans(stmts);
   return {
     name: definitionName(def),
@@ -127,17 +128,10 @@ function definitionAst(def: Node, entryVisible: boolean, rowShift: number, visib
  * does, parsing first to find out. `want`, given a definition's text, picks the definitions to return.
  */
 export function functionsOfImage(parser: CParser, text: string, sectionFunction: string | null, want?: (definitionText: string) => boolean): FunctionAst[] {
-  if (!want) return unreadOverlong(readFunctions(parser, text, sectionFunction), text);
-  const saved = wanted;
-  wanted = want;
-  try {
-    return unreadOverlong(
-      readFunctions(parser, text, sectionFunction).filter((f) => !skipped.has(f)),
-      text,
-    );
-  } finally {
-    wanted = saved;
-  }
+  return unreadOverlong(
+    readFunctions(parser, text, sectionFunction, want ?? null).filter((f) => !skipped.has(f)),
+    text,
+  );
 }
 
 /**
@@ -157,18 +151,18 @@ function unreadOverlong(fns: FunctionAst[], text: string): FunctionAst[] {
   });
 }
 
-function readFunctions(parser: CParser, text: string, sectionFunction: string | null): FunctionAst[] {
+function readFunctions(parser: CParser, text: string, sectionFunction: string | null, want: Want): FunctionAst[] {
   const plan = planReading(text);
   if (plan) {
     const tree = parser.parse(plan.source);
     try {
-      const out = readPlanned(tree, plan, sectionFunction);
+      const out = readPlanned(tree, plan, sectionFunction, want);
       if (out) return out;
     } finally {
       tree.delete();
     }
   }
-  return functionsOfImageByParsing(parser, text, sectionFunction);
+  return functionsOfImageByParsing(parser, text, sectionFunction, want);
 }
 
 interface Layout {
@@ -246,14 +240,14 @@ function planReading(text: string): Plan | null {
 }
 
 /** The functions of a planned parse; null when the tree says the guess was wrong. */
-function readPlanned(tree: Tree, plan: Plan, sectionFunction: string | null): FunctionAst[] | null {
+function readPlanned(tree: Tree, plan: Plan, sectionFunction: string | null, want: Want): FunctionAst[] | null {
   const { layout, rowShift, visibleEnd } = plan;
   const top = tree.rootNode.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
   if (layout.bodyStart) {
     return top
       .filter((c) => c.type === 'function_definition')
       .map((d, i) => {
-        const ast = definitionAst(d, true, rowShift, visibleEnd);
+        const ast = definitionAst(d, want, true, rowShift, visibleEnd);
         if (i === 0) ast.name = sectionFunction ?? '(unnamed)';
         return ast;
       });
@@ -263,7 +257,7 @@ function readPlanned(tree: Tree, plan: Plan, sectionFunction: string | null): Fu
     // Statements at top level: the hunk is inside a body after all (its declarations came first).
     if (first && (isStatementType(first.type) || first.type === 'ERROR')) return null;
     if (top.some((c) => isStatementType(c.type))) return null;
-    return top.filter((c) => c.type === 'function_definition').map((d) => definitionAst(d, true, 0, visibleEnd));
+    return top.filter((c) => c.type === 'function_definition').map((d) => definitionAst(d, want, true, 0, visibleEnd));
   }
   // A wrong guess leaves code outside the wrapper it belongs in, or definitions inside it.
   if (top[0]?.type !== 'function_definition' || definitionName(top[0]) !== PARTIAL_NAME || top[0].startIndex !== 0) return null;
@@ -275,7 +269,7 @@ function readPlanned(tree: Tree, plan: Plan, sectionFunction: string | null): Fu
   return top
     .filter((c) => c.type === 'function_definition')
     .map((d, i) => {
-      const ast = definitionAst(d, i > 0, rowShift, visibleEnd);
+      const ast = definitionAst(d, want, i > 0, rowShift, visibleEnd);
       if (i === 0) {
         ast.name = sectionFunction ?? '(unnamed)';
         ast.entryVisible = false;
@@ -289,7 +283,7 @@ function readPlanned(tree: Tree, plan: Plan, sectionFunction: string | null): Fu
  * A hunk that starts with a body's opening brace: the function's header is the hunk's section line, so
  * the body is read whole from its start (parameters unknown), under that name.
  */
-function readBodyStart(parser: CParser, masked: string, end: number, sectionFunction: string | null): FunctionAst[] {
+function readBodyStart(parser: CParser, masked: string, end: number, sectionFunction: string | null, want: Want): FunctionAst[] {
   const header = `void ${PARTIAL_NAME}(void)\n`;
   const source = header + masked + (end > 0 ? '\n' + '}'.repeat(end) : '');
   const tree = parser.parse(source);
@@ -297,7 +291,7 @@ function readBodyStart(parser: CParser, masked: string, end: number, sectionFunc
     return tree.rootNode.namedChildren
       .filter((c): c is Node => c?.type === 'function_definition')
       .map((d, i) => {
-        const ast = definitionAst(d, true, 1, header.length + masked.length);
+        const ast = definitionAst(d, want, true, 1, header.length + masked.length);
         if (i === 0) ast.name = sectionFunction ?? '(unnamed)';
         return ast;
       });
@@ -307,11 +301,11 @@ function readBodyStart(parser: CParser, masked: string, end: number, sectionFunc
 }
 
 /** The reference reading: parse the image as it is to find where it starts and whether its function closes, then parse again laid out. */
-export function functionsOfImageByParsing(parser: CParser, text: string, sectionFunction: string | null): FunctionAst[] {
+export function functionsOfImageByParsing(parser: CParser, text: string, sectionFunction: string | null, want: Want = null): FunctionAst[] {
   const masked = maskKernelAnnotations(text);
   const { min, minAt, end } = braceProfile(masked);
   const headerless = blankHeaderTail(masked);
-  if ((firstCodeLine(masked) === '{' || headerless !== null) && min >= 0) return readBodyStart(parser, headerless ?? masked, end, sectionFunction);
+  if ((firstCodeLine(masked) === '{' || headerless !== null) && min >= 0) return readBodyStart(parser, headerless ?? masked, end, sectionFunction, want);
   const tree = parser.parse(masked);
   let top: Node[];
   try {
@@ -332,12 +326,12 @@ export function functionsOfImageByParsing(parser: CParser, text: string, section
     if (!startsInside) {
       // A hunk that ends inside a body: close it after the visible end, so the parser need not guess.
       const truncated = end > 0;
-      if (!truncated) return top.filter((c) => c.type === 'function_definition').map((d) => definitionAst(d, true, 0));
+      if (!truncated) return top.filter((c) => c.type === 'function_definition').map((d) => definitionAst(d, want, true, 0));
       const source = masked + '\n' + '}'.repeat(end);
       const closed = parser.parse(source);
       try {
         const defs = closed.rootNode.namedChildren.filter((c): c is Node => c?.type === 'function_definition');
-        return defs.map((d) => definitionAst(d, true, 0, masked.length));
+        return defs.map((d) => definitionAst(d, want, true, 0, masked.length));
       } finally {
         closed.delete();
       }
@@ -364,7 +358,7 @@ export function functionsOfImageByParsing(parser: CParser, text: string, section
       const defs = wrapped.rootNode.namedChildren.filter((c): c is Node => c?.type === 'function_definition');
       defs.forEach((d) => {
         const partial = definitionName(d) === PARTIAL_NAME && d.startIndex === 0;
-        const ast = definitionAst(d, !partial, 1, prefix.length + masked.length);
+        const ast = definitionAst(d, want, !partial, 1, prefix.length + masked.length);
         if (partial) {
           ast.name = sectionFunction ?? '(unnamed)';
           ast.entryVisible = false;

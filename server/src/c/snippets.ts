@@ -6,7 +6,7 @@
  * returning `See`: declarations of a named type without an initialiser never make a snippet on their own.
  */
 import type { Node } from 'web-tree-sitter';
-import { toStmts, withRowShift, type Stmt } from './ast';
+import { toStmts, type Stmt } from './ast';
 import { maskKernelAnnotations } from './mask';
 import type { CParser } from './parser';
 
@@ -62,7 +62,7 @@ export function readSnippet(parser: CParser, text: string): Stmt[] | null {
     if (!body) return null;
     const statements = body.namedChildren.filter((n): n is Node => !!n);
     if (!statements.every((n) => ALLOWED.has(n.type)) || !statements.some(operative)) return null;
-    return withRowShift(1, () => toStmts(statements));
+    return toStmts(statements, 1);
   } finally {
     tree.delete();
   }
