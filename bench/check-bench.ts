@@ -10,12 +10,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { Image } from '../server/src/c/image';
-import { CParser } from '../server/src/c/parser';
-import { Engine } from '../server/src/engine';
-import { DEFAULT_BOUND } from '../server/src/models/bo-purgeability';
+import { Image } from '../server/src/core/c/syntax/image';
+import { CParser } from '../server/src/core/c/syntax/parser';
+import { Engine } from '../server/src/core/engine';
+import { DEFAULT_BOUND } from '../server/src/core/models/bo-purgeability';
 import { readGrammarBytes } from '../server/src/host/grammar';
-import { ingest } from '../server/src/ingest';
+import { ingest } from '../server/src/core/ingest';
 import { lspTimings } from './lsp-bench';
 import { firstModelRun, modelTimings, seed004 } from './model-bench';
 import { restoreAccuracy } from './restore-accuracy';

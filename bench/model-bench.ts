@@ -7,10 +7,10 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CParser } from '../server/src/c/parser';
-import { Engine } from '../server/src/engine';
-import { DEFAULT_BOUND, runPurgeabilityModel } from '../server/src/models/bo-purgeability';
-import { purgeabilityInputs } from '../server/src/rules/counter-model';
+import type { CParser } from '../server/src/core/c/syntax/parser';
+import { Engine } from '../server/src/core/engine';
+import { DEFAULT_BOUND, runPurgeabilityModel } from '../server/src/core/models/bo-purgeability';
+import { purgeabilityInputs } from '../server/src/core/rules/counter-model';
 import { median } from './stats';
 
 export function seed004(repo: string): string | null {

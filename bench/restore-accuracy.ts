@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ingest } from '../server/src/ingest';
+import { ingest } from '../server/src/core/ingest';
 
 export function restoreAccuracy(tree: string, dirs = ['mm', 'arch/x86/mm', 'drivers/gpu/drm/xe', 'kernel'], maxFiles = 400): object {
   const files = dirs

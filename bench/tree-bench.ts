@@ -8,8 +8,8 @@
  * (mm/page_alloc.c, about 7,000 lines), where applying the series and finding functions cost most.
  */
 import { spawnSync } from 'node:child_process';
-import { Engine } from '../server/src/engine';
-import { DiskKernelTree } from '../server/src/host/kernel-tree';
+import { Engine } from '../server/src/core/engine';
+import { DiskKernelTree } from '../server/src/host/disk-tree';
 import { loadParser } from '../server/src/host/grammar';
 import { treePatch, VMEMMAP_SITES } from '../e2e/kernel-tree-fixture';
 import { median } from './stats';

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { gitBlobId } from '../server/src/kernel-tree';
+import { gitBlobId } from '../server/src/core/kernel/kernel-tree';
 import { repoRoot } from '../test/helpers';
 
 /** The tree's root, or null when it is not there. */

@@ -9,12 +9,12 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { maskKernelAnnotations } from '../server/src/c/mask';
-import { functionAt } from '../server/src/c/whole-functions';
-import { Engine } from '../server/src/engine';
-import type { Finding } from '../server/src/findings';
+import { maskKernelAnnotations } from '../server/src/core/c/syntax/mask';
+import { functionAt } from '../server/src/core/c/syntax/whole-functions';
+import { Engine } from '../server/src/core/engine';
+import type { Finding } from '../server/src/core/findings';
 import { loadParser } from '../server/src/host/grammar';
-import { DiskKernelTree } from '../server/src/host/kernel-tree';
+import { DiskKernelTree } from '../server/src/host/disk-tree';
 import { lineOf, readSeed, repoRoot, seedsSkip } from '../test/helpers';
 import { kernelTree, kernelTreeSkip, treePatch, VMEMMAP_SITES } from './kernel-tree-fixture';
 

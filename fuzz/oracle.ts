@@ -3,10 +3,10 @@
  * document, every position a finding gives (its range, its related places in the document, its fixes'
  * edits) is inside the document, and every fix applies.
  */
-import type { Engine } from '../server/src/engine';
-import type { Range } from '../server/src/ingest';
-import { splitLines } from '../server/src/ingest';
-import { applyTextEdits } from '../server/src/textedit';
+import type { Engine } from '../server/src/core/engine';
+import type { Range } from '../server/src/core/ingest';
+import { splitLines } from '../server/src/core/ingest';
+import { applyTextEdits } from '../server/src/core/textedit';
 
 export type FailureClass = 'crash' | 'rule failed' | 'position outside the document' | 'hang' | 'memory';
 export const FAILURE_CLASSES: readonly FailureClass[] = ['crash', 'rule failed', 'position outside the document', 'hang', 'memory'];

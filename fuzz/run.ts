@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { decode } from '../server/src/cli';
+import { decode } from '../server/src/cli/cli';
 import { repoRoot } from '../test/helpers';
 import { corpus } from './corpus';
 import { makeCase } from './mutate';

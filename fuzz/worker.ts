@@ -3,8 +3,8 @@
  * starts and what it found, so that the runner's watchdog knows which case hangs.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { Engine } from '../server/src/engine';
-import { decode } from '../server/src/cli';
+import { Engine } from '../server/src/core/engine';
+import { decode } from '../server/src/cli/cli';
 import { loadParser } from '../server/src/host/grammar';
 import { corpus } from './corpus';
 import { makeCase } from './mutate';

@@ -5,10 +5,10 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Budget, BudgetExhausted } from '../../server/src/budget';
-import { Evaluator, EvalStop, type Value } from '../../server/src/c/eval';
-import { functionsOfImage } from '../../server/src/c/functions';
-import { intType, literalType } from '../../server/src/c/ctypes';
+import { Budget, BudgetExhausted } from '../../server/src/core/budget';
+import { Evaluator, EvalStop, type Value } from '../../server/src/core/c/eval/eval';
+import { functionsOfImage } from '../../server/src/core/c/syntax/functions';
+import { intType, literalType } from '../../server/src/core/c/eval/ctypes';
 import { loadParser } from '../../server/src/host/grammar';
 
 async function evaluator(code: string, budget?: Budget, maxSteps?: number): Promise<{ ev: Evaluator; run: (name: string, ...args: Value[]) => Value }> {

@@ -1,7 +1,7 @@
 /** Integer constants read from image text: enumerators and object-like defines. */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { constantsOf } from '../../server/src/c/constants';
+import { constantsOf } from '../../server/src/core/c/eval/constants';
 
 const cases: [string, string, Record<string, bigint>][] = [
   ['implicit values count from 0', 'enum state { IDLE, BUSY, DEAD };', { IDLE: 0n, BUSY: 1n, DEAD: 2n }],

@@ -1,10 +1,10 @@
 /** The evaluator on C written for the test, parsed the way models parse the patch's code. */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Evaluator, EvalStop, obj, UNKNOWN, type Program, type Value } from '../../server/src/c/eval';
-import { functionsOfImage } from '../../server/src/c/functions';
+import { Evaluator, EvalStop, obj, UNKNOWN, type Program, type Value } from '../../server/src/core/c/eval/eval';
+import { functionsOfImage } from '../../server/src/core/c/syntax/functions';
 import { loadParser } from '../../server/src/host/grammar';
-import { visibleStatements } from '../../server/src/models/visible';
+import { visibleStatements } from '../../server/src/core/models/visible';
 import { EIW_TO_WAYS } from '../cxl-fixture';
 
 async function program(code: string, extra: Partial<Program> = {}): Promise<{ ev: Evaluator; run: (name: string, ...args: Value[]) => Value }> {

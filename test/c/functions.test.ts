@@ -4,11 +4,11 @@
  */
 import * as assert from 'node:assert/strict';
 import { syntheticSeries } from '../../bench/synthetic';
-import { functionsOfImage, functionsOfImageByParsing } from '../../server/src/c/functions';
-import { Image } from '../../server/src/c/image';
-import { sectionFunctionName } from '../../server/src/c/parsed';
+import { functionsOfImage, functionsOfImageByParsing } from '../../server/src/core/c/syntax/functions';
+import { Image } from '../../server/src/core/c/syntax/image';
+import { sectionFunctionName } from '../../server/src/core/c/syntax/parsed';
 import { loadParser } from '../../server/src/host/grammar';
-import { ingest } from '../../server/src/ingest';
+import { ingest } from '../../server/src/core/ingest';
 import { readSeed, seedNames, seedTest } from '../helpers';
 
 const json = (v: unknown): string => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x));

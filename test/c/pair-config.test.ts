@@ -1,12 +1,12 @@
 /** User extensions of the pair table: read tolerantly, combined in order of precedence. */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { combinePairTables, parsePairConfig, readPairConfig } from '../../server/src/c/pair-config';
+import { combinePairTables, parsePairConfig, readPairConfig } from '../../server/src/core/kernel/pair-config';
 import { syntheticSeries } from '../../bench/synthetic';
-import { Engine } from '../../server/src/engine';
+import { Engine } from '../../server/src/core/engine';
 import { loadParser } from '../../server/src/host/grammar';
 import { RING } from '../ring-fixture';
-import { DEFAULT_LIFECYCLES, DEFAULT_PAIRS, mergeTable, PairIndex, type PairSpec, type PairTable } from '../../server/src/c/pairs';
+import { DEFAULT_LIFECYCLES, DEFAULT_PAIRS, mergeTable, PairIndex, type PairSpec, type PairTable } from '../../server/src/core/kernel/pairs';
 
 test('a config file that is not JSON, or not an object, is one problem and nothing else', () => {
   assert.deepEqual(parsePairConfig('{ "pairs": [ }', 'x.json').table, {});

@@ -1,9 +1,9 @@
 /** The program a model runs for a patch: functions in the version in effect, parts of one function read together. */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { exprText, type Stmt } from '../../server/src/c/ast';
-import { programAt } from '../../server/src/c/program';
-import { visibleStatements } from '../../server/src/models/visible';
+import { exprText, type Stmt } from '../../server/src/core/c/syntax/ast';
+import { programAt } from '../../server/src/core/c/eval/program';
+import { visibleStatements } from '../../server/src/core/models/visible';
 import { mark, patchMail } from '../helpers';
 import { sharedEngine } from '../rules/tester';
 

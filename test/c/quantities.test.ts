@@ -5,8 +5,8 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { exprText, type Expr } from '../../server/src/c/ast';
-import { readSnippet } from '../../server/src/c/snippets';
+import { exprText, type Expr } from '../../server/src/core/c/syntax/ast';
+import { readSnippet } from '../../server/src/core/c/syntax/snippet-reader';
 import {
   maskOf,
   mayMisuseMask,
@@ -16,7 +16,7 @@ import {
   unitClashAt,
   walkDefinitions,
   type Definitions,
-} from '../../server/src/c/quantities';
+} from '../../server/src/core/c/analysis/quantities';
 import { loadParser } from '../../server/src/host/grammar';
 
 /** The last expression of `code` and the definitions in force there. */

@@ -1,8 +1,8 @@
 /** Copies and fingerprints of evaluator values: what the models' exploration dedupes on. */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { obj, type Obj } from '../../server/src/c/eval';
-import { fingerprint, GraphCopier } from '../../server/src/c/values';
+import { obj, type Obj } from '../../server/src/core/c/eval/eval';
+import { fingerprint, GraphCopier } from '../../server/src/core/c/eval/values';
 
 test('a copy keeps shared objects shared and cycles closed, and is independent of the original', () => {
   const gem = obj({ dma_buf: null }, 'gem');

@@ -5,20 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../helpers';
 
-const CORE = [
-  'ingest',
-  'c',
-  'rules',
-  'models',
-  'output',
-  'engine.ts',
-  'kernel-tree.ts',
-  'tree-files.ts',
-  'describe.ts',
-  'findings.ts',
-  'textedit.ts',
-  'version.ts',
-];
+/** Everything under server/src/core: the adapters (cli/, lsp/, host/) are outside it. */
+const CORE = ['core'];
 const FORBIDDEN =
   /from\s+['"](?:node:)?(?:fs|fs\/promises|child_process|vscode|vscode-languageserver[^'"]*|vscode-languageclient[^'"]*)['"]|require\(\s*['"](?:node:)?fs['"]\s*\)/;
 
@@ -30,6 +18,6 @@ function files(p: string): string[] {
 
 test('core modules import neither vscode, the LSP libraries nor the file system', () => {
   const all = CORE.flatMap((c) => files(path.join(repoRoot, 'server/src', c)));
-  assert.ok(all.length > 15);
+  assert.ok(all.length > 80);
   for (const f of all) assert.doesNotMatch(fs.readFileSync(f, 'utf8'), FORBIDDEN, path.relative(repoRoot, f));
 });

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Engine } from '../../server/src/engine';
+import { Engine } from '../../server/src/core/engine';
 import { loadParser } from '../../server/src/host/grammar';
-import { defaultRules } from '../../server/src/rules';
-import { defineRule } from '../../server/src/rules/rule';
+import { defaultRules } from '../../server/src/core/rules';
+import { defineRule } from '../../server/src/core/rules/rule';
 import { doc, readSeed, seedNames, seedTest } from '../helpers';
 import { checkCase } from '../../fuzz/oracle';
 

@@ -6,8 +6,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { syntheticSeries } from '../../bench/synthetic';
-import { Engine } from '../../server/src/engine';
-import type { Finding } from '../../server/src/findings';
+import { Engine } from '../../server/src/core/engine';
+import type { Finding } from '../../server/src/core/findings';
 import { loadParser } from '../../server/src/host/grammar';
 import { mark, patchMail, readSeed, seedNames, seedTest } from '../helpers';
 

@@ -5,8 +5,8 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Engine } from '../../server/src/engine';
-import type { Finding } from '../../server/src/findings';
+import { Engine } from '../../server/src/core/engine';
+import type { Finding } from '../../server/src/core/findings';
 import { loadParser } from '../../server/src/host/grammar';
 import { lineOf, mark, patchMail } from '../helpers';
 import { ring } from '../ring-fixture';

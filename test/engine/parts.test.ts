@@ -5,10 +5,10 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { syntheticSeries } from '../../bench/synthetic';
-import { Engine } from '../../server/src/engine';
-import type { Finding } from '../../server/src/findings';
+import { Engine } from '../../server/src/core/engine';
+import type { Finding } from '../../server/src/core/findings';
 import { loadParser } from '../../server/src/host/grammar';
-import { seriesParts } from '../../server/src/ingest/parts';
+import { seriesParts } from '../../server/src/core/ingest/parts';
 
 /** Three different series one after another, as a day of a list's traffic is saved. */
 const SERIES = [syntheticSeries(8, 1).text, syntheticSeries(8, 2).text, syntheticSeries(8, 3).text];

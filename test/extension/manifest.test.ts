@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readSettings } from '../../server/src/lsp/settings';
-import { defaultRules } from '../../server/src/rules';
+import { defaultRules } from '../../server/src/core/rules';
 import { repoRoot } from '../helpers';
 
 const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));

@@ -5,10 +5,10 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Engine } from '../../server/src/engine';
+import { Engine } from '../../server/src/core/engine';
 import { loadParser } from '../../server/src/host/grammar';
-import { defaultRules } from '../../server/src/rules';
-import { defineRule } from '../../server/src/rules/rule';
+import { defaultRules } from '../../server/src/core/rules';
+import { defineRule } from '../../server/src/core/rules/rule';
 import { fuzz, type FuzzOptions } from '../../fuzz/run';
 import { checkCase } from '../../fuzz/oracle';
 import { MUTATIONS, Random } from '../../fuzz/mutate';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { ingest, splitLines, type DiffLine, type Hunk, type Series } from '../../server/src/ingest';
+import { ingest, splitLines, type DiffLine, type Hunk, type Series } from '../../server/src/core/ingest';
 import { doc } from '../helpers';
 
 const marker = (l: DiffLine): string => (l.kind === 'add' ? '+' : l.kind === 'remove' ? '-' : ' ');

@@ -3,7 +3,7 @@
  * hand; the diffstat that git wrote into each mail is an independent check on every line's kind.
  */
 import * as assert from 'node:assert/strict';
-import { ingest, type FileDiff, type Series } from '../../server/src/ingest';
+import { ingest, type FileDiff, type Series } from '../../server/src/core/ingest';
 import { readSeed, seedNames, seedTest } from '../helpers';
 import { assertSegmentsMatch } from './ingest.test';
 

@@ -5,9 +5,9 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { ingest } from '../../server/src/ingest';
-import { hasEnglishRun, looksLikeSnippetLine } from '../../server/src/ingest/snippets';
-import { readSnippet } from '../../server/src/c/snippets';
+import { ingest } from '../../server/src/core/ingest';
+import { hasEnglishRun, looksLikeSnippetLine } from '../../server/src/core/ingest/snippet-candidates';
+import { readSnippet } from '../../server/src/core/c/syntax/snippet-reader';
 import { loadParser } from '../../server/src/host/grammar';
 import { sharedEngine } from '../rules/tester';
 import { readSeed, seedNames, seedTest } from '../helpers';

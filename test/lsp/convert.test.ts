@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import type { Finding } from '../../server/src/findings';
-import type { Patch } from '../../server/src/ingest';
+import type { Finding } from '../../server/src/core/findings';
+import type { Patch } from '../../server/src/core/ingest';
 import { codeActions, codeLenses, toDiagnostic } from '../../server/src/lsp/convert';
 import { readSettings, readSettingsWithProblems } from '../../server/src/lsp/settings';
 

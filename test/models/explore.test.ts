@@ -1,7 +1,7 @@
 /** Bounded breadth-first exploration: shortest sequences first, each state explored once, within bounds. */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { explore, type Step } from '../../server/src/models/explore';
+import { explore, type Step } from '../../server/src/core/models/explore';
 
 /** A counter that can be incremented or doubled; we look for ways to reach a value. */
 function reach(target: number, bound: number, maxStates = 1000): { first: string[] | null; transitions: number; states: number; truncated: boolean } {

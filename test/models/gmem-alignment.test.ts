@@ -6,8 +6,8 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import type { Expr } from '../../server/src/c/ast';
-import { readSnippet } from '../../server/src/c/snippets';
+import type { Expr } from '../../server/src/core/c/syntax/ast';
+import { readSnippet } from '../../server/src/core/c/syntax/snippet-reader';
 import { loadParser } from '../../server/src/host/grammar';
 import {
   alignedIndexRule,
@@ -20,7 +20,7 @@ import {
   SZ_1G,
   SZ_2M,
   type BindingCheck,
-} from '../../server/src/models/gmem-alignment';
+} from '../../server/src/core/models/gmem-alignment';
 
 const MiB = 256n; // pages
 

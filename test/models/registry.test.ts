@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Engine } from '../../server/src/engine';
+import { Engine } from '../../server/src/core/engine';
 import { loadParser } from '../../server/src/host/grammar';
-import { MODELS, ModelArgumentError, parseSize, runModel, type ModelHost } from '../../server/src/model-registry';
+import { MODELS, ModelArgumentError, parseSize, runModel, type ModelHost } from '../../server/src/core/models/registry';
 import { readSeed, repoRoot, seedTest } from '../helpers';
 
 async function host(files: Record<string, string> = {}): Promise<ModelHost> {
@@ -25,7 +25,7 @@ async function host(files: Record<string, string> = {}): Promise<ModelHost> {
 }
 
 test('every model module (one exporting MODEL_ID) has a registry entry and a doc naming each parameter', () => {
-  const dir = path.join(repoRoot, 'server/src/models');
+  const dir = path.join(repoRoot, 'server/src/core/models');
   const ids = fs
     .readdirSync(dir)
     .filter((f) => f.endsWith('.ts'))

@@ -1,4 +1,4 @@
-import rule from '../../server/src/rules/array-member-scalar-use';
+import rule from '../../server/src/core/rules/array-member-scalar-use';
 import { lineOf, mark, patchMail, readSeed } from '../helpers';
 import { ring, RING } from '../ring-fixture';
 import { withScalarUseLeft } from '../seed001';

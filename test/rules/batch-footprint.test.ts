@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { batchTime } from '../../server/src/models/batch-throughput';
-import rule from '../../server/src/rules/batch-footprint';
-import { describe } from '../../server/src/describe';
+import { batchTime } from '../../server/src/core/models/batch-throughput';
+import rule from '../../server/src/core/rules/batch-footprint';
+import { describe } from '../../server/src/core/describe';
 import { lineOf, readSeed } from '../helpers';
 import { ring, RING } from '../ring-fixture';
 import { runRuleTests, sharedEngine } from './tester';

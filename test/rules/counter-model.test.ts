@@ -3,7 +3,7 @@
  * where the code had no purgeability logic, so only the patched code's own invariants are judged) and
  * on seed 004 as posted and mutated (the counters replacing the VMA walk: departures judged too).
  */
-import rule from '../../server/src/rules/counter-model';
+import rule from '../../server/src/core/rules/counter-model';
 import { editPatch, lineAfter, lineOf, mark, patchMail, readSeed, type PatchLineEdit } from '../helpers';
 import * as seed from '../seed004';
 import { runRuleTests } from './tester';

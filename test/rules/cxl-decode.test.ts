@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import rule, { decodeOutput } from '../../server/src/rules/cxl-decode';
+import rule, { decodeOutput } from '../../server/src/core/rules/cxl-decode';
 import { DPA_OFFSET, POS_ANY_WAYS, POS_POW2_MODULUS, helperPatch } from '../cxl-fixture';
 import { lineOf, readSeed } from '../helpers';
 import { runRuleTests } from './tester';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import rule, { encodingKind } from '../../server/src/rules/cxl-encoding';
+import rule, { encodingKind } from '../../server/src/core/rules/cxl-encoding';
 import { DECODE_IG_UNCHECKED, EIG_TO_GRANULARITY, EIW_TO_WAYS, GRANULARITY_TO_EIG, QEMU_WAYS_ENC, WAYS_TO_EIW, helperPatch } from '../cxl-fixture';
 import { lineOf, readSeed } from '../helpers';
 import { runRuleTests } from './tester';

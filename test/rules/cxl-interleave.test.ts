@@ -1,4 +1,4 @@
-import rule from '../../server/src/rules/cxl-interleave';
+import rule from '../../server/src/core/rules/cxl-interleave';
 import { lineOf, readSeed } from '../helpers';
 import { runRuleTests } from './tester';
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import rule from '../../server/src/rules/gmem-binding-alignment';
+import rule from '../../server/src/core/rules/gmem-binding-alignment';
 import { lineOf, readSeed, seedTest } from '../helpers';
 import { CHECKS, gmemPatch, gmemReply } from '../gmem-fixture';
 import { runRuleTests, sharedEngine } from './tester';

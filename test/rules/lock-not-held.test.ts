@@ -1,4 +1,4 @@
-import rule from '../../server/src/rules/lock-not-held';
+import rule from '../../server/src/core/rules/lock-not-held';
 import { lineOf, mark, patchMail, readSeed } from '../helpers';
 import { withoutReleaseLock } from '../seed004';
 import { runRuleTests } from './tester';

@@ -1,4 +1,4 @@
-import rule from '../../server/src/rules/malformed-patch';
+import rule from '../../server/src/core/rules/malformed-patch';
 import { doc } from '../helpers';
 import { runRuleTests } from './tester';
 

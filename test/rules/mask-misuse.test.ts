@@ -1,4 +1,4 @@
-import rule from '../../server/src/rules/mask-misuse';
+import rule from '../../server/src/core/rules/mask-misuse';
 import { lineOf, mark, patchMail, readSeed } from '../helpers';
 import { gmemReply } from '../gmem-fixture';
 import { runRuleTests } from './tester';

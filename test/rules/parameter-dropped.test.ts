@@ -1,4 +1,4 @@
-import rule from '../../server/src/rules/parameter-dropped';
+import rule from '../../server/src/core/rules/parameter-dropped';
 import { doc, lineOf } from '../helpers';
 import { runRuleTests } from './tester';
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defaultRules } from '../../server/src/rules';
+import { defaultRules } from '../../server/src/core/rules';
 import { repoRoot } from '../helpers';
 
 const ids = defaultRules.map((r) => r.id).sort();
@@ -44,7 +44,7 @@ test('each rule has a doc, a test, a summary and its messages; nothing stray', (
 });
 
 test('the registry file has one line per rule', () => {
-  const registry = fs.readFileSync(path.join(repoRoot, 'server/src/rules/index.ts'), 'utf8');
+  const registry = fs.readFileSync(path.join(repoRoot, 'server/src/core/rules/index.ts'), 'utf8');
   for (const rule of defaultRules) {
     const camel = rule.id.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
     assert.equal(registry.split('\n').filter((l) => l.trim() === `${camel},`).length, 1, rule.id);

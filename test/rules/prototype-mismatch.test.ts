@@ -1,4 +1,4 @@
-import rule from '../../server/src/rules/prototype-mismatch';
+import rule from '../../server/src/core/rules/prototype-mismatch';
 import { doc, lineOf } from '../helpers';
 import { runRuleTests } from './tester';
 

@@ -3,7 +3,7 @@
  * site the patch updated is reverted one at a time, and the error must land on exactly that line.
  */
 import * as assert from 'node:assert/strict';
-import prototypeMismatch from '../../server/src/rules/prototype-mismatch';
+import prototypeMismatch from '../../server/src/core/rules/prototype-mismatch';
 import { readSeed, seedNames, seedTest } from '../helpers';
 import { messageIdOf, sharedEngine } from './tester';
 

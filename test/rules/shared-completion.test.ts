@@ -1,4 +1,4 @@
-import rule from '../../server/src/rules/shared-completion';
+import rule from '../../server/src/core/rules/shared-completion';
 import { lineOf, mark, patchMail, readSeed } from '../helpers';
 import { runRuleTests } from './tester';
 

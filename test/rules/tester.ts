@@ -6,11 +6,11 @@
  */
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Engine } from '../../server/src/engine';
-import type { Finding, Origin, Severity } from '../../server/src/findings';
+import { Engine } from '../../server/src/core/engine';
+import type { Finding, Origin, Severity } from '../../server/src/core/findings';
 import { loadParser } from '../../server/src/host/grammar';
-import type { Rule } from '../../server/src/rules/rule';
-import { applyTextEdits } from '../../server/src/textedit';
+import type { Rule } from '../../server/src/core/rules/rule';
+import { applyTextEdits } from '../../server/src/core/textedit';
 import { seedsSkip } from '../helpers';
 
 export interface ExpectedFinding {

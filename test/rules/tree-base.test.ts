@@ -1,8 +1,8 @@
 /** tree-base: what the reviewer's tree is to the series, said once per file; never without a tree. */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Engine } from '../../server/src/engine';
-import { gitBlobId } from '../../server/src/kernel-tree';
+import { Engine } from '../../server/src/core/engine';
+import { gitBlobId } from '../../server/src/core/kernel/kernel-tree';
 import { loadParser } from '../../server/src/host/grammar';
 import { lineOf, mark, patchMail } from '../helpers';
 import { MemoryTree } from '../tree/memory-tree';

@@ -1,4 +1,4 @@
-import rule from '../../server/src/rules/unbalanced-counter';
+import rule from '../../server/src/core/rules/unbalanced-counter';
 import { lineAfter, lineOf, mark, patchMail, readSeed } from '../helpers';
 import { withDoubleGet, withoutDestroyDec, withoutErrorPut } from '../seed004';
 import { runRuleTests } from './tester';

@@ -1,4 +1,4 @@
-import rule from '../../server/src/rules/unit-mismatch';
+import rule from '../../server/src/core/rules/unit-mismatch';
 import { lineOf, mark, patchMail, readSeed } from '../helpers';
 import { gmemReply } from '../gmem-fixture';
 import { runRuleTests } from './tester';

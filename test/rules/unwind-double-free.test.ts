@@ -1,4 +1,4 @@
-import rule from '../../server/src/rules/unwind-double-free';
+import rule from '../../server/src/core/rules/unwind-double-free';
 import { lineAfter, lineOf, mark, patchMail, readSeed } from '../helpers';
 import { ring, RING } from '../ring-fixture';
 import * as seed from '../seed001';

@@ -1,4 +1,4 @@
-import rule from '../../server/src/rules/use-after-unlock';
+import rule from '../../server/src/core/rules/use-after-unlock';
 import { lineOf, mark, patchMail, readSeed } from '../helpers';
 import { RING } from '../ring-fixture';
 import { runRuleTests } from './tester';

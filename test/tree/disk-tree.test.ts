@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DiskKernelTree, looksLikeKernelTree } from '../../server/src/host/kernel-tree';
+import { DiskKernelTree, looksLikeKernelTree } from '../../server/src/host/disk-tree';
 import { files } from './frob-fixture';
 
 function writeTree(): string {

@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DiskKernelTree } from '../../server/src/host/kernel-tree';
+import { DiskKernelTree } from '../../server/src/host/disk-tree';
 import { repoRoot } from '../helpers';
 import { files, frobPatch } from './frob-fixture';
 

@@ -1,5 +1,5 @@
 /** A KernelTree held in memory, for tests that need a few files written for them. */
-import type { KernelTree } from '../../server/src/kernel-tree';
+import type { KernelTree } from '../../server/src/core/kernel/kernel-tree';
 
 export class MemoryTree implements KernelTree {
   readonly root = '/trees/memory';

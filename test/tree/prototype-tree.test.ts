@@ -5,8 +5,8 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Engine } from '../../server/src/engine';
-import { gitBlobId } from '../../server/src/kernel-tree';
+import { Engine } from '../../server/src/core/engine';
+import { gitBlobId } from '../../server/src/core/kernel/kernel-tree';
 import { loadParser } from '../../server/src/host/grammar';
 import { lineOf } from '../helpers';
 import { MemoryTree } from './memory-tree';

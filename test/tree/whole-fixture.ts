@@ -3,7 +3,7 @@
  * the text: one hunk per edit with three lines of context, the header's section line as git writes it
  * (the nearest line above that starts at column 0 with a name), the `index` line with real blob ids.
  */
-import { gitBlobId } from '../../server/src/kernel-tree';
+import { gitBlobId } from '../../server/src/core/kernel/kernel-tree';
 
 export const widget = `// SPDX-License-Identifier: GPL-2.0
 #include <linux/mm.h>

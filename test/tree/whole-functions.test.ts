@@ -6,9 +6,9 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Engine } from '../../server/src/engine';
-import type { Finding } from '../../server/src/findings';
-import { gitBlobId } from '../../server/src/kernel-tree';
+import { Engine } from '../../server/src/core/engine';
+import type { Finding } from '../../server/src/core/findings';
+import { gitBlobId } from '../../server/src/core/kernel/kernel-tree';
 import { loadParser } from '../../server/src/host/grammar';
 import { lineOf } from '../helpers';
 import { MemoryTree } from './memory-tree';

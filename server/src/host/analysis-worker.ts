@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { AnalysisService, type ToService } from '../lsp/analysis-service';
 import { loadParser } from './grammar';
-import { DiskKernelTree } from './kernel-tree';
+import { DiskKernelTree } from './disk-tree';
 
 const flags = new Int32Array(workerData.flags as SharedArrayBuffer);
 const port = parentPort!;

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { formatSize } from '../models/bytes';
+import { formatSize } from '../core/models/bytes';
 
 /** `.mm-review.json` larger than this is refused: thousands of pairs fit in far less. */
 export const MAX_CONFIG_BYTES = 1 << 20;

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CParser, type GrammarBytes } from '../c/parser';
+import { CParser, type GrammarBytes } from '../core/c/syntax/parser';
 
 const RUNTIME = 'web-tree-sitter.wasm';
 const GRAMMAR = 'tree-sitter-c.wasm';

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AnalysisBackend, AnalysisEvents, AnalysisRun, TreeEvents } from '../lsp/analysis-backend';
 import type { AnalysisOutcome, AnalyzeOptions, FromService, ToService } from '../lsp/analysis-service';
-import type { Pos, Range } from '../ingest';
+import type { Pos, Range } from '../core/ingest';
 
 /** Analyses that may run at once (each holds a flag slot until it ends). */
 const SLOTS = 1024;

@@ -2,8 +2,8 @@
  * @file How the language server reaches its analyses: a backend the host provides (on Node, a worker
  * thread running the AnalysisService). Every call returns at once; results come as promises and events.
  */
-import type { Finding } from '../findings';
-import type { Pos, Range } from '../ingest';
+import type { Finding } from '../core/findings';
+import type { Pos, Range } from '../core/ingest';
 import type { AnalysisOutcome, AnalyzeOptions } from './analysis-service';
 
 export interface AnalysisRun {

@@ -5,15 +5,15 @@
  * other requests; an edit cancels an analysis under way through a flag in shared memory, which the
  * analysis's budget reads every thousand steps. Messages in and out are plain data.
  */
-import type { PairTable } from '../c/pairs';
-import { AnalysisCache } from '../c/parsed';
-import type { CParser } from '../c/parser';
-import { describe } from '../describe';
-import { Engine, type Analysis, type EngineOptions, type RuleSetting } from '../engine';
-import type { Finding } from '../findings';
-import type { Pos, Range } from '../ingest';
-import type { KernelTree } from '../kernel-tree';
-import { defaultRules } from '../rules';
+import type { PairTable } from '../core/kernel/pairs';
+import { AnalysisCache } from '../core/c/syntax/parsed';
+import type { CParser } from '../core/c/syntax/parser';
+import { describe } from '../core/describe';
+import { Engine, type Analysis, type EngineOptions, type RuleSetting } from '../core/engine';
+import type { Finding } from '../core/findings';
+import type { Pos, Range } from '../core/ingest';
+import type { KernelTree } from '../core/kernel/kernel-tree';
+import { defaultRules } from '../core/rules';
 
 /** A kernel tree the host searches in the background. */
 export interface HostKernelTree extends KernelTree {

@@ -1,7 +1,7 @@
 /** @file Findings as LSP diagnostics, code actions and code lenses. */
 import { CodeActionKind, DiagnosticSeverity, type CodeAction, type CodeLens, type Diagnostic } from 'vscode-languageserver/node';
-import type { Finding, Severity } from '../findings';
-import type { Patch, Range } from '../ingest';
+import type { Finding, Severity } from '../core/findings';
+import type { Patch, Range } from '../core/ingest';
 import { pathToFileURL } from 'node:url';
 
 export const SOURCE = 'mm-review';

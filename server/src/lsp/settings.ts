@@ -1,8 +1,8 @@
 /** @file The `mmReview.*` settings a client sends, read tolerantly (unknown keys ignored, bad values replaced). */
-import { readPairConfig } from '../c/pair-config';
-import type { LifecyclePair, PairSpec } from '../c/pairs';
-import type { RuleSetting } from '../engine';
-import { defaultRules } from '../rules';
+import { readPairConfig } from '../core/kernel/pair-config';
+import type { LifecyclePair, PairSpec } from '../core/kernel/pairs';
+import type { RuleSetting } from '../core/engine';
+import { defaultRules } from '../core/rules';
 
 export interface Settings {
   /** Per rule: a severity or `off`. */

@@ -1,0 +1,380 @@
+/** @file The command-line front end: argument parsing, file reading, output. All analysis is in the core. */
+import * as fs from 'node:fs';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import { parsePairConfig } from '../core/kernel/pair-config';
+import type { PairTable } from '../core/kernel/pairs';
+import { Engine, atLeast, DEFAULT_MAX_DOCUMENT_CHARS, type EngineOptions, type RuleSetting } from '../core/engine';
+import type { Finding, Severity } from '../core/findings';
+import { loadParser } from '../host/grammar';
+import { ingest } from '../core/ingest';
+import { formatSize } from '../core/models/bytes';
+import { inspectSeries } from '../core/output/inspect';
+import { toJson, type DocumentFindings } from '../core/output/json';
+import { toSarif } from '../core/output/sarif';
+import { toText } from '../core/output/text';
+import { defaultRules } from '../core/rules';
+import { TOOL_NAME, TOOL_VERSION } from '../core/version';
+import { MODELS, ModelArgumentError, runModel } from '../core/models/registry';
+import { DiskKernelTree } from '../host/disk-tree';
+import { errnoWords, FileReadError, MAX_CONFIG_BYTES, readAtMost, readRegularFile } from '../host/files';
+
+const USAGE = `usage:
+  mm-review check [--format text|json|sarif] [--fail-on error|warning|information|never] [--all]
+                  [--rule ID=error|warning|information|hint|off]... [--max-size MIB]
+                  [--config FILE | --no-config] [--cpus N] [--pools N] [--tree DIR] FILE...
+  mm-review inspect FILE
+  mm-review model [NAME [--format text|json] [key=value]...]   (NAME --help: its parameters)
+  mm-review rules [--format text|json]
+  mm-review lsp --stdio          (the language server)
+  mm-review --version | --help
+
+FILE may be - for standard input. check exits 0 when no finding is at or above --fail-on
+(default error), 1 otherwise, 2 on bad usage or unreadable input. Pairs and lifecycles added to
+the default table are read from --config FILE, else from ./.mm-review.json when there is one.
+--cpus and --pools set what per-CPU memory is counted for (default 224 CPUs, 1 pool).
+--tree DIR: a kernel checkout; a prototype change is then also checked against the sites the series
+does not touch, and each changed file against the pre-image its index line names.
+model runs one model with the parameters given and prints its result and explanation;
+without NAME it lists the models.`;
+
+export class UsageError extends Error {}
+
+/** What a read found: the bytes, or that there are more than the bound (and how many, when a stat told). */
+export type InputBytes = { bytes: Buffer } | { over: number | null };
+
+export interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  /** A document to check (`-`: standard input), read only when at most `maxBytes`; FileReadError when unreadable. */
+  readInput: (path: string, maxBytes: number) => InputBytes;
+  /** A configuration file: a regular file of at most `maxBytes`, else FileReadError. */
+  readConfig: (path: string, maxBytes: number) => Buffer;
+}
+
+const nodeIo: Io = {
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  readInput: readInputFile,
+  readConfig: readRegularFile,
+};
+
+/**
+ * A regular file's size is checked before it is read; a pipe, standard input or a device is read up to the
+ * bound and no further (`/dev/zero` ends at the bound, not in an out-of-memory crash).
+ */
+function readInputFile(file: string, maxBytes: number): InputBytes {
+  if (file === '-') {
+    const r = readAtMost(0, maxBytes);
+    return r.truncated ? { over: null } : { bytes: r.bytes };
+  }
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (e) {
+    throw new FileReadError(file, errnoWords(e));
+  }
+  if (st.isDirectory()) throw new FileReadError(file, 'is a directory');
+  if (st.isFile()) return st.size > maxBytes ? { over: st.size } : { bytes: readRegularFile(file, maxBytes) };
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    throw new FileReadError(file, errnoWords(e));
+  }
+  try {
+    const r = readAtMost(fd, maxBytes);
+    return r.truncated ? { over: null } : { bytes: r.bytes };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** UTF-8 when the bytes are valid UTF-8, else Latin-1, so no byte is lost or replaced. */
+export function decode(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('latin1').decode(bytes);
+  }
+}
+
+interface CheckArgs {
+  format: 'text' | 'json' | 'sarif';
+  failOn: Severity | 'never';
+  all: boolean;
+  rules: Record<string, RuleSetting>;
+  maxChars: number | undefined;
+  /** A config file named on the command line; null: none at all; undefined: ./.mm-review.json if present. */
+  config: string | null | undefined;
+  cpus: number | undefined;
+  tree: string | undefined;
+  pools: number | undefined;
+  files: string[];
+}
+
+export const CONFIG_FILE = '.mm-review.json';
+
+const SEVERITIES = ['error', 'warning', 'information', 'hint'];
+
+function parseCheckArgs(argv: string[]): CheckArgs {
+  const a: CheckArgs = {
+    format: 'text',
+    failOn: 'error',
+    all: false,
+    rules: {},
+    maxChars: undefined,
+    config: undefined,
+    cpus: undefined,
+    pools: undefined,
+    tree: undefined,
+    files: [],
+  };
+  const known = new Set(defaultRules.map((r) => r.id));
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = (): string => {
+      const eq = arg.indexOf('=');
+      if (arg.startsWith('--') && eq > 0) return arg.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    const name = arg.startsWith('--') ? arg.split('=')[0] : arg;
+    if (name === '--format') {
+      const v = value();
+      if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`unknown format ${v}`);
+      a.format = v;
+    } else if (name === '--fail-on') {
+      const v = value();
+      if (!['error', 'warning', 'information', 'never'].includes(v)) throw new UsageError(`unknown --fail-on level ${v}`);
+      a.failOn = v as CheckArgs['failOn'];
+    } else if (name === '--all') a.all = true;
+    else if (name === '--rule') {
+      const [id, setting] = value().split('=');
+      if (!known.has(id)) throw new UsageError(`unknown rule ${id}`);
+      if (![...SEVERITIES, 'off'].includes(setting)) throw new UsageError(`--rule ${id}= needs one of ${[...SEVERITIES, 'off'].join(', ')}`);
+      a.rules[id] = setting as RuleSetting;
+    } else if (name === '--max-size') {
+      const mib = Number(value());
+      if (!(mib > 0)) throw new UsageError('--max-size takes a size in MiB');
+      a.maxChars = Math.floor(mib * 1024 * 1024);
+    } else if (name === '--cpus' || name === '--pools') {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} takes a positive whole number`);
+      if (name === '--cpus') a.cpus = n;
+      else a.pools = n;
+    } else if (name === '--config') a.config = value();
+    else if (name === '--tree') a.tree = value();
+    else if (arg === '--no-config') a.config = null;
+    else if (arg === '-' || !arg.startsWith('-')) a.files.push(arg);
+    else throw new UsageError(`unknown option ${arg}`);
+  }
+  if (a.files.length === 0) throw new UsageError('check needs at least one FILE (or - for standard input)');
+  return a;
+}
+
+/**
+ * A full garbage collection, between the parts of a very large document: V8 otherwise lets a part's garbage
+ * pile up for several parts before collecting, and the peak memory grows with the document instead of the
+ * part. Node exposes `gc` only behind a flag, which can be set at run time.
+ */
+let gc: (() => void) | null | undefined;
+function collectGarbage(): void {
+  if (gc === undefined) {
+    try {
+      v8.setFlagsFromString('--expose-gc');
+      gc = vm.runInNewContext('gc') as () => void;
+    } catch {
+      gc = null;
+    }
+  }
+  gc?.();
+}
+
+/** A document's text, or null when it is over `maxBytes`; unreadable input is bad usage (exit 2). */
+function readDocument(io: Io, file: string, maxBytes: number): { text: string } | { over: number | null } {
+  try {
+    const r = io.readInput(file, maxBytes);
+    return 'bytes' in r ? { text: decode(r.bytes) } : r;
+  } catch (e) {
+    throw new UsageError(e instanceof FileReadError ? e.message : `cannot read ${file}: ${errnoWords(e)}`);
+  }
+}
+
+/** A whole input for `inspect` and `model`: refused past the document size limit. */
+function readInput(io: Io, file: string): string {
+  const r = readDocument(io, file, DEFAULT_MAX_DOCUMENT_CHARS);
+  if ('over' in r)
+    throw new UsageError(
+      `cannot read ${file}: it is ${r.over === null ? 'larger than' : formatSize(r.over) + ', over'} the limit of ${formatSize(DEFAULT_MAX_DOCUMENT_CHARS)}`,
+    );
+  return r.text;
+}
+
+/** The pair table extension: a named file must exist; the default one may not. A wrong entry is bad usage. */
+function readConfig(io: Io, config: CheckArgs['config']): Partial<PairTable> | undefined {
+  if (config === null) return undefined;
+  const file = config ?? CONFIG_FILE;
+  let bytes: Buffer;
+  try {
+    bytes = io.readConfig(file, MAX_CONFIG_BYTES);
+  } catch (e) {
+    if (config === undefined && e instanceof FileReadError && e.code === 'ENOENT') return undefined;
+    throw new UsageError(e instanceof FileReadError ? e.message : `cannot read ${file}: ${errnoWords(e)}`);
+  }
+  const { table, problems } = parsePairConfig(decode(bytes), file);
+  if (problems.length) throw new UsageError(problems.join('\n'));
+  return table;
+}
+
+function openTree(dir: string): DiskKernelTree {
+  try {
+    if (!fs.statSync(dir).isDirectory()) throw new Error('not a directory');
+    return new DiskKernelTree(dir);
+  } catch (e) {
+    throw new UsageError(`--tree ${dir}: ${errnoWords(e)}`);
+  }
+}
+
+async function check(io: Io, argv: string[]): Promise<number> {
+  const args = parseCheckArgs(argv);
+  const pairs = readConfig(io, args.config);
+  const engine = new Engine(await loadParser());
+  const tree = args.tree !== undefined ? openTree(args.tree) : undefined;
+  const options: EngineOptions = {
+    rules: args.rules,
+    maxDocumentChars: args.maxChars,
+    pairs,
+    findings: args.all ? 'all' : 'introduced',
+    footprint: { cpus: args.cpus, pools: args.pools },
+    tree,
+  };
+  const limit = args.maxChars ?? DEFAULT_MAX_DOCUMENT_CHARS;
+  const docs: DocumentFindings[] = [];
+  let patches = 0;
+  // One document at a time: read (its size checked first), analysed, then let go.
+  for (const file of args.files) {
+    const path = file === '-' ? '<stdin>' : file;
+    const input = readDocument(io, file, limit);
+    const analysis = 'text' in input ? engine.analyzeDocument(input.text, options, collectGarbage) : engine.refuse(path, input.over, limit);
+    patches += analysis.patches;
+    const shown = analysis.findings.filter((f: Finding) => args.all || f.origin === 'introduced');
+    docs.push({ path, findings: shown });
+  }
+  if (args.format === 'json') io.stdout(toJson(docs) + '\n');
+  else if (args.format === 'sarif') io.stdout(JSON.stringify(toSarif(docs, engine.rules), null, 2) + '\n');
+  else io.stdout(toText(docs, patches));
+  if (args.failOn === 'never') return 0;
+  const threshold = args.failOn;
+  return docs.some((d) => d.findings.some((f) => atLeast(f.severity, threshold))) ? 1 : 0;
+}
+
+function inspect(io: Io, argv: string[]): number {
+  if (argv.length !== 1) throw new UsageError('inspect takes exactly one FILE');
+  io.stdout(JSON.stringify(inspectSeries(ingest(readInput(io, argv[0]))), null, 2) + '\n');
+  return 0;
+}
+
+function modelHelp(id: string): string {
+  const m = MODELS.find((x) => x.id === id)!;
+  const width = Math.max(...m.params.map((p) => p.name.length));
+  const params = m.params.map(
+    (p) => `  ${p.name.padEnd(width)}  ${p.description}${p.default !== undefined ? ` (default ${p.default})` : p.optional ? ' (optional)' : ' (required)'}`,
+  );
+  return [`${m.id}: ${m.summary}`, '', 'parameters:', ...params, '', `example: ${m.example}`].join('\n') + '\n';
+}
+
+async function model(io: Io, argv: string[]): Promise<number> {
+  const [id, ...rest] = argv;
+  if (id === undefined || id === '--help' || id === '-h') {
+    const width = Math.max(...MODELS.map((m) => m.id.length));
+    io.stdout(MODELS.map((m) => `${m.id.padEnd(width)}  ${m.summary}`).join('\n') + '\n');
+    return 0;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    if (!MODELS.some((m) => m.id === id)) throw new UsageError(`unknown model ${id} (models: ${MODELS.map((m) => m.id).join(', ')})`);
+    io.stdout(modelHelp(id));
+    return 0;
+  }
+  let format = 'text';
+  const params: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '--format') format = rest[++i] ?? '';
+    else if (rest[i].startsWith('--format=')) format = rest[i].slice('--format='.length);
+    else params.push(rest[i]);
+  }
+  if (format !== 'text' && format !== 'json') throw new UsageError(`model --format takes text or json`);
+  const parser = await loadParser();
+  const engine = new Engine(parser);
+  try {
+    const out = runModel(id, params, {
+      parser,
+      analyse: (path) => engine.analyze(readInput(io, path), { findings: 'all' }).parsed!,
+      read: (path) => readInput(io, path),
+    });
+    io.stdout(format === 'json' ? JSON.stringify({ model: id, result: out.data }, null, 2) + '\n' : out.text + '\n');
+    return 0;
+  } catch (e) {
+    if (e instanceof ModelArgumentError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+function rules(io: Io, argv: string[]): number {
+  const json = argv.includes('--format=json') || (argv[0] === '--format' && argv[1] === 'json');
+  if (json) {
+    io.stdout(
+      JSON.stringify(
+        defaultRules.map((r) => ({ id: r.id, severity: r.meta.defaultSeverity, confidence: r.meta.confidence, summary: r.meta.summary })),
+        null,
+        2,
+      ) + '\n',
+    );
+    return 0;
+  }
+  const width = Math.max(...defaultRules.map((r) => r.id.length));
+  for (const r of defaultRules) io.stdout(`${r.id.padEnd(width)}  ${r.meta.defaultSeverity.padEnd(11)}  ${r.meta.summary}\n`);
+  return 0;
+}
+
+export async function main(argv: string[], io: Io = nodeIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'check':
+        return await check(io, rest);
+      case 'inspect':
+        return inspect(io, rest);
+      case 'rules':
+        return rules(io, rest);
+      case 'model':
+        return await model(io, rest);
+      case 'lsp': {
+        if (rest.length !== 1 || !['--stdio', '--node-ipc'].includes(rest[0])) throw new UsageError('lsp takes --stdio (or --node-ipc)');
+        // Loaded only here, so `check` does not pay for the language server.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, which a static import would undo
+        const { startServer } = require('../lsp/node-main') as typeof import('../lsp/node-main');
+        startServer();
+        return new Promise<number>(() => undefined); // serves until the client exits the process
+      }
+      case '--version':
+      case '-v':
+        io.stdout(`${TOOL_NAME} ${TOOL_VERSION}\n`);
+        return 0;
+      case '--help':
+      case '-h':
+      case undefined:
+        io.stdout(USAGE + '\n');
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command ${command}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`mm-review: ${e.message}\n${command === 'check' || command === 'inspect' || command === 'model' ? '' : USAGE + '\n'}`);
+      return 2;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,419 @@
+/**
+ * @file The parsed series that rules read: for every hunk its old and new image, for every quoted fragment
+ * its image. Each image has a lexical scan (cheap, always available) and facts from tree-sitter, parsed
+ * only when a rule asks for them. Both are cached by image text, so re-checking a document after an edit
+ * scans and parses only the images whose text changed, and images no rule needs are never parsed.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { DiffLine, FileDiff, Fragment, Hunk, Patch, Series } from '../../ingest';
+import type { FunctionAst, Stmt } from './ast';
+import { extractFacts, type ImageFacts } from '../analysis/facts';
+import { functionsOfImage } from './functions';
+import { Image, type Side, type Span } from './image';
+import { Budget } from '../../budget';
+import { singleEdit } from './edit';
+import { blankCutComments, maskKernelAnnotations } from './mask';
+import type { CParser } from './parser';
+import type { KernelTree } from '../../kernel/kernel-tree';
+import { wholeGroups, type WholeGroup } from './whole-functions';
+import { scanImage, type Scan } from './scan';
+import { readSnippet } from './snippet-reader';
+
+export interface CacheStats {
+  /** Images parsed from scratch. */
+  parses: number;
+  /** Images parsed incrementally from their other side. */
+  incrementalParses: number;
+  /** Images whose facts came from the cache. */
+  hits: number;
+  /** Images scanned lexically (not from the cache). */
+  scans: number;
+  /** Images read for their functions (parsed and converted to ASTs; not from the cache). */
+  functionReads: number;
+}
+
+interface Entry {
+  scan?: Scan;
+  facts?: ImageFacts;
+  /** Other results computed from the image text, by what they are (`functions:<section>`, ...). */
+  derived?: Map<string, unknown>;
+}
+
+/**
+ * Scans and facts by image text, oldest first out past a size budget; the images of each hunk, so a
+ * message the ingest cache reused keeps its images (and their memoised scans and facts). Survives
+ * across analyses.
+ */
+export class AnalysisCache {
+  private readonly map = new Map<string, Entry>();
+  private chars = 0;
+  readonly images = new WeakMap<Hunk, { old: Image; new: Image }>();
+  readonly stats: CacheStats = { parses: 0, incrementalParses: 0, hits: 0, scans: 0, functionReads: 0 };
+
+  constructor(private readonly maxChars = 64 * 1024 * 1024) {}
+
+  entry(text: string): Entry {
+    let e = this.map.get(text);
+    if (e) return e;
+    e = {};
+    this.map.set(text, e);
+    this.chars += text.length;
+    for (const [k] of this.map) {
+      if (this.chars <= this.maxChars) break;
+      this.map.delete(k);
+      this.chars -= k.length;
+    }
+    return e;
+  }
+
+  /** A result derived from an image's text, computed once per text and kind. */
+  derive<T>(text: string, kind: string, compute: () => T): T {
+    const e = this.entry(text);
+    e.derived ??= new Map();
+    if (e.derived.has(kind)) return e.derived.get(kind) as T;
+    const v = compute();
+    e.derived.set(kind, v);
+    return v;
+  }
+
+  imagesOf(hunk: Hunk): { old: Image; new: Image } {
+    let pair = this.images.get(hunk);
+    if (!pair) {
+      pair = { old: Image.of(hunk.lines, 'old'), new: Image.of(hunk.lines, 'new') };
+      this.images.set(hunk, pair);
+    }
+    return pair;
+  }
+
+  resetStats(): void {
+    this.stats.parses = this.stats.incrementalParses = this.stats.hits = this.stats.scans = this.stats.functionReads = 0;
+  }
+}
+
+export interface ImageView {
+  readonly side: Side;
+  readonly image: Image;
+  /** Lexical scan: which names are called or declared. Cheap. */
+  readonly scan: Scan;
+  /** Parsed facts. Parses the image (and its sibling) on first access. */
+  readonly facts: ImageFacts;
+}
+
+export interface HunkView {
+  readonly patch: Patch;
+  readonly file: FileDiff;
+  readonly hunk: Hunk;
+  /** The kernel path: the new path, or the old one for a deleted file; null in a headerless quote. */
+  readonly path: string | null;
+  readonly old: ImageView;
+  readonly new: ImageView;
+}
+
+export interface FragmentView {
+  readonly fragment: Fragment;
+  readonly view: ImageView;
+}
+
+/** A snippet from the prose of a mail that parsed as C: its statements, spans in its image's rows. */
+export interface SnippetView extends FragmentView {
+  readonly stmts: Stmt[];
+}
+
+/**
+ * How rules that follow paths read a hunk: alone, or, with a kernel tree, together with the other hunks of
+ * its patch and file that touch the same functions, those functions whole.
+ */
+export interface Reading {
+  /** In file order; the first leads (findings name its patch and file). */
+  hunks: HunkView[];
+  old: ImageView;
+  new: ImageView;
+  /** The function the images start inside (the hunk header's); null when they start at top level. */
+  section: string | null;
+  /** Read from the kernel tree: its rows outside the hunks are tree rows. */
+  whole: boolean;
+}
+
+/** An image of a hunk, with its hunk. */
+export interface HunkImage {
+  hunk: HunkView;
+  view: ImageView;
+}
+
+export class ParsedSeries {
+  readonly hunks: HunkView[] = [];
+  readonly fragments: FragmentView[] = [];
+  private confirmed: SnippetView[] | null = null;
+  private readonly byName = new Map<string, HunkImage[]>();
+  private readings: Map<HunkView, Reading> | null = null;
+
+  constructor(
+    readonly series: Series,
+    private readonly parser: CParser,
+    private readonly cache: AnalysisCache,
+    /** The reviewer's kernel tree: functions the hunks touch are then read whole from it. */
+    readonly tree: KernelTree | null = null,
+    /** The analysis's budget: every evaluator and model the rules run spends from it. */
+    readonly budget: Budget = Budget.unlimited(),
+  ) {
+    for (const patch of series.patches) {
+      for (const file of patch.files) {
+        for (const hunk of file.hunks) this.hunks.push(this.hunkView(patch, file, hunk));
+      }
+    }
+    for (const fragment of series.fragments) {
+      const image = Image.of(fragment.lines, 'new');
+      this.fragments.push({ fragment, view: new LazyImageView('new', image, this.cache, { compute: () => this.computeSingle(image) }) });
+    }
+  }
+
+  /**
+   * The candidate snippets of the mail (ingest's lexical judgement) that parse as C statements, read on
+   * first use; each candidate's reading is cached by its text.
+   */
+  get snippets(): SnippetView[] {
+    if (this.confirmed) return this.confirmed;
+    this.confirmed = [];
+    for (const fragment of this.series.snippets) {
+      const stmts = this.cache.derive(fragment.text, 'snippet', () => readSnippet(this.parser, fragment.text));
+      if (!stmts) continue;
+      const image = Image.of(fragment.lines, 'new');
+      this.confirmed.push({ fragment, stmts, view: new LazyImageView('new', image, this.cache, { compute: () => this.computeSingle(image) }) });
+    }
+    return this.confirmed;
+  }
+
+  /**
+   * The functions an image shows (whole or in part), as ASTs; cached by image text. `only` keeps those
+   * whose text it accepts (the others are not converted); `key` names it for the cache.
+   */
+  functionsOf(hunk: HunkView, view: ImageView, only?: { key: string; want: (definitionText: string) => boolean }): FunctionAst[] {
+    return this.functionsIn(view, sectionFunctionName(hunk.hunk.section), only);
+  }
+
+  /** The functions an image shows, the one it starts inside named `section`. */
+  functionsIn(view: ImageView, section: string | null, only?: { key: string; want: (definitionText: string) => boolean }): FunctionAst[] {
+    const fns = this.derive(view, `functions:${section ?? ''}${only ? ':' + only.key : ''}`, () => {
+      this.cache.stats.functionReads++;
+      return functionsOfImage(this.parser, view.image.text, section, only?.want);
+    });
+    for (const fn of fns) for (const span of fn.tooDeep ?? []) this.noteTooDeep(view, span);
+    return fns;
+  }
+
+  /** Code the rules could not read because it nests too deeply, by document position: reported as notes. */
+  readonly tooDeep = new Map<string, { view: ImageView; span: Span }>();
+
+  private noteTooDeep(view: ImageView, span: Span): void {
+    const at = view.image.spanToDoc(span).start;
+    this.tooDeep.set(`${at.line}:${at.character}`, { view, span });
+  }
+
+  /** How a hunk is read by rules that follow paths (see Reading). */
+  readingOf(hunk: HunkView): Reading {
+    if (!this.readings) this.readings = this.makeReadings();
+    let r = this.readings.get(hunk);
+    if (!r) this.readings.set(hunk, (r = { hunks: [hunk], old: hunk.old, new: hunk.new, section: sectionFunctionName(hunk.hunk.section), whole: false }));
+    return r;
+  }
+
+  private makeReadings(): Map<HunkView, Reading> {
+    const out = new Map<HunkView, Reading>();
+    if (!this.tree) return out;
+    let groups: Map<HunkView, WholeGroup>;
+    try {
+      groups = wholeGroups(this.series, this.hunks, this.tree);
+    } catch {
+      // A tree file that cannot be read whole leaves its hunks read alone.
+      return out;
+    }
+    const byGroup = new Map<WholeGroup, Reading>();
+    for (const [hunk, g] of groups) {
+      let r = byGroup.get(g);
+      if (!r) {
+        const view = (image: Image): ImageView => new LazyImageView(image.side, image, this.cache, { compute: () => this.computeSingle(image) });
+        byGroup.set(g, (r = { hunks: g.hunks, old: view(g.old), new: view(g.new), section: null, whole: true }));
+      }
+      out.set(hunk, r);
+    }
+    return out;
+  }
+
+  /**
+   * One image of several hunks of a file, in order, with an empty row for each gap between them: a
+   * function the hunks show in parts reads as one. A comment a hunk ends or starts inside of is blanked
+   * in its own hunk, so it cannot swallow the next hunk's code.
+   */
+  stitchedView(hunks: HunkView[], side: Side): ImageView {
+    const rows: DiffLine[] = [];
+    hunks.forEach((h, i) => {
+      const image = side === 'old' ? h.old.image : h.new.image;
+      const masked = blankCutComments(image.text).split('\n');
+      if (i > 0) rows.push({ kind: 'context', text: '', docLine: image.rows[0]?.docLine ?? 0, segments: [], oldLine: null, newLine: null, restored: false });
+      image.rows.forEach((r, j) => rows.push(masked[j] === r.text ? r : { ...r, text: masked[j] ?? r.text }));
+    });
+    const image = new Image(side, rows);
+    return new LazyImageView(side, image, this.cache, { compute: () => this.computeSingle(image) });
+  }
+
+  /** A result read from an image's own parse tree (annotations masked), cached by image text and `kind`. */
+  fromTree<T>(view: ImageView, kind: string, read: (root: Node, text: string) => T): T {
+    return this.cache.derive(view.image.text, kind, () => {
+      const masked = maskKernelAnnotations(view.image.text);
+      const tree = this.parser.parse(masked);
+      try {
+        return read(tree.rootNode, masked);
+      } finally {
+        tree.delete();
+      }
+    });
+  }
+
+  /**
+   * A result derived from an image (and the functions it shows), cached by image text and `kind`, and
+   * memoised on the image: an unchanged hunk keeps its Image across re-checks, and a lookup on it is much
+   * cheaper than hashing the text again (rules ask this of every image on every check).
+   */
+  derive<T>(view: ImageView, kind: string, compute: () => T): T {
+    const memo = (view.image.memo.derived ??= new Map());
+    if (memo.has(kind)) return memo.get(kind) as T;
+    const v = this.cache.derive(view.image.text, kind, compute);
+    memo.set(kind, v);
+    return v;
+  }
+
+  /** A result derived from several images' texts together (a model's run), cached by those texts and `kind`. */
+  deriveFromTexts<T>(texts: string[], kind: string, compute: () => T): T {
+    return this.cache.derive(texts.join('\u0001'), kind, compute);
+  }
+
+  /** Hunk images in which `name` is called, declared or defined (from the lexical scans). */
+  imagesNaming(name: string): HunkImage[] {
+    let list = this.byName.get(name);
+    if (!list) {
+      list = [];
+      for (const hunk of this.hunks) {
+        if (hunk.old.scan.names.has(name)) list.push({ hunk, view: hunk.old });
+        if (hunk.new.scan.names.has(name)) list.push({ hunk, view: hunk.new });
+      }
+      this.byName.set(name, list);
+    }
+    return list;
+  }
+
+  private hunkView(patch: Patch, file: FileDiff, hunk: Hunk): HunkView {
+    const images = this.cache.imagesOf(hunk);
+    const pair = new ImagePair(this, images.old, images.new);
+    return {
+      patch,
+      file,
+      hunk,
+      path: file.newPath ?? file.oldPath,
+      old: new LazyImageView('old', images.old, this.cache, pair),
+      new: new LazyImageView('new', images.new, this.cache, pair),
+    };
+  }
+
+  /** Facts of both images of a hunk, parsed together (the new one incrementally), memoised on the images. */
+  computePair(oldImage: Image, newImage: Image): void {
+    if (oldImage.memo.facts && newImage.memo.facts) return;
+    const pair = this.factsForPair(oldImage.text, newImage.text);
+    oldImage.memo.facts = pair.old;
+    newImage.memo.facts = pair.new;
+  }
+
+  /** Facts of a whole C file (from the kernel tree), cached by its text. */
+  factsOfText(text: string): ImageFacts {
+    return this.factsFor(text);
+  }
+
+  /** Facts of a lone image (a fragment). */
+  computeSingle(image: Image): void {
+    image.memo.facts ??= this.factsFor(image.text);
+  }
+
+  private factsFor(text: string): ImageFacts {
+    const e = this.cache.entry(text);
+    if (e.facts) {
+      this.cache.stats.hits++;
+      return e.facts;
+    }
+    const tree = this.parser.parse(maskKernelAnnotations(text));
+    try {
+      e.facts = extractFacts(tree, this.parser.language);
+      this.cache.stats.parses++;
+      return e.facts;
+    } finally {
+      tree.delete();
+    }
+  }
+
+  /** The new image is the old one with one edited region: parse it incrementally from the old tree. */
+  private factsForPair(oldText: string, newText: string): { old: ImageFacts; new: ImageFacts } {
+    const oldEntry = this.cache.entry(oldText);
+    const newEntry = this.cache.entry(newText);
+    if (oldEntry.facts || newEntry.facts || oldText === newText) {
+      return { old: this.factsFor(oldText), new: this.factsFor(newText) };
+    }
+    const oldMasked = maskKernelAnnotations(oldText);
+    const newMasked = maskKernelAnnotations(newText);
+    const oldTree = this.parser.parse(oldMasked);
+    let newTree = null;
+    try {
+      oldEntry.facts = extractFacts(oldTree, this.parser.language);
+      this.cache.stats.parses++;
+      oldTree.edit(singleEdit(oldMasked, newMasked));
+      newTree = this.parser.parse(newMasked, oldTree);
+      newEntry.facts = extractFacts(newTree, this.parser.language);
+      this.cache.stats.incrementalParses++;
+      return { old: oldEntry.facts, new: newEntry.facts };
+    } finally {
+      oldTree.delete();
+      newTree?.delete();
+    }
+  }
+}
+
+class ImagePair {
+  constructor(
+    private readonly series: ParsedSeries,
+    private readonly oldImage: Image,
+    private readonly newImage: Image,
+  ) {}
+
+  compute(): void {
+    this.series.computePair(this.oldImage, this.newImage);
+  }
+}
+
+/** An image with its scan and facts computed on first access (prototype getters: no closures per view). */
+class LazyImageView implements ImageView {
+  constructor(
+    readonly side: Side,
+    readonly image: Image,
+    private readonly cache: AnalysisCache,
+    private readonly source: { compute(): void },
+  ) {}
+
+  get scan(): Scan {
+    const memo = this.image.memo;
+    if (memo.scan) return memo.scan as Scan;
+    const e = this.cache.entry(this.image.text);
+    if (!e.scan) {
+      e.scan = scanImage(this.image.text);
+      this.cache.stats.scans++;
+    }
+    return (memo.scan = e.scan);
+  }
+
+  get facts(): ImageFacts {
+    if (!this.image.memo.facts) this.source.compute();
+    return this.image.memo.facts as ImageFacts;
+  }
+}
+
+/** The function git named after a hunk header: the identifier before the first `(`. */
+export function sectionFunctionName(section: string): string | null {
+  const m = /(?<!\w)([A-Za-z_]\w*)\s*\(/.exec(section);
+  return m ? m[1] : null;
+}

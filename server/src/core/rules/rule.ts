@@ -1,0 +1,94 @@
+/**
+ * @file The shape of a rule: one module with `meta` (id, default severity, one-line summary, messages by
+ * id, confidence, known false positives) and `check(ctx)`, which reads the parsed series and reports.
+ */
+import type { PairIndex } from '../kernel/pairs';
+import type { ImageView, ParsedSeries } from '../c/syntax/parsed';
+import type { Side, Span } from '../c/syntax/image';
+import type { Fix, ModelView, RelatedInfo, Severity } from '../findings';
+import type { Patch, Range } from '../ingest';
+import type { KernelTree } from '../kernel/kernel-tree';
+
+export type Confidence = 'high' | 'medium' | 'low';
+
+export interface RuleMeta {
+  summary: string;
+  defaultSeverity: Severity;
+  confidence: Confidence;
+  /** Message templates by id; `{{name}}` is replaced from the report's data. */
+  messages: Record<string, string>;
+  /** false: the rule reports on the document itself (its damage, its size), not on old and new code. */
+  differential?: boolean;
+  /**
+   * The rule reads whole functions (parsed into ASTs: to follow their paths, walk their expressions or run
+   * a model on them): the costly part of a first analysis. An editor opening a large document may show
+   * the other rules' findings before its own.
+   */
+  readsFunctions?: boolean;
+  knownFalsePositives?: string[];
+}
+
+export interface Rule {
+  id: string;
+  meta: RuleMeta;
+  check(ctx: RuleContext): void;
+  /**
+   * The expensive work check() will need (parsing images, analysing functions), found cheaply from the
+   * lexical scans. The engine runs these first, in slices, so a long analysis can report progress and
+   * be cancelled; their results are cached, so check() then finds them done.
+   */
+  prefetch?(series: ParsedSeries, config: AnalysisConfig): Iterable<() => unknown>;
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}
+
+/** Where a finding is: a span of an image (mapped to the document by the engine) or a document range. */
+export type Location =
+  | { view: ImageView; span: Span; patch: Patch | null; path: string | null }
+  | { range: Range; patch: Patch | null; path: string | null; fileLine: number | null };
+
+export interface Report {
+  at: Location;
+  /** Which image the finding was made on; findings on `old` only are fixed by the patch. */
+  side: Side;
+  messageId: string;
+  data?: Record<string, string | number>;
+  /** Identity across the old and new image and across edits elsewhere: no document positions in it. */
+  key: string;
+  explanation?: string;
+  /** Overrides the rule's default severity for this finding (a user setting still wins). */
+  severity?: Severity;
+  fixes?: Fix[];
+  related?: RelatedInfo[];
+  model?: ModelView;
+  /** Names whose hover anywhere in the document shows this finding's explanation. */
+  about?: string[];
+}
+
+/** Settings the rules share for one analysis. */
+export interface AnalysisConfig {
+  pairs: PairIndex;
+  /** Identity of the pair table, for caches of results that depend on it. */
+  pairsKey: string;
+  /**
+   * `introduced`: the caller shows only what the patches introduce, so a rule may skip work that only
+   * finds what they fix (reading old code where the new code has nothing to classify).
+   */
+  findings: 'introduced' | 'all';
+  /** What per-CPU memory is counted for: CPUs per machine, instances (pools) per CPU. */
+  footprint: { cpus: number; pools: number };
+}
+
+export interface RuleContext {
+  readonly series: ParsedSeries;
+  readonly config: AnalysisConfig;
+  /** The reviewer's kernel tree, when the host has one. */
+  readonly tree: KernelTree | null;
+  report(report: Report): void;
+}
+
+export function formatMessage(template: string, data: Record<string, string | number> = {}): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => (name in data ? String(data[name]) : whole));
+}
