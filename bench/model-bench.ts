@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { CParser } from '../server/src/core/c/syntax/parser';
 import { Engine } from '../server/src/core/engine';
 import { DEFAULT_BOUND, runPurgeabilityModel } from '../server/src/core/models/bo-purgeability';
-import { purgeabilityInputs } from '../server/src/core/rules/counter-model';
+import { purgeabilityInputs } from '../server/src/core/models/bo-purgeability-input';
 import { median } from './stats';
 
 export function seed004(repo: string): string | null {

@@ -9,6 +9,7 @@
  * code's, each with the shortest sequence that shows it.
  */
 import { Budget } from '../budget';
+import { formatMessage } from '../message';
 import {
   copyWorld,
   COUNTERS,
@@ -422,6 +423,23 @@ export function runPurgeabilityModel(input: PurgeabilityInput): PurgeabilityResu
 }
 
 /** An issue's event sequence as a table: each event and the BO after it, in both worlds. */
+/** What each kind of issue says, filled from its data (the counter-model rule's messages, the model command's lines). */
+export const ISSUE_MESSAGES = {
+  assert: '`{{assert}}` fails on {{bo}} after {{seq}}',
+  leftPurged: 'after {{seq}}, {{bo}} leaves PURGED for {{state}}, though PURGED is terminal',
+  holder: 'after {{seq}}, `{{counter}}` is {{got}} but {{holders}}',
+  neededByVma: "after {{seq}}, {{bo}} is DONTNEED (purgeable) while {{vma}}'s latest advice is WILLNEED",
+  neededByExport: 'after {{seq}}, {{bo}} is DONTNEED (purgeable) while its dma-buf export is live',
+  moreDivergence: 'after {{seq}}, the patched code leaves {{bo}} {{now}} where the code before the patch left it {{before}}: more purgeable',
+  lessDivergence: 'after {{seq}}, the patched code leaves {{bo}} {{now}} where the code before the patch left it {{before}}: less purgeable',
+  stopped: 'the BO purgeability model could not run {{event}} {{after}}: {{reason}}',
+} satisfies Record<PurgeabilityIssue['kind'], string>;
+
+/** An issue in one sentence, as its finding says it. */
+export function describeIssue(issue: PurgeabilityIssue): string {
+  return formatMessage(ISSUE_MESSAGES[issue.kind], issue.data);
+}
+
 export function explainTable(issue: PurgeabilityIssue): string {
   const head = '| # | event | VMAs (latest advice) | `willneed_count` | `vma_count` | state, patched | state, before |';
   const lines = issue.trace.map((r, i) => `| ${i} | ${r.event} | ${r.vmas} | ${r.new.willneed} | ${r.new.vmaCount} | ${r.new.state} | ${r.old.state} |`);

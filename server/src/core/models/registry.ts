@@ -15,9 +15,9 @@ import * as cxl from './cxl-interleave';
 import * as gmem from './gmem-alignment';
 import * as unwind from './unwind';
 import * as vmemmap from './vmemmap';
-import { describePurgeabilityIssue, purgeabilityInputs } from '../rules/counter-model';
-import type { AnalysisConfig } from '../rules/rule';
-import { describePath, listNames, unwindRuns } from '../rules/support/unwind-runs';
+import { purgeabilityInputs } from './bo-purgeability-input';
+import type { AnalysisConfig } from '../config';
+import { describePath, listNames, unwindRuns } from './unwind-runs';
 
 export interface ModelParam {
   name: string;
@@ -190,7 +190,7 @@ const boPurgeability: ModelEntry = {
         : '**No issue**: the patched code agrees with the code before it on every sequence.',
       '',
       ...r.issues.flatMap((issue) => [
-        `- ${issue.world === 'new' ? 'the patched code' : 'the code before the patch'}${issue.inBoth ? ' (and the other side too)' : ''}, ${issue.severity}: ${describePurgeabilityIssue(issue)}`,
+        `- ${issue.world === 'new' ? 'the patched code' : 'the code before the patch'}${issue.inBoth ? ' (and the other side too)' : ''}, ${issue.severity}: ${bo.describeIssue(issue)}`,
         '',
         bo.explainTable(issue),
         '',
@@ -205,7 +205,7 @@ const boPurgeability: ModelEntry = {
           bound: r.bound,
           events: r.events,
           states: r.exploration.states,
-          issues: r.issues.map((i) => ({ kind: i.kind, world: i.world, severity: i.severity, message: describePurgeabilityIssue(i) })),
+          issues: r.issues.map((i) => ({ kind: i.kind, world: i.world, severity: i.severity, message: bo.describeIssue(i) })),
         })),
       ),
     };

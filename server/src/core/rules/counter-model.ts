@@ -10,9 +10,9 @@
  * invented); the model has one VM and at most two VMAs.
  */
 import type { Span } from '../c/syntax/image';
-import type { Hunk } from '../ingest';
 import type { HunkView, ImageView, ParsedSeries } from '../c/syntax/parsed';
-import { programAt, type SideProgram } from '../c/eval/program';
+import type { SideProgram } from '../c/eval/program';
+import { inputOf, modelHunks, modelPatches, sourcesOf, type Origin } from '../models/bo-purgeability-input';
 import {
   DEFAULT_BOUND,
   EVENT_FUNCTIONS,
@@ -21,81 +21,20 @@ import {
   explainTable,
   MECHANISM_FUNCTIONS,
   MODEL_ID,
+  describeIssue,
+  ISSUE_MESSAGES,
   runPurgeabilityModel,
   type Anchor,
-  type CodePiece,
-  type PurgeabilityInput,
   type PurgeabilityIssue,
   type PurgeabilityResult,
-  type WorldCode,
 } from '../models/bo-purgeability';
-import { defineRule, formatMessage, type RuleContext } from './rule';
-
-const MESSAGES = {
-  assert: '`{{assert}}` fails on {{bo}} after {{seq}}',
-  leftPurged: 'after {{seq}}, {{bo}} leaves PURGED for {{state}}, though PURGED is terminal',
-  holder: 'after {{seq}}, `{{counter}}` is {{got}} but {{holders}}',
-  neededByVma: "after {{seq}}, {{bo}} is DONTNEED (purgeable) while {{vma}}'s latest advice is WILLNEED",
-  neededByExport: 'after {{seq}}, {{bo}} is DONTNEED (purgeable) while its dma-buf export is live',
-  moreDivergence: 'after {{seq}}, the patched code leaves {{bo}} {{now}} where the code before the patch left it {{before}}: more purgeable',
-  lessDivergence: 'after {{seq}}, the patched code leaves {{bo}} {{now}} where the code before the patch left it {{before}}: less purgeable',
-  stopped: 'the BO purgeability model could not run {{event}} {{after}}: {{reason}}',
-} satisfies Record<PurgeabilityIssue['kind'], string>;
-
-/** An issue in one sentence, as its finding says it. */
-export function describePurgeabilityIssue(issue: PurgeabilityIssue): string {
-  return formatMessage(MESSAGES[issue.kind], issue.data);
-}
+import { defineRule, type RuleContext } from './rule';
+import { formatMessage } from '../message';
 
 const GROUP_MESSAGES = {
   departures:
     'the patched code departs from the code it replaces on {{count}} kinds of event sequence, none making a BO without dma-buf more purgeable; shortest: after {{seq}}, it leaves {{bo}} {{now}} where the old code left it {{before}}',
 };
-
-const MODEL_NAMES = new Set([...MECHANISM_FUNCTIONS, ...Object.values(EVENT_FUNCTIONS)]);
-
-const mentions = (view: ImageView, names: Iterable<string>): boolean => {
-  for (const n of names) if (view.scan.names.has(n)) return true;
-  return false;
-};
-
-/** Per hunk (reused while its message's text is): whether it names the model's functions. */
-const namesModel = new WeakMap<Hunk, boolean>();
-const touchesModel = (h: HunkView): boolean => {
-  let v = namesModel.get(h.hunk);
-  if (v === undefined) namesModel.set(h.hunk, (v = mentions(h.old, MODEL_NAMES) || mentions(h.new, MODEL_NAMES)));
-  return v;
-};
-
-/** The hunks of the files the model reads: those where the series touches the mechanism or its events. */
-function modelHunks(series: ParsedSeries): HunkView[] {
-  const files = new Set<string>();
-  for (const h of series.hunks) if (h.path && touchesModel(h)) files.add(h.path);
-  return series.hunks.filter((h) => h.path && files.has(h.path));
-}
-
-/** Patches (indices) that change the mechanism itself. */
-function modelPatches(series: ParsedSeries, hunks: HunkView[]): number[] {
-  const out = new Set<number>();
-  for (const h of hunks) if (mentions(h.old, MECHANISM_FUNCTIONS) || mentions(h.new, MECHANISM_FUNCTIONS)) out.add(series.series.patches.indexOf(h.patch));
-  return [...out].sort((a, b) => a - b);
-}
-
-/** The function the dma-buf ops' `.release` names, in the files that define dma-buf ops. */
-function releaseOf(program: SideProgram): string | null {
-  const opsFiles = new Set(program.views.filter((v) => v.view.image.text.includes('dma_buf_ops')).map((v) => v.hunk.path));
-  for (const { hunk, view } of program.views) {
-    if (!opsFiles.has(hunk.path)) continue;
-    const m = /\.release\s*=\s*&?\s*([A-Za-z_]\w*)/.exec(view.image.text);
-    if (m) return m[1];
-  }
-  return null;
-}
-
-interface Origin {
-  hunk: HunkView;
-  view: ImageView;
-}
 
 interface Run {
   result: PurgeabilityResult;
@@ -105,65 +44,6 @@ interface Run {
   patchIndex: number;
   /** Where each event's code came from, for the explanation. */
   sources: string[];
-}
-
-function worldCode(program: SideProgram, origins: Origin[]): WorldCode {
-  const functions = new Map<string, CodePiece[]>();
-  for (const [name, pieces] of program.functions) {
-    functions.set(
-      name,
-      pieces.map((p) => {
-        const added = new Set<number>();
-        p.view.image.rows.forEach((r, i) => r.kind !== 'context' && added.add(i));
-        origins.push({ hunk: p.hunk, view: p.view });
-        return { origin: origins.length - 1, fn: p.fn, added };
-      }),
-    );
-  }
-  return { functions, constants: program.constants, release: releaseOf(program) };
-}
-
-/** Where each event's code came from, for the explanation. */
-function sourcesOf(program: SideProgram, label: string): string[] {
-  const out: string[] = [];
-  for (const [event, name] of Object.entries(EVENT_FUNCTIONS)) {
-    const pieces = program.functions.get(name);
-    if (!pieces) continue;
-    const where = pieces.map((p) => {
-      const lines = p.view.image.rows
-        .slice(Math.max(p.fn.span.startRow, 0), p.fn.span.endRow + 1)
-        .map((r) => (p.view.side === 'new' ? r.newLine : r.oldLine))
-        .filter((n): n is number => n !== null);
-      return lines.length ? `${p.hunk.path}, lines ${lines[0]}–${lines[lines.length - 1]}` : (p.hunk.path ?? '');
-    });
-    const whole = pieces.length === 1 && pieces[0].fn.entryVisible && pieces[0].fn.endVisible;
-    out.push(`${event}, ${label}: ${whole ? '' : 'the visible part of '}\`${name}()\` (${where.join(', ')})`);
-  }
-  return out;
-}
-
-/**
- * The programs are rebuilt on every check (their parses are cached by text); the exploration, the
- * expensive part, is cached by the texts of the hunks it read. Origins are numbered in the order the
- * programs list their pieces, the same for the same texts, so a cached result's anchors stay valid.
- */
-function inputOf(
-  series: ParsedSeries,
-  hunks: HunkView[],
-  patchIndex: number,
-  bound: number,
-): { input: PurgeabilityInput; origins: Origin[]; newProgram: SideProgram; oldProgram: SideProgram } {
-  const include = (h: HunkView): boolean => hunks.includes(h);
-  const newProgram = programAt(series, patchIndex, 'new', include);
-  const oldProgram = programAt(series, patchIndex, 'old', include);
-  const origins: Origin[] = [];
-  return { input: { new: worldCode(newProgram, origins), old: worldCode(oldProgram, origins), bound }, origins, newProgram, oldProgram };
-}
-
-/** The model's input for each patch of the series it applies to (what the benchmark times). */
-export function purgeabilityInputs(series: ParsedSeries, bound = DEFAULT_BOUND): PurgeabilityInput[] {
-  const hunks = modelHunks(series);
-  return modelPatches(series, hunks).map((p) => inputOf(series, hunks, p, bound).input);
 }
 
 function run(series: ParsedSeries, hunks: HunkView[], patchIndex: number, bound: number): Run {
@@ -233,10 +113,10 @@ function report(ctx: RuleContext, r: Run, group: PurgeabilityIssue[]): void {
   const side = issue.kind === 'stopped' ? 'new' : issue.world;
   const at = place(r, issue, side);
   if (!at) return;
-  const message = formatMessage(MESSAGES[issue.kind], issue.data);
+  const message = describeIssue(issue);
   const markdown = [
     explainIssue(r.result, issue, message, r.sources),
-    ...(also.length ? ['', 'The same sequence also shows:', ...also.map((a) => `- ${formatMessage(MESSAGES[a.kind], a.data)}`)] : []),
+    ...(also.length ? ['', 'The same sequence also shows:', ...also.map((a) => `- ${describeIssue(a)}`)] : []),
   ].join('\n');
   // Found in one world only: its own identity (introduced, or fixed). Found in both on the same
   // sequence: the same identity on both sides, which the engine reads as pre-existing.
@@ -273,7 +153,7 @@ function reportDepartures(ctx: RuleContext, r: Run, issues: PurgeabilityIssue[])
     '',
     'Information, not a warning: each makes the BO less purgeable than before, or involves a dma-buf (exported, released or imported), where the old code special-cased shared BOs. Confirm each is intended.',
     '',
-    ...issues.flatMap((issue, i) => [`**${i + 1}.** ${formatMessage(MESSAGES[issue.kind], issue.data)}.`, '', explainTable(issue), '']),
+    ...issues.flatMap((issue, i) => [`**${i + 1}.** ${describeIssue(issue)}.`, '', explainTable(issue), '']),
     explainRun(r.result, r.sources),
   ].join('\n');
   ctx.report({
@@ -295,7 +175,7 @@ export default defineRule({
     defaultSeverity: 'information',
     confidence: 'medium',
     readsFunctions: true,
-    messages: { ...MESSAGES, ...GROUP_MESSAGES },
+    messages: { ...ISSUE_MESSAGES, ...GROUP_MESSAGES },
     knownFalsePositives: [
       'Lines a hunk does not show are not run: a check there is missed, never invented.',
       'One VM and at most two VMAs per BO; the dma-buf is released as a whole.',

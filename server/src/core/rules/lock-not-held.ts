@@ -5,7 +5,7 @@
  * Known false positives: a lock taken by a function the pair table does not know.
  */
 import { balanceWork, functionIdentity, seriesBalances } from '../c/analysis/balance-series';
-import { onDocument } from './support/places';
+import { onDocument } from '../c/syntax/places';
 import { defineRule } from './rule';
 
 export default defineRule({

@@ -2,12 +2,12 @@
  * @file The shape of a rule: one module with `meta` (id, default severity, one-line summary, messages by
  * id, confidence, known false positives) and `check(ctx)`, which reads the parsed series and reports.
  */
-import type { PairIndex } from '../kernel/pairs';
 import type { ImageView, ParsedSeries } from '../c/syntax/parsed';
 import type { Side, Span } from '../c/syntax/image';
 import type { Fix, ModelView, RelatedInfo, Severity } from '../findings';
 import type { Patch, Range } from '../ingest';
 import type { KernelTree } from '../kernel/kernel-tree';
+import type { AnalysisConfig } from '../config';
 
 export type Confidence = 'high' | 'medium' | 'low';
 
@@ -67,28 +67,10 @@ export interface Report {
   about?: string[];
 }
 
-/** Settings the rules share for one analysis. */
-export interface AnalysisConfig {
-  pairs: PairIndex;
-  /** Identity of the pair table, for caches of results that depend on it. */
-  pairsKey: string;
-  /**
-   * `introduced`: the caller shows only what the patches introduce, so a rule may skip work that only
-   * finds what they fix (reading old code where the new code has nothing to classify).
-   */
-  findings: 'introduced' | 'all';
-  /** What per-CPU memory is counted for: CPUs per machine, instances (pools) per CPU. */
-  footprint: { cpus: number; pools: number };
-}
-
 export interface RuleContext {
   readonly series: ParsedSeries;
   readonly config: AnalysisConfig;
   /** The reviewer's kernel tree, when the host has one. */
   readonly tree: KernelTree | null;
   report(report: Report): void;
-}
-
-export function formatMessage(template: string, data: Record<string, string | number> = {}): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => (name in data ? String(data[name]) : whole));
 }

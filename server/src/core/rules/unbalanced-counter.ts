@@ -11,7 +11,7 @@
 import type { LeakIssue, OverReleaseIssue, PathStep } from '../c/analysis/balance';
 import { balanceWork, functionIdentity, lifecycleIssues, seriesBalances, type FunctionBalance, type LifecycleIssue } from '../c/analysis/balance-series';
 import type { Span } from '../c/syntax/image';
-import { onDocument, readingNote, relatedAt } from './support/places';
+import { onDocument, readingNote, relatedAt } from '../c/syntax/places';
 import { defineRule, type RuleContext } from './rule';
 
 export default defineRule({

@@ -9,7 +9,7 @@
  */
 import type { UnwindIssue } from '../models/unwind';
 import { defineRule, type RuleContext } from './rule';
-import { describePath, locate, unwindRuns, type UnwindRunSet } from './support/unwind-runs';
+import { describePath, locate, unwindRuns, type UnwindRunSet } from '../models/unwind-runs';
 
 function check(ctx: RuleContext): void {
   for (const set of unwindRuns(ctx.series, ctx.config)) {

@@ -8,7 +8,7 @@
  * function to free what it took); code the hunks do not show that frees it.
  */
 import { defineRule, type RuleContext } from './rule';
-import { describePath, fromTree, functionStart, listNames, locate, unwindRuns, type UnwindRunSet } from './support/unwind-runs';
+import { describePath, fromTree, functionStart, listNames, locate, unwindRuns, type UnwindRunSet } from '../models/unwind-runs';
 import { MAX_RUNS, type UnwindIssue } from '../models/unwind';
 
 function sizesText(issue: UnwindIssue): string {

@@ -13,7 +13,7 @@ import { buildCfg, type CfgNode } from '../c/analysis/cfg';
 import type { Span } from '../c/syntax/image';
 import type { PairIndex } from '../kernel/pairs';
 import type { HunkView, ImageView, Reading } from '../c/syntax/parsed';
-import { onDocument, relatedAt } from './support/places';
+import { onDocument, relatedAt } from '../c/syntax/places';
 import { defineRule, type RuleContext } from './rule';
 
 interface Unlock {

@@ -3,7 +3,7 @@
  * line the document shows (the tree's other lines are not in it), with the tree's lines named by file and
  * line and linked as related locations into the tree.
  */
-import type { Image, Span } from '../../c/syntax/image';
+import type { Image, Span } from './image';
 import type { RelatedInfo } from '../../findings';
 import type { KernelTree } from '../../kernel/kernel-tree';
 

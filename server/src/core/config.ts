@@ -1,0 +1,16 @@
+/** @file The settings one analysis runs with, shared by the rules and the models they run. */
+import type { PairIndex } from './kernel/pairs';
+
+/** Settings the rules and models share for one analysis. */
+export interface AnalysisConfig {
+  pairs: PairIndex;
+  /** Identity of the pair table, for caches of results that depend on it. */
+  pairsKey: string;
+  /**
+   * `introduced`: the caller shows only what the patches introduce, so a rule may skip work that only
+   * finds what they fix (reading old code where the new code has nothing to classify).
+   */
+  findings: 'introduced' | 'all';
+  /** What per-CPU memory is counted for: CPUs per machine, instances (pools) per CPU. */
+  footprint: { cpus: number; pools: number };
+}
