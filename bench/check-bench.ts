@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { Image } from '../server/src/core/c/syntax/image';
 import { CParser } from '../server/src/core/c/syntax/parser';
 import { Engine } from '../server/src/core/engine';
-import { DEFAULT_BOUND } from '../server/src/core/models/bo-purgeability';
+import { DEFAULT_BOUND } from '../server/src/core/models/bo-purgeability/bo-purgeability';
 import { readGrammarBytes } from '../server/src/host/grammar';
 import { ingest } from '../server/src/core/ingest';
 import { lspTimings } from './lsp-bench';

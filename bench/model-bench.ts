@@ -9,8 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CParser } from '../server/src/core/c/syntax/parser';
 import { Engine } from '../server/src/core/engine';
-import { DEFAULT_BOUND, runPurgeabilityModel } from '../server/src/core/models/bo-purgeability';
-import { purgeabilityInputs } from '../server/src/core/models/bo-purgeability-input';
+import { DEFAULT_BOUND, runPurgeabilityModel } from '../server/src/core/models/bo-purgeability/bo-purgeability';
+import { purgeabilityInputs } from '../server/src/core/models/bo-purgeability/bo-purgeability-input';
 import { median } from './stats';
 
 export function seed004(repo: string): string | null {

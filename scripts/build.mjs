@@ -61,11 +61,11 @@ await Promise.all([
   build({
     ...common,
     plugins: [ruleDocs],
-    entryPoints: [join(root, 'server/src/cli/entry.ts')],
+    entryPoints: [join(root, 'server/src/cli/cli-entry.ts')],
     outfile: join(root, 'dist/cli.js'),
     banner: { js: '#!/usr/bin/env node' },
   }),
-  build({ ...common, plugins: [ruleDocs], entryPoints: [join(root, 'server/src/lsp/entry.ts')], outfile: join(root, 'dist/server.js') }),
+  build({ ...common, plugins: [ruleDocs], entryPoints: [join(root, 'server/src/lsp/server-entry.ts')], outfile: join(root, 'dist/server.js') }),
   // The language server's analyses run on a worker thread, from their own bundle beside it.
   build({ ...common, entryPoints: [join(root, 'server/src/host/analysis-worker.ts')], outfile: join(root, 'dist/analysis-worker.js') }),
   build({ ...common, entryPoints: [join(root, 'client/src/extension.ts')], outfile: join(root, 'dist/extension.js'), external: ['vscode'] }),

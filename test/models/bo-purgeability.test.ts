@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { functionsOfImage } from '../../server/src/core/c/syntax/functions';
 import type { CParser } from '../../server/src/core/c/syntax/parser';
 import { loadParser } from '../../server/src/host/grammar';
-import { runPurgeabilityModel, type PurgeabilityResult, type WorldCode } from '../../server/src/core/models/bo-purgeability';
+import { runPurgeabilityModel, type PurgeabilityResult, type WorldCode } from '../../server/src/core/models/bo-purgeability/bo-purgeability';
 
 let parser: CParser;
 before(async () => {

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as M from '../../server/src/core/models/cxl-interleave';
+import * as M from '../../server/src/core/models/cxl-interleave/hdm-decoder';
 
 const MiB = 2 ** 20;
 const TiB = 2 ** 40;

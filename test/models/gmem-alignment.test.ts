@@ -20,7 +20,7 @@ import {
   SZ_1G,
   SZ_2M,
   type BindingCheck,
-} from '../../server/src/core/models/gmem-alignment';
+} from '../../server/src/core/models/gmem-alignment/gmem-alignment';
 
 const MiB = 256n; // pages
 

@@ -26,10 +26,13 @@ async function host(files: Record<string, string> = {}): Promise<ModelHost> {
 
 test('every model module (one exporting MODEL_ID) has a registry entry and a doc naming each parameter', () => {
   const dir = path.join(repoRoot, 'server/src/core/models');
-  const ids = fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.ts'))
-    .flatMap((f) => [...fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/^export const MODEL_ID = '([a-z-]+)';$/gm)].map((m) => m[1]))
+  const modules = (d: string): string[] =>
+    fs
+      .readdirSync(d, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? modules(path.join(d, e.name)) : e.name.endsWith('.ts') ? [path.join(d, e.name)] : []));
+  // Each model is a folder of its own; its model module says its id.
+  const ids = modules(dir)
+    .flatMap((f) => [...fs.readFileSync(f, 'utf8').matchAll(/^export const MODEL_ID = '([a-z-]+)';$/gm)].map((m) => m[1]))
     .sort();
   assert.deepEqual(MODELS.map((m) => m.id).sort(), ids);
   const docs = fs

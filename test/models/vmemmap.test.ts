@@ -1,7 +1,7 @@
 /** The vmemmap model, its figures checked by hand. */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { archById, archTable, defaultFeatures, explainVmemmap, runVmemmap, type VmemmapInput } from '../../server/src/core/models/vmemmap';
+import { archById, archTable, defaultFeatures, explainVmemmap, runVmemmap, type VmemmapInput } from '../../server/src/core/models/vmemmap/vmemmap';
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;

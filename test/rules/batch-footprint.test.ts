@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { batchTime } from '../../server/src/core/models/batch-throughput';
+import { batchTime } from '../../server/src/core/models/batch-throughput/batch-throughput';
 import rule from '../../server/src/core/rules/batch-footprint';
 import { describe } from '../../server/src/core/describe';
 import { lineOf, readSeed } from '../helpers';

@@ -14,3 +14,6 @@ export interface AnalysisConfig {
   /** What per-CPU memory is counted for: CPUs per machine, instances (pools) per CPU. */
   footprint: { cpus: number; pools: number };
 }
+
+/** What per-CPU memory is counted for when nobody says: a large server's CPUs, one instance per CPU. */
+export const DEFAULT_FOOTPRINT = { cpus: 224, pools: 1 };

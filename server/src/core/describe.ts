@@ -9,7 +9,7 @@ import { prototypeHistories, sitesOf, standings } from './c/analysis/prototypes'
 import type { Analysis } from './engine';
 import type { Finding } from './findings';
 import type { Pos, Range } from './ingest';
-import { archById, archTable, defaultFeatures, explainVmemmap, runVmemmap } from './models/vmemmap';
+import { MODELS } from './models/registry';
 
 export interface Description {
   markdown: string;
@@ -106,43 +106,20 @@ export function describeNameAt(analysis: Analysis, findings: Finding[], pos: Pos
   return { markdown: [`**${f.ruleId}** · \`${w.word}\``, '', f.explanation].join('\n'), range: w.range };
 }
 
-const VMEMMAP_FUNCTION = /^(?:__|radix__)?vmemmap_populate\w*$|^__populate_section_memmap$/;
-const ARCH_OF_PATH: [RegExp, string][] = [
-  [/^arch\/x86\//, 'x86_64'],
-  [/^arch\/arm64\//, 'arm64'],
-  [/^arch\/riscv\//, 'riscv64'],
-  [/^arch\/loongarch\//, 'loongarch64'],
-  [/^arch\/s390\//, 's390'],
-  [/^arch\/sparc\//, 'sparc64'],
-];
-
-/** On `vmemmap_populate*()` or `__populate_section_memmap()` in a hunk: the vmemmap model, per architecture. */
-export function describeVmemmapAt(analysis: Analysis, pos: Pos): Description | null {
+/** On a name a model speaks about (a function it models), in a hunk: what the model says. */
+export function describeModelsAt(analysis: Analysis, pos: Pos): Description | null {
   const w = wordUnder(analysis, pos);
-  if (!w || !VMEMMAP_FUNCTION.test(w.word)) return null;
+  if (!w) return null;
   const hunk = analysis.parsed!.hunks.find((h) => h.new === w.view || h.old === w.view);
-  const archId = ARCH_OF_PATH.find(([re]) => re.test(hunk?.path ?? ''))?.[1] ?? null;
-  const arch = archById(archId ?? 'x86_64')!;
-  const features = defaultFeatures(arch);
-  const section = 2 ** arch.sectionBits;
-  const example = runVmemmap({ arch, size: section, shift: Math.log2((2 * 1024 * 1024) / arch.pageSize), altmap: false, features });
-  const markdown = [
-    `**vmemmap** behind \`${w.word}()\`: one section per architecture, without a pgmap and with a pgmap of 2 MiB compound pages (Linux 6.12).`,
-    '',
-    archTable(archId),
-    '',
-    explainVmemmap(example),
-    '',
-    'Run it for other sizes: `mm-review model vmemmap arch=… size=… shift=…`.',
-  ].join('\n');
-  return { markdown, range: w.range };
+  const said = MODELS.flatMap((m) => m.hover?.(w.word, { path: hunk?.path ?? null }) ?? []);
+  return said.length ? { markdown: said.join('\n\n---\n\n'), range: w.range } : null;
 }
 
 export function describe(analysis: Analysis, findings: Finding[], pos: Pos): Description | null {
   const found = describeFindings(findings, pos) ?? describeNameAt(analysis, findings, pos);
   if (found) return found;
   const fn = describeFunctionAt(analysis, pos);
-  const vmemmap = describeVmemmapAt(analysis, pos);
-  if (fn && vmemmap) return { markdown: `${fn.markdown}\n\n---\n\n${vmemmap.markdown}`, range: fn.range };
-  return fn ?? vmemmap;
+  const models = describeModelsAt(analysis, pos);
+  if (fn && models) return { markdown: `${fn.markdown}\n\n---\n\n${models.markdown}`, range: fn.range };
+  return fn ?? models;
 }

@@ -11,7 +11,7 @@ import { defaultRules } from './rules';
 import { mergeTable, PairIndex, type PairTable } from './kernel/pairs';
 import { type Report, type Rule } from './rules/rule';
 import { formatMessage } from './message';
-import { type AnalysisConfig } from './config';
+import { DEFAULT_FOOTPRINT, type AnalysisConfig } from './config';
 import type { KernelTree } from './kernel/kernel-tree';
 import { formatSize } from './models/bytes';
 import { seriesParts, type DocumentPart } from './ingest/parts';
@@ -42,8 +42,6 @@ export interface EngineOptions {
   /** analyzeDocument(): documents longer than this are analysed in parts of about this size (default PART_CHARS). */
   partChars?: number;
 }
-
-export const DEFAULT_FOOTPRINT = { cpus: 224, pools: 1 };
 
 export interface Analysis {
   series: Series;

@@ -12,7 +12,7 @@ import type { Budget } from '../budget';
 import type { Span } from '../c/syntax/image';
 import type { HunkView, ParsedSeries } from '../c/syntax/parsed';
 import { arrayMemberChanges, defineValues, largestValue, type ArrayMemberChange } from '../c/analysis/structs';
-import { throughputTable } from '../models/batch-throughput';
+import { throughputTable } from '../models/batch-throughput/batch-throughput';
 import { describeCondition } from './support/labels';
 import { defineRule, type RuleContext } from './rule';
 

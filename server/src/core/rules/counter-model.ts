@@ -12,7 +12,7 @@
 import type { Span } from '../c/syntax/image';
 import type { HunkView, ImageView, ParsedSeries } from '../c/syntax/parsed';
 import type { SideProgram } from '../c/eval/program';
-import { inputOf, modelHunks, modelPatches, sourcesOf, type Origin } from '../models/bo-purgeability-input';
+import { inputOf, modelHunks, modelPatches, sourcesOf, type Origin } from '../models/bo-purgeability/bo-purgeability-input';
 import {
   DEFAULT_BOUND,
   EVENT_FUNCTIONS,
@@ -27,7 +27,7 @@ import {
   type Anchor,
   type PurgeabilityIssue,
   type PurgeabilityResult,
-} from '../models/bo-purgeability';
+} from '../models/bo-purgeability/bo-purgeability';
 import { defineRule, type RuleContext } from './rule';
 import { formatMessage } from '../message';
 

@@ -6,7 +6,7 @@
  * `% (1 << iw)` or a mask, right for powers of two and wrong for 3, 6 and 12 ways.
  * Known false positives: a function that takes an absolute HPA and a base the model does not see.
  */
-import { GRANULARITY_BY_ENCODING, WAYS_BY_ENCODING, dpaOffset, hex, targetPosition } from '../models/cxl-interleave';
+import { GRANULARITY_BY_ENCODING, WAYS_BY_ENCODING, dpaOffset, hex, targetPosition } from '../models/cxl-interleave/hdm-decoder';
 import { helperSites, outcomeText, runHelper, type HelperSite, type Outcome } from './support/cxl-functions';
 import { defineRule, type RuleContext } from './rule';
 

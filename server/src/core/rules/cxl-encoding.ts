@@ -7,7 +7,7 @@
  * 6, 12; granularity 0–6 → 256 B–16 KiB; everything else reserved.
  * Known false positives: a helper named like one that encodes something else (a decoder count, say).
  */
-import { encodingOfGranularity, encodingOfWays, granularityOfEncoding, waysOfEncoding } from '../models/cxl-interleave';
+import { encodingOfGranularity, encodingOfWays, granularityOfEncoding, waysOfEncoding } from '../models/cxl-interleave/hdm-decoder';
 import { helperSites, outcomeText, runHelper, type HelperCall, type HelperSite, type Outcome } from './support/cxl-functions';
 import { defineRule, type RuleContext } from './rule';
 

@@ -16,7 +16,7 @@ import {
   runCxlInterleave,
   scientific,
   standardTopology,
-} from '../models/cxl-interleave';
+} from '../models/cxl-interleave/hdm-decoder';
 import { formatBytes } from '../models/bytes';
 import { paragraphRange, paragraphsOf, type Paragraph } from './support/prose';
 import { defineRule, type RuleContext } from './rule';

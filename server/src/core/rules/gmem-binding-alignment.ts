@@ -21,7 +21,7 @@ import {
   runGmemAlignment,
   SZ_1G,
   SZ_2M,
-} from '../models/gmem-alignment';
+} from '../models/gmem-alignment/gmem-alignment';
 import { bindingChecks, checkLabel, VERDICT_HEADER, verdictRow, type FoundCheck } from './support/binding-checks';
 import { codeSites, locationOf, visitSites, writtenIn, type CodeSite } from './support/code-sites';
 import { defineRule, type RuleContext } from './rule';

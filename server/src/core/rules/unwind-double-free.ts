@@ -7,9 +7,9 @@
  * Known false positives: a free function that tolerates what it is given (the model treats NULL as
  * harmless for every family, and error pointers only for families that return them).
  */
-import type { UnwindIssue } from '../models/unwind';
+import type { UnwindIssue } from '../models/unwind/unwind';
 import { defineRule, type RuleContext } from './rule';
-import { describePath, locate, unwindRuns, type UnwindRunSet } from '../models/unwind-runs';
+import { describePath, locate, unwindRuns, type UnwindRunSet } from '../models/unwind/unwind-runs';
 
 function check(ctx: RuleContext): void {
   for (const set of unwindRuns(ctx.series, ctx.config)) {

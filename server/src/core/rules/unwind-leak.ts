@@ -8,8 +8,8 @@
  * function to free what it took); code the hunks do not show that frees it.
  */
 import { defineRule, type RuleContext } from './rule';
-import { describePath, fromTree, functionStart, listNames, locate, unwindRuns, type UnwindRunSet } from '../models/unwind-runs';
-import { MAX_RUNS, type UnwindIssue } from '../models/unwind';
+import { describePath, fromTree, functionStart, listNames, locate, unwindRuns, type UnwindRunSet } from '../models/unwind/unwind-runs';
+import { MAX_RUNS, type UnwindIssue } from '../models/unwind/unwind';
 
 function sizesText(issue: UnwindIssue): string {
   const s = Object.entries(issue.sizes);

@@ -9,7 +9,7 @@
 import { exprText, subExprs, type Expr, type Stmt } from '../../c/syntax/ast';
 import type { ParsedSeries } from '../../c/syntax/parsed';
 import { bare, type Definition, type Definitions, type Visit } from '../../c/analysis/quantities';
-import { evaluateCheck, explainVerdict, hpagesOf, type BindingCheck, type CheckVerdict } from '../../models/gmem-alignment';
+import { evaluateCheck, explainVerdict, hpagesOf, type BindingCheck, type CheckVerdict } from '../../models/gmem-alignment/gmem-alignment';
 import { codeSites, lineIn, visitSites, writtenIn, type CodeSite } from './code-sites';
 
 export interface FoundCheck {

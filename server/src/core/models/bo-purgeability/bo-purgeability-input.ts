@@ -3,9 +3,9 @@
  * touches the mechanism or its events, the patches that change the mechanism, and the code of each world
  * (before and after the patch) as the model runs it, with where each piece came from.
  */
-import type { Hunk } from '../ingest';
-import type { HunkView, ImageView, ParsedSeries } from '../c/syntax/parsed';
-import { programAt, type SideProgram } from '../c/eval/program';
+import type { Hunk } from '../../ingest';
+import type { HunkView, ImageView, ParsedSeries } from '../../c/syntax/parsed';
+import { programAt, type SideProgram } from '../../c/eval/program';
 import { DEFAULT_BOUND, EVENT_FUNCTIONS, MECHANISM_FUNCTIONS, type CodePiece, type PurgeabilityInput, type WorldCode } from './bo-purgeability';
 
 const MODEL_NAMES = new Set([...MECHANISM_FUNCTIONS, ...Object.values(EVENT_FUNCTIONS)]);

@@ -3,16 +3,16 @@
  * function a patch shows that allocates (the pair table's allocation families), run before and after the
  * patch, each with its teardown partner when the series shows one.
  */
-import { forEachExpr } from '../c/syntax/ast';
-import type { Span } from '../c/syntax/image';
-import type { PairIndex } from '../kernel/pairs';
-import type { HunkView, ImageView, ParsedSeries } from '../c/syntax/parsed';
-import { isWhole, programAt, type SideProgram } from '../c/eval/program';
-import { arrayMembers, defineValues } from '../c/analysis/structs';
-import type { Anchor, CodePiece } from './code';
+import { forEachExpr } from '../../c/syntax/ast';
+import type { Span } from '../../c/syntax/image';
+import type { PairIndex } from '../../kernel/pairs';
+import type { HunkView, ImageView, ParsedSeries } from '../../c/syntax/parsed';
+import { isWhole, programAt, type SideProgram } from '../../c/eval/program';
+import { arrayMembers, defineValues } from '../../c/analysis/structs';
+import type { Anchor, CodePiece } from '../code';
 import { MAX_PATH_STEPS, runUnwind, type UnwindFunction, type UnwindIssue, type UnwindResult } from './unwind';
-import { onDocument } from '../c/syntax/places';
-import type { AnalysisConfig } from '../config';
+import { onDocument } from '../../c/syntax/places';
+import type { AnalysisConfig } from '../../config';
 
 /** The largest size a constant-sized array gets in the model: failures at every index stay few. */
 export const ARRAY_BOUND = 3n;

@@ -8,8 +8,8 @@
  * while something still needs it, PURGED left, and where the patched code's state departs from the old
  * code's, each with the shortest sequence that shows it.
  */
-import { Budget } from '../budget';
-import { formatMessage } from '../message';
+import { Budget } from '../../budget';
+import { formatMessage } from '../../message';
 import {
   copyWorld,
   COUNTERS,
@@ -26,7 +26,7 @@ import {
   type WorldCode,
   type WorldKeys,
 } from './bo-purgeability-world';
-import { explore, type Exploration, type Step } from './explore';
+import { explore, type Exploration, type Step } from '../explore';
 
 export { EVENT_FUNCTIONS, type Anchor, type CodePiece, type WorldCode } from './bo-purgeability-world';
 

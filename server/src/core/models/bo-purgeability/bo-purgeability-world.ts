@@ -4,14 +4,14 @@
  * them; what they call that the patch does not show is a modelled primitive (the BO's state, the GEM
  * object's dma-buf, the GPU VA list the old code walks, the assertions).
  */
-import { Budget } from '../budget';
-import { exprText, forEachExpr, type Expr, type FunctionAst, type Stmt } from '../c/syntax/ast';
-import { EvalStop, Evaluator, isObj, obj, UNKNOWN, type Iterator, type Obj, type Primitive, type Value } from '../c/eval/eval';
-import { GraphCopier, fingerprint } from '../c/eval/values';
-import type { Anchor, CodePiece } from './code';
-import { visibleStatements } from './visible';
+import { Budget } from '../../budget';
+import { exprText, forEachExpr, type Expr, type FunctionAst, type Stmt } from '../../c/syntax/ast';
+import { EvalStop, Evaluator, isObj, obj, UNKNOWN, type Iterator, type Obj, type Primitive, type Value } from '../../c/eval/eval';
+import { GraphCopier, fingerprint } from '../../c/eval/values';
+import type { Anchor, CodePiece } from '../code';
+import { visibleStatements } from '../visible';
 
-export type { Anchor, CodePiece } from './code';
+export type { Anchor, CodePiece } from '../code';
 
 /** The code of one world: before or after the patch. */
 export interface WorldCode {

@@ -11,12 +11,12 @@
  * evaluator) over a grid of bindings, and reports where the check accepts a broken binding or rejects a
  * sound one.
  */
-import { Budget } from '../budget';
-import { exprText, subExprs, type Expr, type Stmt } from '../c/syntax/ast';
-import { EvalStop, Evaluator, obj, UNKNOWN, type Primitive, type Value } from '../c/eval/eval';
-import { formatBytes } from './bytes';
-import { KERNEL_SIZES } from '../kernel/sizes';
-export { formatBytes } from './bytes';
+import { Budget } from '../../budget';
+import { exprText, subExprs, type Expr, type Stmt } from '../../c/syntax/ast';
+import { EvalStop, Evaluator, obj, UNKNOWN, type Primitive, type Value } from '../../c/eval/eval';
+import { formatBytes } from '../bytes';
+import { KERNEL_SIZES } from '../../kernel/sizes';
+export { formatBytes } from '../bytes';
 
 export const MODEL_ID = 'gmem-alignment';
 

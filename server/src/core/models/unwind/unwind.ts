@@ -7,12 +7,12 @@
  * free of something never allocated. A prepare/teardown pair (`_prepare`/`_dead`, `_create`/`_destroy`,
  * …) is run back to back: what prepare leaves allocated, teardown must free exactly once.
  */
-import { exprText, forEachExpr, type Expr, type FunctionAst, type Stmt } from '../c/syntax/ast';
-import { EvalStop, Evaluator, isObj, obj, UNKNOWN, type Obj, type Primitive, type Value } from '../c/eval/eval';
-import type { PairIndex, PairSpec } from '../kernel/pairs';
-import type { Budget } from '../budget';
-import type { Anchor, CodePiece } from './code';
-import { visibleStatements } from './visible';
+import { exprText, forEachExpr, type Expr, type FunctionAst, type Stmt } from '../../c/syntax/ast';
+import { EvalStop, Evaluator, isObj, obj, UNKNOWN, type Obj, type Primitive, type Value } from '../../c/eval/eval';
+import type { PairIndex, PairSpec } from '../../kernel/pairs';
+import type { Budget } from '../../budget';
+import type { Anchor, CodePiece } from '../code';
+import { visibleStatements } from '../visible';
 
 export const MODEL_ID = 'unwind';
 

@@ -13,7 +13,7 @@
  * two agree for power-of-two ways on any 256 MiB-aligned base, and for 3, 6 and 12 ways when the base is
  * a multiple of 3 · 256 MiB.
  */
-import { formatBytes } from './bytes';
+import { formatBytes } from '../bytes';
 
 export const MODEL_ID = 'cxl-interleave';
 

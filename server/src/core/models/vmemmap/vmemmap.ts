@@ -7,7 +7,7 @@
  * and an architecture that selects ARCH_WANT_OPTIMIZE_DAX_VMEMMAP). The rules of each architecture's own
  * `vmemmap_populate()` decide base pages or PMD (huge page) mappings.
  */
-import { formatBytes } from './bytes';
+import { formatBytes } from '../bytes';
 
 export const MODEL_ID = 'vmemmap';
 
