@@ -201,7 +201,7 @@ async function main(): Promise<void> {
   if (!seed) console.log('\nBO purgeability model: seed 004 not found (../shared/seeds); not timed');
   else {
     const model = modelTimings(parser, seed, __filename) as Record<string, number | { medianMs: number; firstRunFreshProcessMs: number }>;
-    console.log('\nBO purgeability model (counter-model) on seed 004:', JSON.stringify(model, null, 2));
+    console.log('\nBO purgeability model (xe-bo-purgeability) on seed 004:', JSON.stringify(model, null, 2));
     const atDefault = model[`bound${DEFAULT_BOUND}`] as { medianMs: number; firstRunFreshProcessMs: number };
     console.log(
       `targets: exploration at the default bound (${DEFAULT_BOUND}) < 100 ms: ${atDefault.medianMs} ms median, ${atDefault.firstRunFreshProcessMs} ms first run in a fresh process ${ok(atDefault.medianMs < 100)}`,

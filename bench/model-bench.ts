@@ -21,7 +21,7 @@ export function seed004(repo: string): string | null {
 
 /** One model run at `bound` on seed 004, in this (fresh) process: the benchmark's child. */
 export function firstModelRun(parser: CParser, text: string, bound: number): { ms: number } {
-  const parsed = new Engine(parser).analyze(text, { rules: { 'counter-model': 'off' } }).parsed!;
+  const parsed = new Engine(parser).analyze(text, { rules: { 'xe-bo-purgeability': 'off' } }).parsed!;
   const [input] = purgeabilityInputs(parsed, bound);
   const t = performance.now();
   runPurgeabilityModel(input);
@@ -32,10 +32,10 @@ export function modelTimings(parser: CParser, text: string, script: string, runs
   const analysis: number[] = [];
   for (let r = 0; r < runs; r++) {
     const t = performance.now();
-    new Engine(parser).analyze(text, { rules: { 'counter-model': 'off' } });
+    new Engine(parser).analyze(text, { rules: { 'xe-bo-purgeability': 'off' } });
     analysis.push(performance.now() - t);
   }
-  const parsed = new Engine(parser).analyze(text, { rules: { 'counter-model': 'off' } }).parsed!;
+  const parsed = new Engine(parser).analyze(text, { rules: { 'xe-bo-purgeability': 'off' } }).parsed!;
   const out: Record<string, unknown> = { seed004RestOfAnalysisMedianMs: +median(analysis).toFixed(1) };
   for (const bound of [DEFAULT_BOUND, DEFAULT_BOUND + 2]) {
     const [input] = purgeabilityInputs(parsed, bound);

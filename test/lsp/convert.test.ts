@@ -54,7 +54,7 @@ test('code lenses: counts on each patch subject, "Show model" on model-backed fi
   ] as Patch[];
   const findings = [
     finding({}),
-    finding({ severity: 'information', key: 'k2', model: { id: 'counter-model', title: 'BO purgeability', markdown: '...' } }),
+    finding({ severity: 'information', key: 'k2', model: { id: 'bo-purgeability', title: 'BO purgeability', markdown: '...' } }),
     finding({ patch: { index: 2, subject: null }, severity: 'warning', key: 'k3' }),
   ];
   const lenses = codeLenses(patches, findings, 'file:///x.mbox');

@@ -119,7 +119,7 @@ seedTest('a model-backed finding: its hover shows the trace, its lens opens the 
   const ready = client.diagnostics(uri);
   await client.open(uri, text, 'mm-mail');
   const published = await ready;
-  const notes = published.diagnostics.filter((d) => d.code === 'counter-model');
+  const notes = published.diagnostics.filter((d) => d.code === 'xe-bo-purgeability');
   assert.equal(notes.length, 1, JSON.stringify(published.diagnostics, null, 1));
   assert.equal(notes[0].severity, 3);
   assert.match(text.split('\n')[notes[0].range.start.line], /if \(vmas\[i\]->attr\.purgeable_state == XE_MADV_PURGEABLE_WILLNEED\) \{/);

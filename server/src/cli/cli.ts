@@ -14,6 +14,7 @@ import { toJson, type DocumentFindings } from '../core/output/json';
 import { toSarif } from '../core/output/sarif';
 import { toText } from '../core/output/text';
 import { defaultRules } from '../core/rules';
+import { canonicalRuleIds, RULE_ALIASES } from '../core/rules/aliases';
 import { TOOL_NAME, TOOL_VERSION } from '../core/version';
 import { MODELS, ModelArgumentError, runModel } from '../core/models/registry';
 import { DiskKernelTree } from '../host/disk-tree';
@@ -130,7 +131,7 @@ function parseCheckArgs(argv: string[]): CheckArgs {
     tree: undefined,
     files: [],
   };
-  const known = new Set(defaultRules.map((r) => r.id));
+  const known = new Set([...defaultRules.map((r) => r.id), ...Object.keys(RULE_ALIASES)]);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -239,6 +240,9 @@ function openTree(dir: string): DiskKernelTree {
 
 async function check(io: Io, argv: string[]): Promise<number> {
   const args = parseCheckArgs(argv);
+  const renamed = canonicalRuleIds(args.rules);
+  args.rules = renamed.settings;
+  for (const d of renamed.deprecated) io.stderr(`mm-review: --rule: ${d}\n`);
   const pairs = readConfig(io, args.config);
   const engine = new Engine(await loadParser());
   const tree = args.tree !== undefined ? openTree(args.tree) : undefined;

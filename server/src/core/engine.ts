@@ -8,6 +8,7 @@ import type { CParser } from './c/syntax/parser';
 import { SEVERITY_RANK, type Finding, type Severity } from './findings';
 import { ingest, type IngestCache, type Range, type Series } from './ingest';
 import { defaultRules } from './rules';
+import { canonicalRuleIds } from './rules/aliases';
 import { mergeTable, PairIndex, type PairTable } from './kernel/pairs';
 import { type Report, type Rule } from './rules/rule';
 import { formatMessage } from './message';
@@ -96,7 +97,8 @@ export class Engine {
   }
 
   /** `part`: only that part of the document (see analyzeDocument). */
-  analyze(text: string, options: EngineOptions = {}, part?: DocumentPart): Analysis {
+  analyze(text: string, given: EngineOptions = {}, part?: DocumentPart): Analysis {
+    const options = canonical(given);
     const started = this.start(text, options, {}, part);
     if ('done' in started) return started.done;
     const rules = this.finish(started.parsed, options, started.t0);
@@ -112,7 +114,8 @@ export class Engine {
    * `control.sliceMs`, yielding to the event loop between them: a language server stays responsive,
    * reports progress and stops when cancelled (resolving to null).
    */
-  async analyzeAsync(text: string, options: EngineOptions = {}, control: AnalysisControl = {}): Promise<Analysis | null> {
+  async analyzeAsync(text: string, given: EngineOptions = {}, control: AnalysisControl = {}): Promise<Analysis | null> {
+    const options = canonical(given);
     const started = this.start(text, options, control);
     if ('done' in started) return started.done;
     const config = this.config(options);
@@ -180,7 +183,8 @@ export class Engine {
    * its own, so time and memory grow with the document and no faster. Findings keep document positions;
    * patches are numbered across the document.
    */
-  analyzeDocument(text: string, options: EngineOptions = {}, betweenParts?: () => void): DocumentAnalysis {
+  analyzeDocument(text: string, given: EngineOptions = {}, betweenParts?: () => void): DocumentAnalysis {
+    const options = canonical(given);
     const limit = options.maxDocumentChars ?? DEFAULT_MAX_DOCUMENT_CHARS;
     const partChars = options.partChars ?? PART_CHARS;
     const parts = text.length > partChars && text.length <= limit ? seriesParts(text, partChars) : [];
@@ -433,6 +437,11 @@ export class Engine {
       explanation: '```\n' + (e.stack ?? e.message) + '\n```',
     };
   }
+}
+
+/** The options with renamed rule ids mapped to the ids now (rules/aliases.ts). */
+function canonical(options: EngineOptions): EngineOptions {
+  return options.rules ? { ...options, rules: canonicalRuleIds(options.rules).settings } : options;
 }
 
 /** A short, stable name for a user's pair table. */

@@ -3,6 +3,7 @@ import { readPairConfig } from '../core/kernel/pair-config';
 import type { LifecyclePair, PairSpec } from '../core/kernel/pairs';
 import type { RuleSetting } from '../core/engine';
 import { defaultRules } from '../core/rules';
+import { canonicalRuleIds, RULE_ALIASES } from '../core/rules/aliases';
 
 export interface Settings {
   /** Per rule: a severity or `off`. */
@@ -46,13 +47,14 @@ export function readSettings(raw: unknown): Settings {
 /** The settings, and what was wrong in them (pair entries left out), for the user to be told. */
 export function readSettingsWithProblems(raw: unknown): { settings: Settings; problems: string[] } {
   const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
-  const rules: Record<string, RuleSetting> = {};
-  const known = new Set(defaultRules.map((x) => x.id));
+  const given: Record<string, RuleSetting> = {};
+  const known = new Set([...defaultRules.map((x) => x.id), ...Object.keys(RULE_ALIASES)]);
   if (r.rules && typeof r.rules === 'object') {
     for (const [id, v] of Object.entries(r.rules as Record<string, unknown>)) {
-      if (known.has(id) && typeof v === 'string' && SEVERITIES.has(v)) rules[id] = v as RuleSetting;
+      if (known.has(id) && typeof v === 'string' && SEVERITIES.has(v)) given[id] = v as RuleSetting;
     }
   }
+  const { settings: rules, deprecated } = canonicalRuleIds(given);
   const size = Number(r.maxDocumentSizeMiB);
   const pairs = readPairConfig({ pairs: r.pairs ?? [], lifecycles: r.lifecycles ?? [] }, 'mmReview settings');
   return {
@@ -67,6 +69,6 @@ export function readSettingsWithProblems(raw: unknown): { settings: Settings; pr
       footprintPools: count(r.footprintPools, DEFAULT_SETTINGS.footprintPools),
       kernelTree: typeof r.kernelTree === 'string' ? r.kernelTree.trim() : '',
     },
-    problems: pairs.problems,
+    problems: [...deprecated.map((d) => `mmReview.rules: ${d}`), ...pairs.problems],
   };
 }

@@ -5,7 +5,6 @@ import batchFootprint from './batch-footprint';
 import cxlDecode from './cxl-decode';
 import cxlEncoding from './cxl-encoding';
 import cxlInterleave from './cxl-interleave';
-import counterModel from './counter-model';
 import gmemBindingAlignment from './gmem-binding-alignment';
 import lockNotHeld from './lock-not-held';
 import malformedPatch from './malformed-patch';
@@ -20,13 +19,14 @@ import unitMismatch from './unit-mismatch';
 import unwindDoubleFree from './unwind-double-free';
 import unwindLeak from './unwind-leak';
 import useAfterUnlock from './use-after-unlock';
+import xeBoPurgeability from './xe-bo-purgeability';
 
 export const defaultRules: Rule[] = [
   prototypeMismatch,
   parameterDropped,
   unbalancedCounter,
   lockNotHeld,
-  counterModel,
+  xeBoPurgeability,
   arrayMemberScalarUse,
   sharedCompletion,
   unwindLeak,

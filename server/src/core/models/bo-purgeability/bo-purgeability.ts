@@ -423,7 +423,7 @@ export function runPurgeabilityModel(input: PurgeabilityInput): PurgeabilityResu
 }
 
 /** An issue's event sequence as a table: each event and the BO after it, in both worlds. */
-/** What each kind of issue says, filled from its data (the counter-model rule's messages, the model command's lines). */
+/** What each kind of issue says, filled from its data (the xe-bo-purgeability rule's messages, the model command's lines). */
 export const ISSUE_MESSAGES = {
   assert: '`{{assert}}` fails on {{bo}} after {{seq}}',
   leftPurged: 'after {{seq}}, {{bo}} leaves PURGED for {{state}}, though PURGED is terminal',

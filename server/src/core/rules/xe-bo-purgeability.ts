@@ -169,7 +169,7 @@ function reportDepartures(ctx: RuleContext, r: Run, issues: PurgeabilityIssue[])
 }
 
 export default defineRule({
-  id: 'counter-model',
+  id: 'xe-bo-purgeability',
   meta: {
     summary: 'Runs the xe BO purgeability state machine as the patch writes it, against the code it replaces',
     defaultSeverity: 'information',
