@@ -198,10 +198,10 @@ async function main(): Promise<void> {
 
   const repo = path.resolve(__dirname, '..', '..');
   const seed = seed004(repo);
-  if (!seed) console.log('\nBO purgeability model: seed 004 not found (../shared/seeds); not timed');
+  if (!seed) console.log('\nBO purgeability model: the xe counters patch (seed 004) not found in ../shared/seeds; not timed');
   else {
     const model = modelTimings(parser, seed, __filename) as Record<string, number | { medianMs: number; firstRunFreshProcessMs: number }>;
-    console.log('\nBO purgeability model (xe-bo-purgeability) on seed 004:', JSON.stringify(model, null, 2));
+    console.log('\nBO purgeability model (xe-bo-purgeability) on the xe counters patch (seed 004):', JSON.stringify(model, null, 2));
     const atDefault = model[`bound${DEFAULT_BOUND}`] as { medianMs: number; firstRunFreshProcessMs: number };
     console.log(
       `targets: exploration at the default bound (${DEFAULT_BOUND}) < 100 ms: ${atDefault.medianMs} ms median, ${atDefault.firstRunFreshProcessMs} ms first run in a fresh process ${ok(atDefault.medianMs < 100)}`,

@@ -23,7 +23,7 @@ export interface BudgetLimits {
 
 /**
  * About 50 times what the five seed messages and the 200-patch benchmark series need at most (the BO
- * model on seed 004: about 60,000 steps), and a time a reader barely notices.
+ * model on the xe BO purgeability counters patch: about 60,000 steps), and a time a reader barely notices.
  */
 export const DEFAULT_BUDGET: BudgetLimits = { steps: 4_000_000, ms: 4_000 };
 
