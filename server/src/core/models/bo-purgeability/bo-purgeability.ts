@@ -1,7 +1,7 @@
 /**
- * @file The xe buffer-object purgeability model (the drm/xe patch that tracks purgeability with BO-local counters). A BO is WILLNEED, DONTNEED (the shrinker may
- * purge it) or PURGED (terminal). Events: create a VMA with WILLNEED or DONTNEED advice, destroy it,
- * madvise it, export the BO as a dma-buf (or fail to), release the dma-buf, purge; the BO owned or
+ * @file The xe buffer-object purgeability model (the drm/xe patch that tracks purgeability with BO-local counters).
+ * A BO is WILLNEED, DONTNEED (the shrinker may purge it) or PURGED (terminal). Events: create a VMA with WILLNEED or
+ * DONTNEED advice, destroy it, madvise it, export the BO as a dma-buf (or fail to), release the dma-buf, purge; the BO owned or
  * imported. Each event runs the patch's own code for it (bo-purgeability-world.ts) on two worlds: the
  * code after the patch and the code before it. Every sequence of events up to a bound is explored; the
  * model reports an assertion that fails, a counter that no longer counts its holders, a BO purgeable
