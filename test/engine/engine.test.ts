@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { Engine } from '../../server/src/core/engine';
 import { loadParser } from '../../server/src/host/grammar';
 import { defaultRules } from '../../server/src/core/rules';
-import { defineRule } from '../../server/src/core/rules/rule';
+import { defineRule, type Rule } from '../../server/src/core/rules/rule';
 import { doc, readSeed, seedNames, seedTest } from '../helpers';
 import { checkCase } from '../../fuzz/oracle';
 
@@ -216,4 +216,61 @@ seedTest('truncated and mutated seeds never throw out of the core, fail a rule, 
       assert.deepEqual(checkCase(engine, copy.join('\r\n')), [], name);
     }
   }
+});
+
+test("a report naming a message its rule does not define fails that rule loudly, and the others' findings stay", async () => {
+  // A rule written without defineRule's types (plain JavaScript, or a cast) can name any id.
+  const misnamed: Rule = {
+    id: 'misnamed',
+    meta: { summary: 'names a message it lacks', defaultSeverity: 'warning', confidence: 'high', messages: { known: 'known {{k}}' } },
+    check(ctx) {
+      const h = ctx.series.hunks[0];
+      const at = { view: h.new, span: { startRow: 0, startCol: 0, endRow: 0, endCol: 1 }, patch: h.patch, path: h.path };
+      ctx.report({ side: 'new', at, messageId: 'known', data: { k: 'one' }, key: 'one' });
+      ctx.report({ side: 'new', at, messageId: 'unknown', data: {}, key: 'two' });
+    },
+  };
+  const probe = defineRule({
+    id: 'probe',
+    meta: { summary: 'reports one finding', defaultSeverity: 'warning', confidence: 'high', messages: { m: 'probe' } },
+    check(ctx) {
+      const h = ctx.series.hunks[0];
+      ctx.report({
+        side: 'new',
+        at: { view: h.new, span: { startRow: 0, startCol: 0, endRow: 0, endCol: 1 }, patch: h.patch, path: h.path },
+        messageId: 'm',
+        data: {},
+        key: 'p',
+      });
+    },
+  });
+  const a = new Engine(await loadParser(), [misnamed, probe]).analyze(patch(1, 1, 'a.c', 'fa'));
+  assert.deepEqual(
+    a.findings.map((f) => [f.ruleId, f.messageId, f.message]),
+    [
+      // The crash note sits at the document's start; what the rule reported before it stands.
+      [
+        'misnamed',
+        'crash',
+        "rule misnamed failed on this document (reported message id 'unknown', which its meta.messages does not define); its findings are missing",
+      ],
+      ['misnamed', 'known', 'known one'],
+      ['probe', 'm', 'probe'],
+    ],
+  );
+});
+
+test('defineRule makes a report with a message id its rule does not define a compile error', () => {
+  const rule = defineRule({
+    id: 'typed',
+    meta: { summary: 'typed ids', defaultSeverity: 'warning', confidence: 'high', messages: { known: 'known' } },
+    check(ctx) {
+      const h = ctx.series.hunks[0];
+      const at = { view: h.new, span: { startRow: 0, startCol: 0, endRow: 0, endCol: 1 }, patch: h.patch, path: h.path };
+      ctx.report({ side: 'new', at, messageId: 'known', data: {}, key: 'k' });
+      // @ts-expect-error: 'unknown' is not a key of meta.messages (this line stops compiling if the check is lost)
+      ctx.report({ side: 'new', at, messageId: 'unknown', data: {}, key: 'u' });
+    },
+  });
+  assert.deepEqual(Object.keys(rule.meta.messages), ['known']);
 });

@@ -8,6 +8,7 @@ import { readSettings, readSettingsWithProblems } from '../../server/src/lsp/set
 const range = (l: number, a: number, b: number) => ({ start: { line: l, character: a }, end: { line: l, character: b } });
 const finding = (over: Partial<Finding>): Finding => ({
   ruleId: 'prototype-mismatch',
+  messageId: 'missingParam',
   severity: 'error',
   origin: 'introduced',
   message: 'm',

@@ -9,6 +9,7 @@ import { SEVERITY_RANK, type Finding, type Severity } from './findings';
 import { ingest, type IngestCache, type Range, type Series } from './ingest';
 import { defaultRules } from './rules';
 import { canonicalRuleIds } from './rules/aliases';
+import analysisLimit, { type LimitMessageId } from './rules/analysis-limit';
 import { mergeTable, PairIndex, type PairTable } from './kernel/pairs';
 import { type Report, type Rule } from './rules/rule';
 import { formatMessage } from './message';
@@ -230,7 +231,7 @@ export class Engine {
     this.cache.resetStats();
     const limit = options.maxDocumentChars ?? DEFAULT_MAX_DOCUMENT_CHARS;
     const empty: Series = { text: '', lines: [], messages: [], patches: [], fragments: [], snippets: [], problems: [] };
-    const stop = (messageId: string, data: Record<string, string>): { done: Analysis } => ({
+    const stop = (messageId: LimitMessageId, data: Record<string, string>): { done: Analysis } => ({
       done: { series: empty, parsed: null, findings: [this.limitFinding(messageId, data)], stats: { ...this.cache.stats, ms: performance.now() - t0 } },
     });
     if (text.length > limit) return stop('tooLarge', { what: 'document', size: formatSize(text.length), limit: formatSize(limit) });
@@ -276,7 +277,12 @@ export class Engine {
       const setting = options.rules?.[rule.id];
       if (setting === 'off') continue;
       try {
-        rule.check({ series: parsed, config, tree: options.tree ?? null, report: (report) => raws.push({ rule, report }) });
+        const report = (r: Report): void => {
+          // A report naming a message the rule does not define is the rule's bug: it fails loudly, as a crash.
+          if (!Object.hasOwn(rule.meta.messages, r.messageId)) throw new Error(`reported message id '${r.messageId}', which its meta.messages does not define`);
+          raws.push({ rule, report: r });
+        };
+        rule.check({ series: parsed, config, tree: options.tree ?? null, report });
       } catch (e) {
         // What the rule reported before the budget ran out stands; what it did not get to is named.
         if (e instanceof BudgetExhausted) {
@@ -336,12 +342,12 @@ export class Engine {
       range = at.range;
       fileLine = at.fileLine;
     }
-    const template = rule.meta.messages[report.messageId] ?? report.messageId;
     return {
       ruleId: rule.id,
+      messageId: report.messageId,
       severity,
       origin,
-      message: formatMessage(template, report.data),
+      message: formatMessage(rule.meta.messages[report.messageId], report.data),
       range,
       file: at.path,
       fileLine,
@@ -407,12 +413,12 @@ export class Engine {
   }
 
   /** A finding of the analysis-limit rule, which the engine reports itself (its messages are in its meta). */
-  private limitFinding(messageId: string, data: Record<string, string>): Finding {
-    const rule = this.rules.find((r) => r.id === 'analysis-limit');
-    const message = formatMessage(rule?.meta.messages[messageId] ?? messageId, data);
+  private limitFinding(messageId: LimitMessageId, data: Record<string, string>): Finding {
+    const message = formatMessage(analysisLimit.meta.messages[messageId], data);
     return {
       ruleId: 'analysis-limit',
-      severity: rule?.meta.defaultSeverity ?? 'warning',
+      messageId,
+      severity: analysisLimit.meta.defaultSeverity,
       origin: 'introduced',
       message,
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
@@ -427,14 +433,20 @@ export class Engine {
   }
 
   private crashFinding(rule: Rule, e: Error): Finding {
-    const message = `rule ${rule.id} failed on this document (${e.message}); its findings are missing`;
     return {
-      ...this.limitFinding('', {}),
-      message,
       ruleId: rule.id,
+      messageId: 'crash',
       severity: 'information',
-      key: `${rule.id}:crash`,
+      origin: 'introduced',
+      message: `rule ${rule.id} failed on this document (${e.message}); its findings are missing`,
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      file: null,
+      fileLine: null,
+      patch: null,
       explanation: '```\n' + (e.stack ?? e.message) + '\n```',
+      fixes: [],
+      related: [],
+      key: `${rule.id}:crash`,
     };
   }
 }

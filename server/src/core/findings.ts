@@ -26,6 +26,8 @@ export interface RelatedInfo {
 
 export interface Finding {
   ruleId: string;
+  /** Which of the rule's messages this is (`meta.messages`); `crash` for a rule that failed. */
+  messageId: string;
   severity: Severity;
   origin: Origin;
   /** One sentence naming the thing and the reason. */

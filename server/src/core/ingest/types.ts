@@ -1,4 +1,5 @@
 /** @file Shapes produced by ingestion. Every piece of text keeps the document position it came from. */
+import type { ProblemId } from './problems';
 
 /** A position in the input document: 0-based line, 0-based UTF-16 column (the LSP convention). */
 export interface Pos {
@@ -108,7 +109,7 @@ export type ProblemSeverity = 'warning' | 'information';
 
 /** Something in the input that could not be read as intended. Becomes a `malformed-patch` finding. */
 export interface IngestProblem {
-  messageId: string;
+  messageId: ProblemId;
   data: Record<string, string | number>;
   message: string;
   severity: ProblemSeverity;

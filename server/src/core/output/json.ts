@@ -10,6 +10,7 @@ export interface DocumentFindings {
 export function findingToJson(f: Finding): object {
   return {
     ruleId: f.ruleId,
+    messageId: f.messageId,
     severity: f.severity,
     origin: f.origin,
     message: f.message,

@@ -51,7 +51,7 @@ export function toSarif(docs: DocumentFindings[], rules: Rule[]): object {
         })),
         partialFingerprints: { [FINGERPRINT]: fingerprint(`${f.ruleId}\u0000${f.file ?? ''}\u0000${f.key}`) },
         baselineState: BASELINE[f.origin],
-        properties: { origin: f.origin, kernelFile: f.file, kernelLine: f.fileLine, patch: f.patch },
+        properties: { messageId: f.messageId, origin: f.origin, kernelFile: f.file, kernelLine: f.fileLine, patch: f.patch },
         ...(f.fixes.length
           ? {
               fixes: f.fixes.map((x) => ({

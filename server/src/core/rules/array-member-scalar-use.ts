@@ -15,6 +15,11 @@ import { arrayMemberChanges, type ArrayMemberChange } from '../c/analysis/struct
 import { patchLabel } from './support/labels';
 import { defineRule, type RuleContext } from './rule';
 
+const MESSAGES = {
+  scalarUse: '`{{use}}` uses `{{member}}` without an index, but {{where}} made it an array in `{{struct}}` (`{{member}}{{dims}}`)',
+} as const;
+type Ctx = RuleContext<keyof typeof MESSAGES>;
+
 /** Contexts where the member names the whole array on purpose. */
 const WHOLE_ARRAY = /^(?:sizeof|_Alignof|alignof|__alignof__|ARRAY_SIZE|typeof|__typeof__|typeof_member|offsetof|sizeof_field|__must_be_array)$/;
 
@@ -84,7 +89,7 @@ function knownToBe(series: ParsedSeries, hunk: HunkView, base: string, change: A
   );
 }
 
-function check(ctx: RuleContext): void {
+function check(ctx: Ctx): void {
   const series = ctx.series;
   for (const change of arrayMemberChanges(series)) {
     const mentions = new RegExp(`(?:->|\\.)\\s*${escape(change.member)}\\b`);
@@ -120,9 +125,7 @@ export default defineRule({
     summary: 'A struct member the series turned into an array is still used without an index',
     defaultSeverity: 'error',
     confidence: 'high',
-    messages: {
-      scalarUse: '`{{use}}` uses `{{member}}` without an index, but {{where}} made it an array in `{{struct}}` (`{{member}}{{dims}}`)',
-    },
+    messages: MESSAGES,
     knownFalsePositives: ['A use meant for the whole array outside `sizeof`, `ARRAY_SIZE()` and the like, such as `memset(ctx->buf, 0, sizeof(ctx->buf))`.'],
   },
   check,

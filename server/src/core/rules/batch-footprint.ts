@@ -16,6 +16,12 @@ import { throughputTable } from '../models/batch-throughput/batch-throughput';
 import { describeCondition } from './support/labels';
 import { defineRule, type RuleContext } from './rule';
 
+const MESSAGES = {
+  footprint: '`{{dim}}` = {{n}}{{when}} gives every CPU {{parts}}: {{perCpu}} per CPU, {{total}} for {{cpus}} CPUs per pool, paid by {{who}}',
+  footprintCountsOnly: '`{{dim}}` = {{n}}{{when}} gives every CPU {{parts}}, paid by {{who}}',
+} as const;
+type Ctx = RuleContext<keyof typeof MESSAGES>;
+
 /** Assumed where the C says `PAGE_SIZE`: x86-64 and most arm64 configurations. */
 const PAGE_SIZE = 4096n;
 const PER_CPU_ACCESS = /(?:per_cpu_ptr|raw_cpu_ptr|this_cpu_ptr|get_cpu_ptr|per_cpu)\s*\(/;
@@ -129,7 +135,7 @@ function claim(series: ParsedSeries, hunk: HunkView): string | null {
   return null;
 }
 
-function check(ctx: RuleContext): void {
+function check(ctx: Ctx): void {
   const series = ctx.series;
   const byDim = new Map<string, ArrayMemberChange[]>();
   for (const c of arrayMemberChanges(series)) {
@@ -149,7 +155,7 @@ function check(ctx: RuleContext): void {
 }
 
 function report(
-  ctx: RuleContext,
+  ctx: Ctx,
   dim: string,
   top: { value: bigint; when: string | null },
   define: { hunk: HunkView; row: number },
@@ -229,10 +235,7 @@ export default defineRule({
     summary: 'The per-CPU memory a batch-size array costs, and who pays it',
     defaultSeverity: 'information',
     confidence: 'medium',
-    messages: {
-      footprint: '`{{dim}}` = {{n}}{{when}} gives every CPU {{parts}}: {{perCpu}} per CPU, {{total}} for {{cpus}} CPUs per pool, paid by {{who}}',
-      footprintCountsOnly: '`{{dim}}` = {{n}}{{when}} gives every CPU {{parts}}, paid by {{who}}',
-    },
+    messages: MESSAGES,
     knownFalsePositives: ['Element sizes the hunks do not show are not counted; requests whose size the driver decides are counted by number only.'],
   },
   check,

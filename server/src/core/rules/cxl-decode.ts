@@ -10,6 +10,12 @@ import { GRANULARITY_BY_ENCODING, WAYS_BY_ENCODING, dpaOffset, hex, targetPositi
 import { helperSites, outcomeText, runHelper, type HelperSite, type Outcome } from './support/cxl-functions';
 import { defineRule, type RuleContext } from './rule';
 
+const MESSAGES = {
+  disagrees:
+    '`{{fn}}()` gives {{what}} {{got}} for address {{address}} at {{ways}}-way, {{granularity}} B where the CXL interleave model gives {{model}} (wrong for {{badWays}}-way)',
+} as const;
+type Ctx = RuleContext<keyof typeof MESSAGES>;
+
 type Output = 'position' | 'dpa';
 
 const ADDRESS = /^(?:hpa|spa|addr|address|offset|off|hpa_offset|hpa_off|haddr)$/;
@@ -89,7 +95,7 @@ export function compare(site: HelperSite, output: Output, roles: Roles, encoded:
   return { wrong, ran };
 }
 
-function check(ctx: RuleContext): void {
+function check(ctx: Ctx): void {
   const sites = helperSites(ctx.series, (name) => decodeOutput(name) !== null);
   for (const site of sites) {
     const output = decodeOutput(site.fn.name)!;
@@ -105,7 +111,7 @@ function check(ctx: RuleContext): void {
   }
 }
 
-function report(ctx: RuleContext, site: HelperSite, output: Output, roles: Roles, best: { encoded: boolean; wrong: DecodeDisagreement[]; ran: number }): void {
+function report(ctx: Ctx, site: HelperSite, output: Output, roles: Roles, best: { encoded: boolean; wrong: DecodeDisagreement[]; ran: number }): void {
   const first = best.wrong[0];
   const badWays = [...new Set(best.wrong.map((d) => d.ways))].sort((a, b) => a - b);
   const goodWays = [...WAYS_BY_ENCODING.values()].filter((w) => !badWays.includes(w));
@@ -156,10 +162,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     confidence: 'medium',
     readsFunctions: true,
-    messages: {
-      disagrees:
-        '`{{fn}}()` gives {{what}} {{got}} for address {{address}} at {{ways}}-way, {{granularity}} B where the CXL interleave model gives {{model}} (wrong for {{badWays}}-way)',
-    },
+    messages: MESSAGES,
     knownFalsePositives: ['A function taking an absolute HPA with a base it subtracts from state the model does not see.'],
   },
   check,

@@ -11,6 +11,11 @@ import { encodingOfGranularity, encodingOfWays, granularityOfEncoding, waysOfEnc
 import { helperSites, outcomeText, runHelper, type HelperCall, type HelperSite, type Outcome } from './support/cxl-functions';
 import { defineRule, type RuleContext } from './rule';
 
+const MESSAGES = {
+  disagrees: '`{{fn}}()` disagrees with the CXL 2.0 interleave {{what}} table on {{count}} inputs: it {{first}}',
+} as const;
+type Ctx = RuleContext<keyof typeof MESSAGES>;
+
 type Quantity = 'ways' | 'granularity';
 type Direction = 'encode' | 'decode';
 
@@ -91,7 +96,7 @@ function describe(d: Disagreement): string {
   return `maps ${d.input} to ${outcomeText(d.got)} where the spec says ${specText(d)}`;
 }
 
-function check(ctx: RuleContext): void {
+function check(ctx: Ctx): void {
   const sites = helperSites(ctx.series, (name) => encodingKind(name) !== null);
   for (const site of sites) {
     const kind = encodingKind(site.fn.name)!;
@@ -133,9 +138,7 @@ export default defineRule({
     defaultSeverity: 'error',
     confidence: 'high',
     readsFunctions: true,
-    messages: {
-      disagrees: '`{{fn}}()` disagrees with the CXL 2.0 interleave {{what}} table on {{count}} inputs: it {{first}}',
-    },
+    messages: MESSAGES,
     knownFalsePositives: ['A helper named like an interleave encoder that encodes something else.'],
   },
   check,

@@ -21,6 +21,12 @@ import { formatBytes } from '../models/bytes';
 import { paragraphRange, paragraphsOf, type Paragraph } from './support/prose';
 import { defineRule, type RuleContext } from './rule';
 
+const MESSAGES = {
+  figureAgrees: '{{stated}} regions for {{devices}}: the CXL interleave model agrees ({{agreed}} regions {{scope}})',
+  figureDisagrees: '{{stated}} regions for {{devices}} disagrees with the CXL interleave model: {{computed}} regions per device, {{total}} for all {{count}}',
+} as const;
+type Ctx = RuleContext<keyof typeof MESSAGES>;
+
 /** `4x10^9`, `4 × 10^9`, `10^6` — followed, in the same sentence, by "regions". */
 const FIGURE = /(?<![\d.])(?:(\d+(?:\.\d+)?)\s*(?:x|×|\*)\s*)?10\s*\^\s*(\d+)(?=[^.]{0,40}?\bregions?\b)/gi;
 /** `16 1TB devices`, `16x 256MB devices`. */
@@ -62,7 +68,7 @@ function granularityBefore(text: string, end: number): number | null {
 
 const within = (stated: number, computed: number): boolean => stated / computed <= AGREEMENT && computed / stated <= AGREEMENT;
 
-function check(ctx: RuleContext): void {
+function check(ctx: Ctx): void {
   // Most documents state no power of ten: skip building paragraphs for them.
   const text = ctx.series.series.text;
   if (!text.includes('^') || !/10\s*\^\s*\d/.test(text)) return;
@@ -83,7 +89,7 @@ function check(ctx: RuleContext): void {
   }
 }
 
-function report(ctx: RuleContext, p: Paragraph, m: RegExpMatchArray, devices: Devices, granularity: number): void {
+function report(ctx: Ctx, p: Paragraph, m: RegExpMatchArray, devices: Devices, granularity: number): void {
   const stated = Number(m[1] ?? 1) * 10 ** Number(m[2]);
   const statedText = m[0].replace(/\s+/g, '');
   const perDevice = devices.size / granularity;
@@ -137,11 +143,7 @@ export default defineRule({
     defaultSeverity: 'information',
     confidence: 'medium',
     differential: false,
-    messages: {
-      figureAgrees: '{{stated}} regions for {{devices}}: the CXL interleave model agrees ({{agreed}} regions {{scope}})',
-      figureDisagrees:
-        '{{stated}} regions for {{devices}} disagrees with the CXL interleave model: {{computed}} regions per device, {{total}} for all {{count}}',
-    },
+    messages: MESSAGES,
     knownFalsePositives: ['A figure for some other count of regions stated next to a device size and a granularity.'],
   },
   check,

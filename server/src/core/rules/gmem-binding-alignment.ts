@@ -26,6 +26,15 @@ import { bindingChecks, checkLabel, VERDICT_HEADER, verdictRow, type FoundCheck 
 import { codeSites, locationOf, visitSites, writtenIn, type CodeSite } from './support/code-sites';
 import { defineRule, type RuleContext } from './rule';
 
+const MESSAGES = {
+  unchecked:
+    '`{{expr}}` picks the huge folio by file index, but nothing in the series checks at binding time that the GFN and the file offset sit at the same offset within a huge page: with {{example}} one huge mapping covers two folios',
+  uncheckedQuoted:
+    'the quoted `{{expr}}` picks the huge folio by file index, and no patch here checks at binding time that the GFN and the file offset sit at the same offset within a huge page: with {{example}} one huge mapping covers two folios',
+  brokenCheck: '`{{expr}}` relies on the binding check, but {{check}} accepts bindings where one huge mapping covers two folios ({{example}})',
+} as const;
+type Ctx = RuleContext<keyof typeof MESSAGES>;
+
 const ROUNDS = /round_?down|ALIGN_DOWN|&\s*~/;
 const ROUNDING_CALLS = /^(?:round_down|rounddown|ALIGN_DOWN)$/;
 const INDEX_NAME = /(?:^|_)(?:index|idx)$/;
@@ -61,7 +70,7 @@ function roundings(e: Expr, out: { node: Expr; index: string }[]): void {
   for (const c of subExprs(e)) roundings(c, out);
 }
 
-function check(ctx: RuleContext): void {
+function check(ctx: Ctx): void {
   const sites = codeSites(ctx.series, { key: 'gmem-rounding', test: (t) => ROUNDS.test(t) && /gmem|guest_memfd/.test(t) }).filter(isGmem);
   if (!sites.length) return;
   const checks = bindingChecks(ctx.series);
@@ -75,7 +84,7 @@ function check(ctx: RuleContext): void {
   });
 }
 
-function report(ctx: RuleContext, site: CodeSite, node: Expr, checks: FoundCheck[]): void {
+function report(ctx: Ctx, site: CodeSite, node: Expr, checks: FoundCheck[]): void {
   const text = writtenIn(site, node.span);
   // The model on the smallest broken binding of the grid, with guest_memfd's folio rule as the code writes it.
   const patchChecks = checks.filter((c) => c.site.kind === 'patch');
@@ -129,13 +138,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     confidence: 'medium',
     readsFunctions: true,
-    messages: {
-      unchecked:
-        '`{{expr}}` picks the huge folio by file index, but nothing in the series checks at binding time that the GFN and the file offset sit at the same offset within a huge page: with {{example}} one huge mapping covers two folios',
-      uncheckedQuoted:
-        'the quoted `{{expr}}` picks the huge folio by file index, and no patch here checks at binding time that the GFN and the file offset sit at the same offset within a huge page: with {{example}} one huge mapping covers two folios',
-      brokenCheck: '`{{expr}}` relies on the binding check, but {{check}} accepts bindings where one huge mapping covers two folios ({{example}})',
-    },
+    messages: MESSAGES,
     knownFalsePositives: ['A binding check the series makes in code its hunks do not show.'],
   },
   check,

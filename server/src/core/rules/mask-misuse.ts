@@ -24,6 +24,11 @@ import { editHunkLine } from './support/edits';
 import { bindingNote } from './support/binding-checks';
 import { defineRule, type RuleContext } from './rule';
 
+const MESSAGES = {
+  alignedForOffset: '`{{expr}}` keeps the page-aligned part (`{{shape}}`), not the offset within the page: {{meant}}; mask with `{{fix}}`',
+} as const;
+type Ctx = RuleContext<keyof typeof MESSAGES>;
+
 type And = Extract<Expr, { kind: 'bin' }>;
 
 /** The `&` nodes of an expression, each with its parent. */
@@ -58,7 +63,7 @@ function offsetByComparison(other: Expr, defs: Definitions): string | null {
   return null;
 }
 
-function check(ctx: RuleContext): void {
+function check(ctx: Ctx): void {
   const sites = codeSites(ctx.series, { key: 'mask', test: mayMisuseMask });
   visitSites(sites, (site, v) => {
     const found: { node: And; parent: Expr | null }[] = [];
@@ -84,15 +89,7 @@ function flipped(mask: Expr): string {
   return m.kind === 'un' && m.op === '~' ? operandText(m.operand) : `~${operandText(m)}`;
 }
 
-function report(
-  ctx: RuleContext,
-  site: CodeSite,
-  v: Visit,
-  node: And,
-  s: { mask: Expr; value: Expr; reading: MaskReading },
-  meant: string,
-  sites: CodeSite[],
-): void {
+function report(ctx: Ctx, site: CodeSite, v: Visit, node: And, s: { mask: Expr; value: Expr; reading: MaskReading }, meant: string, sites: CodeSite[]): void {
   const mask = writtenIn(site, s.mask.span);
   const written = writtenIn(site, s.value.span);
   const value = ['bin', 'cond', 'assign'].includes(bare(s.value).kind) ? `(${written})` : written;
@@ -120,7 +117,7 @@ function report(
 }
 
 /** On a patch's added line, the quick fix flips the mask in place. */
-function fixOf(ctx: RuleContext, site: CodeSite, mask: Expr, replacement: string): Fix[] {
+function fixOf(ctx: Ctx, site: CodeSite, mask: Expr, replacement: string): Fix[] {
   if (site.kind !== 'patch' || site.side !== 'new' || mask.span.startRow !== mask.span.endRow) return [];
   const line = site.view.image.lineAt(mask.span.startRow);
   if (!line) return [];
@@ -135,9 +132,7 @@ export default defineRule({
     defaultSeverity: 'error',
     confidence: 'high',
     readsFunctions: true,
-    messages: {
-      alignedForOffset: '`{{expr}}` keeps the page-aligned part (`{{shape}}`), not the offset within the page: {{meant}}; mask with `{{fix}}`',
-    },
+    messages: MESSAGES,
     knownFalsePositives: ['A variable named as an offset (`offset`, `*_within_*`) that really holds an aligned address.'],
   },
   check,

@@ -13,16 +13,19 @@ import { alignParams, prototypeHistories } from '../c/analysis/prototypes';
 import { sectionFunctionName } from '../c/syntax/parsed';
 import { defineRule, type RuleContext } from './rule';
 
+const MESSAGES = {
+  notPassed: '`{{fn}}()` receives `{{param}}` but does not pass it to `{{callee}}()`, which gets its other arguments ({{args}})',
+  unused: '`{{fn}}()` gains parameter `{{param}}` but its body never uses it',
+} as const;
+type Ctx = RuleContext<keyof typeof MESSAGES>;
+
 export default defineRule({
   id: 'parameter-dropped',
   meta: {
     summary: 'A parameter the series added is not passed on where the function delegates its other parameters',
     defaultSeverity: 'information',
     confidence: 'medium',
-    messages: {
-      notPassed: '`{{fn}}()` receives `{{param}}` but does not pass it to `{{callee}}()`, which gets its other arguments ({{args}})',
-      unused: '`{{fn}}()` gains parameter `{{param}}` but its body never uses it',
-    },
+    messages: MESSAGES,
     knownFalsePositives: [
       'A callee that cannot use the new argument on that path, such as a fallback; calls guarded by a condition on the parameter are skipped.',
     ],
@@ -47,7 +50,7 @@ export default defineRule({
 });
 
 /** Each added parameter of one visible definition: passed on where the function delegates, or read at all. */
-function checkDefinition(ctx: RuleContext, hunk: HunkView, fn: FunctionFact, addedTypes: Set<string>): void {
+function checkDefinition(ctx: Ctx, hunk: HunkView, fn: FunctionFact, addedTypes: Set<string>): void {
   for (const param of fn.params!) {
     if (!param.name || !addedTypes.has(param.type)) continue;
     const others = fn.params!.filter((p) => p !== param && p.name).map((p) => p.name!);

@@ -28,19 +28,22 @@ import type { KernelTree } from '../kernel/kernel-tree';
 import { defineRule, type RuleContext } from './rule';
 import { MAX_TREE_FILES, checkTreeSites, type TreeSite } from './support/tree-prototypes';
 
+const MESSAGES = {
+  missingParam: '`{{fn}}()` is missing parameter {{params}}, which the prototype {{where}} takes',
+  extraParam: '`{{fn}}()` has parameter {{params}}, which the prototype {{where}} does not take',
+  paramType: 'parameter {{index}} of `{{fn}}()` is `{{got}}`, but the prototype {{where}} declares `{{want}}`',
+  argCount: '`{{fn}}()` is called with {{got}} arguments, but the prototype {{where}} takes {{want}}{{detail}}',
+  treeSite: '{{site}} still {{does}} `{{fn}}()` with {{count}}; the prototype {{where}} takes {{want}}',
+} as const;
+type Ctx = RuleContext<keyof typeof MESSAGES>;
+
 export default defineRule({
   id: 'prototype-mismatch',
   meta: {
     summary: 'Definitions, declarations and calls must match a prototype the series changed',
     defaultSeverity: 'error',
     confidence: 'high',
-    messages: {
-      missingParam: '`{{fn}}()` is missing parameter {{params}}, which the prototype {{where}} takes',
-      extraParam: '`{{fn}}()` has parameter {{params}}, which the prototype {{where}} does not take',
-      paramType: 'parameter {{index}} of `{{fn}}()` is `{{got}}`, but the prototype {{where}} declares `{{want}}`',
-      argCount: '`{{fn}}()` is called with {{got}} arguments, but the prototype {{where}} takes {{want}}{{detail}}',
-      treeSite: '{{site}} still {{does}} `{{fn}}()` with {{count}}; the prototype {{where}} takes {{want}}',
-    },
+    messages: MESSAGES,
     knownFalsePositives: [
       'A call through a function-like macro of the same name that supplies arguments (skipped when the series defines the macro).',
       'Configuration variants: an `#ifdef` branch that deliberately declares the function differently.',
@@ -63,7 +66,7 @@ export default defineRule({
 });
 
 /** The sites in the reviewer's tree that the series does not update, each on the line that changes the prototype. */
-function checkTree(ctx: RuleContext, tree: KernelTree, history: PrototypeHistory, names: string[]): void {
+function checkTree(ctx: Ctx, tree: KernelTree, history: PrototypeHistory, names: string[]): void {
   const result = checkTreeSites(ctx.series, tree, history, names);
   if (result.pending || !result.stale.length) return;
   const last = history.changes[history.changes.length - 1];
@@ -128,7 +131,7 @@ function signature(name: string, params: ParamFact[], variadic: boolean): string
   return `${name}(${list.length ? list.join(', ') : 'void'})`;
 }
 
-function checkFunction(ctx: RuleContext, history: PrototypeHistory, site: FunctionSite, summary: string): void {
+function checkFunction(ctx: Ctx, history: PrototypeHistory, site: FunctionSite, summary: string): void {
   const { fn, view, hunk } = site;
   if (fn.params === null || fn.hasError) return;
   const proto = history.at(site.patchPos, view.side);
@@ -194,7 +197,7 @@ function checkFunction(ctx: RuleContext, history: PrototypeHistory, site: Functi
   }
 }
 
-function checkCall(ctx: RuleContext, history: PrototypeHistory, site: CallSite, summary: string): void {
+function checkCall(ctx: Ctx, history: PrototypeHistory, site: CallSite, summary: string): void {
   const { call, view, hunk } = site;
   if (!call.reliable) return;
   const proto = history.at(site.patchPos, view.side);
@@ -247,7 +250,7 @@ function explain(history: PrototypeHistory, proto: Prototype, here: string, summ
   ].join('\n');
 }
 
-function missingParamFix(ctx: RuleContext, site: FunctionSite, missing: { param: ParamFact; after: ParamFact | null }[], proto: Prototype): Fix[] {
+function missingParamFix(ctx: Ctx, site: FunctionSite, missing: { param: ParamFact; after: ParamFact | null }[], proto: Prototype): Fix[] {
   // Only the common case: parameters missing at the end of the list, inserted after the last one.
   const last = site.fn.params![site.fn.params!.length - 1];
   if (!last || missing.some((m) => m.after !== last) || missing.length !== proto.params.length - site.fn.params!.length) return [];
@@ -258,7 +261,7 @@ function missingParamFix(ctx: RuleContext, site: FunctionSite, missing: { param:
   return edits ? [{ title: `Add parameter ${missing.map((m) => `\`${m.param.text}\``).join(', ')}`, edits }] : [];
 }
 
-function missingArgFix(ctx: RuleContext, site: CallSite, params: ParamFact[]): Fix[] {
+function missingArgFix(ctx: Ctx, site: CallSite, params: ParamFact[]): Fix[] {
   const close = site.call.argsSpan;
   const row = site.view.image.lineAt(close.endRow);
   if (!row) return [];

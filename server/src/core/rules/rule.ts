@@ -11,12 +11,16 @@ import type { AnalysisConfig } from '../config';
 
 export type Confidence = 'high' | 'medium' | 'low';
 
-export interface RuleMeta {
+/**
+ * `M`: the rule's message ids. A rule is written with them as a union (`defineRule` infers it from
+ * `meta.messages`), so a report naming an id the rule does not have does not compile.
+ */
+export interface RuleMeta<M extends string = string> {
   summary: string;
   defaultSeverity: Severity;
   confidence: Confidence;
   /** Message templates by id; `{{name}}` is replaced from the report's data. */
-  messages: Record<string, string>;
+  messages: Readonly<Record<M, string>>;
   /** false: the rule reports on the document itself (its damage, its size), not on old and new code. */
   differential?: boolean;
   /**
@@ -28,10 +32,10 @@ export interface RuleMeta {
   knownFalsePositives?: string[];
 }
 
-export interface Rule {
+export interface Rule<M extends string = string> {
   id: string;
-  meta: RuleMeta;
-  check(ctx: RuleContext): void;
+  meta: RuleMeta<M>;
+  check(ctx: RuleContext<M>): void;
   /**
    * The expensive work check() will need (parsing images, analysing functions), found cheaply from the
    * lexical scans. The engine runs these first, in slices, so a long analysis can report progress and
@@ -40,7 +44,8 @@ export interface Rule {
   prefetch?(series: ParsedSeries, config: AnalysisConfig): Iterable<() => unknown>;
 }
 
-export function defineRule(rule: Rule): Rule {
+/** A rule, its message ids inferred from `meta.messages` and required of every report. */
+export function defineRule<const M extends string>(rule: Rule<M>): Rule<M> {
   return rule;
 }
 
@@ -49,11 +54,12 @@ export type Location =
   | { view: ImageView; span: Span; patch: Patch | null; path: string | null }
   | { range: Range; patch: Patch | null; path: string | null; fileLine: number | null };
 
-export interface Report {
+export interface Report<M extends string = string> {
   at: Location;
   /** Which image the finding was made on; findings on `old` only are fixed by the patch. */
   side: Side;
-  messageId: string;
+  /** One of the rule's own message ids (the engine refuses any other). */
+  messageId: M;
   data?: Record<string, string | number>;
   /** Identity across the old and new image and across edits elsewhere: no document positions in it. */
   key: string;
@@ -67,10 +73,10 @@ export interface Report {
   about?: string[];
 }
 
-export interface RuleContext {
+export interface RuleContext<M extends string = string> {
   readonly series: ParsedSeries;
   readonly config: AnalysisConfig;
   /** The reviewer's kernel tree, when the host has one. */
   readonly tree: KernelTree | null;
-  report(report: Report): void;
+  report(report: Report<M>): void;
 }

@@ -11,11 +11,16 @@ import { arrayMembers, defineValues, largestValue } from '../c/analysis/structs'
 import { describeCondition } from './support/labels';
 import { defineRule, type RuleContext } from './rule';
 
+const MESSAGES = {
+  oneElement: '`{{call}}()` sets a completion callback on `{{element}}` only; {{rest}} (the array holds {{size}}) can only be completed by polling',
+} as const;
+type Ctx = RuleContext<keyof typeof MESSAGES>;
+
 const SET_CALLBACK = /_set_callback$/;
 /** `ctx->req[0]`: the base, the member and the index. */
 const ELEMENT = /^(.+?)(?:->|\.)([A-Za-z_]\w*)\[([^\]]+)\]$/;
 
-function check(ctx: RuleContext): void {
+function check(ctx: Ctx): void {
   const members = arrayMembers(ctx.series);
   if (!members.size) return;
   for (const hunk of ctx.series.hunks) {
@@ -41,7 +46,7 @@ function check(ctx: RuleContext): void {
 }
 
 function report(
-  ctx: RuleContext,
+  ctx: Ctx,
   hunk: HunkView,
   call: CallFact,
   d: { base: string; member: string; index: string; dim: string; size: bigint; when: string | null; struct: string },
@@ -69,9 +74,7 @@ export default defineRule({
     summary: 'A completion callback is set on one element of a request array while the others exist',
     defaultSeverity: 'information',
     confidence: 'medium',
-    messages: {
-      oneElement: '`{{call}}()` sets a completion callback on `{{element}}` only; {{rest}} (the array holds {{size}}) can only be completed by polling',
-    },
+    messages: MESSAGES,
     knownFalsePositives: ['Callbacks set on the other elements in code the hunks do not show.'],
   },
   check,

@@ -9,8 +9,16 @@ import type { FileDiff } from '../ingest';
 import { defineRule, type RuleContext } from './rule';
 import { treeFiles } from '../kernel/tree-files';
 
+const MESSAGES = {
+  notBase: '{{path}} in the tree (blob {{blob}}) is not the pre-image this patch was made against ({{index}}): findings from it are relative to another base',
+  missingFile: 'the kernel tree has no {{path}}',
+  hunkNotApplied: 'this hunk does not apply to {{path}} in the kernel tree (near line {{start}})',
+  treeProblem: 'the kernel tree at {{root}}: {{problem}}',
+} as const;
+type Ctx = RuleContext<keyof typeof MESSAGES>;
+
 /** The document line of a file diff's `index` line, else its first header. */
-function indexLine(ctx: RuleContext, file: FileDiff): { line: number; start: number; end: number } {
+function indexLine(ctx: Ctx, file: FileDiff): { line: number; start: number; end: number } {
   const lines = ctx.series.series.lines;
   for (let l = file.headerLine; l < Math.min(lines.length, file.headerLine + 4); l++) {
     const m = /index [0-9a-fA-F]+\.\.[0-9a-fA-F]+/.exec(lines[l]);
@@ -19,7 +27,7 @@ function indexLine(ctx: RuleContext, file: FileDiff): { line: number; start: num
   return { line: file.headerLine, start: 0, end: lines[file.headerLine]?.length ?? 0 };
 }
 
-function check(ctx: RuleContext): void {
+function check(ctx: Ctx): void {
   if (!ctx.tree) return;
   const problems = ctx.tree.problems?.() ?? [];
   if (problems.length) {
@@ -89,13 +97,7 @@ export default defineRule({
     defaultSeverity: 'information',
     confidence: 'high',
     differential: false,
-    messages: {
-      notBase:
-        '{{path}} in the tree (blob {{blob}}) is not the pre-image this patch was made against ({{index}}): findings from it are relative to another base',
-      missingFile: 'the kernel tree has no {{path}}',
-      hunkNotApplied: 'this hunk does not apply to {{path}} in the kernel tree (near line {{start}})',
-      treeProblem: 'the kernel tree at {{root}}: {{problem}}',
-    },
+    messages: MESSAGES,
     knownFalsePositives: ['An `index` line a mail client or a hand edit left stale.'],
   },
   check,

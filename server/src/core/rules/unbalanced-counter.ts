@@ -14,6 +14,16 @@ import type { Span } from '../c/syntax/image';
 import { onDocument, readingNote, relatedAt } from '../c/syntax/places';
 import { defineRule, type RuleContext } from './rule';
 
+const MESSAGES = {
+  neverReleased: 'on the path {{through}}, `{{call}}()` from {{line}} is never released',
+  releasedUntaken: 'on the path {{through}}, `{{call}}()` gives back `{{key}}`, which that path never took',
+  unreleased: '`{{acquirer}}()` now takes `{{call}}()`{{when}}, but `{{releaser}}()` gives nothing new back for it',
+  takenMore: '`{{acquirer}}()` now takes `{{call}}()`{{when}} {{taken}} times, but `{{releaser}}()` gives it back only {{given}}',
+  unacquired: '`{{releaser}}()` now gives back `{{call}}()`{{when}}, but `{{acquirer}}()` takes nothing new for it',
+  givenMore: '`{{releaser}}()` now gives back `{{call}}()`{{when}} {{given}} times, but `{{acquirer}}()` takes it only {{taken}}',
+} as const;
+type Ctx = RuleContext<keyof typeof MESSAGES>;
+
 export default defineRule({
   id: 'unbalanced-counter',
   meta: {
@@ -21,14 +31,7 @@ export default defineRule({
     defaultSeverity: 'error',
     confidence: 'medium',
     readsFunctions: true,
-    messages: {
-      neverReleased: 'on the path {{through}}, `{{call}}()` from {{line}} is never released',
-      releasedUntaken: 'on the path {{through}}, `{{call}}()` gives back `{{key}}`, which that path never took',
-      unreleased: '`{{acquirer}}()` now takes `{{call}}()`{{when}}, but `{{releaser}}()` gives nothing new back for it',
-      takenMore: '`{{acquirer}}()` now takes `{{call}}()`{{when}} {{taken}} times, but `{{releaser}}()` gives it back only {{given}}',
-      unacquired: '`{{releaser}}()` now gives back `{{call}}()`{{when}}, but `{{acquirer}}()` takes nothing new for it',
-      givenMore: '`{{releaser}}()` now gives back `{{call}}()`{{when}} {{given}} times, but `{{acquirer}}()` takes it only {{taken}}',
-    },
+    messages: MESSAGES,
     knownFalsePositives: [
       'Ownership handed on in a way the pair table does not describe (a function that consumes the reference).',
       'A return whose meaning (error or success) is not visible in the hunk is never judged, so such paths are missed rather than reported.',
@@ -70,7 +73,7 @@ function pathTable(b: FunctionBalance, path: PathStep[]): string {
 const onPatch = (b: FunctionBalance, own: Span, path: PathStep[], exit: Span | null = null): Span =>
   onDocument(b.view.image, [own, ...path.map((p) => p.span), exit]);
 
-function reportLeak(ctx: RuleContext, b: FunctionBalance, issue: LeakIssue): void {
+function reportLeak(ctx: Ctx, b: FunctionBalance, issue: LeakIssue): void {
   const h = issue.holding;
   const line = place(b, h.site);
   const exitWhat =
@@ -107,7 +110,7 @@ function reportLeak(ctx: RuleContext, b: FunctionBalance, issue: LeakIssue): voi
   });
 }
 
-function reportOverRelease(ctx: RuleContext, b: FunctionBalance, issue: OverReleaseIssue): void {
+function reportOverRelease(ctx: Ctx, b: FunctionBalance, issue: OverReleaseIssue): void {
   ctx.report({
     side: b.side,
     at: { view: b.view, span: onPatch(b, issue.site, issue.path), patch: b.hunk.patch, path: b.hunk.path },
@@ -127,7 +130,7 @@ function reportOverRelease(ctx: RuleContext, b: FunctionBalance, issue: OverRele
   });
 }
 
-function reportLifecycle(ctx: RuleContext, issue: LifecycleIssue): void {
+function reportLifecycle(ctx: Ctx, issue: LifecycleIssue): void {
   const b = issue.at;
   const when = issue.guard ? ` when \`${issue.guard}\`` : '';
   const messageId = issue.kind === 'unreleased' ? (issue.given > 0 ? 'takenMore' : 'unreleased') : issue.taken > 0 ? 'givenMore' : 'unacquired';

@@ -14,6 +14,12 @@ import { codeSites, lineIn, locationOf, visitSites, writtenIn, type CodeSite } f
 import { defineRule, type RuleContext } from './rule';
 import type { Visit } from '../c/analysis/quantities';
 
+const MESSAGES = {
+  mixed: '`{{expr}}` {{verb}} {{pages}}, in pages, with {{bytes}}, in bytes, without converting either',
+  assigned: '`{{target}}` counts pages but is given {{bytes}}, in bytes',
+} as const;
+type Ctx = RuleContext<keyof typeof MESSAGES>;
+
 const PAGE_NAME = /(?:^|_)(?:gfn|pfn|pgoff|npages|nr_pages|index)$/;
 
 const OP_WORDS: Record<string, string> = {
@@ -50,7 +56,7 @@ function bins(e: Expr, out: Expr[]): void {
   for (const c of subExprs(e)) bins(c, out);
 }
 
-function check(ctx: RuleContext): void {
+function check(ctx: Ctx): void {
   const sites = codeSites(ctx.series, { key: 'units', test: mayMixUnits });
   visitSites(sites, (site, v) => {
     const nodes: Expr[] = [];
@@ -67,7 +73,7 @@ function check(ctx: RuleContext): void {
   });
 }
 
-function reportClash(ctx: RuleContext, site: CodeSite, v: Visit, clash: UnitClash, sites: CodeSite[]): void {
+function reportClash(ctx: Ctx, site: CodeSite, v: Visit, clash: UnitClash, sites: CodeSite[]): void {
   const { at, left, right } = clash;
   const pages = left.unit === 'pages' ? { e: at.left, q: left } : { e: at.right, q: right };
   const bytes = left.unit === 'bytes' ? { e: at.left, q: left } : { e: at.right, q: right };
@@ -95,7 +101,7 @@ function reportClash(ctx: RuleContext, site: CodeSite, v: Visit, clash: UnitClas
   });
 }
 
-function reportAssign(ctx: RuleContext, site: CodeSite, v: Visit, q: Quantity, sites: CodeSite[]): void {
+function reportAssign(ctx: Ctx, site: CodeSite, v: Visit, q: Quantity, sites: CodeSite[]): void {
   const chain = chainOf(q, sites);
   ctx.report({
     side: site.side,
@@ -131,10 +137,7 @@ export default defineRule({
     defaultSeverity: 'error',
     confidence: 'high',
     readsFunctions: true,
-    messages: {
-      mixed: '`{{expr}}` {{verb}} {{pages}}, in pages, with {{bytes}}, in bytes, without converting either',
-      assigned: '`{{target}}` counts pages but is given {{bytes}}, in bytes',
-    },
+    messages: MESSAGES,
     knownFalsePositives: ['A variable whose name says pages (`index`, `*_gfn`, `*_pfn`) but that holds bytes.'],
   },
   check,

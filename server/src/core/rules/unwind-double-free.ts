@@ -11,14 +11,21 @@ import type { UnwindIssue } from '../models/unwind/unwind';
 import { defineRule, type RuleContext } from './rule';
 import { describePath, locate, unwindRuns, type UnwindRunSet } from '../models/unwind/unwind-runs';
 
-function check(ctx: RuleContext): void {
+const MESSAGES = {
+  freedTwice: '{{when}}, {{resource}} is freed twice ({{path}})',
+  teardownFreesTwice: '`{{teardown}}()` frees {{resource}} twice after `{{target}}()` succeeds',
+  freedUnacquired: '{{when}}, `{{free}}()` is given {{resource}}, which it never allocated ({{path}})',
+} as const;
+type Ctx = RuleContext<keyof typeof MESSAGES>;
+
+function check(ctx: Ctx): void {
   for (const set of unwindRuns(ctx.series, ctx.config)) {
     for (const issue of set.result.issues)
       if (issue.kind === 'doubleFree' || issue.kind === 'teardownDoubleFree' || issue.kind === 'freedUnacquired') report(ctx, set, issue);
   }
 }
 
-function report(ctx: RuleContext, set: UnwindRunSet, issue: UnwindIssue): void {
+function report(ctx: Ctx, set: UnwindRunSet, issue: UnwindIssue): void {
   const at = locate(
     set,
     issue.at,
@@ -59,11 +66,7 @@ export default defineRule({
     defaultSeverity: 'error',
     confidence: 'medium',
     readsFunctions: true,
-    messages: {
-      freedTwice: '{{when}}, {{resource}} is freed twice ({{path}})',
-      teardownFreesTwice: '`{{teardown}}()` frees {{resource}} twice after `{{target}}()` succeeds',
-      freedUnacquired: '{{when}}, `{{free}}()` is given {{resource}}, which it never allocated ({{path}})',
-    },
+    messages: MESSAGES,
     knownFalsePositives: [
       'A free function that tolerates what it is given: NULL is taken as harmless for every family, error pointers only for families that return them.',
     ],

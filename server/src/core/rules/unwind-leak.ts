@@ -11,12 +11,19 @@ import { defineRule, type RuleContext } from './rule';
 import { describePath, fromTree, functionStart, listNames, locate, unwindRuns, type UnwindRunSet } from '../models/unwind/unwind-runs';
 import { MAX_RUNS, type UnwindIssue } from '../models/unwind/unwind';
 
+const MESSAGES = {
+  failingPathLeaks: 'if `{{call}}()` fails{{what}}, {{resources}} {{verb}} never freed ({{path}})',
+  teardownMisses: '`{{teardown}}()` does not free {{resources}}, which `{{target}}()` leaves allocated',
+  explorationCapped: 'the unwind model ran `{{target}}()` {{runs}} times and stopped there; {{skipped}} more failure points were not tried',
+} as const;
+type Ctx = RuleContext<keyof typeof MESSAGES>;
+
 function sizesText(issue: UnwindIssue): string {
   const s = Object.entries(issue.sizes);
   return s.length ? ` (arrays sized ${s.map(([k, v]) => `\`${k}\` = ${v}`).join(', ')} in this run)` : '';
 }
 
-function check(ctx: RuleContext): void {
+function check(ctx: Ctx): void {
   for (const set of unwindRuns(ctx.series, ctx.config)) {
     for (const issue of set.result.issues) {
       if (issue.kind === 'leak') reportLeak(ctx, set, issue);
@@ -27,7 +34,7 @@ function check(ctx: RuleContext): void {
 }
 
 /** The exploration stopped at its bound: the failures it did not try are said, not silently dropped. */
-function reportCapped(ctx: RuleContext, set: UnwindRunSet): void {
+function reportCapped(ctx: Ctx, set: UnwindRunSet): void {
   const at = locate(set, functionStart(set, set.target));
   if (!at) return;
   const data = { target: set.target, runs: set.result.runs, skipped: set.result.skippedRuns };
@@ -42,7 +49,7 @@ function reportCapped(ctx: RuleContext, set: UnwindRunSet): void {
   });
 }
 
-function reportLeak(ctx: RuleContext, set: UnwindRunSet, issue: UnwindIssue): void {
+function reportLeak(ctx: Ctx, set: UnwindRunSet, issue: UnwindIssue): void {
   const at = locate(
     set,
     issue.at,
@@ -79,7 +86,7 @@ function reportLeak(ctx: RuleContext, set: UnwindRunSet, issue: UnwindIssue): vo
   });
 }
 
-function reportTeardown(ctx: RuleContext, set: UnwindRunSet, issue: UnwindIssue): void {
+function reportTeardown(ctx: Ctx, set: UnwindRunSet, issue: UnwindIssue): void {
   if (!set.teardown) return;
   const at = locate(set, functionStart(set, set.teardown));
   if (!at) return;
@@ -107,11 +114,7 @@ export default defineRule({
     defaultSeverity: 'error',
     confidence: 'medium',
     readsFunctions: true,
-    messages: {
-      failingPathLeaks: 'if `{{call}}()` fails{{what}}, {{resources}} {{verb}} never freed ({{path}})',
-      teardownMisses: '`{{teardown}}()` does not free {{resources}}, which `{{target}}()` leaves allocated',
-      explorationCapped: 'the unwind model ran `{{target}}()` {{runs}} times and stopped there; {{skipped}} more failure points were not tried',
-    },
+    messages: MESSAGES,
     knownFalsePositives: ['A caller that cleans up after the failure itself.', 'Code the hunks do not show that frees it.'],
   },
   prefetch: (series, config) => [() => unwindRuns(series, config)],

@@ -16,6 +16,11 @@ import type { HunkView, ImageView, Reading } from '../c/syntax/parsed';
 import { onDocument, relatedAt } from '../c/syntax/places';
 import { defineRule, type RuleContext } from './rule';
 
+const MESSAGES = {
+  readAfterUnlock: '`{{read}}` is read after `{{unlock}}` ({{line}}) released the lock that protects it',
+} as const;
+type Ctx = RuleContext<keyof typeof MESSAGES>;
+
 interface Unlock {
   node: number;
   call: string;
@@ -72,7 +77,7 @@ interface ReadAfterUnlock {
 const mentionsLocks = (view: ImageView, pairs: PairIndex): boolean => pairs.kindsIn(view.scan.names).locks;
 
 /** Every read after an unlock in an image, computed once per image text and pair table. */
-function imageFindings(ctx: RuleContext, reading: Reading, view: ImageView): ReadAfterUnlock[] {
+function imageFindings(ctx: Ctx, reading: Reading, view: ImageView): ReadAfterUnlock[] {
   const pairs = ctx.config.pairs;
   if (!mentionsLocks(view, pairs)) return [];
   return ctx.series.derive(view, `use-after-unlock:${reading.section ?? ''}:${ctx.config.pairsKey}`, () =>
@@ -81,7 +86,7 @@ function imageFindings(ctx: RuleContext, reading: Reading, view: ImageView): Rea
   );
 }
 
-function check(ctx: RuleContext): void {
+function check(ctx: Ctx): void {
   for (const hunk of ctx.series.hunks) {
     const reading = ctx.series.readingOf(hunk);
     if (reading.hunks[0] !== hunk) continue;
@@ -96,7 +101,7 @@ function check(ctx: RuleContext): void {
   }
 }
 
-function report(ctx: RuleContext, hunk: HunkView, view: ImageView, f: ReadAfterUnlock): void {
+function report(ctx: Ctx, hunk: HunkView, view: ImageView, f: ReadAfterUnlock): void {
   const line = view.image.placeOf(f.unlockSpan.startRow, f.unlockSpan.startCol);
   ctx.report({
     side: view.side,
@@ -150,9 +155,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     confidence: 'medium',
     readsFunctions: true,
-    messages: {
-      readAfterUnlock: '`{{read}}` is read after `{{unlock}}` ({{line}}) released the lock that protects it',
-    },
+    messages: MESSAGES,
     knownFalsePositives: [
       'A member that never changes after set-up, which the lock does not need to protect.',
       'Reads through a local copy of the pointer are not followed.',

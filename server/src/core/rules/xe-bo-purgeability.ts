@@ -34,7 +34,11 @@ import { formatMessage } from '../message';
 const GROUP_MESSAGES = {
   departures:
     'the patched code departs from the code it replaces on {{count}} kinds of event sequence, none making a BO without dma-buf more purgeable; shortest: after {{seq}}, it leaves {{bo}} {{now}} where the old code left it {{before}}',
-};
+} as const;
+// A less-purgeable departure is never a risk of its own: it is always one line of `departures`.
+const { lessDivergence: _lessDivergence, ...REPORTED_ISSUES } = ISSUE_MESSAGES;
+const MESSAGES = { ...REPORTED_ISSUES, ...GROUP_MESSAGES };
+type Ctx = RuleContext<keyof typeof MESSAGES>;
 
 interface Run {
   result: PurgeabilityResult;
@@ -107,8 +111,10 @@ function place(r: Run, issue: PurgeabilityIssue, side: 'new' | 'old'): Place | n
 }
 
 /** A world's issues that one event sequence shows: one finding, on the first (the most severe kind). */
-function report(ctx: RuleContext, r: Run, group: PurgeabilityIssue[]): void {
+function report(ctx: Ctx, r: Run, group: PurgeabilityIssue[]): void {
   const [issue, ...also] = group;
+  const kind = issue.kind;
+  if (kind === 'lessDivergence') throw new Error('a less-purgeable departure is reported in departures, not on its own');
   // `stopped` is about the model, not either side's code: it goes with the patch.
   const side = issue.kind === 'stopped' ? 'new' : issue.world;
   const at = place(r, issue, side);
@@ -122,7 +128,7 @@ function report(ctx: RuleContext, r: Run, group: PurgeabilityIssue[]): void {
   // sequence: the same identity on both sides, which the engine reads as pre-existing.
   const key = `bo-purgeability:${issue.kind}:${issue.category}:${issue.inBoth ? `both:${issue.data.seq}` : side}`;
   const base = {
-    messageId: issue.kind,
+    messageId: kind,
     data: issue.data,
     key,
     severity: issue.severity,
@@ -141,7 +147,7 @@ function report(ctx: RuleContext, r: Run, group: PurgeabilityIssue[]): void {
  * Departures a reviewer should confirm but that carry no risk the issue names: one note for all of them,
  * on the shortest, listing each with its sequence.
  */
-function reportDepartures(ctx: RuleContext, r: Run, issues: PurgeabilityIssue[]): void {
+function reportDepartures(ctx: Ctx, r: Run, issues: PurgeabilityIssue[]): void {
   // The shortest sequence, and of those one where every event succeeds.
   const failed = (i: PurgeabilityIssue): number => i.trace.filter((t) => t.event.includes('fails')).length;
   const first = [...issues].sort((a, b) => a.trace.length - b.trace.length || failed(a) - failed(b))[0];
@@ -175,7 +181,7 @@ export default defineRule({
     defaultSeverity: 'information',
     confidence: 'medium',
     readsFunctions: true,
-    messages: { ...ISSUE_MESSAGES, ...GROUP_MESSAGES },
+    messages: MESSAGES,
     knownFalsePositives: [
       'Lines a hunk does not show are not run: a check there is missed, never invented.',
       'One VM and at most two VMAs per BO; the dma-buf is released as a whole.',
