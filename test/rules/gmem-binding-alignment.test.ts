@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import rule from '../../server/src/core/rules/gmem-binding-alignment';
 import { lineOf, readSeed, seedTest } from '../helpers';
 import { CHECKS, gmemPatch, gmemReply } from '../gmem-fixture';
-import { runRuleTests, sharedEngine } from './tester';
+import { analyzeCase, runRuleTests } from './tester';
 
 const unchecked = gmemPatch();
 const brokenCheck = gmemPatch({ check: CHECKS.broken });
@@ -70,7 +70,7 @@ runRuleTests(rule, {
 });
 
 seedTest('gmem-binding-alignment: the explanation runs the model on the counterexample and every check of the thread', async () => {
-  const a = (await sharedEngine()).analyze(readSeed('000'));
+  const a = await analyzeCase({ name: 'the HugeTLB binding thread', code: readSeed('000') });
   const f = a.findings.find((x) => x.ruleId === rule.id);
   assert.ok(f?.model, 'a model view');
   assert.equal(f.model.id, 'gmem-alignment');
@@ -87,7 +87,7 @@ seedTest('gmem-binding-alignment: the explanation runs the model on the countere
 });
 
 test('gmem-binding-alignment: a broken check in the patch is named, with what it computed', async () => {
-  const a = (await sharedEngine()).analyze(brokenCheck);
+  const a = await analyzeCase({ name: 'a broken check', code: brokenCheck });
   const f = a.findings.find((x) => x.ruleId === rule.id)!;
   assert.match(f.message, /the patch's check on line \d+ \(`\(slot->gmem\.pgoff & ~\(SZ_2M - 1\)\) != /);
   assert.match(f.explanation, /\| \d+ \| `\(slot->gmem.pgoff & ~\(SZ_2M - 1\)\) != \(\(slot->base_gfn << PAGE_SHIFT\) & ~\(SZ_2M - 1\)\)` \| 12 \| 6 \|/);

@@ -43,6 +43,25 @@ test('each rule has a doc, a test, a summary and its messages; nothing stray', (
   }
 });
 
+test("no rule's test analyses around its tester: every finding a rule test sees comes through runRuleTests or analyzeCase", () => {
+  for (const id of ids.filter((i) => !engineReported.has(i))) {
+    const text = fs.readFileSync(path.join(repoRoot, 'test/rules', `${id}.test.ts`), 'utf8');
+    assert.match(text, /\brunRuleTests\(rule, \{/, `${id}.test.ts runs its cases through the tester`);
+    assert.doesNotMatch(text, /\bnew Engine\(|\bsharedEngine\(|\.analyze\(/, `${id}.test.ts analyses only through the tester`);
+  }
+});
+
+test("the README's rules table lists every rule once, with its default severity first", () => {
+  const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+  const rows = [...readme.matchAll(/^\| \[([a-z-]+)\]\(docs\/rules\/([a-z-]+)\.md\)[^|]*\| ([^|]+) \|/gm)];
+  assert.deepEqual(rows.map((m) => m[1]).sort(), ids);
+  for (const [, id, doc, severity] of rows) {
+    assert.equal(doc, id, `the row of ${id} links its own doc`);
+    const rule = defaultRules.find((r) => r.id === id)!;
+    assert.equal(severity.split(/[ ;]/)[0], rule.meta.defaultSeverity, `${id}: the table's severity starts with the default`);
+  }
+});
+
 test('the registry file has one line per rule', () => {
   const registry = fs.readFileSync(path.join(repoRoot, 'server/src/core/rules/index.ts'), 'utf8');
   for (const rule of defaultRules) {

@@ -1,6 +1,7 @@
 import rule from '../../server/src/core/rules/prototype-mismatch';
 import { doc, lineOf } from '../helpers';
 import { runRuleTests } from './tester';
+import { files as frobTree, frobPatch } from '../tree/frob-fixture';
 
 const header = doc`
   |From: A Developer <dev@example.org>
@@ -288,6 +289,7 @@ runRuleTests(rule, {
     { name: 'a variadic function called with more arguments than its fixed ones', code: variadic },
     { name: 'calls through a function-like macro of the same name are not judged', code: throughMacro },
     { name: 'a call added before the change with the then-current count, updated by the change', code: callBeforeChange },
+    { name: 'without a tree, the sites a series does not show are not judged', code: frobPatch() },
   ],
   invalid: [
     {
@@ -365,6 +367,24 @@ runRuleTests(rule, {
       code: alreadyBroken,
       allOrigins: true,
       errors: [{ messageId: 'argCount', line: lineOf(alreadyBroken, 'zs_pool_shrink(pool);'), origin: 'pre-existing', severity: 'hint' }],
+    },
+    {
+      name: "with a tree: the definition and the call outside the series' hunks, on the line that changes the prototype",
+      code: frobPatch(),
+      tree: frobTree,
+      errors: [
+        {
+          messageId: 'treeSite',
+          line: lineOf(frobPatch(), '+int frob_range(unsigned long start, unsigned long end, int nid);'),
+          severity: 'error',
+          includes: 'arch/beta/mm/frob.c:4 still defines `frob_range()` with 2 parameters',
+        },
+        {
+          messageId: 'treeSite',
+          line: lineOf(frobPatch(), '+int frob_range(unsigned long start, unsigned long end, int nid);'),
+          includes: 'mm/user.c:10 still calls `frob_range()` with 2 arguments',
+        },
+      ],
     },
   ],
 });

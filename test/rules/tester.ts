@@ -2,16 +2,19 @@
  * @file A rule tester in the manner of ESLint's: valid cases must produce no finding of the rule, invalid
  * ones exactly the listed findings (message id, 1-based document line, severity, origin). When an invalid
  * case gives `output`, the first fix of every finding is applied and the result must equal it, still
- * ingest without problems, and no longer carry the rule's findings.
+ * ingest without problems, and no longer carry the rule's findings. A case may bring a kernel tree (files
+ * held in memory) and engine options (pairs, footprint, settings). Every message a rule has must be
+ * reached by one of its invalid cases, or be named as unreachable with the reason.
  */
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Engine } from '../../server/src/core/engine';
+import { Engine, type EngineOptions, type Analysis } from '../../server/src/core/engine';
 import type { Finding, Origin, Severity } from '../../server/src/core/findings';
 import { loadParser } from '../../server/src/host/grammar';
 import type { Rule } from '../../server/src/core/rules/rule';
 import { applyTextEdits } from '../../server/src/core/textedit';
 import { seedsSkip } from '../helpers';
+import { MemoryTree } from '../tree/memory-tree';
 
 export interface ExpectedFinding {
   messageId: string;
@@ -20,11 +23,19 @@ export interface ExpectedFinding {
   origin?: Origin;
   /** Text the message must contain. */
   includes?: string;
+  /** What the explanation (the hover) must contain or match. */
+  explains?: (string | RegExp)[];
 }
 
 export interface ValidCase {
   name: string;
   code: string;
+  /** The reviewer's kernel tree for this case: paths and their contents. */
+  tree?: Record<string, string>;
+  /** What the tree says it could not use (an unreadable HEAD, …): `KernelTree.problems()`. */
+  treeProblems?: string[];
+  /** Engine options for this case (the tree comes from `tree`). */
+  options?: Omit<EngineOptions, 'tree'>;
 }
 
 export interface InvalidCase extends ValidCase {
@@ -41,29 +52,18 @@ export function sharedEngine(): Promise<Engine> {
   return engine;
 }
 
-/** Which message template produced a finding: the rule's templates matched against the message. */
-export function messageIdOf(rule: Rule, f: Finding): string {
-  for (const [id, template] of Object.entries(rule.meta.messages)) {
-    const pattern = new RegExp(
-      '^' +
-        template
-          .split(/\{\{\w+\}\}/)
-          .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-          .join('[\\s\\S]*') +
-        '$',
-    );
-    if (pattern.test(f.message)) return id;
-  }
-  return '?';
+/** A case analysed as the tester does (its tree and options): for tests of what a rule's findings show. */
+export async function analyzeCase(c: ValidCase): Promise<Analysis> {
+  return (await sharedEngine()).analyze(c.code, { ...c.options, ...(c.tree ? { tree: new MemoryTree(c.tree, c.treeProblems) } : {}) });
 }
 
-async function findingsOf(rule: Rule, code: string, allOrigins = false): Promise<Finding[]> {
-  const a = (await sharedEngine()).analyze(code);
+async function findingsOf(rule: Rule, c: ValidCase, allOrigins = false): Promise<Finding[]> {
+  const a = await analyzeCase(c);
   return a.findings.filter((f) => f.ruleId === rule.id && (allOrigins || f.origin === 'introduced'));
 }
 
 async function validCase(rule: Rule, c: ValidCase): Promise<void> {
-  const found = await findingsOf(rule, c.code);
+  const found = await findingsOf(rule, c);
   assert.deepEqual(
     found.map((f) => `${f.range.start.line + 1}: ${f.message}`),
     [],
@@ -71,8 +71,8 @@ async function validCase(rule: Rule, c: ValidCase): Promise<void> {
 }
 
 async function invalidCase(rule: Rule, c: InvalidCase): Promise<void> {
-  const found = await findingsOf(rule, c.code, c.allOrigins);
-  const got = found.map((f) => ({ messageId: messageIdOf(rule, f), line: f.range.start.line + 1, severity: f.severity, origin: f.origin, message: f.message }));
+  const found = await findingsOf(rule, c, c.allOrigins);
+  const got = found.map((f) => ({ messageId: f.messageId, line: f.range.start.line + 1, severity: f.severity, origin: f.origin, message: f.message }));
   assert.equal(got.length, c.errors.length, `findings: ${JSON.stringify(got, null, 1)}`);
   c.errors.forEach((e, i) => {
     const g = got[i];
@@ -81,13 +81,20 @@ async function invalidCase(rule: Rule, c: InvalidCase): Promise<void> {
     if (e.severity) assert.equal(g.severity, e.severity);
     assert.equal(g.origin, e.origin ?? 'introduced');
     if (e.includes) assert.ok(g.message.includes(e.includes), `"${g.message}" should include "${e.includes}"`);
+    for (const x of e.explains ?? []) {
+      const text = found[i].explanation;
+      assert.ok(
+        typeof x === 'string' ? text.includes(x) : x.test(text),
+        `the explanation should ${typeof x === 'string' ? 'include' : 'match'} ${String(x)}:\n${text}`,
+      );
+    }
   });
   if (c.output !== undefined) {
     const edits = found.flatMap((f) => f.fixes[0]?.edits ?? []);
     assert.ok(edits.length > 0, 'a fix is offered');
     const fixed = applyTextEdits(c.code, edits);
     assert.equal(fixed, c.output);
-    const after = (await sharedEngine()).analyze(fixed);
+    const after = await analyzeCase({ ...c, code: fixed });
     assert.deepEqual(after.series.problems, [], 'the fixed patch still ingests cleanly');
     assert.deepEqual(
       after.findings.filter((f) => f.ruleId === rule.id && f.origin === 'introduced').map((f) => f.message),
@@ -104,11 +111,28 @@ export interface RuleCases {
    * of one test that is skipped, saying why, where the seeds are absent.
    */
   seeds?: () => { valid?: ValidCase[]; invalid?: InvalidCase[] };
+  /** Messages no written case can reach, each with the reason (they are then tested elsewhere or not at all). */
+  unreachable?: Record<string, string>;
 }
 
 export function runRuleTests(rule: Rule, cases: RuleCases): void {
   for (const c of cases.valid) test(`${rule.id} valid: ${c.name}`, () => validCase(rule, c));
   for (const c of cases.invalid) test(`${rule.id} invalid: ${c.name}`, () => invalidCase(rule, c));
+  test(`${rule.id}: every message is reached by an invalid case`, () => {
+    const ids = Object.keys(rule.meta.messages);
+    const reached = new Set(cases.invalid.flatMap((c) => c.errors.map((e) => e.messageId)));
+    const unreachable = Object.keys(cases.unreachable ?? {});
+    assert.deepEqual(
+      unreachable.filter((id) => !ids.includes(id) || reached.has(id)),
+      [],
+      'named unreachable, but not a message of the rule or reached by a case',
+    );
+    assert.deepEqual(
+      ids.filter((id) => !reached.has(id) && !unreachable.includes(id)),
+      [],
+      'messages no invalid case reaches',
+    );
+  });
   const seeds = cases.seeds;
   if (!seeds) return;
   test(`${rule.id} on the seed messages`, { skip: seedsSkip() }, async (t) => {

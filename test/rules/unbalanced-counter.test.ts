@@ -174,8 +174,8 @@ const wrongLabel = added(
 `,
 );
 
-/** A lifecycle pair written for the test: pool_open takes a folio under a condition, pool_close gives it back. */
-const lifecycle = (closeGuard: string, closeCall: string): string =>
+/** A lifecycle pair written for the test: pool_open takes a folio (the added lines), pool_close gives it back. */
+const lifecycleOf = (openAdded: string, closeAdded: string): string =>
   patchMail('mm/pool: pin the folio while open', [
     {
       path: 'mm/pool.c',
@@ -183,24 +183,28 @@ const lifecycle = (closeGuard: string, closeCall: string): string =>
         {
           start: 100,
           section: 'static int pool_open(struct pool *pool)',
-          lines: [
-            ...mark(' ', '\tpool->users++;'),
-            ...mark('+', '\tif (pool->pinned)\n\t\tfolio_get(pool->folio);'),
-            ...mark(' ', '\tpool_wake(pool);\n\treturn 0;\n}'),
-          ],
+          lines: [...mark(' ', '\tpool->users++;'), ...mark('+', openAdded), ...mark(' ', '\tpool_wake(pool);\n\treturn 0;\n}')],
         },
         {
           start: 200,
           section: 'static void pool_close(struct pool *pool)',
-          lines: [
-            ...mark(' ', '\tpool->users--;'),
-            ...mark('+', `\tif (${closeGuard})\n\t\t${closeCall}(pool->folio);`),
-            ...mark(' ', '\tpool_wake(pool);\n}'),
-          ],
+          lines: [...mark(' ', '\tpool->users--;'), ...mark('+', closeAdded), ...mark(' ', '\tpool_wake(pool);\n}')],
         },
       ],
     },
   ]);
+
+/** The folio taken when pinned, given back under `closeGuard` with `closeCall`. */
+const lifecycle = (closeGuard: string, closeCall: string): string =>
+  lifecycleOf('\tif (pool->pinned)\n\t\tfolio_get(pool->folio);', `\tif (${closeGuard})\n\t\t${closeCall}(pool->folio);`);
+const takenTwice = lifecycleOf(
+  '\tif (pool->pinned) {\n\t\tfolio_get(pool->folio);\n\t\tfolio_get(pool->folio);\n\t}',
+  '\tif (pool->pinned)\n\t\tfolio_put(pool->folio);',
+);
+const givenTwice = lifecycleOf(
+  '\tif (pool->pinned)\n\t\tfolio_get(pool->folio);',
+  '\tif (pool->pinned) {\n\t\tfolio_put(pool->folio);\n\t\tfolio_put(pool->folio);\n\t}',
+);
 
 const lockHelper = added(
   'mm/pool.c',
@@ -274,6 +278,29 @@ runRuleTests(rule, {
       errors: [
         { messageId: 'unreleased', line: lineOf(otherCondition, 'folio_get(pool->folio);'), includes: 'when `pool->pinned`' },
         { messageId: 'unacquired', line: lineOf(otherCondition, 'folio_put(pool->folio);'), includes: 'when `pool->users == 0`' },
+      ],
+    },
+    {
+      name: 'a lifecycle pair taken twice and given back once',
+      code: takenTwice,
+      // On the second get: the one the partner gives nothing back for.
+      errors: [
+        {
+          messageId: 'takenMore',
+          line: lineOf(takenTwice, '+\tif (pool->pinned) {') + 2,
+          includes: '`pool_open()` now takes `folio_get()` when `pool->pinned` 2 times, but `pool_close()` gives it back only 1',
+        },
+      ],
+    },
+    {
+      name: 'a lifecycle pair taken once and given back twice',
+      code: givenTwice,
+      errors: [
+        {
+          messageId: 'givenMore',
+          line: lineOf(givenTwice, '+\tif (pool->pinned) {') + 2,
+          includes: '`pool_close()` now gives back `folio_put()` when `pool->pinned` 2 times, but `pool_open()` takes it only 1',
+        },
       ],
     },
   ],

@@ -4,7 +4,13 @@ import type { KernelTree } from '../../server/src/core/kernel/kernel-tree';
 export class MemoryTree implements KernelTree {
   readonly root = '/trees/memory';
   searches = 0;
-  constructor(private readonly files: Record<string, string>) {}
+  constructor(
+    private readonly files: Record<string, string>,
+    private readonly unusable: string[] = [],
+  ) {}
+  problems(): string[] {
+    return this.unusable;
+  }
   filesNaming(names: readonly string[]): string[] {
     this.searches++;
     return Object.keys(this.files)
