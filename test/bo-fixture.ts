@@ -85,58 +85,72 @@ const COUNTERS_DMA_BUF_HUNKS: HunkSpec[] = [
   },
 ];
 
+/** The helpers, added to the header. */
+const HELPERS_FILE = {
+  path: 'drivers/gpu/drm/xe/xe_bo.h',
+  hunks: [{ start: 270, lines: [' void xe_bo_set_purgeable_state(struct xe_bo *bo, enum xe_madv_purgeable_state new_state);', '+', ...mark('+', HELPERS)] }],
+};
+
+/** `old` (removed) lines: what the code before the counters did at that point; none where it did nothing. */
+const removed = (old: string | null): string[] => (old ? mark('-', old) : []);
+
+/** VMA create takes the holders; destroy gives them back, where the old code ran `destroyOld`. */
+const vmFile = (destroyOld: string | null) => ({
+  path: 'drivers/gpu/drm/xe/xe_vm.c',
+  hunks: [
+    {
+      start: 1130,
+      section: 'static struct xe_vma *xe_vma_create(struct xe_vm *vm,',
+      lines: [
+        ...mark(' ', '\t\tdrm_gpuva_link(&vma->gpuva, vm_bo);\n\t\tdrm_gpuvm_bo_put(vm_bo);'),
+        ...mark(
+          '+',
+          '\t\txe_bo_vma_count_inc_locked(bo);\n\t\tif (vma->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED)\n\t\t\txe_bo_willneed_get_locked(bo);',
+        ),
+        ...mark(' ', '\t}\n\n\treturn vma;\n}'),
+      ],
+    },
+    {
+      start: 1210,
+      section: 'static void xe_vma_destroy(struct xe_vma *vma, struct dma_fence *fence)',
+      lines: [
+        ...mark(' ', '\t\txe_bo_assert_held(bo);\n\t\tdrm_gpuva_unlink(&vma->gpuva);'),
+        ...removed(destroyOld),
+        ...mark(
+          '+',
+          '\t\txe_bo_vma_count_dec_locked(bo);\n\t\tif (vma->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED)\n\t\t\txe_bo_willneed_put_locked(bo);',
+        ),
+        ...mark(' ', '\t}\n\n\txe_vm_assert_held(vm);'),
+      ],
+    },
+  ],
+});
+
+/** madvise moves a holder on a real WILLNEED/DONTNEED transition, where the old code ran `adviceOld` after setting the advice. */
+const madviseHunk = (adviceOld: string | null): HunkSpec => ({
+  start: 230,
+  section: 'static void madvise_purgeable(struct xe_device *xe, struct xe_vm *vm,',
+  lines: [
+    ...mark(' ', '\t\tswitch (op->purge_state_val.val) {\n\t\tcase DRM_XE_VMA_PURGEABLE_STATE_WILLNEED:'),
+    ...mark('+', '\t\t\tif (vmas[i]->attr.purgeable_state == XE_MADV_PURGEABLE_DONTNEED)\n\t\t\t\txe_bo_willneed_get_locked(bo);'),
+    ...mark(' ', '\t\t\tvmas[i]->attr.purgeable_state = XE_MADV_PURGEABLE_WILLNEED;'),
+    ...removed(adviceOld),
+    ...mark(' ', '\t\t\tbreak;\n\t\tcase DRM_XE_VMA_PURGEABLE_STATE_DONTNEED:'),
+    ...mark('+', '\t\t\tif (vmas[i]->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED)\n\t\t\t\txe_bo_willneed_put_locked(bo);'),
+    ...mark(' ', '\t\t\tvmas[i]->attr.purgeable_state = XE_MADV_PURGEABLE_DONTNEED;'),
+    ...removed(adviceOld),
+    ...mark(' ', '\t\t\tbreak;\n\t\t}'),
+  ],
+});
+
+const DMA_BUF_FILE = { path: 'drivers/gpu/drm/xe/xe_dma_buf.c', hunks: COUNTERS_DMA_BUF_HUNKS };
+
 /** Counters added to code that had no purgeability logic: every event's code, written for the test. */
 export const COUNTERS = patchMail('drm/xe: count WILLNEED holders per BO', [
-  {
-    path: 'drivers/gpu/drm/xe/xe_bo.h',
-    hunks: [{ start: 270, lines: [' void xe_bo_set_purgeable_state(struct xe_bo *bo, enum xe_madv_purgeable_state new_state);', '+', ...mark('+', HELPERS)] }],
-  },
-  {
-    path: 'drivers/gpu/drm/xe/xe_vm.c',
-    hunks: [
-      {
-        start: 1130,
-        section: 'static struct xe_vma *xe_vma_create(struct xe_vm *vm,',
-        lines: [
-          ...mark(' ', '\t\tdrm_gpuva_link(&vma->gpuva, vm_bo);\n\t\tdrm_gpuvm_bo_put(vm_bo);'),
-          ...mark(
-            '+',
-            '\t\txe_bo_vma_count_inc_locked(bo);\n\t\tif (vma->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED)\n\t\t\txe_bo_willneed_get_locked(bo);',
-          ),
-          ...mark(' ', '\t}\n\n\treturn vma;\n}'),
-        ],
-      },
-      {
-        start: 1210,
-        section: 'static void xe_vma_destroy(struct xe_vma *vma, struct dma_fence *fence)',
-        lines: [
-          ...mark(' ', '\t\txe_bo_assert_held(bo);\n\t\tdrm_gpuva_unlink(&vma->gpuva);'),
-          ...mark(
-            '+',
-            '\t\txe_bo_vma_count_dec_locked(bo);\n\t\tif (vma->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED)\n\t\t\txe_bo_willneed_put_locked(bo);',
-          ),
-          ...mark(' ', '\t}\n\n\txe_vm_assert_held(vm);'),
-        ],
-      },
-    ],
-  },
-  {
-    path: 'drivers/gpu/drm/xe/xe_vm_madvise.c',
-    hunks: [
-      {
-        start: 230,
-        section: 'static void madvise_purgeable(struct xe_device *xe, struct xe_vm *vm,',
-        lines: [
-          ...mark(' ', '\t\tswitch (op->purge_state_val.val) {\n\t\tcase DRM_XE_VMA_PURGEABLE_STATE_WILLNEED:'),
-          ...mark('+', '\t\t\tif (vmas[i]->attr.purgeable_state == XE_MADV_PURGEABLE_DONTNEED)\n\t\t\t\txe_bo_willneed_get_locked(bo);'),
-          ...mark(' ', '\t\t\tvmas[i]->attr.purgeable_state = XE_MADV_PURGEABLE_WILLNEED;\n\t\t\tbreak;\n\t\tcase DRM_XE_VMA_PURGEABLE_STATE_DONTNEED:'),
-          ...mark('+', '\t\t\tif (vmas[i]->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED)\n\t\t\t\txe_bo_willneed_put_locked(bo);'),
-          ...mark(' ', '\t\t\tvmas[i]->attr.purgeable_state = XE_MADV_PURGEABLE_DONTNEED;\n\t\t\tbreak;\n\t\t}'),
-        ],
-      },
-    ],
-  },
-  { path: 'drivers/gpu/drm/xe/xe_dma_buf.c', hunks: COUNTERS_DMA_BUF_HUNKS },
+  HELPERS_FILE,
+  vmFile(null),
+  { path: 'drivers/gpu/drm/xe/xe_vm_madvise.c', hunks: [madviseHunk(null)] },
+  DMA_BUF_FILE,
 ]);
 
 /**
@@ -172,63 +186,14 @@ const WALK = `
 
 /** The counters replacing that walk: every departure from it is judged as well as the counters' own invariants. */
 export const WALK_REPLACED = patchMail('drm/xe: replace the VMA walk with WILLNEED counters', [
-  {
-    path: 'drivers/gpu/drm/xe/xe_bo.h',
-    hunks: [{ start: 270, lines: [' void xe_bo_set_purgeable_state(struct xe_bo *bo, enum xe_madv_purgeable_state new_state);', '+', ...mark('+', HELPERS)] }],
-  },
-  {
-    path: 'drivers/gpu/drm/xe/xe_vm.c',
-    hunks: [
-      {
-        start: 1130,
-        section: 'static struct xe_vma *xe_vma_create(struct xe_vm *vm,',
-        lines: [
-          ...mark(' ', '\t\tdrm_gpuva_link(&vma->gpuva, vm_bo);\n\t\tdrm_gpuvm_bo_put(vm_bo);'),
-          ...mark(
-            '+',
-            '\t\txe_bo_vma_count_inc_locked(bo);\n\t\tif (vma->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED)\n\t\t\txe_bo_willneed_get_locked(bo);',
-          ),
-          ...mark(' ', '\t}\n\n\treturn vma;\n}'),
-        ],
-      },
-      {
-        start: 1210,
-        section: 'static void xe_vma_destroy(struct xe_vma *vma, struct dma_fence *fence)',
-        lines: [
-          ...mark(' ', '\t\txe_bo_assert_held(bo);\n\t\tdrm_gpuva_unlink(&vma->gpuva);'),
-          ...mark('-', '\t\txe_bo_recompute_purgeable_state(bo);'),
-          ...mark(
-            '+',
-            '\t\txe_bo_vma_count_dec_locked(bo);\n\t\tif (vma->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED)\n\t\t\txe_bo_willneed_put_locked(bo);',
-          ),
-          ...mark(' ', '\t}\n\n\txe_vm_assert_held(vm);'),
-        ],
-      },
-    ],
-  },
+  HELPERS_FILE,
+  vmFile('\t\txe_bo_recompute_purgeable_state(bo);'),
   {
     path: 'drivers/gpu/drm/xe/xe_vm_madvise.c',
     hunks: [
-      {
-        start: 180,
-        lines: [...mark(' ', '\t}\n}'), ' ', ...mark('-', WALK), '-', ...mark(' ', '/**\n * madvise_purgeable - apply purgeability advice')],
-      },
-      {
-        start: 230,
-        section: 'static void madvise_purgeable(struct xe_device *xe, struct xe_vm *vm,',
-        lines: [
-          ...mark(' ', '\t\tswitch (op->purge_state_val.val) {\n\t\tcase DRM_XE_VMA_PURGEABLE_STATE_WILLNEED:'),
-          ...mark('+', '\t\t\tif (vmas[i]->attr.purgeable_state == XE_MADV_PURGEABLE_DONTNEED)\n\t\t\t\txe_bo_willneed_get_locked(bo);'),
-          ...mark(' ', '\t\t\tvmas[i]->attr.purgeable_state = XE_MADV_PURGEABLE_WILLNEED;'),
-          ...mark('-', '\t\t\txe_bo_recompute_purgeable_state(bo);'),
-          ...mark(' ', '\t\t\tbreak;\n\t\tcase DRM_XE_VMA_PURGEABLE_STATE_DONTNEED:'),
-          ...mark('+', '\t\t\tif (vmas[i]->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED)\n\t\t\t\txe_bo_willneed_put_locked(bo);'),
-          ...mark(' ', '\t\t\tvmas[i]->attr.purgeable_state = XE_MADV_PURGEABLE_DONTNEED;'),
-          ...mark('-', '\t\t\txe_bo_recompute_purgeable_state(bo);'),
-          ...mark(' ', '\t\t\tbreak;\n\t\t}'),
-        ],
-      },
+      { start: 180, lines: [...mark(' ', '\t}\n}'), ' ', ...mark('-', WALK), '-', ...mark(' ', '/**\n * madvise_purgeable - apply purgeability advice')] },
+      madviseHunk('\t\t\txe_bo_recompute_purgeable_state(bo);'),
     ],
   },
-  { path: 'drivers/gpu/drm/xe/xe_dma_buf.c', hunks: COUNTERS_DMA_BUF_HUNKS },
+  DMA_BUF_FILE,
 ]);

@@ -189,25 +189,17 @@ export function editPatch(text: string, edits: PatchLineEdit[], quote = ''): str
   return lines.join('\n');
 }
 
+/** A one-patch series whose one hunk adds `code` (one or more whole functions) to `path`, below a context line. */
+export const addedCodePatch = (subject: string, path: string, code: string): string =>
+  patchMail(subject, [{ path, hunks: [{ start: 10, lines: [' /* context */', ...mark('+', code)] }] }]);
+
 /** A patch taking `my_obj_get()` and returning on error without `my_obj_put()`: a leak only a pair table extended with `my_obj` knows. */
 export const customPairPatch = (): string =>
-  patchMail('mm/pool: bind the object', [
-    {
-      path: 'mm/pool.c',
-      hunks: [
-        {
-          start: 10,
-          lines: [
-            ' /* context */',
-            ...mark(
-              '+',
-              'int pool_bind(struct pool *pool)\n{\n\tint err;\n\n\tmy_obj_get(pool->obj);\n\terr = pool_check(pool);\n\tif (err)\n\t\treturn err;\n\tpool->bound = true;\n\treturn 0;\n}',
-            ),
-          ],
-        },
-      ],
-    },
-  ]);
+  addedCodePatch(
+    'mm/pool: bind the object',
+    'mm/pool.c',
+    'int pool_bind(struct pool *pool)\n{\n\tint err;\n\n\tmy_obj_get(pool->obj);\n\terr = pool_check(pool);\n\tif (err)\n\t\treturn err;\n\tpool->bound = true;\n\treturn 0;\n}',
+  );
 
 /** The pair-table extension that makes `customPairPatch()` a leak. */
 export const customPairConfig = { pairs: [{ id: 'my_obj', kind: 'ref', acquire: ['my_obj_get'], release: ['my_obj_put'] }] };

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { Engine } from '../../server/src/core/engine';
 import type { Finding } from '../../server/src/core/findings';
 import { loadParser } from '../../server/src/host/grammar';
-import { lineOf, mark, patchMail } from '../helpers';
+import { addedCodePatch, lineOf } from '../helpers';
 import { ring } from '../ring-fixture';
 
 /** The ring fixture with its unwind loop removed: unwind-leak finds the leak by running the function many times. */
@@ -57,24 +57,12 @@ test('an analysis cancelled while a model runs stops inside it, ends with null, 
 
 /** A function whose initialiser nests `depth` brackets deep, then leaves with a lock held on an error path; and one without the depth. */
 const nested = (depth: number): string =>
-  patchMail('mm: deep', [
-    {
-      path: 'mm/deep.c',
-      hunks: [
-        {
-          start: 10,
-          lines: [
-            ' /* context */',
-            ...mark(
-              '+',
-              `int deep(int a)\n{\n\tint x = ${'('.repeat(depth)}a${')'.repeat(depth)};\n\n\tmutex_lock(&deep_lock);\n\tif (x)\n\t\treturn -EINVAL;\n\tmutex_unlock(&deep_lock);\n\treturn 0;\n}\n`,
-            ),
-            ...mark('+', 'int shallow(int a)\n{\n\tmutex_lock(&deep_lock);\n\tif (a)\n\t\treturn -EINVAL;\n\tmutex_unlock(&deep_lock);\n\treturn 0;\n}'),
-          ],
-        },
-      ],
-    },
-  ]);
+  addedCodePatch(
+    'mm: deep',
+    'mm/deep.c',
+    `int deep(int a)\n{\n\tint x = ${'('.repeat(depth)}a${')'.repeat(depth)};\n\n\tmutex_lock(&deep_lock);\n\tif (x)\n\t\treturn -EINVAL;\n\tmutex_unlock(&deep_lock);\n\treturn 0;\n}\n` +
+      'int shallow(int a)\n{\n\tmutex_lock(&deep_lock);\n\tif (a)\n\t\treturn -EINVAL;\n\tmutex_unlock(&deep_lock);\n\treturn 0;\n}',
+  );
 
 test('code nested past the limit is a note on its line; the rest of the document is still analysed', async () => {
   const engine = new Engine(await loadParser());

@@ -1,11 +1,10 @@
 import rule from '../../server/src/core/rules/unbalanced-counter';
-import { lineAfter, lineOf, mark, patchMail, readSeed } from '../helpers';
+import { addedCodePatch, lineAfter, lineOf, mark, patchMail, readSeed } from '../helpers';
 import { withDoubleGet, withoutDestroyDec, withoutErrorPut } from '../seed004';
 import { runRuleTests } from './tester';
 
 /** A new function, whole, as added lines. */
-const added = (path: string, code: string): string =>
-  patchMail('mm: add a helper', [{ path, hunks: [{ start: 10, lines: [' /* context */', ...mark('+', code)] }] }]);
+const added = (path: string, code: string): string => addedCodePatch('mm: add a helper', path, code);
 
 const allocChecked = added(
   'mm/pool.c',

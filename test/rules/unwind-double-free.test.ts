@@ -1,5 +1,5 @@
 import rule from '../../server/src/core/rules/unwind-double-free';
-import { lineAfter, lineOf, mark, patchMail, readSeed } from '../helpers';
+import { addedCodePatch, lineAfter, lineOf, readSeed } from '../helpers';
 import { ring, RING } from '../ring-fixture';
 import * as seed from '../seed001';
 import { runRuleTests } from './tester';
@@ -15,23 +15,11 @@ const teardownTwice = ring({
 });
 
 /** An error pointer handed to kfree(). */
-const errorPointerFreed = patchMail('crypto/foo: a context', [
-  {
-    path: 'crypto/foo.c',
-    hunks: [
-      {
-        start: 10,
-        lines: [
-          ' /* context */',
-          ...mark(
-            '+',
-            'int foo_init(struct foo_ctx *ctx)\n{\n\tctx->tfm = crypto_alloc_acomp("deflate", 0, 0);\n\tif (IS_ERR(ctx->tfm))\n\t\tgoto fail;\n\treturn 0;\nfail:\n\tkfree(ctx->tfm);\n\treturn -ENOMEM;\n}',
-          ),
-        ],
-      },
-    ],
-  },
-]);
+const errorPointerFreed = addedCodePatch(
+  'crypto/foo: a context',
+  'crypto/foo.c',
+  'int foo_init(struct foo_ctx *ctx)\n{\n\tctx->tfm = crypto_alloc_acomp("deflate", 0, 0);\n\tif (IS_ERR(ctx->tfm))\n\t\tgoto fail;\n\treturn 0;\nfail:\n\tkfree(ctx->tfm);\n\treturn -ENOMEM;\n}',
+);
 
 runRuleTests(rule, {
   valid: [{ name: 'a balanced ring', code: RING }],

@@ -1,5 +1,5 @@
 import rule from '../../server/src/core/rules/unwind-leak';
-import { lineAfter, lineOf, mark, patchMail, readSeed } from '../helpers';
+import { addedCodePatch, lineAfter, lineOf, readSeed } from '../helpers';
 import { ring, RING } from '../ring-fixture';
 import * as seed from '../seed001';
 import { runRuleTests } from './tester';
@@ -12,44 +12,20 @@ const teardownSkipsFirst = ring({ line: '+\tfor (i = 0; i < RING_BATCH; i++)', a
 
 /** Two allocations in sequence with kzalloc/kfree, the second's failure path forgetting the first. */
 const sequence = (unwind: string): string =>
-  patchMail('mm/pool: a pool with a map', [
-    {
-      path: 'mm/pool.c',
-      hunks: [
-        {
-          start: 10,
-          lines: [
-            ' /* context */',
-            ...mark(
-              '+',
-              `int pool_init(struct pool *pool)\n{\n\tpool->slots = kcalloc(64, sizeof(void *), GFP_KERNEL);\n\tif (!pool->slots)\n\t\treturn -ENOMEM;\n\tpool->map = kzalloc(64, GFP_KERNEL);\n\tif (!pool->map)\n\t\tgoto free_slots;\n\treturn 0;\nfree_slots:\n${unwind}\treturn -ENOMEM;\n}`,
-            ),
-          ],
-        },
-      ],
-    },
-  ]);
+  addedCodePatch(
+    'mm/pool: a pool with a map',
+    'mm/pool.c',
+    `int pool_init(struct pool *pool)\n{\n\tpool->slots = kcalloc(64, sizeof(void *), GFP_KERNEL);\n\tif (!pool->slots)\n\t\treturn -ENOMEM;\n\tpool->map = kzalloc(64, GFP_KERNEL);\n\tif (!pool->map)\n\t\tgoto free_slots;\n\treturn 0;\nfree_slots:\n${unwind}\treturn -ENOMEM;\n}`,
+  );
 const sequenceBalanced = sequence('\tkfree(pool->slots);\n');
 
 /** A pool allocating 600 slots one by one, unwinding them all: 601 runs needed, more than the model makes. */
 const manySlots = (unwind: string): string =>
-  patchMail('mm/pool: many slots', [
-    {
-      path: 'mm/pool.c',
-      hunks: [
-        {
-          start: 10,
-          lines: [
-            ' /* context */',
-            ...mark(
-              '+',
-              `int slots_init(struct pool *pool)\n{\n\tint i;\n\n\tfor (i = 0; i < 600; i++) {\n\t\tpool->slot[i] = kzalloc(64, GFP_KERNEL);\n\t\tif (!pool->slot[i])\n\t\t\tgoto fail;\n\t}\n\treturn 0;\nfail:\n${unwind}\treturn -ENOMEM;\n}`,
-            ),
-          ],
-        },
-      ],
-    },
-  ]);
+  addedCodePatch(
+    'mm/pool: many slots',
+    'mm/pool.c',
+    `int slots_init(struct pool *pool)\n{\n\tint i;\n\n\tfor (i = 0; i < 600; i++) {\n\t\tpool->slot[i] = kzalloc(64, GFP_KERNEL);\n\t\tif (!pool->slot[i])\n\t\t\tgoto fail;\n\t}\n\treturn 0;\nfail:\n${unwind}\treturn -ENOMEM;\n}`,
+  );
 const manyBalanced = manySlots('\twhile (i--)\n\t\tkfree(pool->slot[i]);\n');
 /** The unwind frees the first slot a thousand times: its path repeats one step, and stays short. */
 const refree = manySlots('\tfor (i = 0; i < 1000; i++)\n\t\tkfree(pool->slot[0]);\n').replace('i < 600', 'i < 8');

@@ -240,33 +240,20 @@ export function lifecycleIssues(balances: FunctionBalance[], pairs: PairIndex): 
       // The finding goes on the last such call in the document: the one the partner has nothing for.
       const lastOf = (sites: { fb: FunctionBalance; e: CallSiteEffect }[]) =>
         [...sites].sort((a, b) => a.e.site.startRow - b.e.site.startRow || a.e.site.startCol - b.e.site.startCol).pop();
-      if (dA > dR) {
-        const site = lastOf(aNewM.get(k)?.sites ?? []);
-        if (site)
-          issues.push({
-            kind: 'unreleased',
-            acquirer: l.acquire,
-            releaser: l.release,
-            at: site.fb,
-            effect: site.e,
-            guard: guard || null,
-            taken: dA,
-            given: dR,
-          });
-      } else {
-        const site = lastOf(rNewM.get(k)?.sites ?? []);
-        if (site)
-          issues.push({
-            kind: 'unacquired',
-            acquirer: l.acquire,
-            releaser: l.release,
-            at: site.fb,
-            effect: site.e,
-            guard: guard || null,
-            taken: dA,
-            given: dR,
-          });
-      }
+      // Taken more than given back: on the last take; given back more than taken: on the last give.
+      const more = dA > dR;
+      const site = lastOf((more ? aNewM : rNewM).get(k)?.sites ?? []);
+      if (site)
+        issues.push({
+          kind: more ? 'unreleased' : 'unacquired',
+          acquirer: l.acquire,
+          releaser: l.release,
+          at: site.fb,
+          effect: site.e,
+          guard: guard || null,
+          taken: dA,
+          given: dR,
+        });
     }
   }
   return issues;
