@@ -5,7 +5,7 @@
 
 /** Old id → id now. */
 export const RULE_ALIASES: Readonly<Record<string, string>> = {
-  // Named for its mechanism, not the xe BO purgeability model it runs (2026-12).
+  // The old id named the patch's counters; the rule runs the xe BO purgeability model on any patch to it (2026-12).
   'counter-model': 'xe-bo-purgeability',
 };
 
