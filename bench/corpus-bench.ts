@@ -1,0 +1,114 @@
+/**
+ * @file `npm run bench:corpus`: mm-review on real list patches (corpus/manifest.json, rebuilt into
+ * .cache/corpus by scripts/corpus-rebuild.mjs). Prints, hunk-only (no kernel tree): each introducer flagged
+ * or missed (a warning or error on one of its bug sites), recall, and the introduced warnings and errors
+ * elsewhere, per rule — on good patches (false alarms) and on introducers away from their bug.
+ *
+ *   node out/bench/corpus-bench.js [--corpus DIR] [--json]
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Engine } from '../server/src/core/engine';
+import type { Finding } from '../server/src/core/findings';
+import { loadParser } from '../server/src/host/grammar';
+import { isAlarm, sitesHit, type CorpusManifest, type CorpusPatch } from './corpus-score';
+import { median } from './stats';
+
+const root = path.resolve(__dirname, '..', '..');
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+
+interface PatchResult {
+  patch: CorpusPatch;
+  ms: number;
+  /** Alarms on a bug site; information on a bug site. */
+  onSite: Finding[];
+  infoOnSite: Finding[];
+  /** Alarms anywhere else. */
+  elsewhere: Finding[];
+}
+
+async function main(): Promise<void> {
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'corpus/manifest.json'), 'utf8')) as CorpusManifest;
+  const dir = path.resolve(arg('--corpus') ?? path.join(root, '.cache/corpus'));
+  const present = manifest.patches.filter((p) => fs.existsSync(path.join(dir, `${p.id}.eml`)));
+  if (!present.length) {
+    console.error(`no corpus mails in ${dir}: run node scripts/corpus-rebuild.mjs --mirrors DIR first`);
+    process.exit(2);
+  }
+  const engine = new Engine(await loadParser());
+  const results: PatchResult[] = [];
+  for (const patch of present) {
+    const text = fs.readFileSync(path.join(dir, `${patch.id}.eml`), 'utf8');
+    const lines = text.split(/\r?\n/);
+    const t0 = performance.now();
+    const a = engine.analyze(text);
+    const ms = performance.now() - t0;
+    const sites = patch.bug?.sites ?? [];
+    const onSite: Finding[] = [];
+    const infoOnSite: Finding[] = [];
+    const elsewhere: Finding[] = [];
+    for (const f of a.findings) {
+      const hit = sitesHit(lines, f, sites).length > 0;
+      if (isAlarm(f)) (hit ? onSite : elsewhere).push(f);
+      else if (hit && f.origin === 'introduced') infoOnSite.push(f);
+    }
+    results.push({ patch, ms, onSite, infoOnSite, elsewhere });
+  }
+  const introducers = results.filter((r) => r.patch.role === 'introducer');
+  const good = results.filter((r) => r.patch.role === 'good');
+  const flagged = introducers.filter((r) => r.onSite.length);
+  const perRule = (rs: PatchResult[]): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const r of rs) for (const f of r.elsewhere) out[f.ruleId] = (out[f.ruleId] ?? 0) + 1;
+    return out;
+  };
+  const summary = {
+    patches: results.length,
+    missingMails: manifest.patches.length - present.length,
+    introducers: introducers.length,
+    flagged: flagged.length,
+    recall: introducers.length ? Number((flagged.length / introducers.length).toFixed(2)) : null,
+    informationOnSite: introducers.filter((r) => !r.onSite.length && r.infoOnSite.length).length,
+    good: good.length,
+    goodWithAlarms: good.filter((r) => r.elsewhere.length).length,
+    falseAlarmsOnGoodPerRule: perRule(good),
+    alarmsAwayFromBugOnIntroducersPerRule: perRule(introducers),
+    medianMsPerPatch: Number(median(results.map((r) => r.ms)).toFixed(1)),
+  };
+  if (process.argv.includes('--json')) {
+    console.log(
+      JSON.stringify(
+        {
+          summary,
+          results: results.map((r) => ({
+            id: r.patch.id,
+            role: r.patch.role,
+            flagged: r.onSite.length > 0,
+            onSite: r.onSite.map(brief),
+            elsewhere: r.elsewhere.map(brief),
+          })),
+        },
+        null,
+        1,
+      ),
+    );
+    return;
+  }
+  for (const r of introducers) {
+    const mark = r.onSite.length ? 'flagged' : r.infoOnSite.length ? 'note   ' : 'missed ';
+    console.log(`${mark} ${r.patch.id} (${r.patch.area}): ${r.patch.bug?.what}`);
+    for (const f of [...r.onSite, ...r.infoOnSite]) console.log(`          ${brief(f)}`);
+  }
+  for (const r of [...good, ...introducers]) for (const f of r.elsewhere) console.log(`alarm   ${r.patch.id} (${r.patch.role}): ${brief(f)}`);
+  console.log(JSON.stringify(summary, null, 2));
+}
+
+const brief = (f: Finding): string => `line ${f.range.start.line + 1} ${f.severity} [${f.ruleId}] ${f.message}`;
+
+main().catch((e: Error) => {
+  console.error(e.stack ?? e.message);
+  process.exit(1);
+});
