@@ -35,7 +35,7 @@ export function codeOf(line: string): string {
   return unquoted.replace(/^[+\- ]/, '').trim();
 }
 
-const DEFINITION = /^[+\- ]?(?:[A-Za-z_][\w\s*]*?[\s*])?([A-Za-z_]\w*)\s*\([^;]*$/;
+const DEFINITION = /^(?:[A-Za-z_][\w\s*]*?[\s*])?([A-Za-z_]\w*)\s*\([^;]*$/;
 
 /**
  * The function a document line belongs to: the nearest definition start above it (a line at column 0 of the
@@ -47,8 +47,10 @@ export function functionAt(lines: readonly string[], line: number): string | nul
     if (text.startsWith('diff --git')) return null;
     const hunk = /^@@[^@]*@@\s*(.*)$/.exec(text);
     if (hunk) return /([A-Za-z_]\w*)\s*\(/.exec(hunk[1])?.[1] ?? null;
-    const def = DEFINITION.exec(text);
-    if (def && !/^[+\- ]?\s/.test(text) && !/^[+\- ]?(?:if|for|while|switch|return|else)\b/.test(text) && !/;\s*$/.test(text)) return def[1];
+    // The code after the diff marker: a definition starts at its column 0.
+    const code = /^[+\- ]/.test(text) ? text.slice(1) : text;
+    const def = DEFINITION.exec(code);
+    if (def && !/^\s/.test(code) && !/^(?:if|for|while|switch|return|else)\b/.test(code) && !/;\s*$/.test(code)) return def[1];
   }
   return null;
 }

@@ -24,6 +24,9 @@ const mail = [
   '+\treturn ret;', // 16
   '@@ -40,3 +54,4 @@ static void drv_remove(struct drv *d)', // 17
   '>> +\treturn ret;', // 18
+  ' static int drv_open(struct drv *d,', // 19
+  ' \t\t    int flags)', // 20
+  '+\tdev = bus_find_device(bus, NULL, d);', // 21
 ];
 
 const at = (line: number, over: Partial<Finding> = {}): Finding =>
@@ -59,6 +62,8 @@ test('the function a line is in: a definition over several lines, a hunk section
   assert.equal(functionAt(mail, 16), 'drv_probe');
   assert.equal(functionAt(mail, 18), 'drv_remove');
   assert.equal(functionAt(mail, 2), null);
+  // A definition on context lines (marker ` `), its parameters continued on an indented line.
+  assert.equal(functionAt(mail, 21), 'drv_open');
 });
 
 test('a finding hits a site on one of its lines inside its function only', () => {

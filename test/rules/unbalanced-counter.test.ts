@@ -205,6 +205,109 @@ const givenTwice = lifecycleOf(
   '\tif (pool->pinned) {\n\t\tfolio_put(pool->folio);\n\t\tfolio_put(pool->folio);\n\t}',
 );
 
+/** Runtime PM: pm_runtime_get_sync() takes a usage count even when it fails. */
+const pmGetLeak = added(
+  'drivers/foo/foo.c',
+  `
+    static int foo_read(struct foo *foo, u32 *val)
+    {
+    	int ret;
+
+    	ret = pm_runtime_get_sync(foo->dev);
+    	if (ret < 0)
+    		return ret;
+    	*val = readl(foo->base);
+    	pm_runtime_put(foo->dev);
+    	return 0;
+    }
+`,
+);
+const pmGetBalanced = added(
+  'drivers/foo/foo.c',
+  `
+    static int foo_read(struct foo *foo, u32 *val)
+    {
+    	int ret;
+
+    	ret = pm_runtime_get_sync(foo->dev);
+    	if (ret < 0) {
+    		pm_runtime_put_noidle(foo->dev);
+    		return ret;
+    	}
+    	*val = readl(foo->base);
+    	pm_runtime_put(foo->dev);
+    	return 0;
+    }
+`,
+);
+/** Enable takes a usage count and disable gives it back: a toggle, not a release of what was never taken. */
+const pmToggle = added(
+  'drivers/foo/foo.c',
+  `
+    static void foo_set_enabled(struct foo *foo, bool on)
+    {
+    	if (on) {
+    		pm_runtime_get_sync(foo->dev);
+    		foo->enabled = true;
+    	} else {
+    		foo->enabled = false;
+    		pm_runtime_put(foo->dev);
+    	}
+    }
+`,
+);
+/** A clock enabled, then a failure that returns with it still on. */
+const clkLeak = added(
+  'drivers/foo/foo.c',
+  `
+    static int foo_init(struct foo *foo)
+    {
+    	int err;
+
+    	err = clk_prepare_enable(foo->clk);
+    	if (err)
+    		return err;
+    	if (readl(foo->base) & FOO_BUSY)
+    		return -EBUSY;
+    	return 0;
+    }
+`,
+);
+/** A device found by name is a reference the caller must drop, on success too. */
+const lookupLeak = added(
+  'drivers/foo/foo.c',
+  `
+    static int foo_devfn(struct foo *foo, const char *name, u32 *devfn)
+    {
+    	struct device *dev;
+
+    	dev = bus_find_device_by_name(foo->bus, NULL, name);
+    	if (!dev)
+    		return -ENODEV;
+    	*devfn = to_pci_dev(dev)->devfn;
+    	return 0;
+    }
+`,
+);
+const lookupDropped = lookupLeak.replace('+\treturn 0;\n+}', '+\tput_device(dev);\n+\treturn 0;\n+}');
+/** A hunk that starts in the body of an \`if\` whose head is above it: its \`return\` is not the only path. */
+const headlessIf = patchMail('drivers/foo: power the device on resume', [
+  {
+    path: 'drivers/foo/foo.c',
+    hunks: [
+      {
+        start: 200,
+        section: 'static int foo_resume(struct device *dev)',
+        lines: [
+          ...mark(' ', '\t\treturn ret;\n'),
+          ...mark('+', '\tret = pm_runtime_get_sync(dev);\n\tif (ret)\n\t\treturn ret;\n\tfoo_restore(dev);\n\tpm_runtime_put(dev);'),
+          ...mark(' ', '\treturn 0;\n}'),
+        ],
+      },
+    ],
+  },
+]);
+
 const lockHelper = added(
   'mm/pool.c',
   `
@@ -235,6 +338,9 @@ const otherCondition = lifecycle('pool->users == 0', 'folio_put');
 
 runRuleTests(rule, {
   valid: [
+    { name: 'runtime PM: the error path drops the usage count pm_runtime_get_sync() took', code: pmGetBalanced },
+    { name: 'runtime PM: a usage count taken in one branch and given back in the other (an enable toggle)', code: pmToggle },
+    { name: 'a looked-up device dropped before the successful return', code: lookupDropped },
     { name: 'an allocation checked, stored on success and freed on the error path', code: allocChecked },
     { name: 'a goto ladder that gives back the reference and the lock on every path', code: lockLadder },
     { name: 'an interruptible lock that was never taken when it fails', code: interruptible },
@@ -245,6 +351,44 @@ runRuleTests(rule, {
     { name: 'a lock helper returns holding the lock it is named for', code: lockHelper },
   ],
   invalid: [
+    {
+      name: 'runtime PM: pm_runtime_get_sync() failing still took a usage count',
+      code: pmGetLeak,
+      errors: [{ messageId: 'neverReleased', line: lineOf(pmGetLeak, 'ret = pm_runtime_get_sync(foo->dev);'), includes: '`pm_runtime_get_sync()`' }],
+    },
+    {
+      name: 'a clock left enabled on an error return',
+      code: clkLeak,
+      errors: [
+        {
+          messageId: 'neverReleased',
+          line: lineOf(clkLeak, 'err = clk_prepare_enable(foo->clk);'),
+          includes: `returning at line ${lineOf(clkLeak, 'return -EBUSY;')}`,
+        },
+      ],
+    },
+    {
+      name: 'a looked-up device never dropped, though the function returns success',
+      code: lookupLeak,
+      errors: [
+        {
+          messageId: 'neverReleased',
+          line: lineOf(lookupLeak, 'dev = bus_find_device_by_name('),
+          includes: `returning at line ${lineOf(lookupLeak, '+\treturn 0;')}`,
+        },
+      ],
+    },
+    {
+      name: 'a hunk starting in the body of an if above it: the paths after it are still judged',
+      code: headlessIf,
+      errors: [
+        {
+          messageId: 'neverReleased',
+          line: lineOf(headlessIf, 'ret = pm_runtime_get_sync(dev);'),
+          includes: `returning at line ${lineOf(headlessIf, '+\t\treturn ret;')}`,
+        },
+      ],
+    },
     {
       name: 'a lock still held at an early error return',
       code: leakOnError,

@@ -6,7 +6,7 @@
 
 export type PairKind = 'ref' | 'lock' | 'alloc' | 'counter';
 /** When an acquiring call has succeeded: its result or the variable it was assigned to. */
-export type Success = 'always' | 'nonnull' | 'not-err' | 'zero' | 'nonzero';
+export type Success = 'always' | 'nonnull' | 'not-err' | 'zero' | 'nonzero' | 'nonnegative';
 
 export interface PairSpec {
   id: string;
@@ -63,6 +63,64 @@ export const DEFAULT_PAIRS: PairSpec[] = [
   { id: 'vmalloc', kind: 'alloc', acquire: ['vmalloc*', 'vzalloc*'], release: ['vfree'], key: 'result', success: 'nonnull' },
   { id: 'acomp_request', kind: 'alloc', acquire: ['acomp_request_alloc'], release: ['acomp_request_free'], key: 'result', success: 'nonnull' },
   { id: 'crypto_acomp', kind: 'alloc', acquire: ['crypto_alloc_acomp*'], release: ['crypto_free_acomp'], key: 'result', success: 'not-err' },
+  { id: 'crypto_tfm', kind: 'alloc', acquire: ['crypto_alloc_*'], release: ['crypto_free_*'], key: 'result', success: 'not-err' },
+  // Runtime PM: a get takes a usage count even when it fails (the error path gives it back with
+  // pm_runtime_put_noidle()); pm_runtime_resume_and_get() drops it itself when it fails.
+  { id: 'pm_runtime', kind: 'ref', acquire: ['pm_runtime_get_sync', 'pm_runtime_get', 'pm_runtime_get_noresume'], release: ['pm_runtime_put*'] },
+  { id: 'pm_runtime_resume_and_get', kind: 'ref', acquire: ['pm_runtime_resume_and_get'], release: ['pm_runtime_put*'], success: 'zero' },
+  { id: 'clk_prepare_enable', kind: 'ref', acquire: ['clk_prepare_enable'], release: ['clk_disable_unprepare'], success: 'zero' },
+  { id: 'clk_enable', kind: 'ref', acquire: ['clk_enable'], release: ['clk_disable'], success: 'zero' },
+  { id: 'clk_prepare', kind: 'ref', acquire: ['clk_prepare'], release: ['clk_unprepare'], success: 'zero' },
+  { id: 'regulator_enable', kind: 'ref', acquire: ['regulator_enable'], release: ['regulator_disable'], success: 'zero' },
+  // Lookups return a reference the caller must drop; get_device() takes one on its argument.
+  {
+    id: 'device_lookup',
+    kind: 'ref',
+    acquire: ['bus_find_device*', 'class_find_device*', 'device_find_child*', 'driver_find_device*'],
+    release: ['put_device'],
+    key: 'result',
+    success: 'nonnull',
+  },
+  {
+    id: 'pci_dev',
+    kind: 'ref',
+    acquire: ['pci_get_device', 'pci_get_domain_bus_and_slot', 'pci_get_slot', 'pci_get_class'],
+    release: ['pci_dev_put'],
+    key: 'result',
+    success: 'nonnull',
+  },
+  { id: 'task_struct', kind: 'ref', acquire: ['get_task_struct'], release: ['put_task_struct'] },
+  { id: 'mm_users', kind: 'ref', acquire: ['mmget'], release: ['mmput'] },
+  { id: 'mm_count', kind: 'ref', acquire: ['mmgrab'], release: ['mmdrop'] },
+  { id: 'netdev', kind: 'ref', acquire: ['dev_hold'], release: ['dev_put'] },
+  { id: 'kobject', kind: 'ref', acquire: ['kobject_get'], release: ['kobject_put'] },
+  { id: 'irq', kind: 'ref', acquire: ['request_irq', 'request_threaded_irq'], release: ['free_irq'], success: 'zero' },
+  { id: 'pfn_track', kind: 'ref', acquire: ['track_pfn_remap'], release: ['untrack_pfn'], success: 'zero' },
+  {
+    id: 'ioremap',
+    kind: 'alloc',
+    acquire: ['ioremap', 'ioremap_wc', 'ioremap_cache', 'ioremap_uc', 'ioremap_np'],
+    release: ['iounmap'],
+    key: 'result',
+    success: 'nonnull',
+  },
+  {
+    id: 'pages',
+    kind: 'alloc',
+    acquire: ['alloc_pages', 'alloc_pages_node', 'alloc_page'],
+    release: ['__free_pages', '__free_page'],
+    key: 'result',
+    success: 'nonnull',
+  },
+  {
+    id: 'free_pages',
+    kind: 'alloc',
+    acquire: ['__get_free_pages', 'get_zeroed_page', '__get_free_page'],
+    release: ['free_pages', 'free_page'],
+    key: 'result',
+    success: 'nonzero',
+  },
+  { id: 'dma_coherent', kind: 'alloc', acquire: ['dma_alloc_coherent'], release: ['dma_free_coherent'], key: 'result', releaseKey: 2, success: 'nonnull' },
 ];
 
 export const DEFAULT_LIFECYCLES: LifecyclePair[] = [

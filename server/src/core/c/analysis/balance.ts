@@ -11,6 +11,7 @@ import { exprText, subExprs, type Expr, type FunctionAst, type Stmt } from '../s
 import { buildCfg, type Cfg, type CfgNode } from './cfg';
 import type { Span } from '../syntax/image';
 import type { PairIndex, PairSpec, Success } from '../../kernel/pairs';
+import { usesWithoutKeeping } from '../../kernel/uses';
 
 type Fact = 'zero' | 'nonzero' | 'negative' | 'null' | 'nonnull' | 'err' | 'noterr';
 
@@ -93,6 +94,8 @@ const MAX_PER_NODE = 256;
 const COUNT_CAP = 3;
 
 const family = (p: PairSpec): string => p.release[0];
+/** The pair hands the caller an object (an allocation, a looked-up reference) rather than acting on an argument. */
+const ownsObject = (p: PairSpec): boolean => p.kind === 'alloc' || (p.kind === 'ref' && p.key === 'result');
 const rid = (p: PairSpec, key: string): string => `${family(p)}|${key}`;
 // Aliases count in a state's identity: a later release by the alias must find the holding.
 const keyText = (e: Expr | undefined): string => (e ? exprText(e).replace(/^&\s*/, '') : '');
@@ -163,8 +166,17 @@ function outcome(success: Success, fact: Fact): 'ok' | 'failed' | null {
     'not-err': ['noterr'],
     zero: ['zero'],
     nonzero: ['nonzero', 'nonnull'],
+    // `if (n < 0)` not taken reads as `zero` here: not negative.
+    nonnegative: ['zero', 'nonzero', 'nonnull', 'noterr'],
   };
-  const bad: Record<Success, Fact[]> = { always: [], nonnull: ['null', 'zero'], 'not-err': ['err'], zero: ['nonzero', 'negative'], nonzero: ['zero', 'null'] };
+  const bad: Record<Success, Fact[]> = {
+    always: [],
+    nonnull: ['null', 'zero'],
+    'not-err': ['err'],
+    zero: ['nonzero', 'negative'],
+    nonzero: ['zero', 'null'],
+    nonnegative: ['negative', 'err'],
+  };
   if (ok[success].includes(fact)) return 'ok';
   if (bad[success].includes(fact)) return 'failed';
   return null;
@@ -249,10 +261,13 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
         }
         const m = opts.pairs.match(e.fn);
         if (!m) {
-          // A held local pointer handed to other code may be kept there: not ours to judge any more.
+          // A held local pointer handed to other code may be kept there: not ours to judge any more. Logging,
+          // checks and copies use it without keeping it; a devres action frees something we cannot name.
+          if (usesWithoutKeeping(e.fn)) return;
+          const devres = /^devm_add_action/.test(e.fn);
           for (const a of e.args) {
             const t = keyText(a);
-            for (const h of s.held) if (h.pair.kind === 'alloc' && (t === h.key || t.startsWith(h.key + '->'))) h.escaped = true;
+            for (const h of s.held) if (devres || (ownsObject(h.pair) && (t === h.key || t.startsWith(h.key + '->')))) h.escaped = true;
           }
           return;
         }
@@ -302,7 +317,9 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
             if (--h.count <= 0) s.held.splice(at, 1);
           } else if (m.pair.kind === 'alloc' && ['null', 'zero', 'err'].includes(s.facts.get(key) ?? '')) {
             /* freeing NULL is allowed */
-          } else if (fn.entryVisible && acquiredHere.has(id)) {
+          } else if (fn.entryVisible && acquiredHere.has(id) && m.pair.kind !== 'ref') {
+            // A reference or count on an argument is given back where another branch or call took it (an
+            // enable/disable toggle, a folio a split returned): only allocations and locks must pair on a path.
             report({ kind: 'over-release', pair: m.pair, key, call: e.fn, site: e.span, path: s.path }, `over:${rk}`);
           }
         }
@@ -359,7 +376,8 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
         }
       }
       if (kind === 'unknown' || owned) continue;
-      const localAlloc = h.pair.kind === 'alloc' && /^[A-Za-z_]\w*$/.test(h.key) && !fn.params.includes(h.key);
+      // An object this function obtained into a local (an allocation, a lookup's reference) and did not pass on.
+      const localAlloc = ownsObject(h.pair) && /^[A-Za-z_]\w*$/.test(h.key) && !fn.params.includes(h.key);
       const mustRelease = kind === 'error' || h.pair.kind === 'lock' || localAlloc;
       // A lock helper (`xe_bo_lock()`, `lock_page()`) returns holding its lock; `pageblock` is no lock.
       if (!mustRelease || (h.pair.kind === 'lock' && kind === 'success' && /(?:^|_)(?:try)?lock(?:ed)?(?:_|$)/.test(fn.name))) continue;

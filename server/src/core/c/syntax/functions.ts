@@ -235,8 +235,49 @@ function planReading(text: string): Plan | null {
   }
   if (!layout.startsInside) return { layout, source: masked0 + closers(end), rowShift: 0, visibleEnd: masked0.length };
   const unknownBlocks = layout.closes ? -min - 1 : -min;
-  const prefix = `void ${PARTIAL_NAME}(void) {${` if (${UNKNOWN_CONDITION}) {`.repeat(unknownBlocks)}\n`;
-  return { layout, source: prefix + masked0 + closers(1 + unknownBlocks + end), rowShift: 1, visibleEnd: prefix.length + masked0.length };
+  // Statements more indented than what follows them, with no brace: the body of an `if` or loop whose head
+  // is above the hunk. Read as run under an unknown condition, not as always run (a `return` there would
+  // make the rest of the hunk dead code).
+  const headless = headlessLeadingLines(masked0);
+  const masked = headless === null ? masked0 : appendToLine(masked0, headless, ' }');
+  const prefix = `void ${PARTIAL_NAME}(void) {${` if (${UNKNOWN_CONDITION}) {`.repeat(unknownBlocks)}${headless === null ? '' : ` if (${UNKNOWN_CONDITION}) {`}\n`;
+  return { layout, source: prefix + masked + closers(1 + unknownBlocks + end), rowShift: 1, visibleEnd: prefix.length + masked.length };
+}
+
+const indentOf = (line: string): number => {
+  const lead = /^[ \t]*/.exec(line)![0];
+  return lead.split('').reduce((n, c) => (c === '\t' ? Math.floor(n / 8) * 8 + 8 : n + 1), 0);
+};
+const isCode = (line: string): boolean => /\S/.test(line) && !/^\s*(?:\/\/|\/\*|\*)/.test(line);
+
+/**
+ * The last of the leading lines that sit deeper than the first code line after them, when they are whole
+ * statements without braces, labels or directives; null when the hunk does not start so.
+ */
+export function headlessLeadingLines(text: string): number | null {
+  const lines = text.split('\n');
+  const first = lines.findIndex(isCode);
+  if (first < 0) return null;
+  const depth = indentOf(lines[first]);
+  let last = first;
+  for (let i = first + 1; i < lines.length; i++) {
+    // Labels and directives sit at column 0 whatever the depth of the code around them.
+    if (!isCode(lines[i]) || /^\s*(?:[A-Za-z_]\w*:(?!:)|#|case\b|default\s*:)/.test(lines[i])) continue;
+    if (indentOf(lines[i]) < depth) {
+      if (/^\s*}/.test(lines[i])) return null;
+      const block = lines.slice(first, last + 1);
+      if (block.some((l) => /[{}]|^\s*#|^\s*[A-Za-z_]\w*:(?!:)/.test(l))) return null;
+      return /;\s*(?:\/\*.*\*\/\s*)?$/.test(lines[last]) ? last : null;
+    }
+    last = i;
+  }
+  return null;
+}
+
+function appendToLine(text: string, line: number, suffix: string): string {
+  const lines = text.split('\n');
+  lines[line] += suffix;
+  return lines.join('\n');
 }
 
 /** The functions of a planned parse; null when the tree says the guess was wrong. */
@@ -349,16 +390,18 @@ export function functionsOfImageByParsing(parser: CParser, text: string, section
         // A definition the hunk cuts off reads as an error until closed.
         (after[0].type === 'ERROR' && TOP_LEVEL_START.test(next)));
     const unknownBlocks = closes ? -min - 1 : -min;
-    const prefix = `void ${PARTIAL_NAME}(void) {${` if (${UNKNOWN_CONDITION}) {`.repeat(unknownBlocks)}\n`;
+    const headless = headlessLeadingLines(masked);
+    const prefix = `void ${PARTIAL_NAME}(void) {${` if (${UNKNOWN_CONDITION}) {`.repeat(unknownBlocks)}${headless === null ? '' : ` if (${UNKNOWN_CONDITION}) {`}\n`;
     const open = 1 + unknownBlocks + end;
-    const source = prefix + masked + (open > 0 ? '\n' + '}'.repeat(open) : '');
+    const body = headless === null ? masked : appendToLine(masked, headless, ' }');
+    const source = prefix + body + (open > 0 ? '\n' + '}'.repeat(open) : '');
     const wrapped = parser.parse(source);
     try {
       const out: FunctionAst[] = [];
       const defs = wrapped.rootNode.namedChildren.filter((c): c is Node => c?.type === 'function_definition');
       defs.forEach((d) => {
         const partial = definitionName(d) === PARTIAL_NAME && d.startIndex === 0;
-        const ast = definitionAst(d, want, !partial, 1, prefix.length + masked.length);
+        const ast = definitionAst(d, want, !partial, 1, prefix.length + body.length);
         if (partial) {
           ast.name = sectionFunction ?? '(unnamed)';
           ast.entryVisible = false;

@@ -13,6 +13,7 @@ import type { PairIndex, PairSpec } from '../../kernel/pairs';
 import type { Budget } from '../../budget';
 import type { Anchor, CodePiece } from '../code';
 import { visibleStatements } from '../visible';
+import { usesWithoutKeeping } from '../../kernel/uses';
 
 export const MODEL_ID = 'unwind';
 
@@ -73,8 +74,6 @@ export interface UnwindResult {
 }
 
 /** Calls that use a pointer without keeping it. */
-const USES_WITHOUT_KEEPING =
-  /^(?:pr_\w+|printk\w*|dev_(?:err|warn|info|dbg|notice)\w*|WARN\w*|BUG\w*|mem\w+|str\w+|sg_\w+|trace_\w+|might_\w+|lockdep_\w+|\w+_set_\w+|\w+_init_wait|\w+_dump\w*)$/;
 /** Accessors of per-CPU data: the same object for the same expression, in any function. */
 const PER_CPU = /^(?:per_cpu_ptr|raw_cpu_ptr|this_cpu_ptr|per_cpu|get_cpu_ptr)$/;
 const CONTAINER = /^(?:container_of|hlist_entry|list_entry|list_first_entry|rb_entry)$/;
@@ -192,7 +191,7 @@ class UnwindRun {
       return m.role === 'acquire' ? (_args, call) => this.acquire(name, m.pair, call) : (args, call) => this.release(name, m.pair, args, call);
     return (args) => {
       // Handed to code the model does not run: it may keep it.
-      if (!USES_WITHOUT_KEEPING.test(name)) for (const a of args) if (isObj(a) && this.ledger.has(a)) this.ledger.get(a)!.escaped = true;
+      if (!usesWithoutKeeping(name)) for (const a of args) if (isObj(a) && this.ledger.has(a)) this.ledger.get(a)!.escaped = true;
       return UNKNOWN;
     };
   }
