@@ -256,6 +256,25 @@ const pmToggle = added(
     }
 `,
 );
+/** Scope-based cleanup: a `__free(kfree)` local is freed on every return. */
+const scopeFreed = added(
+  'drivers/foo/foo.c',
+  `
+    static int foo_snapshot(struct foo *foo)
+    {
+    	struct foo_snap *snap __free(kfree) = kzalloc(sizeof(*snap), GFP_KERNEL);
+
+    	if (!snap)
+    		return -ENOMEM;
+    	if (foo_busy(foo))
+    		return -EBUSY;
+    	foo->snap = no_free_ptr(snap);
+    	return 0;
+    }
+`,
+);
+const scopeFreedPlain = scopeFreed.replace(' __free(kfree)', '').replace('foo->snap = no_free_ptr(snap);', 'foo->snap = snap;');
+
 /** A clock enabled, then a failure that returns with it still on. */
 const clkLeak = added(
   'drivers/foo/foo.c',
@@ -341,6 +360,7 @@ runRuleTests(rule, {
     { name: 'runtime PM: the error path drops the usage count pm_runtime_get_sync() took', code: pmGetBalanced },
     { name: 'runtime PM: a usage count taken in one branch and given back in the other (an enable toggle)', code: pmToggle },
     { name: 'a looked-up device dropped before the successful return', code: lookupDropped },
+    { name: 'a __free(kfree) local is freed by its scope on the error return', code: scopeFreed },
     { name: 'an allocation checked, stored on success and freed on the error path', code: allocChecked },
     { name: 'a goto ladder that gives back the reference and the lock on every path', code: lockLadder },
     { name: 'an interruptible lock that was never taken when it fails', code: interruptible },
@@ -355,6 +375,17 @@ runRuleTests(rule, {
       name: 'runtime PM: pm_runtime_get_sync() failing still took a usage count',
       code: pmGetLeak,
       errors: [{ messageId: 'neverReleased', line: lineOf(pmGetLeak, 'ret = pm_runtime_get_sync(foo->dev);'), includes: '`pm_runtime_get_sync()`' }],
+    },
+    {
+      name: 'the same allocation without __free() leaks on the error return',
+      code: scopeFreedPlain,
+      errors: [
+        {
+          messageId: 'neverReleased',
+          line: lineOf(scopeFreedPlain, 'kzalloc(sizeof(*snap)'),
+          includes: `returning at line ${lineOf(scopeFreedPlain, 'return -EBUSY;')}`,
+        },
+      ],
     },
     {
       name: 'a clock left enabled on an error return',

@@ -29,11 +29,17 @@ const relocked = counter(
   '\tn = ctx->taken;\n\tspin_unlock(&ctx->lock);',
   '\tspin_unlock(&ctx->lock);\n\tspin_lock(&ctx->lock);\n\tn = ctx->taken;\n\tspin_unlock(&ctx->lock);',
 );
+/** After the unlock, the member's address is handed to a wait: nothing of it is read. */
+const addressOnly = counter(
+  '\tn = ctx->taken;\n\tspin_unlock(&ctx->lock);',
+  '\tn = ctx->taken;\n\tspin_unlock(&ctx->lock);\n\twait_for_completion(&ctx->done);',
+);
 
 runRuleTests(rule, {
   valid: [
     { name: 'every read before the unlock', code: RING },
     { name: 'taken again before the read', code: relocked },
+    { name: "after the unlock, only a member's address is handed on", code: addressOnly },
   ],
   invalid: [
     {

@@ -5,7 +5,7 @@
  * returns. Reported on both sides of a patch, so a patch that moves the unlock later shows the old
  * finding as fixed.
  * Known false positives: a member that never changes after set-up (the lock protects others); reads
- * through a local copy are not followed.
+ * through a local copy are not followed. A member's address taken after the unlock is not a read.
  */
 import { forEachExpr, exprText, type Expr, type FunctionAst, type Stmt } from '../c/syntax/ast';
 import { withPairs } from '../c/analysis/balance-series';
@@ -52,12 +52,16 @@ function lockCalls(n: CfgNode, pairs: PairIndex, role: 'acquire' | 'release'): {
   return out;
 }
 
-/** Reads of `owner->m` (other than the lock) a node makes: not as the target of an assignment. */
+/**
+ * Reads of `owner->m` (other than the lock) a node makes: not as the target of an assignment, and not its
+ * address (`wait_for_completion(&ctx->done)` hands on the member; it does not read it).
+ */
 function readsOf(n: CfgNode, owner: string, lockMember: string): { text: string; span: Span }[] {
   const out: { text: string; span: Span }[] = [];
   const targets = new Set<Expr>();
   forEachExpr(exprsOf(n), (e) => {
     if (e.kind === 'assign' && e.op === '=') targets.add(e.left);
+    if (e.kind === 'un' && e.op === '&') targets.add(e.operand);
     if (e.kind === 'field' && !targets.has(e) && e.name !== lockMember && exprText(e.object) === owner) out.push({ text: exprText(e), span: e.span });
   });
   return out;

@@ -297,7 +297,8 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
               guards: node.guards,
               sites: [site],
               pending: subject ? { subject, success } : null,
-              escaped: false,
+              // Held by a `__free()` local: its scope releases it on every exit.
+              escaped: assignedTo !== null && !!fn.scopeFreed?.includes(assignedTo),
             });
           s.held.sort((a, b) => (a.rid < b.rid ? -1 : 1));
         } else {

@@ -60,6 +60,8 @@ export interface FunctionAst {
   tooDeep?: Span[];
   /** Returns a pointer: `return NULL` is then a failure. */
   returnsPointer: boolean;
+  /** Locals declared with `__free(...)` or `__cleanup(...)`: what they hold is released when they go out of scope. */
+  scopeFreed?: string[];
   body: Stmt[];
   /** The definition's start is visible (not a hunk that begins inside the body). */
   entryVisible: boolean;

@@ -128,10 +128,27 @@ function definitionAst(def: Node, want: Want, entryVisible: boolean, rowShift: n
  * does, parsing first to find out. `want`, given a definition's text, picks the definitions to return.
  */
 export function functionsOfImage(parser: CParser, text: string, sectionFunction: string | null, want?: (definitionText: string) => boolean): FunctionAst[] {
-  return unreadOverlong(
-    readFunctions(parser, text, sectionFunction, want ?? null).filter((f) => !skipped.has(f)),
+  return withScopeFreed(
+    unreadOverlong(
+      readFunctions(parser, text, sectionFunction, want ?? null).filter((f) => !skipped.has(f)),
+      text,
+    ),
     text,
   );
+}
+
+/**
+ * The locals each function declares with `__free(...)` or `__cleanup(...)`, read from the text before the
+ * annotations are masked for the parser (which does not know them).
+ */
+function withScopeFreed(fns: FunctionAst[], text: string): FunctionAst[] {
+  if (!/__(?:free|cleanup)\s*\(/.test(text)) return fns;
+  const lines = text.split('\n');
+  return fns.map((fn) => {
+    const body = lines.slice(Math.max(fn.span.startRow, 0), fn.span.endRow + 1).join('\n');
+    const names = [...body.matchAll(/\b([A-Za-z_]\w*)\s+__(?:free|cleanup)\s*\(/g)].map((m) => m[1]);
+    return names.length ? { ...fn, scopeFreed: [...new Set(names)] } : fn;
+  });
 }
 
 /**
@@ -267,6 +284,9 @@ export function headlessLeadingLines(text: string): number | null {
       if (/^\s*}/.test(lines[i])) return null;
       const block = lines.slice(first, last + 1);
       if (block.some((l) => /[{}]|^\s*#|^\s*[A-Za-z_]\w*:(?!:)/.test(l))) return null;
+      // Whole statements: a line continuing an expression begun above the hunk closes more than it opens.
+      const joined = block.join('\n');
+      if ((joined.match(/\(/g) ?? []).length !== (joined.match(/\)/g) ?? []).length) return null;
       return /;\s*(?:\/\*.*\*\/\s*)?$/.test(lines[last]) ? last : null;
     }
     last = i;
