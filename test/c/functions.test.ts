@@ -60,3 +60,23 @@ test('locals declared with __free() are known to the function that declares them
   assert.deepEqual(fn.scopeFreed, ['p']);
   assert.equal(functionsOfImage(parser, text.replace(' __free(kfree)', ''), null)[0].scopeFreed, undefined);
 });
+
+test('functions under preprocessor conditionals are read, every arm; a directive whose other half is outside the hunk does not hide them', async () => {
+  const parser = await loadParser();
+  const names = (text: string, section: string | null = null): string[] => functionsOfImage(parser, text, section).map((f) => f.name);
+  const guarded = '#if IS_ENABLED(CONFIG_PCI)\nstatic int a_probe(void)\n{\n\treturn 0;\n}\n#endif\n';
+  assert.deepEqual(names(guarded), ['a_probe']);
+  const arms = '#ifdef CONFIG_PM\nstatic int a_suspend(void)\n{\n\treturn 1;\n}\n#else\nstatic int a_suspend_stub(void)\n{\n\treturn 0;\n}\n#endif\n';
+  assert.deepEqual(names(arms), ['a_suspend', 'a_suspend_stub']);
+  // The hunk opens with the #endif of an #if above it, and ends inside an #if it opens.
+  const cut =
+    '#endif\n\n#if IS_ENABLED(CONFIG_PCI)\nstatic int a_pci_probe(void)\n{\n\treturn 0;\n}\n#endif\n#ifdef CONFIG_OF\nstatic int a_of_probe(void)\n{\n\treturn 0;\n}\n';
+  assert.deepEqual(names(cut), ['a_pci_probe', 'a_of_probe']);
+  assert.deepEqual(
+    functionsOfImageByParsing(parser, cut, null).map((f) => f.name),
+    ['a_pci_probe', 'a_of_probe'],
+  );
+  // The hunk opens inside a driver struct's designated initializer.
+  const initializer = '\t\t.of_match_table = a_match,\n\t},\n};\n\nstatic int a_init(void)\n{\n\treturn 0;\n}\n';
+  assert.deepEqual(names(initializer, 'a_remove'), ['a_init']);
+});

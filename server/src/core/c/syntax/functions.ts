@@ -64,6 +64,22 @@ type Want = ((definitionText: string) => boolean) | null;
 /** The stubs of definitions `want` skipped, left out of what functionsOfImage returns. */
 const skipped = new WeakSet<FunctionAst>();
 
+const CONDITIONAL = new Set(['preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef']);
+
+/**
+ * The function definitions among top-level nodes, those inside `#if`/`#ifdef` blocks too (every arm: a
+ * function under a condition is a function, and in kernel code most are under one).
+ */
+function definitionsIn(nodes: readonly (Node | null)[]): Node[] {
+  const out: Node[] = [];
+  for (const n of nodes) {
+    if (!n) continue;
+    if (n.type === 'function_definition') out.push(n);
+    else if (CONDITIONAL.has(n.type)) out.push(...definitionsIn(n.namedChildren));
+  }
+  return out;
+}
+
 /** `visibleEnd`: where the image's own text ends; a closing brace after it was appended to close a cut body. */
 function definitionAst(def: Node, want: Want, entryVisible: boolean, rowShift: number, visibleEnd = Infinity): FunctionAst {
   if (want && !want(def.text)) {
@@ -305,20 +321,18 @@ function readPlanned(tree: Tree, plan: Plan, sectionFunction: string | null, wan
   const { layout, rowShift, visibleEnd } = plan;
   const top = tree.rootNode.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
   if (layout.bodyStart) {
-    return top
-      .filter((c) => c.type === 'function_definition')
-      .map((d, i) => {
-        const ast = definitionAst(d, want, true, rowShift, visibleEnd);
-        if (i === 0) ast.name = sectionFunction ?? '(unnamed)';
-        return ast;
-      });
+    return definitionsIn(top).map((d, i) => {
+      const ast = definitionAst(d, want, true, rowShift, visibleEnd);
+      if (i === 0) ast.name = sectionFunction ?? '(unnamed)';
+      return ast;
+    });
   }
   if (!layout.startsInside) {
     const first = top.find((c) => c.type !== 'ERROR' || c.namedChildCount > 0);
     // Statements at top level: the hunk is inside a body after all (its declarations came first).
     if (first && (isStatementType(first.type) || first.type === 'ERROR')) return null;
     if (top.some((c) => isStatementType(c.type))) return null;
-    return top.filter((c) => c.type === 'function_definition').map((d) => definitionAst(d, want, true, 0, visibleEnd));
+    return definitionsIn(top).map((d) => definitionAst(d, want, true, 0, visibleEnd));
   }
   // A wrong guess leaves code outside the wrapper it belongs in, or definitions inside it.
   if (top[0]?.type !== 'function_definition' || definitionName(top[0]) !== PARTIAL_NAME || top[0].startIndex !== 0) return null;
@@ -327,17 +341,15 @@ function readPlanned(tree: Tree, plan: Plan, sectionFunction: string | null, wan
   if (!layout.closes && top.length > 1) return null;
   const body = top[0].childForFieldName('body');
   if (body?.namedChildren.some((c) => c?.type === 'function_definition' || c?.type === 'ERROR')) return null;
-  return top
-    .filter((c) => c.type === 'function_definition')
-    .map((d, i) => {
-      const ast = definitionAst(d, want, i > 0, rowShift, visibleEnd);
-      if (i === 0) {
-        ast.name = sectionFunction ?? '(unnamed)';
-        ast.entryVisible = false;
-        ast.endVisible = layout.closes;
-      }
-      return ast;
-    });
+  return definitionsIn(top).map((d, i) => {
+    const ast = definitionAst(d, want, i > 0, rowShift, visibleEnd);
+    if (i === 0) {
+      ast.name = sectionFunction ?? '(unnamed)';
+      ast.entryVisible = false;
+      ast.endVisible = layout.closes;
+    }
+    return ast;
+  });
 }
 
 /**
@@ -349,13 +361,11 @@ function readBodyStart(parser: CParser, masked: string, end: number, sectionFunc
   const source = header + masked + (end > 0 ? '\n' + '}'.repeat(end) : '');
   const tree = parser.parse(source);
   try {
-    return tree.rootNode.namedChildren
-      .filter((c): c is Node => c?.type === 'function_definition')
-      .map((d, i) => {
-        const ast = definitionAst(d, want, true, 1, header.length + masked.length);
-        if (i === 0) ast.name = sectionFunction ?? '(unnamed)';
-        return ast;
-      });
+    return definitionsIn(tree.rootNode.namedChildren).map((d, i) => {
+      const ast = definitionAst(d, want, true, 1, header.length + masked.length);
+      if (i === 0) ast.name = sectionFunction ?? '(unnamed)';
+      return ast;
+    });
   } finally {
     tree.delete();
   }
@@ -387,11 +397,11 @@ export function functionsOfImageByParsing(parser: CParser, text: string, section
     if (!startsInside) {
       // A hunk that ends inside a body: close it after the visible end, so the parser need not guess.
       const truncated = end > 0;
-      if (!truncated) return top.filter((c) => c.type === 'function_definition').map((d) => definitionAst(d, want, true, 0));
+      if (!truncated) return definitionsIn(top).map((d) => definitionAst(d, want, true, 0));
       const source = masked + '\n' + '}'.repeat(end);
       const closed = parser.parse(source);
       try {
-        const defs = closed.rootNode.namedChildren.filter((c): c is Node => c?.type === 'function_definition');
+        const defs = definitionsIn(closed.rootNode.namedChildren);
         return defs.map((d) => definitionAst(d, want, true, 0, masked.length));
       } finally {
         closed.delete();
@@ -418,7 +428,7 @@ export function functionsOfImageByParsing(parser: CParser, text: string, section
     const wrapped = parser.parse(source);
     try {
       const out: FunctionAst[] = [];
-      const defs = wrapped.rootNode.namedChildren.filter((c): c is Node => c?.type === 'function_definition');
+      const defs = definitionsIn(wrapped.rootNode.namedChildren);
       defs.forEach((d) => {
         const partial = definitionName(d) === PARTIAL_NAME && d.startIndex === 0;
         const ast = definitionAst(d, want, !partial, 1, prefix.length + body.length);

@@ -109,9 +109,55 @@ export function blankOverlongLines(text: string): string {
 }
 
 export function maskKernelAnnotations(text: string): string {
-  const t = blankCutComments(blankOverlongLines(text));
+  const t = blankCutInitializer(blankCutConditionals(blankCutComments(blankOverlongLines(text))));
   if (!t.includes('__') && !/\b(?:asmlinkage|notrace|noinstr|noinline|fastcall)\b/.test(t)) return t;
   return blankCallLike(t.replace(BARE, blank));
+}
+
+/**
+ * A hunk that starts inside a designated initializer (`.remove = foo_remove,` … `};`) shows the tail of a
+ * declaration, which no wrapper makes C: it is blanked up to the `};` that ends it, so what follows reads
+ * as the top-level code it is.
+ */
+export function blankCutInitializer(text: string): string {
+  const lines = text.split('\n');
+  const first = lines.findIndex((l) => /\S/.test(l) && !/^\s*(?:\/\/|\/\*|\*)/.test(l));
+  if (first < 0 || !/^\s*\.[A-Za-z_]\w*\s*=/.test(lines[first])) return text;
+  let depth = 0;
+  for (let i = first; i < lines.length; i++) {
+    for (const c of lines[i].replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '')) depth += c === '{' ? 1 : c === '}' ? -1 : 0;
+    if (depth < 0 && /^\s*}\s*;\s*$/.test(lines[i])) {
+      for (let j = 0; j <= i; j++) lines[j] = blank(lines[j]);
+      return lines.join('\n');
+    }
+  }
+  return text;
+}
+
+/**
+ * Blanks the conditional directives whose other half is outside the image: an `#endif` (or `#else`,
+ * `#elif`) whose `#if` is above the hunk, an `#if` whose `#endif` is below it (with its `#else`/`#elif`).
+ * The parser would otherwise read the stray directive as an error swallowing the code around it; blanked,
+ * the code they enclose reads as plain code, as every arm of a conditional should.
+ */
+export function blankCutConditionals(text: string): string {
+  if (!text.includes('#')) return text;
+  const lines = text.split('\n');
+  const stray: number[] = [];
+  const open: { at: number; arms: number[] }[] = [];
+  lines.forEach((line, i) => {
+    const d = /^\s*#\s*(if|ifdef|ifndef|elif|elifdef|elifndef|else|endif)\b/.exec(line)?.[1];
+    if (!d) return;
+    if (d.startsWith('if')) open.push({ at: i, arms: [] });
+    else if (d === 'endif') {
+      if (!open.pop()) stray.push(i);
+    } else if (open.length) open[open.length - 1].arms.push(i);
+    else stray.push(i);
+  });
+  for (const o of open) stray.push(o.at, ...o.arms);
+  if (!stray.length) return text;
+  for (const i of stray) lines[i] = blank(lines[i]);
+  return lines.join('\n');
 }
 
 /** Blanks the comment a hunk starts or ends inside of (the rest of it is outside the hunk). */
