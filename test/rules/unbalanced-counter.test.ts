@@ -275,6 +275,29 @@ const scopeFreed = added(
 );
 const scopeFreedPlain = scopeFreed.replace(' __free(kfree)', '').replace('foo->snap = no_free_ptr(snap);', 'foo->snap = snap;');
 
+/** A buffer handed to a bus read is filled, not kept: it leaks when the read fails. */
+const readBufferLeak = added(
+  'drivers/foo/foo.c',
+  `
+    static int foo_steps(struct foo *foo, int *val)
+    {
+    	u8 *raw;
+    	int ret;
+
+    	raw = kmalloc(3, GFP_KERNEL);
+    	if (!raw)
+    		return -ENOMEM;
+    	ret = regmap_bulk_read(foo->regmap, FOO_STEPS, raw, 3);
+    	if (ret)
+    		return ret;
+    	*val = raw[0];
+    	kfree(raw);
+    	return 0;
+    }
+`,
+);
+const readBufferFreed = readBufferLeak.replace('+\tif (ret)\n+\t\treturn ret;', '+\tif (ret) {\n+\t\tkfree(raw);\n+\t\treturn ret;\n+\t}');
+
 /** A clock enabled, then a failure that returns with it still on. */
 const clkLeak = added(
   'drivers/foo/foo.c',
@@ -361,6 +384,7 @@ runRuleTests(rule, {
     { name: 'runtime PM: a usage count taken in one branch and given back in the other (an enable toggle)', code: pmToggle },
     { name: 'a looked-up device dropped before the successful return', code: lookupDropped },
     { name: 'a __free(kfree) local is freed by its scope on the error return', code: scopeFreed },
+    { name: 'a buffer handed to a bus read, freed when the read fails', code: readBufferFreed },
     { name: 'an allocation checked, stored on success and freed on the error path', code: allocChecked },
     { name: 'a goto ladder that gives back the reference and the lock on every path', code: lockLadder },
     { name: 'an interruptible lock that was never taken when it fails', code: interruptible },
@@ -384,6 +408,17 @@ runRuleTests(rule, {
           messageId: 'neverReleased',
           line: lineOf(scopeFreedPlain, 'kzalloc(sizeof(*snap)'),
           includes: `returning at line ${lineOf(scopeFreedPlain, 'return -EBUSY;')}`,
+        },
+      ],
+    },
+    {
+      name: 'a buffer handed to a bus read is not passed on: it leaks when the read fails',
+      code: readBufferLeak,
+      errors: [
+        {
+          messageId: 'neverReleased',
+          line: lineOf(readBufferLeak, 'raw = kmalloc(3, GFP_KERNEL);'),
+          includes: `returning at line ${lineOf(readBufferLeak, '+\t\treturn ret;')}`,
         },
       ],
     },
