@@ -298,6 +298,83 @@ const readBufferLeak = added(
 );
 const readBufferFreed = readBufferLeak.replace('+\tif (ret)\n+\t\treturn ret;', '+\tif (ret) {\n+\t\tkfree(raw);\n+\t\treturn ret;\n+\t}');
 
+/**
+ * One function over two hunks: the access taken in the first is given back under a label in the second,
+ * which the error gotos reach; one early successful return skips it.
+ */
+const twoHunks = (early: string): string =>
+  patchMail('drivers/foo: hold debug access while writing', [
+    {
+      path: 'drivers/foo/foo.c',
+      hunks: [
+        {
+          start: 100,
+          section: 'static ssize_t foo_cmd_write(struct file *filp, const char __user *buf,',
+          lines: [
+            ...mark(' ', '\tif (*pos)\n\t\treturn 0;\n'),
+            ...mark('+', '\tret = foo_get_access(foo);\n\tif (ret)\n\t\treturn ret;\n'),
+            ...mark(' ', `\tif (foo_stopped(foo))\n\t\t${early}\n`),
+            ...mark('-', '\tif (count > FOO_MAX)\n\t\treturn -ENOSPC;'),
+            ...mark('+', '\tif (count > FOO_MAX) {\n\t\tret = -ENOSPC;\n\t\tgoto put_access;\n\t}'),
+          ],
+        },
+        {
+          start: 140,
+          section: 'static ssize_t foo_cmd_write(struct file *filp, const char __user *buf,',
+          lines: [
+            ...mark(' ', '\tfoo_run(foo, cmd);\n'),
+            ...mark('-', '\treturn count;'),
+            ...mark('+', '\tret = count;\n\nput_access:\n\tfoo_put_access(foo);\n\treturn ret;'),
+            ...mark(' ', '}'),
+          ],
+        },
+      ],
+    },
+  ]);
+const earlyReturnHolds = twoHunks('return 0;');
+const earlyReturnGivesBack = twoHunks('goto put_access;');
+/** An allocation in the first hunk; what becomes of it is in lines no hunk shows. */
+const gapDecides = patchMail('drivers/foo: keep a buffer', [
+  {
+    path: 'drivers/foo/foo.c',
+    hunks: [
+      {
+        start: 100,
+        section: 'static int foo_setup(struct foo *foo)',
+        lines: [
+          ...mark(' ', '\tint ret;\n'),
+          ...mark('+', '\tbuf = kmalloc(64, GFP_KERNEL);\n\tif (!buf)\n\t\treturn -ENOMEM;'),
+          ...mark(' ', '\tfoo_prepare(foo);'),
+        ],
+      },
+      {
+        start: 160,
+        section: 'static int foo_setup(struct foo *foo)',
+        lines: [...mark(' ', '\tret = foo_start(foo);\n\tif (ret)\n\t\treturn ret;\n\treturn 0;\n}')],
+      },
+    ],
+  },
+]);
+/** Probe keeps the clock on success (remove turns it off) and turns it off when registration fails. */
+const clkKeptOnSuccess = added(
+  'drivers/foo/foo.c',
+  `
+    static int foo_probe(struct platform_device *pdev)
+    {
+    	struct foo *foo = platform_get_drvdata(pdev);
+    	int ret;
+
+    	clk_prepare_enable(foo->clk);
+    	ret = foo_register(foo);
+    	if (ret) {
+    		clk_disable_unprepare(foo->clk);
+    		return dev_err_probe(&pdev->dev, ret, "cannot register\\n");
+    	}
+    	return 0;
+    }
+`,
+);
+
 /** A clock enabled, then a failure that returns with it still on. */
 const clkLeak = added(
   'drivers/foo/foo.c',
@@ -385,6 +462,9 @@ runRuleTests(rule, {
     { name: 'a looked-up device dropped before the successful return', code: lookupDropped },
     { name: 'a __free(kfree) local is freed by its scope on the error return', code: scopeFreed },
     { name: 'a buffer handed to a bus read, freed when the read fails', code: readBufferFreed },
+    { name: 'one function over two hunks: every return after the access is taken goes through its release', code: earlyReturnGivesBack },
+    { name: 'one function over two hunks: a path that crosses the lines no hunk shows is not judged', code: gapDecides },
+    { name: 'a clock a probe keeps on success and gives back when it fails', code: clkKeptOnSuccess },
     { name: 'an allocation checked, stored on success and freed on the error path', code: allocChecked },
     { name: 'a goto ladder that gives back the reference and the lock on every path', code: lockLadder },
     { name: 'an interruptible lock that was never taken when it fails', code: interruptible },
@@ -419,6 +499,17 @@ runRuleTests(rule, {
           messageId: 'neverReleased',
           line: lineOf(readBufferLeak, 'raw = kmalloc(3, GFP_KERNEL);'),
           includes: `returning at line ${lineOf(readBufferLeak, '+\t\treturn ret;')}`,
+        },
+      ],
+    },
+    {
+      name: 'one function over two hunks: a successful return skips the release the others go through',
+      code: earlyReturnHolds,
+      errors: [
+        {
+          messageId: 'neverReleased',
+          line: lineOf(earlyReturnHolds, 'ret = foo_get_access(foo);'),
+          includes: `returning at line ${lineAfter(earlyReturnHolds, 'foo_stopped(foo)', ' \t\treturn 0;')}, \`foo_get_access()\``,
         },
       ],
     },

@@ -11,6 +11,7 @@ import { defaultRules } from './rules';
 import { canonicalRuleIds } from './rules/aliases';
 import analysisLimit, { type LimitMessageId } from './rules/analysis-limit';
 import { mergeTable, PairIndex, type PairTable } from './kernel/pairs';
+import { seriesPairs } from './kernel/series-pairs';
 import { type Report, type Rule } from './rules/rule';
 import { formatMessage } from './message';
 import { DEFAULT_FOOTPRINT, type AnalysisConfig } from './config';
@@ -119,7 +120,7 @@ export class Engine {
     const options = canonical(given);
     const started = this.start(text, options, control);
     if ('done' in started) return started.done;
-    const config = this.config(options);
+    const config = this.seriesConfig(started.parsed, options);
     const work: (() => unknown)[] = [];
     for (const rule of this.rules) {
       if (options.rules?.[rule.id] === 'off' || !rule.prefetch) continue;
@@ -266,12 +267,30 @@ export class Engine {
     return c;
   }
 
+  /** The settings for one series: the options' table, with the pairs the series itself shows (kernel/series-pairs.ts). */
+  private seriesConfig(parsed: ParsedSeries, options: EngineOptions): AnalysisConfig {
+    const base = this.config(options);
+    const names = new Set<string>();
+    for (const h of parsed.hunks) for (const v of [h.old, h.new]) for (const n of v.scan.names) names.add(n);
+    for (const f of parsed.fragments) for (const n of f.view.scan.names) names.add(n);
+    const shown = seriesPairs(names, base.pairs, parsed.series.text);
+    if (!shown.length) return base;
+    const pairsKey = `${base.pairsKey}+${tableDigest({ pairs: shown })}`;
+    let pairs = this.pairIndexes.get(pairsKey);
+    if (!pairs) {
+      // One entry per distinct series table; documents are edited, so keep the cache from growing without end.
+      if (this.pairIndexes.size > 64) this.pairIndexes.clear();
+      this.pairIndexes.set(pairsKey, (pairs = new PairIndex(mergeTable({ ...options.pairs, pairs: [...(options.pairs?.pairs ?? []), ...shown] }))));
+    }
+    return { ...base, pairs, pairsKey };
+  }
+
   /** Runs the rules, yielding after each; ends with the analysis, or null when it was cancelled. */
   private *finish(parsed: ParsedSeries, options: EngineOptions, t0: number): Generator<void, Analysis | null> {
     const raws: Raw[] = [];
     const findings: Finding[] = [];
     const unfinished: Rule[] = [];
-    const config = this.config(options);
+    const config = this.seriesConfig(parsed, options);
     parsed.budget.restart();
     for (const rule of this.rules) {
       const setting = options.rules?.[rule.id];

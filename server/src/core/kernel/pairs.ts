@@ -21,6 +21,11 @@ export interface PairSpec {
   /** Argument naming the resource when releasing. */
   releaseKey?: number;
   success?: Success;
+  /**
+   * Balanced within a call, never across a create/destroy pair: runtime PM usage counts, which probe and
+   * remove set up and tear down with calls that are not each other's opposites (get_noresume, set_active).
+   */
+  perCall?: boolean;
 }
 
 export interface LifecyclePair {
@@ -66,8 +71,8 @@ export const DEFAULT_PAIRS: PairSpec[] = [
   { id: 'crypto_tfm', kind: 'alloc', acquire: ['crypto_alloc_*'], release: ['crypto_free_*'], key: 'result', success: 'not-err' },
   // Runtime PM: a get takes a usage count even when it fails (the error path gives it back with
   // pm_runtime_put_noidle()); pm_runtime_resume_and_get() drops it itself when it fails.
-  { id: 'pm_runtime', kind: 'ref', acquire: ['pm_runtime_get_sync', 'pm_runtime_get', 'pm_runtime_get_noresume'], release: ['pm_runtime_put*'] },
-  { id: 'pm_runtime_resume_and_get', kind: 'ref', acquire: ['pm_runtime_resume_and_get'], release: ['pm_runtime_put*'], success: 'zero' },
+  { id: 'pm_runtime', kind: 'ref', acquire: ['pm_runtime_get_sync', 'pm_runtime_get', 'pm_runtime_get_noresume'], release: ['pm_runtime_put*'], perCall: true },
+  { id: 'pm_runtime_resume_and_get', kind: 'ref', acquire: ['pm_runtime_resume_and_get'], release: ['pm_runtime_put*'], success: 'zero', perCall: true },
   { id: 'clk_prepare_enable', kind: 'ref', acquire: ['clk_prepare_enable'], release: ['clk_disable_unprepare'], success: 'zero' },
   { id: 'clk_enable', kind: 'ref', acquire: ['clk_enable'], release: ['clk_disable'], success: 'zero' },
   { id: 'clk_prepare', kind: 'ref', acquire: ['clk_prepare'], release: ['clk_unprepare'], success: 'zero' },

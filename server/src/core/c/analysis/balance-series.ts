@@ -217,7 +217,7 @@ export function lifecycleIssues(balances: FunctionBalance[], pairs: PairIndex): 
       const m = new Map<string, { n: number; sites: { fb: FunctionBalance; e: CallSiteEffect }[] }>();
       for (const fb of list) {
         for (const e of pick(fb.result)) {
-          if (e.pair.kind === 'lock') continue;
+          if (e.pair.kind === 'lock' || e.pair.perCall) continue;
           const k = keyOf(e);
           const v = m.get(k) ?? { n: 0, sites: [] };
           v.n++;

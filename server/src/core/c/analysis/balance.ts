@@ -12,6 +12,7 @@ import { buildCfg, type Cfg, type CfgNode } from './cfg';
 import type { Span } from '../syntax/image';
 import type { PairIndex, PairSpec, Success } from '../../kernel/pairs';
 import { usesWithoutKeeping } from '../../kernel/uses';
+import { GAP_CALL } from '../syntax/parsed';
 
 type Fact = 'zero' | 'nonzero' | 'negative' | 'null' | 'nonnull' | 'err' | 'noterr';
 
@@ -45,6 +46,8 @@ interface State {
   facts: Map<string, Fact>;
   asserted: boolean;
   path: PathStep[];
+  /** What this path gave back (by resource identity): not part of the state's identity, only a witness. */
+  gave: string[];
 }
 
 export type ExitKind = 'error' | 'success' | 'unknown';
@@ -117,7 +120,7 @@ function signature(node: number, s: State): string {
 }
 
 function clone(s: State): State {
-  return { held: s.held.map((h) => ({ ...h })), facts: new Map(s.facts), asserted: s.asserted, path: s.path };
+  return { held: s.held.map((h) => ({ ...h })), facts: new Map(s.facts), asserted: s.asserted, path: s.path, gave: s.gave };
 }
 
 /** What a condition being true (or false) says about variables and call results. */
@@ -233,8 +236,11 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
   const issueKeys = new Set<string>();
   const retainedKeys = new Set<string>();
   const releasedKeys = new Set<string>();
+  // Successful returns still holding a reference, and the references some successful return gave back first.
+  const successHeld: { h: Holding; span: Span | null; path: PathStep[] }[] = [];
+  const successBalanced = new Set<string>();
   const lockedCalls = new Map<string, { call: string; site: Span; held: boolean; path: PathStep[] }>();
-  const work: { node: number; state: State }[] = [{ node: cfg.entry, state: { held: [], facts: new Map(), asserted: false, path: [] } }];
+  const work: { node: number; state: State }[] = [{ node: cfg.entry, state: { held: [], facts: new Map(), asserted: false, path: [], gave: [] } }];
   let visited = 0;
 
   const report = (issue: BalanceIssue, key: string): void => {
@@ -249,6 +255,13 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
       case 'call': {
         for (const a of e.args) evalExpr(a, s, null, node);
         if (!e.fn) return;
+        if (e.fn === GAP_CALL) {
+          // Lines no hunk shows: they may give back, pass on or take anything, and change any variable.
+          for (const h of s.held) h.escaped = true;
+          s.asserted = true;
+          s.facts.clear();
+          return;
+        }
         if (isAssert(e.fn)) s.asserted = true;
         if (isLockedHelper(e.fn) && fn.entryVisible && !isLockedHelper(fn.name)) {
           // Reported at the end only if no path reaches this call holding or asserting a lock: a caller
@@ -314,6 +327,7 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
           const at = s.held.findIndex((h) => h.rid === id || (h.pair.release[0] === family && h.aliases.includes(key)));
           if (at >= 0) {
             const h = s.held[at];
+            if (!s.gave.includes(h.rid)) s.gave = [...s.gave, h.rid];
             h.sites = h.sites.slice(0, -1);
             if (--h.count <= 0) s.held.splice(at, 1);
           } else if (m.pair.kind === 'alloc' && ['null', 'zero', 'err'].includes(s.facts.get(key) ?? '')) {
@@ -352,7 +366,8 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
   const exitKind = (ret: Stmt & { kind: 'return' }, s: State): ExitKind => {
     const e = ret.value;
     if (!e) return 'success';
-    if (e.kind === 'call' && e.fn === 'ERR_PTR') return 'error';
+    // dev_err_probe() returns the error it is given: only error paths call it.
+    if (e.kind === 'call' && (e.fn === 'ERR_PTR' || e.fn === 'dev_err_probe')) return 'error';
     if (e.kind === 'un' && e.op === '-') return 'error';
     if (e.kind === 'num') return e.value === 0n ? (fn.returnsPointer || e.text === 'NULL' ? 'error' : 'success') : 'success';
     const f = factOf(e, s);
@@ -364,6 +379,8 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
   };
 
   const atExit = (s: State, kind: ExitKind, span: Span | null, returned: string | null): void => {
+    // Evidence: a return that is not an error (a success, or a value we cannot classify) after giving it back.
+    if (kind !== 'error') for (const rid of s.gave) successBalanced.add(rid);
     for (const h of s.held) {
       if (h.count <= 0) continue;
       const owned = h.escaped || (returned !== null && (returned === h.key || h.pending?.subject === returned));
@@ -377,6 +394,10 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
         }
       }
       if (kind === 'unknown' || owned) continue;
+      // A reference or count this function gives back before some successful return must be given back
+      // before every one: judged once all paths are known (successBalanced).
+      if (kind === 'success' && (h.pair.kind === 'ref' || h.pair.kind === 'counter') && h.pair.key !== 'result')
+        successHeld.push({ h: { ...h }, span, path: s.path });
       // An object this function obtained into a local (an allocation, a lookup's reference) and did not pass on.
       const localAlloc = ownsObject(h.pair) && /^[A-Za-z_]\w*$/.test(h.key) && !fn.params.includes(h.key);
       const mustRelease = kind === 'error' || h.pair.kind === 'lock' || localAlloc;
@@ -436,6 +457,13 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
       if (edge.to === cfg.unknownExit) atExit(s, 'unknown', null, null);
       work.push({ node: edge.to, state: edge === node.succ[node.succ.length - 1] ? s : clone(s) });
     }
+  }
+  for (const { h, span, path } of successHeld) {
+    if (!successBalanced.has(h.rid)) continue;
+    report(
+      { kind: 'leak', holding: { pair: h.pair, key: h.key, call: h.call, site: h.site }, exit: { span, kind: 'success' }, path },
+      `leak:${h.rid}:${h.site.startRow}:${span?.startRow}:${span?.startCol}`,
+    );
   }
   for (const [at, c] of lockedCalls) if (!c.held) report({ kind: 'not-held', call: c.call, site: c.site, path: c.path }, `not-held:${at}`);
   if (result.gaveUp) result.issues = [];

@@ -219,7 +219,20 @@ export class ParsedSeries {
 
   private makeReadings(): Map<HunkView, Reading> {
     const out = new Map<HunkView, Reading>();
-    if (!this.tree) return out;
+    if (!this.tree) {
+      // Without a tree, the hunks of one function read as one, with their gaps marked (see functionRuns).
+      for (const run of functionRuns(this.hunks)) {
+        const r: Reading = {
+          hunks: run,
+          old: this.gappedView(run, 'old'),
+          new: this.gappedView(run, 'new'),
+          section: sectionFunctionName(run[0].hunk.section),
+          whole: false,
+        };
+        for (const h of run) out.set(h, r);
+      }
+      return out;
+    }
     let groups: Map<HunkView, WholeGroup>;
     try {
       groups = wholeGroups(this.series, this.hunks, this.tree);
@@ -250,6 +263,32 @@ export class ParsedSeries {
       const image = side === 'old' ? h.old.image : h.new.image;
       const masked = blankCutComments(image.text).split('\n');
       if (i > 0) rows.push({ kind: 'context', text: '', docLine: image.rows[0]?.docLine ?? 0, segments: [], oldLine: null, newLine: null, restored: false });
+      image.rows.forEach((r, j) => rows.push(masked[j] === r.text ? r : { ...r, text: masked[j] ?? r.text }));
+    });
+    const image = new Image(side, rows);
+    return new LazyImageView(side, image, this.cache, { compute: () => this.computeSingle(image) });
+  }
+
+  /**
+   * The images of hunks of one function, in order, with one row between each two that stands for the lines
+   * no hunk shows: `GAP_CALL();`, which the path analyses read as code that may do anything with what is
+   * held (so a leak is judged only on paths that do not cross it).
+   */
+  gappedView(hunks: HunkView[], side: Side): ImageView {
+    const rows: DiffLine[] = [];
+    hunks.forEach((h, i) => {
+      const image = side === 'old' ? h.old.image : h.new.image;
+      const masked = blankCutComments(image.text).split('\n');
+      if (i > 0)
+        rows.push({
+          kind: 'context',
+          text: `${GAP_CALL}();`,
+          docLine: image.rows[0]?.docLine ?? 0,
+          segments: [],
+          oldLine: null,
+          newLine: null,
+          restored: false,
+        });
       image.rows.forEach((r, j) => rows.push(masked[j] === r.text ? r : { ...r, text: masked[j] ?? r.text }));
     });
     const image = new Image(side, rows);
@@ -413,6 +452,42 @@ class LazyImageView implements ImageView {
 }
 
 /** The function git named after a hunk header: the identifier before the first `(`. */
+/** The call that stands for lines between two hunks of one function (see gappedView). */
+export const GAP_CALL = '__mmr_lines_not_shown';
+
+/** The function still open at the end of a hunk's new image: the last one it starts, or the one it starts inside. */
+function openFunctionAtEnd(hunk: HunkView): string | null {
+  const lines = hunk.new.image.text.split('\n');
+  let open = sectionFunctionName(hunk.hunk.section);
+  for (const line of lines) {
+    const def = /^(?:[A-Za-z_][\w\s*]*?[\s*])?([A-Za-z_]\w*)\s*\([^;]*$/.exec(line);
+    if (def && !/^(?:if|for|while|switch|return|else)\b/.test(line)) open = def[1];
+    else if (/^}/.test(line)) open = null;
+  }
+  return open;
+}
+
+/**
+ * Consecutive hunks of one file of one patch that show parts of the same function: the next hunk's section
+ * names the function the previous one leaves open. Every hunk belongs to exactly one run.
+ */
+export function functionRuns(hunks: readonly HunkView[]): HunkView[][] {
+  const runs: HunkView[][] = [];
+  for (const h of hunks) {
+    const last = runs[runs.length - 1];
+    const prev = last?.[last.length - 1];
+    const joins =
+      !!prev &&
+      prev.file === h.file &&
+      prev.patch === h.patch &&
+      openFunctionAtEnd(prev) !== null &&
+      openFunctionAtEnd(prev) === sectionFunctionName(h.hunk.section);
+    if (joins) last.push(h);
+    else runs.push([h]);
+  }
+  return runs;
+}
+
 export function sectionFunctionName(section: string): string | null {
   const m = /(?<!\w)([A-Za-z_]\w*)\s*\(/.exec(section);
   return m ? m[1] : null;
