@@ -80,7 +80,9 @@ function reportLeak(ctx: Ctx, b: FunctionBalance, issue: LeakIssue): void {
     issue.exit.kind === 'error'
       ? 'an error return: everything the function took on the way must be given back'
       : issue.exit.kind === 'success'
-        ? `a successful return: a ${h.pair.kind === 'lock' ? 'lock' : 'local allocation'} must not outlive the function`
+        ? h.pair.kind === 'lock' || h.pair.kind === 'alloc' || h.pair.key === 'result'
+          ? `a successful return: a ${h.pair.kind === 'lock' ? 'lock' : h.pair.kind === 'alloc' ? 'local allocation' : 'reference looked up into a local'} must not outlive the function`
+          : `a successful return that skips the \`${h.pair.release[0]}()\` other successful returns of this function go through`
         : 'a return';
   ctx.report({
     side: b.side,
@@ -103,7 +105,19 @@ function reportLeak(ctx: Ctx, b: FunctionBalance, issue: LeakIssue): void {
       '',
       pathTable(b, issue.path),
       '',
-      readingNote(b.reading.whole, b.fn.entryVisible, b.hunk.path),
+      readingNote(
+        b.reading.whole,
+        b.fn.entryVisible,
+        b.hunk.path,
+        b.reading.hunks.map((r) => r.hunk),
+        b.side,
+      ),
+      ...(h.pair.id.startsWith('series:')
+        ? [
+            '',
+            `\`${h.pair.acquire[0]}()\` and \`${h.pair.release[0]}()\` are read as a pair because the series calls both and their names differ only by opposite verbs.`,
+          ]
+        : []),
     ]
       .join('\n')
       .trim(),

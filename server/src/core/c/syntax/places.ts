@@ -3,7 +3,8 @@
  * line the document shows (the tree's other lines are not in it), with the tree's lines named by file and
  * line and linked as related locations into the tree.
  */
-import type { Image, Span } from './image';
+import type { Image, Side, Span } from './image';
+import type { Hunk } from '../../ingest';
 import type { RelatedInfo } from '../../findings';
 import type { KernelTree } from '../../kernel/kernel-tree';
 
@@ -40,8 +41,14 @@ export function relatedAt(image: Image, span: Span, message: string, tree: Kerne
 }
 
 /** A sentence for an explanation: how much of the function was read. */
-export function readingNote(whole: boolean, entryVisible: boolean, path: string | null): string {
+export function readingNote(whole: boolean, entryVisible: boolean, path: string | null, hunks: readonly Hunk[] = [], side: Side = 'new'): string {
   if (whole)
     return `The whole function was read from the kernel tree (${path ?? 'its file'}, as the series leaves it at this patch); lines no hunk shows are named by their place in the tree.`;
-  return entryVisible ? '' : 'Only the part of the function the hunk shows was followed; paths that leave it are not judged.';
+  const part = entryVisible ? '' : 'Only the part of the function the hunks show was followed; paths that leave it are not judged.';
+  if (hunks.length < 2) return part;
+  // The lines between hunks of one function: what the path analysis could not see.
+  const start = (h: Hunk): number => (side === 'old' ? h.oldStart : h.newStart);
+  const count = (h: Hunk): number => (side === 'old' ? h.oldLines : h.newLines);
+  const gaps = hunks.slice(1).map((h, i) => `${start(hunks[i]) + count(hunks[i])}–${start(h) - 1}`);
+  return `${part}${part ? ' ' : ''}This function was read from ${hunks.length} hunks together; lines ${gaps.join(', ')} of ${path ?? 'the file'} are not in the patch: a path through them is not judged, since they may give back, pass on or take anything.`;
 }
