@@ -6,7 +6,7 @@ import { syntheticSeries } from '../../bench/synthetic';
 import { Engine } from '../../server/src/core/engine';
 import { loadParser } from '../../server/src/host/grammar';
 import { RING } from '../ring-fixture';
-import { DEFAULT_LIFECYCLES, DEFAULT_PAIRS, mergeTable, PairIndex, type PairSpec, type PairTable } from '../../server/src/core/kernel/pairs';
+import { DEFAULT_LIFECYCLES, DEFAULT_PAIRS, MINED_PAIRS, mergeTable, PairIndex, type PairSpec, type PairTable } from '../../server/src/core/kernel/pairs';
 
 test('a config file that is not JSON, or not an object, is one problem and nothing else', () => {
   assert.deepEqual(parsePairConfig('{ "pairs": [ }', 'x.json').table, {});
@@ -89,7 +89,7 @@ test('a table of 50,000 pairs and lifecycles merges and answers like the scan, w
   }
   pairs.push({ id: 'folio', kind: 'ref', acquire: ['folio_get'], release: ['folio_put', 'folio_put_refs'] });
   const table = mergeTable({ pairs, lifecycles: [...lifecycles, lifecycles[7]] });
-  assert.equal(table.pairs.length, 50_000 + DEFAULT_PAIRS.length, 'the folio entry replaced the default one');
+  assert.equal(table.pairs.length, 50_000 + DEFAULT_PAIRS.length + MINED_PAIRS.length, 'the folio entry replaced the default one');
   assert.equal(table.lifecycles.length, 50_000 + DEFAULT_LIFECYCLES.length, 'a repeated lifecycle is kept once');
   const index = new PairIndex(table);
   for (const name of ['foo49999_put', 'bar123_anything', 'bar1', 'folio_put_refs', 'kfree', 'nothing_at_all', 'foo7_get']) {

@@ -11,7 +11,7 @@ export interface PairConfig {
 }
 
 const KINDS: PairKind[] = ['ref', 'counter', 'lock', 'alloc'];
-const SUCCESS: Success[] = ['always', 'nonnull', 'not-err', 'zero', 'nonzero', 'nonnegative'];
+const SUCCESS: Success[] = ['always', 'nonnull', 'not-err', 'zero', 'nonzero', 'nonnegative', 'valid'];
 const PAIR_KEYS = new Set(['id', 'kind', 'acquire', 'release', 'exclude', 'key', 'releaseKey', 'success']);
 
 const isNames = (v: unknown): v is string[] => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && /^[A-Za-z_]\w*\*?$/.test(x));

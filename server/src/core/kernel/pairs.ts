@@ -3,10 +3,12 @@
  * counter inc/dec), and functions whose effects a partner undoes (create/destroy, export/release).
  * The default table is the kernel's common pairs; users add or replace entries by id.
  */
+import mined from './mined-pairs.json';
 
 export type PairKind = 'ref' | 'lock' | 'alloc' | 'counter';
 /** When an acquiring call has succeeded: its result or the variable it was assigned to. */
-export type Success = 'always' | 'nonnull' | 'not-err' | 'zero' | 'nonzero' | 'nonnegative';
+/** When an acquiring call has succeeded; `valid`: neither NULL nor an error pointer. */
+export type Success = 'always' | 'nonnull' | 'not-err' | 'zero' | 'nonzero' | 'nonnegative' | 'valid';
 
 export interface PairSpec {
   id: string;
@@ -109,22 +111,6 @@ export const DEFAULT_PAIRS: PairSpec[] = [
     key: 'result',
     success: 'nonnull',
   },
-  {
-    id: 'pages',
-    kind: 'alloc',
-    acquire: ['alloc_pages', 'alloc_pages_node', 'alloc_page'],
-    release: ['__free_pages', '__free_page'],
-    key: 'result',
-    success: 'nonnull',
-  },
-  {
-    id: 'free_pages',
-    kind: 'alloc',
-    acquire: ['__get_free_pages', 'get_zeroed_page', '__get_free_page'],
-    release: ['free_pages', 'free_page'],
-    key: 'result',
-    success: 'nonzero',
-  },
   { id: 'dma_coherent', kind: 'alloc', acquire: ['dma_alloc_coherent'], release: ['dma_free_coherent'], key: 'result', releaseKey: 2, success: 'nonnull' },
 ];
 
@@ -150,8 +136,15 @@ const SUFFIX_PAIRS: [string, string][] = [
   ['probe', 'remove'],
 ];
 
+/**
+ * Pairs mined from a kernel tree's headers (scripts/mine-pairs.mjs; its provenance is in the file): lock
+ * guards, classes and get/put families the default table does not name. They come after the defaults.
+ */
+export const MINED_PAIRS: readonly PairSpec[] = (mined as { pairs: PairSpec[] }).pairs;
+export const MINED_PROVENANCE = (mined as { provenance: Record<string, string | number> }).provenance;
+
 export function defaultTable(): PairTable {
-  return { pairs: DEFAULT_PAIRS.map((p) => ({ ...p })), lifecycles: DEFAULT_LIFECYCLES.map((l) => ({ ...l })) };
+  return { pairs: [...DEFAULT_PAIRS, ...MINED_PAIRS].map((p) => ({ ...p })), lifecycles: DEFAULT_LIFECYCLES.map((l) => ({ ...l })) };
 }
 
 /** The default table with a user's entries: pairs replace defaults of the same id, lifecycles add. */

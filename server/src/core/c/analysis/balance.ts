@@ -171,6 +171,7 @@ function outcome(success: Success, fact: Fact): 'ok' | 'failed' | null {
     nonzero: ['nonzero', 'nonnull'],
     // `if (n < 0)` not taken reads as `zero` here: not negative.
     nonnegative: ['zero', 'nonzero', 'nonnull', 'noterr'],
+    valid: ['nonnull', 'nonzero'],
   };
   const bad: Record<Success, Fact[]> = {
     always: [],
@@ -179,6 +180,7 @@ function outcome(success: Success, fact: Fact): 'ok' | 'failed' | null {
     zero: ['nonzero', 'negative'],
     nonzero: ['zero', 'null'],
     nonnegative: ['negative', 'err'],
+    valid: ['null', 'zero', 'err'],
   };
   if (ok[success].includes(fact)) return 'ok';
   if (bad[success].includes(fact)) return 'failed';
