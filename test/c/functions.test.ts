@@ -76,6 +76,12 @@ test('functions under preprocessor conditionals are read, every arm; a directive
     functionsOfImageByParsing(parser, cut, null).map((f) => f.name),
     ['a_pci_probe', 'a_of_probe'],
   );
+  // A hunk that ends inside an #if of a body: what follows the #if stays conditional.
+  const [open] = functionsOfImage(parser, 'int a_populate(int n)\n{\n#if LEVELS == 2\n\treturn a_basepages(n);\n', null);
+  assert.deepEqual(
+    open.body.map((st) => st.kind),
+    ['pp'],
+  );
   // The hunk opens inside a driver struct's designated initializer.
   const initializer = '\t\t.of_match_table = a_match,\n\t},\n};\n\nstatic int a_init(void)\n{\n\treturn 0;\n}\n';
   assert.deepEqual(names(initializer, 'a_remove'), ['a_init']);

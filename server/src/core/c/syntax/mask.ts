@@ -135,10 +135,9 @@ export function blankCutInitializer(text: string): string {
 }
 
 /**
- * Blanks the conditional directives whose other half is outside the image: an `#endif` (or `#else`,
- * `#elif`) whose `#if` is above the hunk, an `#if` whose `#endif` is below it (with its `#else`/`#elif`).
- * The parser would otherwise read the stray directive as an error swallowing the code around it; blanked,
- * the code they enclose reads as plain code, as every arm of a conditional should.
+ * Blanks the conditional directives whose `#if` is above the hunk: an `#endif`, `#else` or `#elif` with no
+ * opener in the image. The parser would otherwise read the stray directive as an error swallowing the code
+ * around it.
  */
 export function blankCutConditionals(text: string): string {
   if (!text.includes('#')) return text;
@@ -154,7 +153,8 @@ export function blankCutConditionals(text: string): string {
     } else if (open.length) open[open.length - 1].arms.push(i);
     else stray.push(i);
   });
-  for (const o of open) stray.push(o.at, ...o.arms);
+  // An #if still open at the end is left for the parser, which closes it there: what follows it stays
+  // conditional (a `return` under it is one path, not the only one).
   if (!stray.length) return text;
   for (const i of stray) lines[i] = blank(lines[i]);
   return lines.join('\n');
