@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { AnalysisCache, ParsedSeries, type CacheStats } from './c/syntax/parsed';
 import type { CParser } from './c/syntax/parser';
 import { SEVERITY_RANK, type Finding, type Severity } from './findings';
-import { ingest, type IngestCache, type Range, type Series } from './ingest';
+import { ingest, type DiffLine, type IngestCache, type Range, type Series } from './ingest';
 import { defaultRules } from './rules';
 import { canonicalRuleIds } from './rules/aliases';
 import analysisLimit, { type LimitMessageId } from './rules/analysis-limit';
@@ -384,14 +384,9 @@ export class Engine {
   private longLineFindings(series: Series, options: EngineOptions): Finding[] {
     if (options.rules?.['analysis-limit'] === 'off') return [];
     const out: Finding[] = [];
-    const lines = [
-      ...series.patches.flatMap((p) => p.files.flatMap((f) => f.hunks.flatMap((h) => h.lines))),
-      ...series.fragments.flatMap((f) => f.lines),
-      ...series.snippets.flatMap((f) => f.lines),
-    ];
     const seen = new Set<number>();
-    for (const l of lines) {
-      if (l.text.length <= MAX_C_LINE || l.docLine === null || seen.has(l.docLine) || out.length >= 20) continue;
+    const consider = (l: DiffLine): void => {
+      if (l.text.length <= MAX_C_LINE || l.docLine === null || seen.has(l.docLine) || out.length >= 20) return;
       seen.add(l.docLine);
       const f = this.limitFinding('longLine', { length: l.text.length.toLocaleString('en-US'), limit: MAX_C_LINE.toLocaleString('en-US') });
       out.push({
@@ -400,7 +395,11 @@ export class Engine {
         range: { start: { line: l.docLine, character: 0 }, end: { line: l.docLine, character: 0 } },
         key: `analysis-limit:longLine:${l.docLine}`,
       });
-    }
+    };
+    // Walked in place: this runs on every analysis, and a large series has tens of thousands of lines.
+    for (const p of series.patches) for (const f of p.files) for (const h of f.hunks) for (const l of h.lines) consider(l);
+    for (const f of series.fragments) for (const l of f.lines) consider(l);
+    for (const f of series.snippets) for (const l of f.lines) consider(l);
     return out;
   }
 

@@ -222,6 +222,8 @@ export class ParsedSeries {
     if (!this.tree) {
       // Without a tree, the hunks of one function read as one, with their gaps marked (see functionRuns).
       for (const run of functionRuns(this.hunks)) {
+        // A hunk alone is read through its own images (readingOf).
+        if (run.length < 2) continue;
         const r: Reading = {
           hunks: run,
           old: this.gappedView(run, 'old'),
