@@ -31,12 +31,34 @@ const manyBalanced = manySlots('\twhile (i--)\n\t\tkfree(pool->slot[i]);\n');
 const refree = manySlots('\tfor (i = 0; i < 1000; i++)\n\t\tkfree(pool->slot[0]);\n').replace('i < 600', 'i < 8');
 const sequenceLeaks = sequence('');
 
+/** A constructor that returns what it made, and a destructor handed it: what it frees of it is what counts. */
+const ctxPair = (destroyBody: string): string =>
+  addedCodePatch(
+    'drivers/foo: a context with a buffer',
+    'drivers/foo/ctx.c',
+    `void *foo_ctx_create(struct foo *foo)\n{\n\tstruct foo_ctx *ctx;\n\n\tctx = kzalloc(sizeof(*ctx), GFP_KERNEL);\n\tif (!ctx)\n\t\treturn ERR_PTR(-ENOMEM);\n\tctx->buf = kmalloc(64, GFP_KERNEL);\n\tif (!ctx->buf) {\n\t\tkfree(ctx);\n\t\treturn ERR_PTR(-ENOMEM);\n\t}\n\treturn ctx;\n}\n\nvoid foo_ctx_destroy(void *p)\n{\n\tstruct foo_ctx *ctx = p;\n\n${destroyBody}}`,
+  );
+const ctxLeftOver = ctxPair('\tkfree(ctx->buf);\n');
+const ctxFreed = ctxPair('\tkfree(ctx->buf);\n\tkfree(ctx);\n');
+
 runRuleTests(rule, {
   valid: [
+    { name: 'a destructor handed what its constructor returned frees all of it', code: ctxFreed },
     { name: 'a while (i--) unwind frees every page before the failing one', code: RING },
     { name: 'two allocations, the second failing frees the first', code: sequenceBalanced },
   ],
   invalid: [
+    {
+      name: 'a destructor handed what its constructor returned frees its buffer but not itself',
+      code: ctxLeftOver,
+      errors: [
+        {
+          messageId: 'teardownMisses',
+          line: lineOf(ctxLeftOver, '+void *foo_ctx_create(struct foo *foo)'),
+          includes: '`foo_ctx_destroy()` does not free `ctx`, which `foo_ctx_create()` leaves allocated',
+        },
+      ],
+    },
     {
       name: 'no unwind loop',
       code: noUnwind,

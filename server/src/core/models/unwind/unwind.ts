@@ -263,10 +263,10 @@ class UnwindRun {
   }
 
   /** Runs a function's visible code; what it returned, or why it could not. */
-  run(f: UnwindFunction): { value: Value; how: string } {
+  run(f: UnwindFunction, given: ReadonlyMap<string, Value> = new Map()): { value: Value; how: string } {
     const bodies = f.pieces.map((p) => ({ piece: p, body: visibleStatements(p.fn.body) }));
-    const bindings = new Map<string, Value>();
-    for (const { body } of bodies) for (const name of givenObjects(body)) bindings.set(name, this.object(`given ${name}`));
+    const bindings = new Map<string, Value>(given);
+    for (const { body } of bodies) for (const name of givenObjects(body)) if (!bindings.has(name)) bindings.set(name, this.object(`given ${name}`));
     const scope = this.ev.scope(bindings);
     for (const { piece, body } of bodies) {
       const end = this.ev.runVisible(piece.fn, body, scope);
@@ -333,8 +333,13 @@ export function runUnwind(input: UnwindInput): UnwindResult {
       if (failAt === 0 && outcome === 'success' && input.teardown) {
         const kept = run.live();
         const before = run.issues.length;
+        // A constructor that returns what it made (`ctx = foo_alloc_ctx()`) hands it to its destructor's first
+        // parameter (`foo_free_ctx(ctx)`).
+        const first = input.teardown.pieces[0]?.fn.params[0];
+        const given =
+          isObj(end.value) && first && !input.target.pieces[0]?.fn.params.includes(first) ? new Map([[first, end.value]]) : new Map<string, Value>();
         try {
-          run.run(input.teardown);
+          run.run(input.teardown, given);
         } catch (e) {
           if (!(e instanceof EvalStop)) throw e;
           stopped ??= e.message;
