@@ -4,6 +4,7 @@
  * (corpus-bench.ts) reads the mails and runs the engine.
  */
 import type { Finding } from '../server/src/core/findings';
+import { definitionStartName } from '../server/src/core/c/syntax/scan';
 
 export interface BugSite {
   function: string;
@@ -35,8 +36,6 @@ export function codeOf(line: string): string {
   return unquoted.replace(/^[+\- ]/, '').trim();
 }
 
-const DEFINITION = /^(?:[A-Za-z_][\w\s*]*?[\s*])?([A-Za-z_]\w*)\s*\([^;]*$/;
-
 /**
  * The function a document line belongs to: the nearest definition start above it (a line at column 0 of the
  * code, naming a function and not ending a declaration), or the section of the hunk header it is under.
@@ -48,9 +47,8 @@ export function functionAt(lines: readonly string[], line: number): string | nul
     const hunk = /^@@[^@]*@@\s*(.*)$/.exec(text);
     if (hunk) return /([A-Za-z_]\w*)\s*\(/.exec(hunk[1])?.[1] ?? null;
     // The code after the diff marker: a definition starts at its column 0.
-    const code = /^[+\- ]/.test(text) ? text.slice(1) : text;
-    const def = DEFINITION.exec(code);
-    if (def && !/^\s/.test(code) && !/^(?:if|for|while|switch|return|else)\b/.test(code) && !/;\s*$/.test(code)) return def[1];
+    const def = definitionStartName(/^[+\- ]/.test(text) ? text.slice(1) : text);
+    if (def) return def;
   }
   return null;
 }

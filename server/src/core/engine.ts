@@ -103,7 +103,7 @@ export class Engine {
     const options = canonical(given);
     const started = this.start(text, options, {}, part);
     if ('done' in started) return started.done;
-    const rules = this.finish(started.parsed, options, started.t0);
+    const rules = this.finish(started.parsed, options, started.t0, this.seriesConfig(started.parsed, options));
     for (;;) {
       const r = rules.next();
       // Nothing cancels a synchronous analysis: it always ends with one.
@@ -159,7 +159,7 @@ export class Engine {
     if (control.isCancelled?.()) return null;
     // The rules, one at a time, yielding between them once a slice is used up: a rule itself is bounded
     // by the budget, and a cancellation stops the evaluators inside it.
-    const rules = this.finish(started.parsed, options, started.t0);
+    const rules = this.finish(started.parsed, options, started.t0, config);
     for (;;) {
       const r = rules.next();
       if (r.done) return r.value;
@@ -286,11 +286,11 @@ export class Engine {
   }
 
   /** Runs the rules, yielding after each; ends with the analysis, or null when it was cancelled. */
-  private *finish(parsed: ParsedSeries, options: EngineOptions, t0: number): Generator<void, Analysis | null> {
+  /** `config`: the series' settings (seriesConfig), computed once by the caller, which prefetches with them too. */
+  private *finish(parsed: ParsedSeries, options: EngineOptions, t0: number, config: AnalysisConfig): Generator<void, Analysis | null> {
     const raws: Raw[] = [];
     const findings: Finding[] = [];
     const unfinished: Rule[] = [];
-    const config = this.seriesConfig(parsed, options);
     parsed.budget.restart();
     for (const rule of this.rules) {
       const setting = options.rules?.[rule.id];
@@ -433,40 +433,33 @@ export class Engine {
   /** A finding of the analysis-limit rule, which the engine reports itself (its messages are in its meta). */
   private limitFinding(messageId: LimitMessageId, data: Record<string, string>): Finding {
     const message = formatMessage(analysisLimit.meta.messages[messageId], data);
-    return {
-      ruleId: 'analysis-limit',
-      messageId,
-      severity: analysisLimit.meta.defaultSeverity,
-      origin: 'introduced',
-      message,
-      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-      file: null,
-      fileLine: null,
-      patch: null,
-      explanation: message,
-      fixes: [],
-      related: [],
-      key: `analysis-limit:${messageId}`,
-    };
+    return documentNote('analysis-limit', messageId, analysisLimit.meta.defaultSeverity, message, message, `analysis-limit:${messageId}`);
   }
 
   private crashFinding(rule: Rule, e: Error): Finding {
-    return {
-      ruleId: rule.id,
-      messageId: 'crash',
-      severity: 'information',
-      origin: 'introduced',
-      message: `rule ${rule.id} failed on this document (${e.message}); its findings are missing`,
-      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-      file: null,
-      fileLine: null,
-      patch: null,
-      explanation: '```\n' + (e.stack ?? e.message) + '\n```',
-      fixes: [],
-      related: [],
-      key: `${rule.id}:crash`,
-    };
+    const message = `rule ${rule.id} failed on this document (${e.message}); its findings are missing`;
+    return documentNote(rule.id, 'crash', 'information', message, '```\n' + (e.stack ?? e.message) + '\n```', `${rule.id}:crash`);
   }
+}
+
+/** A finding about the document as a whole, at its start: a limit the analysis met, a rule that failed. */
+function documentNote(ruleId: string, messageId: string, severity: Severity, message: string, explanation: string, key: string): Finding {
+  const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  return {
+    ruleId,
+    messageId,
+    severity,
+    origin: 'introduced',
+    message,
+    range,
+    file: null,
+    fileLine: null,
+    patch: null,
+    explanation,
+    fixes: [],
+    related: [],
+    key,
+  };
 }
 
 /** The options with renamed rule ids mapped to the ids now (rules/aliases.ts). */

@@ -10,3 +10,8 @@ const USES_WITHOUT_KEEPING =
 export function usesWithoutKeeping(name: string): boolean {
   return USES_WITHOUT_KEEPING.test(name);
 }
+
+/** A devres action: it will release something it was given, and we cannot tell what. */
+export function keepsWhateverItIsGiven(name: string): boolean {
+  return /^devm_add_action/.test(name);
+}

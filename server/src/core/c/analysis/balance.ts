@@ -11,7 +11,7 @@ import { exprText, subExprs, type Expr, type FunctionAst, type Stmt } from '../s
 import { buildCfg, type Cfg, type CfgNode } from './cfg';
 import type { Span } from '../syntax/image';
 import type { PairIndex, PairSpec, Success } from '../../kernel/pairs';
-import { usesWithoutKeeping } from '../../kernel/uses';
+import { keepsWhateverItIsGiven, usesWithoutKeeping } from '../../kernel/uses';
 import { GAP_CALL } from '../syntax/parsed';
 
 type Fact = 'zero' | 'nonzero' | 'negative' | 'null' | 'nonnull' | 'err' | 'noterr';
@@ -279,7 +279,7 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
           // A held local pointer handed to other code may be kept there: not ours to judge any more. Logging,
           // checks and copies use it without keeping it; a devres action frees something we cannot name.
           if (usesWithoutKeeping(e.fn)) return;
-          const devres = /^devm_add_action/.test(e.fn);
+          const devres = keepsWhateverItIsGiven(e.fn);
           for (const a of e.args) {
             const t = keyText(a);
             for (const h of s.held) if (devres || (ownsObject(h.pair) && (t === h.key || t.startsWith(h.key + '->')))) h.escaped = true;
@@ -380,6 +380,12 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
     return 'unknown';
   };
 
+  const reportLeak = (h: Holding, span: Span | null, kind: ExitKind, path: PathStep[]): void =>
+    report(
+      { kind: 'leak', holding: { pair: h.pair, key: h.key, call: h.call, site: h.site }, exit: { span, kind }, path },
+      `leak:${h.rid}:${h.site.startRow}:${span?.startRow}:${span?.startCol}`,
+    );
+
   const atExit = (s: State, kind: ExitKind, span: Span | null, returned: string | null): void => {
     // Evidence: a return that is not an error (a success, or a value we cannot classify) after giving it back.
     if (kind !== 'error') for (const rid of s.gave) successBalanced.add(rid);
@@ -405,10 +411,7 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
       const mustRelease = kind === 'error' || h.pair.kind === 'lock' || localAlloc;
       // A lock helper (`xe_bo_lock()`, `lock_page()`) returns holding its lock; `pageblock` is no lock.
       if (!mustRelease || (h.pair.kind === 'lock' && kind === 'success' && /(?:^|_)(?:try)?lock(?:ed)?(?:_|$)/.test(fn.name))) continue;
-      report(
-        { kind: 'leak', holding: { pair: h.pair, key: h.key, call: h.call, site: h.site }, exit: { span, kind }, path: s.path },
-        `leak:${h.rid}:${h.site.startRow}:${span?.startRow}:${span?.startCol}`,
-      );
+      reportLeak(h, span, kind, s.path);
     }
   };
 
@@ -460,13 +463,7 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
       work.push({ node: edge.to, state: edge === node.succ[node.succ.length - 1] ? s : clone(s) });
     }
   }
-  for (const { h, span, path } of successHeld) {
-    if (!successBalanced.has(h.rid)) continue;
-    report(
-      { kind: 'leak', holding: { pair: h.pair, key: h.key, call: h.call, site: h.site }, exit: { span, kind: 'success' }, path },
-      `leak:${h.rid}:${h.site.startRow}:${span?.startRow}:${span?.startCol}`,
-    );
-  }
+  for (const { h, span, path } of successHeld) if (successBalanced.has(h.rid)) reportLeak(h, span, 'success', path);
   for (const [at, c] of lockedCalls) if (!c.held) report({ kind: 'not-held', call: c.call, site: c.site, path: c.path }, `not-held:${at}`);
   if (result.gaveUp) result.issues = [];
   return result;

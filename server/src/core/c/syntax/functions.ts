@@ -8,7 +8,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { definitionName, scalarType, tooDeepSpans, toStmts, type FunctionAst } from './ast';
 import { spanOf } from '../analysis/facts';
 import type { Span } from './image';
-import { MAX_C_LINE, maskKernelAnnotations } from './mask';
+import { isCodeLine, MAX_C_LINE, maskKernelAnnotations } from './mask';
 import type { CParser } from './parser';
 
 /** The unknown condition of a block opened before the hunk. */
@@ -281,7 +281,6 @@ const indentOf = (line: string): number => {
   const lead = /^[ \t]*/.exec(line)![0];
   return lead.split('').reduce((n, c) => (c === '\t' ? Math.floor(n / 8) * 8 + 8 : n + 1), 0);
 };
-const isCode = (line: string): boolean => /\S/.test(line) && !/^\s*(?:\/\/|\/\*|\*)/.test(line);
 
 /**
  * The last of the leading lines that sit deeper than the first code line after them, when they are whole
@@ -289,13 +288,13 @@ const isCode = (line: string): boolean => /\S/.test(line) && !/^\s*(?:\/\/|\/\*|
  */
 export function headlessLeadingLines(text: string): number | null {
   const lines = text.split('\n');
-  const first = lines.findIndex(isCode);
+  const first = lines.findIndex(isCodeLine);
   if (first < 0) return null;
   const depth = indentOf(lines[first]);
   let last = first;
   for (let i = first + 1; i < lines.length; i++) {
     // Labels and directives sit at column 0 whatever the depth of the code around them.
-    if (!isCode(lines[i]) || /^\s*(?:[A-Za-z_]\w*:(?!:)|#|case\b|default\s*:)/.test(lines[i])) continue;
+    if (!isCodeLine(lines[i]) || /^\s*(?:[A-Za-z_]\w*:(?!:)|#|case\b|default\s*:)/.test(lines[i])) continue;
     if (indentOf(lines[i]) < depth) {
       if (/^\s*}/.test(lines[i])) return null;
       const block = lines.slice(first, last + 1);

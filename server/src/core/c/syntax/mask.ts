@@ -114,6 +114,9 @@ export function maskKernelAnnotations(text: string): string {
   return blankCallLike(t.replace(BARE, blank));
 }
 
+/** A line with code on it: not blank, not a comment line (`//`, `/*`, or a block comment's `*` line). */
+export const isCodeLine = (line: string): boolean => /\S/.test(line) && !/^\s*(?:\/\/|\/\*|\*)/.test(line);
+
 /**
  * A hunk that starts inside a designated initializer (`.remove = foo_remove,` … `};`) shows the tail of a
  * declaration, which no wrapper makes C: it is blanked up to the `};` that ends it, so what follows reads
@@ -121,7 +124,7 @@ export function maskKernelAnnotations(text: string): string {
  */
 export function blankCutInitializer(text: string): string {
   const lines = text.split('\n');
-  const first = lines.findIndex((l) => /\S/.test(l) && !/^\s*(?:\/\/|\/\*|\*)/.test(l));
+  const first = lines.findIndex(isCodeLine);
   if (first < 0 || !/^\s*\.[A-Za-z_]\w*\s*=/.test(lines[first])) return text;
   let depth = 0;
   for (let i = first; i < lines.length; i++) {

@@ -16,7 +16,7 @@ import { blankCutComments, maskKernelAnnotations } from './mask';
 import type { CParser } from './parser';
 import type { KernelTree } from '../../kernel/kernel-tree';
 import { wholeGroups, type WholeGroup } from './whole-functions';
-import { scanImage, type Scan } from './scan';
+import { definitionStartName, scanImage, type Scan } from './scan';
 import { readSnippet } from './snippet-reader';
 
 export interface CacheStats {
@@ -255,16 +255,16 @@ export class ParsedSeries {
   }
 
   /**
-   * One image of several hunks of a file, in order, with an empty row for each gap between them: a
-   * function the hunks show in parts reads as one. A comment a hunk ends or starts inside of is blanked
+   * One image of several hunks of a file, in order, with a row for each gap between them (`gap`: its text):
+   * a function the hunks show in parts reads as one. A comment a hunk ends or starts inside of is blanked
    * in its own hunk, so it cannot swallow the next hunk's code.
    */
-  stitchedView(hunks: HunkView[], side: Side): ImageView {
+  stitchedView(hunks: HunkView[], side: Side, gap = ''): ImageView {
     const rows: DiffLine[] = [];
     hunks.forEach((h, i) => {
       const image = side === 'old' ? h.old.image : h.new.image;
       const masked = blankCutComments(image.text).split('\n');
-      if (i > 0) rows.push({ kind: 'context', text: '', docLine: image.rows[0]?.docLine ?? 0, segments: [], oldLine: null, newLine: null, restored: false });
+      if (i > 0) rows.push({ kind: 'context', text: gap, docLine: image.rows[0]?.docLine ?? 0, segments: [], oldLine: null, newLine: null, restored: false });
       image.rows.forEach((r, j) => rows.push(masked[j] === r.text ? r : { ...r, text: masked[j] ?? r.text }));
     });
     const image = new Image(side, rows);
@@ -272,29 +272,11 @@ export class ParsedSeries {
   }
 
   /**
-   * The images of hunks of one function, in order, with one row between each two that stands for the lines
-   * no hunk shows: `GAP_CALL();`, which the path analyses read as code that may do anything with what is
-   * held (so a leak is judged only on paths that do not cross it).
+   * The images of hunks of one function with the gap rows reading `GAP_CALL();`: code the path analyses take
+   * as able to do anything with what is held (so a leak is judged only on paths that do not cross it).
    */
   gappedView(hunks: HunkView[], side: Side): ImageView {
-    const rows: DiffLine[] = [];
-    hunks.forEach((h, i) => {
-      const image = side === 'old' ? h.old.image : h.new.image;
-      const masked = blankCutComments(image.text).split('\n');
-      if (i > 0)
-        rows.push({
-          kind: 'context',
-          text: `${GAP_CALL}();`,
-          docLine: image.rows[0]?.docLine ?? 0,
-          segments: [],
-          oldLine: null,
-          newLine: null,
-          restored: false,
-        });
-      image.rows.forEach((r, j) => rows.push(masked[j] === r.text ? r : { ...r, text: masked[j] ?? r.text }));
-    });
-    const image = new Image(side, rows);
-    return new LazyImageView(side, image, this.cache, { compute: () => this.computeSingle(image) });
+    return this.stitchedView(hunks, side, `${GAP_CALL}();`);
   }
 
   /** A result read from an image's own parse tree (annotations masked), cached by image text and `kind`. */
@@ -462,8 +444,8 @@ function openFunctionAtEnd(hunk: HunkView): string | null {
   const lines = hunk.new.image.text.split('\n');
   let open = sectionFunctionName(hunk.hunk.section);
   for (const line of lines) {
-    const def = /^(?:[A-Za-z_][\w\s*]*?[\s*])?([A-Za-z_]\w*)\s*\([^;]*$/.exec(line);
-    if (def && !/^(?:if|for|while|switch|return|else)\b/.test(line)) open = def[1];
+    const def = definitionStartName(line);
+    if (def) open = def;
     else if (/^}/.test(line)) open = null;
   }
   return open;
@@ -478,12 +460,8 @@ export function functionRuns(hunks: readonly HunkView[]): HunkView[][] {
   for (const h of hunks) {
     const last = runs[runs.length - 1];
     const prev = last?.[last.length - 1];
-    const joins =
-      !!prev &&
-      prev.file === h.file &&
-      prev.patch === h.patch &&
-      openFunctionAtEnd(prev) !== null &&
-      openFunctionAtEnd(prev) === sectionFunctionName(h.hunk.section);
+    const open = prev && prev.file === h.file && prev.patch === h.patch ? openFunctionAtEnd(prev) : null;
+    const joins = open !== null && open === sectionFunctionName(h.hunk.section);
     if (joins) last.push(h);
     else runs.push([h]);
   }

@@ -143,3 +143,14 @@ export function changedDeclarators(oldScan: Scan, newScan: Scan): string[] {
   }
   return out;
 }
+
+const DEFINITION_START = /^(?:[A-Za-z_][\w\s*]*?[\s*])?([A-Za-z_]\w*)\s*\([^;]*$/;
+
+/**
+ * The function whose definition a line of code starts, by kernel layout: at column 0, naming a function
+ * and not ending a declaration (`;`); null for anything else (statements are indented; keywords excluded).
+ */
+export function definitionStartName(line: string): string | null {
+  if (/^\s/.test(line) || /^(?:if|for|while|switch|return|else)\b/.test(line) || /;\s*$/.test(line)) return null;
+  return DEFINITION_START.exec(line)?.[1] ?? null;
+}
