@@ -15,6 +15,7 @@ import type { Rule } from '../../server/src/core/rules/rule';
 import { applyTextEdits } from '../../server/src/core/textedit';
 import { seedsSkip } from '../helpers';
 import { MemoryTree } from '../tree/memory-tree';
+import type { PreImage } from '../../server/src/core/kernel/kernel-tree';
 
 export interface ExpectedFinding {
   messageId: string;
@@ -34,6 +35,8 @@ export interface ValidCase {
   tree?: Record<string, string>;
   /** What the tree says it could not use (an unreadable HEAD, …): `KernelTree.problems()`. */
   treeProblems?: string[];
+  /** What the tree's git objects give for some paths (`KernelTree.preImages()`). */
+  treeObjects?: Record<string, PreImage>;
   /** Engine options for this case (the tree comes from `tree`). */
   options?: Omit<EngineOptions, 'tree'>;
 }
@@ -54,7 +57,7 @@ export function sharedEngine(): Promise<Engine> {
 
 /** A case analysed as the tester does (its tree and options): for tests of what a rule's findings show. */
 export async function analyzeCase(c: ValidCase): Promise<Analysis> {
-  return (await sharedEngine()).analyze(c.code, { ...c.options, ...(c.tree ? { tree: new MemoryTree(c.tree, c.treeProblems) } : {}) });
+  return (await sharedEngine()).analyze(c.code, { ...c.options, ...(c.tree ? { tree: new MemoryTree(c.tree, c.treeProblems, c.treeObjects) } : {}) });
 }
 
 async function findingsOf(rule: Rule, c: ValidCase, allOrigins = false): Promise<Finding[]> {

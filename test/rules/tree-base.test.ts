@@ -20,14 +20,80 @@ const base = `${gitBlobId(before).slice(0, 12)}..${gitBlobId(after).slice(0, 12)
 const indexed = diff(base);
 const plain = diff(null);
 const indexLine = lineOf(indexed, `index ${base} 100644`);
+const baseCommit = 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00';
+/** The patch as `git format-patch --base` writes it: the trailer after the diff. */
+const withBase = (mail: string): string => `${mail}\nbase-commit: ${baseCommit}\n-- \n2.47.0\n`;
+const fromIndexBlob = { text: before, source: 'index-blob' as const, blob: gitBlobId(before), passedOver: [] };
+const fromBaseCommit = (text: string) => ({
+  text,
+  source: 'base-commit' as const,
+  blob: gitBlobId(text),
+  passedOver: [`the index line's blob ${base.split('..')[0]} is not in the tree's git objects`],
+});
 
 runRuleTests(rule, {
   valid: [
     { name: 'the tree holds the blob the index line names', code: indexed, tree: { 'lib/bump.c': before } },
     { name: 'no index line, and the hunk applies to another version', code: plain, tree: { 'lib/bump.c': other } },
     { name: 'no tree at all', code: diff('0123456789ab..fedcba987654') },
+    {
+      name: "the index line's blob is in the git objects and the working file is that blob",
+      code: indexed,
+      tree: { 'lib/bump.c': before },
+      treeObjects: { 'lib/bump.c': fromIndexBlob },
+    },
   ],
   invalid: [
+    {
+      name: "HEAD has moved on: the index line's blob is read from the git objects, and the note says so",
+      code: indexed,
+      tree: { 'lib/bump.c': other },
+      treeObjects: { 'lib/bump.c': fromIndexBlob },
+      errors: [
+        {
+          messageId: 'baseUsed',
+          line: indexLine,
+          severity: 'information',
+          includes:
+            'the series is read against 1 file as its index line names it from the git objects of /trees/memory; 1 of them differs from the working tree',
+          explains: [
+            `- \`lib/bump.c\`: blob \`${gitBlobId(before).slice(0, 12)}\`, the one its index line names; the working file differs`,
+            'its lines may have moved',
+          ],
+        },
+      ],
+    },
+    {
+      name: 'no index line: the file at the base-commit trailer',
+      code: withBase(plain),
+      tree: { 'lib/bump.c': other },
+      treeObjects: { 'lib/bump.c': { ...fromBaseCommit(before), passedOver: [] } },
+      errors: [
+        {
+          messageId: 'baseUsed',
+          line: lineOf(plain, 'diff --git a/lib/bump.c'),
+          severity: 'information',
+          includes:
+            'the series is read against 1 file at base-commit c0ffee00c0ff from the git objects of /trees/memory; 1 of them differs from the working tree',
+        },
+      ],
+    },
+    {
+      name: 'the base commit holds another blob than the index line names',
+      code: withBase(indexed),
+      tree: { 'lib/bump.c': before },
+      treeObjects: { 'lib/bump.c': fromBaseCommit(other) },
+      errors: [
+        { messageId: 'baseUsed', line: indexLine, severity: 'information', includes: '1 file at base-commit c0ffee00c0ff' },
+        {
+          messageId: 'notBase',
+          line: indexLine,
+          severity: 'information',
+          includes: `lib/bump.c at base-commit c0ffee00c0ff (blob ${gitBlobId(other).slice(0, 12)}) is not the pre-image`,
+          explains: ["Not read from the git objects: the index line's blob"],
+        },
+      ],
+    },
     {
       name: 'the tree has another blob of the file',
       code: indexed,

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DiskKernelTree } from '../../server/src/host/disk-tree';
+import { gitBlobId } from '../../server/src/core/kernel/kernel-tree';
 import { repoRoot } from '../helpers';
 import { files, frobPatch } from './frob-fixture';
 
@@ -109,8 +110,11 @@ function plantEnvironment(base: string, hook: string): NodeJS.ProcessEnv {
   };
 }
 
+/** The CLI keeps mined pairs in the user's cache directory: here one of the test's own. */
+const testCache = fs.mkdtempSync(path.join(os.tmpdir(), 'mmr-hostile-cache-'));
+
 function check(args: string[], env: NodeJS.ProcessEnv = process.env): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [cli, 'check', ...args], { encoding: 'utf8', env, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [cli, 'check', ...args], { encoding: 'utf8', env: { ...env, XDG_CACHE_HOME: testCache }, timeout: 60_000 });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
@@ -128,6 +132,26 @@ test('a git tree whose configuration (and the user environment) names programs: 
   assert.equal(r.code, 1, r.err + r.out);
   for (const site of FORGOTTEN) assert.ok(r.out.includes(site), `${site} in\n${r.out}`);
   assert.doesNotMatch(r.out, /tree-base/, 'nothing the tree could not give');
+
+  // So does reading pre-images out of the git objects (cat-file), with the same environment.
+  const saved = { ...process.env };
+  Object.assign(process.env, plantEnvironment(path.join(base, 'again'), hook));
+  try {
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd: root,
+      env: { PATH: process.env.PATH, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
+      encoding: 'utf8',
+    }).trim();
+    const objects = new DiskKernelTree(root).preImages([
+      { path: 'mm/user.c', index: gitBlobId(files['mm/user.c']).slice(0, 12), baseCommit: null },
+      { path: 'include/linux/frob.h', index: 'abcdef123456', baseCommit: head },
+    ]);
+    assert.deepEqual([objects.get('mm/user.c')?.source, objects.get('include/linux/frob.h')?.source], ['index-blob', 'base-commit']);
+  } finally {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
+  assert.deepEqual(fs.readdirSync(marks), [], 'nothing ran while reading git objects');
 
   // The editor's background search goes through the same protections.
   const tree = new DiskKernelTree(root, { started: () => undefined, ready: () => undefined });

@@ -1,5 +1,5 @@
 /** A KernelTree held in memory, for tests that need a few files written for them. */
-import type { KernelTree } from '../../server/src/core/kernel/kernel-tree';
+import type { KernelTree, PreImage, PreImageRequest } from '../../server/src/core/kernel/kernel-tree';
 
 export class MemoryTree implements KernelTree {
   readonly root = '/trees/memory';
@@ -7,7 +7,18 @@ export class MemoryTree implements KernelTree {
   constructor(
     private readonly files: Record<string, string>,
     private readonly unusable: string[] = [],
+    /** What a host with git objects answers for these paths (others: the working file). */
+    private readonly objects: Record<string, PreImage> | null = null,
   ) {}
+  preImageRequests: PreImageRequest[][] = [];
+  get preImages(): ((wanted: readonly PreImageRequest[]) => Map<string, PreImage>) | undefined {
+    const objects = this.objects;
+    if (!objects) return undefined;
+    return (wanted) => {
+      this.preImageRequests.push([...wanted]);
+      return new Map(wanted.filter((w) => objects[w.path]).map((w) => [w.path, objects[w.path]]));
+    };
+  }
   problems(): string[] {
     return this.unusable;
   }

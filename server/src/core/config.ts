@@ -1,5 +1,6 @@
 /** @file The settings one analysis runs with, shared by the rules and the models they run. */
 import type { PairIndex } from './kernel/pairs';
+import type { MinedPairs } from './kernel/kernel-tree';
 
 /** Settings the rules and models share for one analysis. */
 export interface AnalysisConfig {
@@ -13,6 +14,8 @@ export interface AnalysisConfig {
   findings: 'introduced' | 'all';
   /** What per-CPU memory is counted for: CPUs per machine, instances (pools) per CPU. */
   footprint: { cpus: number; pools: number };
+  /** The tree's own mined pairs in the table, when a tree gave them (else the committed ones are). */
+  mined?: MinedPairs | null;
 }
 
 /** What per-CPU memory is counted for when nobody says: a large server's CPUs, one instance per CPU. */

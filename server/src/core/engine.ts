@@ -253,15 +253,17 @@ export class Engine {
   private config(options: EngineOptions): AnalysisConfig {
     // The table's identity in cache keys: a digest, never the table itself (50,000 entries are 7 MB of JSON,
     // and the keys are built per hunk and function).
-    const pairsKey = options.pairs ? tableDigest(options.pairs) : '{}';
+    // A tree's own mined pairs replace the committed ones (the tree says which, by a key of its content).
+    const mined = options.tree?.minedPairs?.() ?? null;
+    const pairsKey = `${options.pairs ? tableDigest(options.pairs) : '{}'}${mined ? `+tree:${mined.key}` : ''}`;
     const findings = options.findings ?? 'all';
     const footprint = { cpus: options.footprint?.cpus ?? DEFAULT_FOOTPRINT.cpus, pools: options.footprint?.pools ?? DEFAULT_FOOTPRINT.pools };
     const key = `${pairsKey}\u0000${findings}\u0000${footprint.cpus}\u0000${footprint.pools}`;
     let c = this.configs.get(key);
     if (!c) {
       let pairs = this.pairIndexes.get(pairsKey);
-      if (!pairs) this.pairIndexes.set(pairsKey, (pairs = new PairIndex(mergeTable(options.pairs))));
-      c = { pairs, pairsKey, findings, footprint };
+      if (!pairs) this.pairIndexes.set(pairsKey, (pairs = new PairIndex(mergeTable(options.pairs, mined?.pairs))));
+      c = { pairs, pairsKey, findings, footprint, mined };
       this.configs.set(key, c);
     }
     return c;
@@ -280,7 +282,10 @@ export class Engine {
     if (!pairs) {
       // One entry per distinct series table; documents are edited, so keep the cache from growing without end.
       if (this.pairIndexes.size > 64) this.pairIndexes.clear();
-      this.pairIndexes.set(pairsKey, (pairs = new PairIndex(mergeTable({ ...options.pairs, pairs: [...(options.pairs?.pairs ?? []), ...shown] }))));
+      this.pairIndexes.set(
+        pairsKey,
+        (pairs = new PairIndex(mergeTable({ ...options.pairs, pairs: [...(options.pairs?.pairs ?? []), ...shown] }, base.mined?.pairs))),
+      );
     }
     return { ...base, pairs, pairsKey };
   }

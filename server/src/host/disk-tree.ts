@@ -12,9 +12,11 @@ import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatSize } from '../core/models/bytes';
-import type { KernelTree } from '../core/kernel/kernel-tree';
+import type { KernelTree, MinedPairs, PreImage, PreImageRequest } from '../core/kernel/kernel-tree';
 import { confined, errnoWords, FileReadError, kindOf, readConfined } from './files';
 import { cleanEnv, gitCommand, runAsync, runSync } from './git';
+import { treePairs } from './tree-pairs';
+import { catFileBatch, CatFileError, isBatchName, type ObjectAnswer } from './git-objects';
 /** A directory that looks like a Linux tree: what the editor's default requires. */
 export function looksLikeKernelTree(dir: string): boolean {
   try {
@@ -50,6 +52,11 @@ export class DiskKernelTree implements KernelTree {
   private readonly problemSet = new Set<string>();
   private readonly found = new Map<string, string[]>();
   private readonly running = new Map<string, Promise<void>>();
+  /**
+   * Pre-images found in the git objects, by request (an object's content never changes), and requests git
+   * could not answer, kept until the tree's revision changes (a fetch may bring the objects).
+   */
+  private readonly preImageCache = new Map<string, Omit<PreImage, 'text'> & { text: string | null; fromGit: boolean }>();
   /** Texts read, with the modification time and size they were read at: an edited file is read again. */
   private readonly texts = new Map<string, { stamp: string; text: string | null }>();
   private revisionKey: string;
@@ -64,9 +71,14 @@ export class DiskKernelTree implements KernelTree {
    * when it finishes (the editor); without, they run to completion before `filesNaming` returns (the
    * command line).
    */
+  /**
+   * `cacheDir`: where the pairs mined from the tree's headers are kept between runs (null: only in memory;
+   * tree-pairs.ts).
+   */
   constructor(
     root: string,
     private readonly events: { started(): void; ready(): void } | null = null,
+    private readonly cacheDir: string | null = null,
   ) {
     this.root = fs.realpathSync(root);
     this.gitDir = this.findGitDir();
@@ -149,6 +161,18 @@ export class DiskKernelTree implements KernelTree {
     return /^([0-9a-f]{40,64}) /.exec(line ?? '')?.[1] ?? `unborn:${ref}`;
   }
 
+  private mined: { content: string; pairs: MinedPairs } | null = null;
+
+  /**
+   * The pairs of the tree's own headers, mined once per content: HEAD's commit in a git checkout (what is
+   * staged does not change them often enough to mine again), else the top-level modification times.
+   */
+  minedPairs(): MinedPairs {
+    const content = this.revisionKey.startsWith('git:') ? this.revisionKey.replace(/:[^:]*$/, '') : this.revisionKey;
+    if (this.mined?.content !== content) this.mined = { content, pairs: treePairs(this.root, content, this.cacheDir) };
+    return this.mined.pairs;
+  }
+
   /** Forgets what was found when the tree changed since (cheap to call before each analysis). */
   refresh(): void {
     const now = this.revision();
@@ -166,6 +190,94 @@ export class DiskKernelTree implements KernelTree {
     this.generation++;
     this.found.clear();
     this.texts.clear();
+    for (const [key, p] of this.preImageCache) if (!p.fromGit) this.preImageCache.delete(key);
+  }
+
+  /**
+   * Each file as its patch was made against it: the blob the `index` line names, else the file at the
+   * `base-commit:`, both from the git objects (one `git cat-file --batch` per round, HEAD and the working
+   * tree do not matter), else the working file. What was passed over, and why, goes with each answer.
+   */
+  preImages(wanted: readonly PreImageRequest[]): Map<string, PreImage> {
+    const out = new Map<string, PreImage>();
+    const keyOf = (w: PreImageRequest): string => `${w.path}\0${w.index ?? ''}\0${w.baseCommit ?? ''}`;
+    const open: { want: PreImageRequest; passedOver: string[] }[] = [];
+    for (const want of wanted) {
+      const known = this.preImageCache.get(keyOf(want));
+      if (known?.fromGit) out.set(want.path, known);
+      else open.push({ want, passedOver: known?.passedOver.slice() ?? [] });
+    }
+    const asked = open.filter((o) => !this.preImageCache.has(keyOf(o.want)));
+    if (asked.length && !this.gitDir) for (const o of asked) o.passedOver.push('the tree is not read through git, so its git objects are not used');
+    if (asked.length && this.gitDir) {
+      try {
+        this.fromGitObjects(asked, out);
+      } catch (e) {
+        if (!(e instanceof CatFileError)) throw e;
+        this.problem(`${e.message}; the series' files are read from the working tree`);
+      }
+    }
+    for (const o of open) {
+      if (out.has(o.want.path)) {
+        this.preImageCache.set(keyOf(o.want), { ...out.get(o.want.path)!, fromGit: true });
+        continue;
+      }
+      this.preImageCache.set(keyOf(o.want), { text: null, source: 'working-file', blob: null, passedOver: o.passedOver, fromGit: false });
+      out.set(o.want.path, { text: this.read(o.want.path), source: 'working-file', blob: null, passedOver: o.passedOver });
+    }
+    return out;
+  }
+
+  /** The rounds of the lookup: index blobs, then files at their base commit. */
+  private fromGitObjects(asked: { want: PreImageRequest; passedOver: string[] }[], out: Map<string, PreImage>): void {
+    const ask = (names: string[], disambiguate: 'blob' | 'commit'): ObjectAnswer[] =>
+      catFileBatch(this.root, this.gitDir!, names, { disambiguate, maxObjectBytes: MAX_TREE_FILE_BYTES, timeoutMs: 30_000 });
+    const byIndex = asked.filter((o) => o.want.index && /^[0-9a-f]{4,64}$/.test(o.want.index));
+    const blobs = ask(
+      byIndex.map((o) => o.want.index!),
+      'blob',
+    );
+    byIndex.forEach((o, i) => {
+      const a = blobs[i];
+      const index = o.want.index!;
+      if (a.kind === 'found' && a.type === 'blob' && a.oid.startsWith(index) && a.bytes) {
+        out.set(o.want.path, { text: a.bytes.toString('utf8'), source: 'index-blob', blob: a.oid, passedOver: o.passedOver });
+      } else
+        o.passedOver.push(
+          a.kind === 'ambiguous'
+            ? `the index line's blob ${index} could be more than one object`
+            : a.kind === 'found' && !a.bytes
+              ? `the index line's blob ${index} is over the ${formatSize(MAX_TREE_FILE_BYTES)} read from a tree`
+              : `the index line's blob ${index} is not in the tree's git objects`,
+        );
+    });
+    const byCommit = asked.filter((o) => {
+      const commit = o.want.baseCommit;
+      if (out.has(o.want.path) || !commit || !/^[0-9a-f]{7,64}$/.test(commit)) return false;
+      if (isBatchName(`${commit}:${o.want.path}`)) return true;
+      o.passedOver.push(`its path cannot be looked up at base-commit ${commit.slice(0, 12)}`);
+      return false;
+    });
+    if (!byCommit.length) return;
+    // The commit itself too, to tell a commit git lacks from a file the commit lacks.
+    const commits = [...new Set(byCommit.map((o) => o.want.baseCommit!))];
+    const answers = ask([...commits.map((c) => `${c}^{commit}`), ...byCommit.map((o) => `${o.want.baseCommit}:${o.want.path}`)], 'commit');
+    const hasCommit = new Map(commits.map((c, i) => [c, answers[i].kind === 'found']));
+    byCommit.forEach((o, i) => {
+      const a = answers[commits.length + i];
+      const commit = o.want.baseCommit!;
+      const short = commit.slice(0, 12);
+      if (a.kind === 'found' && a.type === 'blob' && a.bytes) {
+        out.set(o.want.path, { text: a.bytes.toString('utf8'), source: 'base-commit', blob: a.oid, passedOver: o.passedOver });
+      } else
+        o.passedOver.push(
+          !hasCommit.get(commit)
+            ? `base-commit ${short} is not in the tree's git objects (fetch it to read the series against its base)`
+            : a.kind === 'found' && !a.bytes
+              ? `${o.want.path} at base-commit ${short} is over the ${formatSize(MAX_TREE_FILE_BYTES)} read from a tree`
+              : `base-commit ${short} has no ${o.want.path}`,
+        );
+    });
   }
 
   filesNaming(names: readonly string[]): string[] | null {

@@ -50,6 +50,8 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
     GIT_TERMINAL_PROMPT: '0',
     GIT_OPTIONAL_LOCKS: '0',
     GIT_NO_REPLACE_OBJECTS: '1',
+    // A partial clone would fetch a missing object from its remote (git 2.45+ honours this; protocol.allow=never stops older ones).
+    GIT_NO_LAZY_FETCH: '1',
     GIT_PAGER: 'cat',
     PAGER: 'cat',
     ...extra,

@@ -93,6 +93,7 @@ const detach = (s: string): string => (' ' + s).slice(1);
 
 function detachStrings(m: MessageIngest): void {
   for (const k of Object.keys(m.message.headers)) m.message.headers[k] = detach(m.message.headers[k]);
+  if (m.message.baseCommit) m.message.baseCommit.id = detach(m.message.baseCommit.id);
   for (const f of m.files) {
     if (f.oldPath !== null) f.oldPath = detach(f.oldPath);
     if (f.newPath !== null) f.newPath = detach(f.newPath);
@@ -149,8 +150,11 @@ export function ingest(text: string, cache?: IngestCache, part?: DocumentPart): 
       startLine: m.message.startLine,
       endLine: m.message.endLine,
       files: m.files,
+      baseCommit: m.message.baseCommit?.id ?? null,
     });
   }
+  const seriesBase = messages.find((msg) => msg.baseCommit)?.baseCommit?.id ?? null;
+  for (const p of patches) p.baseCommit ??= seriesBase;
   if (cache) {
     // Keep only what this version of the document used: the cache follows the document, not its history.
     cache.clear();

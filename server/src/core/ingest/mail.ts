@@ -57,7 +57,22 @@ export function readMessage(lines: string[], start: number, end: number): MailMe
     }
   }
   for (const key of Object.keys(headers)) headers[key] = cleanHeader(key, headers[key]);
-  return { startLine: start, endLine: end, headers, subjectLine, bodyStart: i, footerStart };
+  const baseCommit = findBaseCommit(lines, i, (footerStart ?? end + 1) - 1);
+  return { startLine: start, endLine: end, headers, subjectLine, bodyStart: i, footerStart, baseCommit };
+}
+
+/** `base-commit: <id>` as format-patch and b4 write it: a full or abbreviated hex id alone on its line. */
+const BASE_COMMIT = /^base-commit:\s*([0-9a-fA-F]{7,64})\s*$/;
+
+/** The first unquoted `base-commit:` line of a body (a quoted one is somebody else's series). */
+function findBaseCommit(lines: string[], from: number, to: number): MailMessage['baseCommit'] {
+  for (let j = from; j <= to; j++) {
+    const line = lines[j];
+    if (line.charCodeAt(0) !== 98 /* b */) continue;
+    const m = BASE_COMMIT.exec(line);
+    if (m) return { id: m[1].toLowerCase(), line: j };
+  }
+  return null;
 }
 
 /**

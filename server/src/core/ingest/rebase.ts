@@ -33,6 +33,7 @@ export function rebase(m: MessageIngest, base: number): void {
   msg.bodyStart += delta;
   if (msg.subjectLine !== null) msg.subjectLine += delta;
   if (msg.footerStart !== null) msg.footerStart += delta;
+  if (msg.baseCommit !== null) msg.baseCommit.line += delta;
   for (const f of m.files) {
     f.headerLine += delta;
     for (const h of f.hunks) {

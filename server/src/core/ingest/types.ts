@@ -88,6 +88,11 @@ export interface Patch {
   startLine: number;
   endLine: number;
   files: FileDiff[];
+  /**
+   * The commit the patch applies to: its own `base-commit:` trailer, else the first one elsewhere in the
+   * document (a series' cover letter); null when none is given.
+   */
+  baseCommit: string | null;
 }
 
 /**
@@ -124,6 +129,11 @@ export interface MailMessage {
   bodyStart: number;
   /** First line of the list archive's footer, if any. */
   footerStart: number | null;
+  /**
+   * The commit the series was made on, from a `base-commit:` trailer (`git format-patch --base`, b4: after
+   * the diff or in the cover letter), with its document line; null when the message has none.
+   */
+  baseCommit: { id: string; line: number } | null;
 }
 
 export interface Series {

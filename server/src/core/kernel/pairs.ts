@@ -143,13 +143,14 @@ const SUFFIX_PAIRS: [string, string][] = [
 export const MINED_PAIRS: readonly PairSpec[] = (mined as { pairs: PairSpec[] }).pairs;
 export const MINED_PROVENANCE = (mined as { provenance: Record<string, string | number> }).provenance;
 
-export function defaultTable(): PairTable {
-  return { pairs: [...DEFAULT_PAIRS, ...MINED_PAIRS].map((p) => ({ ...p })), lifecycles: DEFAULT_LIFECYCLES.map((l) => ({ ...l })) };
+/** The default pairs, then the mined ones (the committed table's, or a tree's own). */
+export function defaultTable(mined: readonly PairSpec[] = MINED_PAIRS): PairTable {
+  return { pairs: [...DEFAULT_PAIRS, ...mined].map((p) => ({ ...p })), lifecycles: DEFAULT_LIFECYCLES.map((l) => ({ ...l })) };
 }
 
 /** The default table with a user's entries: pairs replace defaults of the same id, lifecycles add. */
-export function mergeTable(extra: Partial<PairTable> | undefined): PairTable {
-  const table = defaultTable();
+export function mergeTable(extra: Partial<PairTable> | undefined, mined: readonly PairSpec[] = MINED_PAIRS): PairTable {
+  const table = defaultTable(mined);
   // Indexed by id and by pair, so a table of tens of thousands of entries merges in linear time.
   const at = new Map(table.pairs.map((q, i) => [q.id, i]));
   for (const p of extra?.pairs ?? []) {

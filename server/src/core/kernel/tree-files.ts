@@ -7,7 +7,7 @@
  * recorded and the file's later hunks are still tried.
  */
 import type { DiffLine, FileDiff, Hunk, Patch, Series } from '../ingest';
-import { gitBlobId, type KernelTree } from './kernel-tree';
+import { gitBlobId, type KernelTree, type PreImage, type PreImageRequest, type PreImageSource } from './kernel-tree';
 
 export interface HunkFailure {
   patch: Patch;
@@ -17,11 +17,17 @@ export interface HunkFailure {
 
 export interface TreeFile {
   path: string;
-  /** The file as the tree has it; null when the tree has no such file. */
+  /**
+   * The file the series starts from: the pre-image from the tree's git objects when the host has them
+   * (see `source`), else the working file; null when the tree has no such file.
+   */
   base: string | null;
+  /** Where `base` came from, and why earlier sources were passed over. */
+  source: PreImageSource;
+  passedOver: string[];
   /** The first patch's file diff for this path: its `index` line names the pre-image. */
   first: { patch: Patch; file: FileDiff };
-  /** The blob id of the tree's file, and whether it matches the `index` line (null: no index line). */
+  /** The blob id of `base`, and whether it matches the `index` line (null: no index line). */
   blob: string | null;
   isBase: boolean | null;
   /** The text after every hunk that applied. */
@@ -136,6 +142,11 @@ export function treeLine(file: TreeFile, row: number): number {
   return 1;
 }
 
+/** An `index` line's old id, lower-case, unless it is the all-zero id of a new file. */
+function usableIndex(index: string | null): string | null {
+  return index && !/^0+$/.test(index) ? index.toLowerCase() : null;
+}
+
 const memo = new WeakMap<Series, Map<string, TreeFile>>();
 
 /** Every file the series changes, as the tree has it and after the series (memoised per analysis). */
@@ -153,15 +164,20 @@ export function treeFiles(series: Series, tree: KernelTree): Map<string, TreeFil
       byPath.set(path, list);
     }
   }
+  const wanted: PreImageRequest[] = [];
+  for (const [path, [first]] of byPath)
+    if (!first.file.isNew) wanted.push({ path, index: usableIndex(first.file.oldIndex), baseCommit: first.patch.baseCommit });
+  const pre = wanted.length && tree.preImages ? tree.preImages(wanted) : new Map<string, PreImage>();
   const out = new Map<string, TreeFile>();
   for (const [path, diffs] of byPath) {
     const first = diffs[0];
-    const base = first.file.isNew ? '' : tree.read(path);
-    const blob = base !== null && !first.file.isNew ? gitBlobId(base) : null;
-    const index = first.file.oldIndex;
-    const isBase = blob && index && !/^0+$/.test(index) ? blob.startsWith(index.toLowerCase()) : null;
+    const found = pre.get(path);
+    const base = first.file.isNew ? '' : found ? found.text : tree.read(path);
+    const blob = base !== null && !first.file.isNew ? (found?.blob ?? gitBlobId(base)) : null;
+    const index = usableIndex(first.file.oldIndex);
+    const isBase = blob && index ? blob.startsWith(index) : null;
     const applied = base !== null ? applySeries(base, diffs) : { after: null, shown: new Set<number>(), offsets: [], failures: [], steps: [] };
-    out.set(path, { path, base, first, blob, isBase, ...applied });
+    out.set(path, { path, base, source: found?.source ?? 'working-file', passedOver: found?.passedOver ?? [], first, blob, isBase, ...applied });
   }
   memo.set(series, out);
   return out;

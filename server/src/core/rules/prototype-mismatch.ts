@@ -27,6 +27,7 @@ import { patchLabel } from './support/labels';
 import type { KernelTree } from '../kernel/kernel-tree';
 import { defineRule, type RuleContext } from './rule';
 import { MAX_TREE_FILES, checkTreeSites, type TreeSite } from './support/tree-prototypes';
+import { plural } from './support/plural';
 
 const MESSAGES = {
   missingParam: '`{{fn}}()` is missing parameter {{params}}, which the prototype {{where}} takes',
@@ -115,7 +116,6 @@ const does = (t: TreeSite): string => (t.kind === 'definition' ? 'defines' : t.k
 const countOf = (t: TreeSite): string => plural(t.count, t.kind === 'call' ? 'argument' : 'parameter');
 
 const quoteParams = (ps: ParamFact[]): string => ps.map((p) => `\`${p.text}\``).join(', ');
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function place(change: PrototypeChange): string {
   return `${change.path ?? 'a quoted hunk'} (${patchLabel(change.patch)})`;
