@@ -27,8 +27,10 @@ const shown = (
   findings.filter((f) => rules.includes(f.ruleId) && f.origin === 'introduced').map((f) => [f.range.start.line + 1, f.ruleId, f.message]);
 
 const cli = path.join(repoRoot, 'dist', 'cli.js');
+const cliCache = fs.mkdtempSync(path.join(os.tmpdir(), 'mmr-e2e-cache-'));
 function run(args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: repoRoot });
+  // Pairs mined from the tree are cached under the user's cache directory: here the run's own.
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: repoRoot, env: { ...process.env, XDG_CACHE_HOME: cliCache } });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 

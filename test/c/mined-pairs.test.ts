@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { DEFAULT_PAIRS, MINED_PAIRS, MINED_PROVENANCE, PairIndex } from '../../server/src/core/kernel/pairs';
+import { coveredBy, minePairs } from '../../server/src/core/kernel/pair-miner';
 import { sharedEngine } from '../rules/tester';
 import { addedCodePatch, lineOf } from '../helpers';
 
@@ -44,4 +45,48 @@ test('a lock a guard in the headers names is held on an error return: the analys
       ],
     ],
   );
+});
+
+test('the miner, table-driven: guards named for locks, pointer classes, get/put families declared together; known names and toggles left out', () => {
+  const cases: { name: string; header: string; want: string[] }[] = [
+    { name: 'a lock guard', header: 'DEFINE_GUARD(widget, struct widget *, widget_lock(_T), widget_unlock(_T))\n', want: ['lock widget_lock/widget_unlock'] },
+    {
+      name: 'a lock guard over two lines, with a conditional release',
+      header: 'DEFINE_LOCK_GUARD_1(gizmo, struct gizmo,\n\t\t    gizmo_lock(_T->lock),\n\t\t    if (_T->lock) gizmo_unlock(_T->lock))\n',
+      want: ['lock gizmo_lock/gizmo_unlock'],
+    },
+    { name: 'a guard over a toggle is no lock', header: 'DEFINE_LOCK_GUARD_0(irqoff, local_irq_off(), local_irq_on())\n', want: [] },
+    { name: 'a guard over a known lock', header: 'DEFINE_GUARD(mutex, struct mutex *, mutex_lock(_T), mutex_unlock(_T))\n', want: [] },
+    {
+      name: 'a pointer class: its constructor result is given back',
+      header: 'DEFINE_CLASS(fdesc, struct fdesc *, fdesc_close(_T), fdesc_open(path), const char *path)\n',
+      want: ['ref fdesc_open/fdesc_close result valid'],
+    },
+    { name: 'a value class is not a pair', header: 'DEFINE_CLASS(token, int, token_drop(_T), token_take(x), int x)\n', want: [] },
+    {
+      name: 'a lookup that returns a reference',
+      header: 'struct widget *widget_get(struct device *dev);\nvoid widget_put(struct widget *w);\n',
+      want: ['ref widget_get/widget_put result valid'],
+    },
+    {
+      name: 'a get that takes one on what it is given',
+      header: 'static inline struct widget *widget_get_ref(struct widget *w)\n{\n}\nextern void widget_put_ref(struct widget *w);\n',
+      want: ['ref widget_get_ref/widget_put_ref'],
+    },
+    { name: 'a get whose put takes another type', header: 'struct widget *widget_get(struct device *dev);\nvoid widget_put(struct device *d);\n', want: [] },
+    { name: 'a get without a put', header: 'struct widget *widget_get(struct device *dev);\n', want: [] },
+  ];
+  const known = coveredBy(DEFAULT_PAIRS);
+  for (const c of cases) {
+    const { pairs, counts } = minePairs([c.header], known);
+    assert.deepEqual(
+      pairs.map((p) => [p.kind, `${p.acquire[0]}/${p.release[0]}`, ...(p.key ? [p.key] : []), ...(p.success ? [p.success] : [])].join(' ')),
+      c.want,
+      c.name,
+    );
+    assert.equal(counts.headers, 1);
+    assert.equal(counts.guards + counts.classes + counts.getPut, c.want.length, c.name);
+  }
+  assert.equal(coveredBy(DEFAULT_PAIRS)('spin_lock_irqsave'), true, 'a glob of the table covers its names');
+  assert.equal(coveredBy(DEFAULT_PAIRS)('widget_get'), false);
 });

@@ -18,6 +18,7 @@ import { canonicalRuleIds, RULE_ALIASES } from '../core/rules/aliases';
 import { TOOL_NAME, TOOL_VERSION } from '../core/version';
 import { MODELS, ModelArgumentError, runModel } from '../core/models/registry';
 import { DiskKernelTree } from '../host/disk-tree';
+import { defaultCacheDir } from '../host/tree-pairs';
 import { errnoWords, FileReadError, MAX_CONFIG_BYTES, readAtMost, readRegularFile } from '../host/files';
 
 const USAGE = `usage:
@@ -232,7 +233,7 @@ function readConfig(io: Io, config: CheckArgs['config']): Partial<PairTable> | u
 function openTree(dir: string): DiskKernelTree {
   try {
     if (!fs.statSync(dir).isDirectory()) throw new Error('not a directory');
-    return new DiskKernelTree(dir);
+    return new DiskKernelTree(dir, null, defaultCacheDir());
   } catch (e) {
     throw new UsageError(`--tree ${dir}: ${errnoWords(e)}`);
   }

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { AnalysisService, type ToService } from '../lsp/analysis-service';
 import { loadParser } from './grammar';
 import { DiskKernelTree } from './disk-tree';
+import { defaultCacheDir } from './tree-pairs';
 
 const flags = new Int32Array(workerData.flags as SharedArrayBuffer);
 const port = parentPort!;
@@ -17,7 +18,7 @@ const service = new AnalysisService(
     openKernelTree: (uri, events) => {
       if (!uri.startsWith('file:')) return null;
       try {
-        return new DiskKernelTree(fileURLToPath(uri), events);
+        return new DiskKernelTree(fileURLToPath(uri), events, defaultCacheDir());
       } catch {
         return null;
       }
