@@ -144,3 +144,39 @@ test('a visible part runs until it leaves: return, or a continue of a loop it do
   const ran = ev.runVisible(part, body, scope(0n));
   assert.deepEqual([ran.how, ran.value], ['return', 1n]);
 });
+
+test('a preprocessor conditional inside a function: stops unless an arm is chosen; the chosen arm runs in the enclosing block', async () => {
+  const { ev, run } = await program(`
+    int width(void)
+    {
+    #ifdef CONFIG_WIDE
+    	int w = 64;
+    #elif defined(CONFIG_NARROW)
+    	int w = 16;
+    #else
+    	int w = 32;
+    #endif
+    	return w + 1;
+    }
+    int only_if(void)
+    {
+    	int r = 1;
+    #if IS_ENABLED(CONFIG_X)
+    	r = 2;
+    #endif
+    	return r;
+    }
+  `);
+  assert.throws(
+    () => run('width'),
+    (e) => e instanceof EvalStop && /preprocessor conditional/.test(e.message),
+  );
+  assert.equal(ev.ppArms, 3, 'the conditional met had three arms');
+  const results = [0, 1, 2, 3].map((arm) => ((ev.ppArm = arm), run('width')));
+  assert.deepEqual(results, [65n, 17n, 33n, 33n], 'each arm, and past the last the last');
+  assert.deepEqual(
+    [0, 1].map((arm) => ((ev.ppArm = arm), run('only_if'))),
+    [2n, 1n],
+    'an #if without #else has an empty second arm',
+  );
+});

@@ -31,6 +31,16 @@ const manyBalanced = manySlots('\twhile (i--)\n\t\tkfree(pool->slot[i]);\n');
 const refree = manySlots('\tfor (i = 0; i < 1000; i++)\n\t\tkfree(pool->slot[0]);\n').replace('i < 600', 'i < 8');
 const sequenceLeaks = sequence('');
 
+/** The map allocated in each arm of an #ifdef; `elseFailure` is what the #else arm does when it fails. */
+const configured = (elseFailure: string): string =>
+  addedCodePatch(
+    'mm/pool: a map sized by configuration',
+    'mm/pool.c',
+    `int pool_init(struct pool *pool)\n{\n\tpool->slots = kcalloc(64, sizeof(void *), GFP_KERNEL);\n\tif (!pool->slots)\n\t\treturn -ENOMEM;\n#ifdef CONFIG_POOL_WIDE_MAP\n\tpool->map = kzalloc(64, GFP_KERNEL);\n\tif (!pool->map)\n\t\tgoto free_slots;\n#else\n\tpool->map = kzalloc(32, GFP_KERNEL);\n\tif (!pool->map)\n\t\t${elseFailure};\n#endif\n\treturn 0;\nfree_slots:\n\tkfree(pool->slots);\n\treturn -ENOMEM;\n}`,
+  );
+const configuredBalanced = configured('goto free_slots');
+const configuredElseLeaks = configured('return -ENOMEM');
+
 /** A constructor that returns what it made, and a destructor handed it: what it frees of it is what counts. */
 const ctxPair = (destroyBody: string): string =>
   addedCodePatch(
@@ -46,8 +56,21 @@ runRuleTests(rule, {
     { name: 'a destructor handed what its constructor returned frees all of it', code: ctxFreed },
     { name: 'a while (i--) unwind frees every page before the failing one', code: RING },
     { name: 'two allocations, the second failing frees the first', code: sequenceBalanced },
+    { name: 'an allocation in each arm of an #ifdef, each unwinding what came before', code: configuredBalanced },
   ],
   invalid: [
+    {
+      name: "only the #else arm's failure forgets the slots: each arm is run",
+      code: configuredElseLeaks,
+      errors: [
+        {
+          messageId: 'failingPathLeaks',
+          line: lineOf(configuredElseLeaks, '+\tpool->map = kzalloc(32, GFP_KERNEL);', true),
+          severity: 'error',
+          includes: 'if `kzalloc()` fails for `map`, `slots` is never freed',
+        },
+      ],
+    },
     {
       name: 'a destructor handed what its constructor returned frees its buffer but not itself',
       code: ctxLeftOver,

@@ -144,6 +144,14 @@ export class Evaluator {
   hook: StatementHook | null = null;
   /** Called after every assignment: models name what they track by where it is stored. */
   onStore: ((target: Expr, value: Value, scope: Scope) => void) | null = null;
+  /**
+   * Which arm of each preprocessor conditional inside a function runs (clamped to the arms it has; `#if`
+   * with no `#else` has an empty second one); null: such a conditional stops the evaluation, since which
+   * arm is compiled is not known. A model that sets it runs again with each arm up to `ppArms`.
+   */
+  ppArm: number | null = null;
+  /** The most arms a conditional met so far had (0: none was met). */
+  ppArms = 0;
   /** Static types of expressions (C is statically typed: a node's type does not change between runs). */
   private readonly types = new WeakMap<Expr, IntType | null>();
 
@@ -335,8 +343,13 @@ export class Evaluator {
         throw CONTINUE;
       case 'goto':
         throw new Goto(s.label);
-      case 'pp':
-        throw new EvalStop('a preprocessor conditional inside the function: which branch is compiled is not known');
+      case 'pp': {
+        this.ppArms = Math.max(this.ppArms, s.branches.length);
+        if (this.ppArm === null) throw new EvalStop('a preprocessor conditional inside the function: which branch is compiled is not known');
+        // The arm's statements belong to the enclosing block: what it declares is seen after the #endif.
+        for (const st of s.branches[Math.min(this.ppArm, s.branches.length - 1)]) this.exec(st, scope);
+        return;
+      }
       case 'unknown':
         throw new EvalStop(`a statement the evaluator cannot read: \`${s.text.slice(0, 60)}\``);
     }

@@ -349,22 +349,19 @@ class AstReader {
       case 'preproc_ifdef':
       case 'preproc_if': {
         const branches: Stmt[][] = [];
-        const first = n.namedChildren.filter(
-          (c) =>
-            c &&
-            !['identifier', 'preproc_else', 'preproc_elif', 'preproc_elifdef', 'comment'].includes(c.type) &&
-            c !== child('condition') &&
-            c !== child('name'),
-        );
-        branches.push(this.stmts(first));
+        // Node objects are made afresh on each access: the condition is told apart by its id.
+        const skip = (owner: Node, c: Node | null): boolean =>
+          !c ||
+          ['preproc_else', 'preproc_elif', 'preproc_elifdef', 'comment'].includes(c.type) ||
+          c.id === owner.childForFieldName('condition')?.id ||
+          c.id === owner.childForFieldName('name')?.id ||
+          c.id === owner.childForFieldName('alternative')?.id;
+        branches.push(this.stmts(n.namedChildren.filter((c) => !skip(n, c))));
         let alt = child('alternative');
         while (alt) {
-          branches.push(
-            this.stmts(
-              alt.namedChildren.filter((c) => c && !['preproc_else', 'preproc_elif', 'comment'].includes(c.type) && c !== alt!.childForFieldName('condition')),
-            ),
-          );
-          alt = alt.childForFieldName('alternative');
+          const arm = alt;
+          branches.push(this.stmts(arm.namedChildren.filter((c) => !skip(arm, c))));
+          alt = arm.childForFieldName('alternative');
         }
         if (branches.length === 1) branches.push([]);
         return { kind: 'pp', branches, span };

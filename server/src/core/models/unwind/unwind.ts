@@ -132,6 +132,7 @@ class UnwindRun {
     constants: Map<string, bigint>,
     private readonly failAt: number,
     readonly sizes: Record<string, string>,
+    ppArm: number,
   ) {
     for (const f of [input.target, input.teardown]) for (const p of f?.pieces ?? []) this.pieceOf.set(p.fn, p);
     this.ev = new Evaluator(
@@ -139,6 +140,7 @@ class UnwindRun {
       50_000,
       input.budget,
     );
+    this.ev.ppArm = ppArm;
     this.ev.hook = (s, fn, phase) => {
       if (phase !== 'enter' || !fn) return;
       const piece = this.pieceOf.get(fn);
@@ -296,70 +298,78 @@ export function runUnwind(input: UnwindInput): UnwindResult {
   let skippedRuns = 0;
   let stopped: string | null = null;
   const fn = input.target.pieces[0].fn;
-  for (const size of input.sizes.length ? input.sizes : [new Map<string, bigint>()]) {
-    const constants = new Map([...input.constants, ...size]);
-    const sizes = Object.fromEntries([...size].map(([k, v]) => [k, String(v)]));
-    let total = Infinity;
-    for (let failAt = 0; failAt <= total; failAt++) {
-      if (runs >= MAX_RUNS) {
-        skippedRuns += total === Infinity ? 1 : total - failAt + 1;
-        break;
-      }
-      const run = new UnwindRun(input, constants, failAt, sizes);
-      runs++;
-      let end: { value: Value; how: string };
-      try {
-        end = run.run(input.target);
-      } catch (e) {
-        if (!(e instanceof EvalStop)) throw e;
-        stopped ??= e.message;
-        if (failAt === 0) break;
-        continue;
-      }
-      if (failAt === 0) total = run.acquisitions;
-      const outcome = UnwindRun.outcome(fn, end.value, end.how);
-      if (failAt > 0 && outcome === 'error') {
-        // A failing run that returns an error must have given back everything it took.
-        const leaked = run.live();
-        if (leaked.length)
-          run.issue(
-            'leak',
-            leaked.map((r) => r.name ?? `the \`${r.call}()\` result`),
-            null,
-            run.failure?.at ?? null,
-          );
-      }
-      issues.add(...run.issues);
-      if (failAt === 0 && outcome === 'success' && input.teardown) {
-        const kept = run.live();
-        const before = run.issues.length;
-        // A constructor that returns what it made (`ctx = foo_alloc_ctx()`) hands it to its destructor's first
-        // parameter (`foo_free_ctx(ctx)`).
-        const first = input.teardown.pieces[0]?.fn.params[0];
-        const given =
-          isObj(end.value) && first && !input.target.pieces[0]?.fn.params.includes(first) ? new Map([[first, end.value]]) : new Map<string, Value>();
+  // Each arm of the #if/#ifdef blocks the code holds, in turn (every first arm, then every second, …):
+  // each configuration a reviewer's kernel could be built with is one run, and an issue of any is reported.
+  let arms = 1;
+  for (let arm = 0; arm < arms; arm++)
+    for (const size of input.sizes.length ? input.sizes : [new Map<string, bigint>()]) {
+      const constants = new Map([...input.constants, ...size]);
+      const sizes = Object.fromEntries([...size].map(([k, v]) => [k, String(v)]));
+      let total = Infinity;
+      for (let failAt = 0; failAt <= total; failAt++) {
+        if (runs >= MAX_RUNS) {
+          skippedRuns += total === Infinity ? 1 : total - failAt + 1;
+          break;
+        }
+        const run = new UnwindRun(input, constants, failAt, sizes, arm);
+        runs++;
+        let end: { value: Value; how: string };
         try {
-          run.run(input.teardown, given);
+          end = run.run(input.target);
+          arms = Math.max(arms, run.ev.ppArms);
         } catch (e) {
+          arms = Math.max(arms, run.ev.ppArms);
           if (!(e instanceof EvalStop)) throw e;
           stopped ??= e.message;
+          if (failAt === 0) break;
           continue;
         }
-        for (const i of run.issues.slice(before)) issues.add({ ...i, kind: i.kind === 'doubleFree' ? 'teardownDoubleFree' : i.kind });
-        const missed = kept.filter((r) => !r.freed && !r.escaped);
-        if (missed.length)
-          issues.add({
-            kind: 'teardownLeak',
-            failure: null,
-            resources: missed.map((r) => r.name ?? `the \`${r.call}()\` result`),
-            freeCall: null,
-            path: [],
-            at: null,
-            sizes,
-          });
+        if (failAt === 0) total = run.acquisitions;
+        const outcome = UnwindRun.outcome(fn, end.value, end.how);
+        if (failAt > 0 && outcome === 'error') {
+          // A failing run that returns an error must have given back everything it took.
+          const leaked = run.live();
+          if (leaked.length)
+            run.issue(
+              'leak',
+              leaked.map((r) => r.name ?? `the \`${r.call}()\` result`),
+              null,
+              run.failure?.at ?? null,
+            );
+        }
+        issues.add(...run.issues);
+        if (failAt === 0 && outcome === 'success' && input.teardown) {
+          const kept = run.live();
+          const before = run.issues.length;
+          // A constructor that returns what it made (`ctx = foo_alloc_ctx()`) hands it to its destructor's first
+          // parameter (`foo_free_ctx(ctx)`).
+          const first = input.teardown.pieces[0]?.fn.params[0];
+          const given =
+            isObj(end.value) && first && !input.target.pieces[0]?.fn.params.includes(first) ? new Map([[first, end.value]]) : new Map<string, Value>();
+          try {
+            run.run(input.teardown, given);
+            arms = Math.max(arms, run.ev.ppArms);
+          } catch (e) {
+            arms = Math.max(arms, run.ev.ppArms);
+            if (!(e instanceof EvalStop)) throw e;
+            stopped ??= e.message;
+            continue;
+          }
+          for (const i of run.issues.slice(before)) issues.add({ ...i, kind: i.kind === 'doubleFree' ? 'teardownDoubleFree' : i.kind });
+          const missed = kept.filter((r) => !r.freed && !r.escaped);
+          if (missed.length)
+            issues.add({
+              kind: 'teardownLeak',
+              failure: null,
+              resources: missed.map((r) => r.name ?? `the \`${r.call}()\` result`),
+              freeCall: null,
+              path: [],
+              at: null,
+              sizes,
+            });
+        }
       }
     }
-  }
   return { issues: issues.list(), runs, stopped, skippedRuns };
 }
 
