@@ -4,13 +4,20 @@
  * or missed (a warning or error on one of its bug sites), recall, and the introduced warnings and errors
  * elsewhere, per rule — on good patches (false alarms) and on introducers away from their bug.
  *
- *   node out/bench/corpus-bench.js [--corpus DIR] [--json]
+ * With `--tree DIR` (repeatable: several kernel releases), each patch is also checked with the first tree
+ * its hunks all apply to (whole functions read from that file, its own mined pairs): not the patch's exact
+ * base, which the list archives do not carry, but a version of each file where the hunks stand. Patches no
+ * tree fits are counted apart.
+ *
+ *   node out/bench/corpus-bench.js [--corpus DIR] [--tree DIR]... [--json]
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Engine } from '../server/src/core/engine';
 import type { Finding } from '../server/src/core/findings';
 import { loadParser } from '../server/src/host/grammar';
+import { DiskKernelTree } from '../server/src/host/disk-tree';
+import type { Analysis } from '../server/src/core/engine';
 import { isAlarm, sitesHit, type CorpusManifest, type CorpusPatch } from './corpus-score';
 import { median } from './stats';
 
@@ -23,6 +30,8 @@ const arg = (name: string): string | undefined => {
 interface PatchResult {
   patch: CorpusPatch;
   ms: number;
+  /** The tree the patch was checked with (its root), when --tree gave one its hunks apply to. */
+  tree: string | null;
   /** Alarms on a bug site; information on a bug site. */
   onSite: Finding[];
   infoOnSite: Finding[];
@@ -39,13 +48,24 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const engine = new Engine(await loadParser());
+  const trees = process.argv.flatMap((a, i) => (a === '--tree' && process.argv[i + 1] ? [new DiskKernelTree(process.argv[i + 1])] : []));
+  /** A tree fits a patch when it has every file the patch changes and every hunk applies. */
+  const fits = (a: Analysis): boolean => !a.findings.some((f) => f.ruleId === 'tree-base' && ['missingFile', 'hunkNotApplied'].includes(f.messageId ?? ''));
   const results: PatchResult[] = [];
   for (const patch of present) {
     const text = fs.readFileSync(path.join(dir, `${patch.id}.eml`), 'utf8');
     const lines = text.split(/\r?\n/);
-    const t0 = performance.now();
-    const a = engine.analyze(text);
-    const ms = performance.now() - t0;
+    let t0 = performance.now();
+    let a = engine.analyze(text);
+    let ms = performance.now() - t0;
+    let tree: string | null = null;
+    for (const t of trees) {
+      t0 = performance.now();
+      const withTree = engine.analyze(text, { tree: t });
+      if (!fits(withTree)) continue;
+      [a, ms, tree] = [withTree, performance.now() - t0, t.root];
+      break;
+    }
     const sites = patch.bug?.sites ?? [];
     const onSite: Finding[] = [];
     const infoOnSite: Finding[] = [];
@@ -55,7 +75,7 @@ async function main(): Promise<void> {
       if (isAlarm(f)) (hit ? onSite : elsewhere).push(f);
       else if (hit && f.origin === 'introduced') infoOnSite.push(f);
     }
-    results.push({ patch, ms, onSite, infoOnSite, elsewhere });
+    results.push({ patch, ms, tree, onSite, infoOnSite, elsewhere });
   }
   const introducers = results.filter((r) => r.patch.role === 'introducer');
   const good = results.filter((r) => r.patch.role === 'good');
@@ -77,6 +97,17 @@ async function main(): Promise<void> {
     falseAlarmsOnGoodPerRule: perRule(good),
     alarmsAwayFromBugOnIntroducersPerRule: perRule(introducers),
     medianMsPerPatch: Number(median(results.map((r) => r.ms)).toFixed(1)),
+    ...(trees.length
+      ? {
+          withTree: {
+            trees: trees.map((t) => t.root),
+            introducersATreeFits: introducers.filter((r) => r.tree).length,
+            flaggedOfThose: introducers.filter((r) => r.tree && r.onSite.length).length,
+            goodATreeFits: good.filter((r) => r.tree).length,
+            goodOfThoseWithAlarms: good.filter((r) => r.tree && r.elsewhere.length).length,
+          },
+        }
+      : {}),
   };
   if (process.argv.includes('--json')) {
     console.log(
@@ -86,6 +117,7 @@ async function main(): Promise<void> {
           results: results.map((r) => ({
             id: r.patch.id,
             role: r.patch.role,
+            tree: r.tree,
             flagged: r.onSite.length > 0,
             onSite: r.onSite.map(brief),
             elsewhere: r.elsewhere.map(brief),
@@ -99,10 +131,11 @@ async function main(): Promise<void> {
   }
   for (const r of introducers) {
     const mark = r.onSite.length ? 'flagged' : r.infoOnSite.length ? 'note   ' : 'missed ';
-    console.log(`${mark} ${r.patch.id} (${r.patch.area}): ${r.patch.bug?.what}`);
+    console.log(`${mark} ${r.patch.id} (${r.patch.area})${r.tree ? ` [tree ${path.basename(r.tree)}]` : ''}: ${r.patch.bug?.what}`);
     for (const f of [...r.onSite, ...r.infoOnSite]) console.log(`          ${brief(f)}`);
   }
-  for (const r of [...good, ...introducers]) for (const f of r.elsewhere) console.log(`alarm   ${r.patch.id} (${r.patch.role}): ${brief(f)}`);
+  for (const r of [...good, ...introducers])
+    for (const f of r.elsewhere) console.log(`alarm   ${r.patch.id} (${r.patch.role})${r.tree ? ` [tree ${path.basename(r.tree)}]` : ''}: ${brief(f)}`);
   console.log(JSON.stringify(summary, null, 2));
 }
 

@@ -257,6 +257,15 @@ const pmToggle = added(
 `,
 );
 /** Scope-based cleanup: a `__free(kfree)` local is freed on every return. */
+/** A buffer stored into the device: its error paths either never free it (the release does) or free it on one. */
+const storedBuffer = (firstFailure: string): string =>
+  added(
+    'drivers/foo/foo.c',
+    `static int foo_setup(struct foo *foo)\n{\n\tint ret;\n\n\tfoo->buf = kmalloc(64, GFP_KERNEL);\n\tif (!foo->buf)\n\t\treturn -ENOMEM;\n\tret = foo_hw_init(foo);\n\tif (ret)\n\t\t${firstFailure};\n\tif (foo_hw_dead(foo))\n\t\treturn -EIO;\n\treturn 0;\nout_free:\n\tkfree(foo->buf);\n\treturn ret;\n}`,
+  );
+const storedNeverFreedOnError = storedBuffer('return ret');
+const storedFreedOnOneError = storedBuffer('goto out_free');
+
 const scopeFreed = added(
   'drivers/foo/foo.c',
   `
@@ -461,6 +470,7 @@ runRuleTests(rule, {
     { name: 'runtime PM: a usage count taken in one branch and given back in the other (an enable toggle)', code: pmToggle },
     { name: 'a looked-up device dropped before the successful return', code: lookupDropped },
     { name: 'a __free(kfree) local is freed by its scope on the error return', code: scopeFreed },
+    { name: 'a buffer stored into the device that no error path frees: the device owns it', code: storedNeverFreedOnError },
     { name: 'a buffer handed to a bus read, freed when the read fails', code: readBufferFreed },
     { name: 'one function over two hunks: every return after the access is taken goes through its release', code: earlyReturnGivesBack },
     { name: 'one function over two hunks: a path that crosses the lines no hunk shows is not judged', code: gapDecides },
@@ -475,6 +485,17 @@ runRuleTests(rule, {
     { name: 'a lock helper returns holding the lock it is named for', code: lockHelper },
   ],
   invalid: [
+    {
+      name: 'a buffer stored into the device, freed on one error path and not on another',
+      code: storedFreedOnOneError,
+      errors: [
+        {
+          messageId: 'neverReleased',
+          line: lineOf(storedFreedOnOneError, 'foo->buf = kmalloc(64, GFP_KERNEL);'),
+          includes: `on the path returning at line ${lineOf(storedFreedOnOneError, 'return -EIO;')}, \`kmalloc()\` from line`,
+        },
+      ],
+    },
     {
       name: 'runtime PM: pm_runtime_get_sync() failing still took a usage count',
       code: pmGetLeak,

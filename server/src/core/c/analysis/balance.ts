@@ -241,6 +241,12 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
   // Successful returns still holding a reference, and the references some successful return gave back first.
   const successHeld: { h: Holding; span: Span | null; path: PathStep[] }[] = [];
   const successBalanced = new Set<string>();
+  // The same for an object stored into memory (`dev->buf = kmalloc()`): whether the function's error paths
+  // free what it allocated is its own convention (the object's destructor may), shown by an error path that
+  // frees some allocation.
+  const errorHeld: { h: Holding; span: Span | null; path: PathStep[] }[] = [];
+  const errorBalanced = new Set<string>();
+  const objectRids = new Set<string>();
   const lockedCalls = new Map<string, { call: string; site: Span; held: boolean; path: PathStep[] }>();
   const work: { node: number; state: State }[] = [{ node: cfg.entry, state: { held: [], facts: new Map(), asserted: false, path: [], gave: [] } }];
   let visited = 0;
@@ -300,7 +306,8 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
           if (have) {
             have.count = Math.min(have.count + 1, COUNT_CAP);
             if (have.sites.length < COUNT_CAP) have.sites = [...have.sites, site];
-          } else
+          } else {
+            if (ownsObject(m.pair)) objectRids.add(id);
             s.held.push({
               rid: id,
               pair: m.pair,
@@ -315,6 +322,7 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
               // Held by a `__free()` local: its scope releases it on every exit.
               escaped: assignedTo !== null && !!fn.scopeFreed?.includes(assignedTo),
             });
+          }
           s.held.sort((a, b) => (a.rid < b.rid ? -1 : 1));
         } else {
           const key = keyText(e.args[m.pair.releaseKey ?? 0]);
@@ -389,6 +397,7 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
   const atExit = (s: State, kind: ExitKind, span: Span | null, returned: string | null): void => {
     // Evidence: a return that is not an error (a success, or a value we cannot classify) after giving it back.
     if (kind !== 'error') for (const rid of s.gave) successBalanced.add(rid);
+    else for (const rid of s.gave) errorBalanced.add(rid);
     for (const h of s.held) {
       if (h.count <= 0) continue;
       const owned = h.escaped || (returned !== null && (returned === h.key || h.pending?.subject === returned));
@@ -411,6 +420,10 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
       const mustRelease = kind === 'error' || h.pair.kind === 'lock' || localAlloc;
       // A lock helper (`xe_bo_lock()`, `lock_page()`) returns holding its lock; `pageblock` is no lock.
       if (!mustRelease || (h.pair.kind === 'lock' && kind === 'success' && /(?:^|_)(?:try)?lock(?:ed)?(?:_|$)/.test(fn.name))) continue;
+      if (kind === 'error' && ownsObject(h.pair) && !/^[A-Za-z_]\w*$/.test(h.key)) {
+        errorHeld.push({ h: { ...h }, span, path: s.path });
+        continue;
+      }
       reportLeak(h, span, kind, s.path);
     }
   };
@@ -464,6 +477,7 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
     }
   }
   for (const { h, span, path } of successHeld) if (successBalanced.has(h.rid)) reportLeak(h, span, 'success', path);
+  if ([...errorBalanced].some((r) => objectRids.has(r))) for (const { h, span, path } of errorHeld) reportLeak(h, span, 'error', path);
   for (const [at, c] of lockedCalls) if (!c.held) report({ kind: 'not-held', call: c.call, site: c.site, path: c.path }, `not-held:${at}`);
   if (result.gaveUp) result.issues = [];
   return result;
