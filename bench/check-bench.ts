@@ -2,13 +2,16 @@
  * @file `npm run bench`: the analysis of a large synthetic series against raw tree-sitter parsing of the
  * same C in the same run. Reports medians. Not part of the tests.
  *
- *   node out/bench/check-bench.js [--runs N] [--tree KERNEL_DIR] [--hostile]
+ *   node out/bench/check-bench.js [--runs N] [--tree KERNEL_DIR] [--git-tree REPO] [--hostile]
  *
  * With --tree (or MM_REVIEW_KERNEL_TREE), also measures how often a blank context line lost in the mail
  * is restored on its true line, on hunks cut from the tree's own C files, and times the tree-aware check
- * (bench/tree-bench.ts). With --hostile, also what huge and hostile input costs (bench/hostile-bench.ts).
+ * (bench/tree-bench.ts). With --git-tree (default .cache/linux-git-6.12 when scripts/kernel-git-repo.sh built it),
+ * how long the series' pre-images take out of a kernel-sized repository's git objects (bench/git-base-bench.ts).
+ * With --hostile, also what huge and hostile input costs (bench/hostile-bench.ts).
  */
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Image } from '../server/src/core/c/syntax/image';
 import { CParser } from '../server/src/core/c/syntax/parser';
@@ -21,6 +24,7 @@ import { firstModelRun, modelTimings, seed004 } from './model-bench';
 import { restoreAccuracy } from './restore-accuracy';
 import { treeChild, treeTimings } from './tree-bench';
 import { hostileTimings } from './hostile-bench';
+import { gitBaseTimings } from './git-base-bench';
 import { median } from './stats';
 import { syntheticSeries } from './synthetic';
 
@@ -221,6 +225,14 @@ async function main(): Promise<void> {
     const t = treeTimings(tree, __filename, runs) as { firstCheckMs: number; warmCheckMedianMs: number; peakRssMB: number };
     console.log('\ntree-aware check (vmemmap_populate() changed, riscv forgotten), fresh process:', JSON.stringify(t, null, 2));
   } else console.log('\nno kernel tree (--tree DIR or MM_REVIEW_KERNEL_TREE): tree-aware check not timed');
+  const gitRepo = arg('--git-tree') ?? path.join(__dirname, '..', '..', '.cache', 'linux-git-6.12');
+  if (fs.existsSync(`${gitRepo}.mbox`)) {
+    const g = await gitBaseTimings(gitRepo, `${gitRepo}.mbox`, runs);
+    console.log("\npre-images of a 20-patch series from a kernel-sized repository's git objects (HEAD moved on):", JSON.stringify(g, null, 2));
+    console.log(
+      `pre-images: ${g.preImagesMedianMs} ms median for ${g.files} files (${(g.preImagesMedianMs / g.gitShowPerFileMedianMs).toFixed(2)}× one git show per file, ${g.gitShowPerFileMedianMs} ms; reading the working files ${g.workingFilesMedianMs} ms)`,
+    );
+  } else console.log(`\nno kernel git repository at ${gitRepo} (scripts/kernel-git-repo.sh builds it): pre-images not timed`);
 
   if (process.argv.includes('--hostile')) {
     const h = (await hostileTimings(await CParser.create(readGrammarBytes()), runs)) as {
