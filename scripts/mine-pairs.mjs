@@ -31,10 +31,12 @@ const doc = {
     fromGuards: counts.guards,
     fromClasses: counts.classes,
     fromGetPutDeclarations: counts.getPut,
+    fromAllocFreeDeclarations: counts.allocFree,
+    fromLockAnnotations: counts.annotated,
   },
   pairs,
 };
 writeFileSync(out, JSON.stringify(doc, null, 1) + '\n');
 console.log(
-  `mine-pairs: ${pairs.length} pairs from ${counts.headers} headers of linux ${version} (${relative(root, tree)}): ${counts.guards} guards, ${counts.classes} classes, ${counts.getPut} get/put families → ${relative(root, out)}`,
+  `mine-pairs: ${pairs.length} pairs from ${counts.headers} headers of linux ${version} (${relative(root, tree)}): ${counts.guards} guards, ${counts.classes} classes, ${counts.getPut} get/put families, ${counts.allocFree} alloc/free and create/destroy families, ${counts.annotated} __acquires/__releases pairs → ${relative(root, out)}`,
 );

@@ -8,8 +8,8 @@ import { addedCodePatch, lineOf } from '../helpers';
 
 test('the mined table says where it came from, and its counts add up', () => {
   assert.match(String(MINED_PROVENANCE.tree), /^linux \d+\.\d+\.\d+/);
-  const { fromGuards, fromClasses, fromGetPutDeclarations } = MINED_PROVENANCE as Record<string, number>;
-  assert.equal(fromGuards + fromClasses + fromGetPutDeclarations, MINED_PAIRS.length);
+  const { fromGuards, fromClasses, fromGetPutDeclarations, fromAllocFreeDeclarations, fromLockAnnotations } = MINED_PROVENANCE as Record<string, number>;
+  assert.equal(fromGuards + fromClasses + fromGetPutDeclarations + fromAllocFreeDeclarations + fromLockAnnotations, MINED_PAIRS.length);
   assert.ok(MINED_PAIRS.length > 100, `${MINED_PAIRS.length} mined pairs`);
 });
 
@@ -18,7 +18,8 @@ test('mined pairs are well formed, unique, and name nothing the default table al
   const ids = MINED_PAIRS.map((p) => p.id);
   assert.equal(new Set(ids).size, ids.length);
   for (const p of MINED_PAIRS) {
-    assert.ok(['ref', 'lock'].includes(p.kind), p.id);
+    assert.ok(['ref', 'lock', 'alloc'].includes(p.kind), p.id);
+    assert.doesNotMatch(p.acquire[0], /^(?:devm|dmam|pcim|drmm)_/, `${p.id}: a managed allocation needs no release`);
     assert.equal(p.acquire.length, 1, p.id);
     assert.equal(p.release.length, 1, p.id);
     assert.match(p.acquire[0], /^[A-Za-z_]\w*$/, p.id);
@@ -47,7 +48,7 @@ test('a lock a guard in the headers names is held on an error return: the analys
   );
 });
 
-test('the miner, table-driven: guards named for locks, pointer classes, get/put families declared together; known names and toggles left out', () => {
+test('the miner, table-driven: guards named for locks, pointer classes, get/put, alloc/free and create/destroy families declared together, sparse lock annotations; known names, toggles and managed allocations left out', () => {
   const cases: { name: string; header: string; want: string[] }[] = [
     { name: 'a lock guard', header: 'DEFINE_GUARD(widget, struct widget *, widget_lock(_T), widget_unlock(_T))\n', want: ['lock widget_lock/widget_unlock'] },
     {
@@ -73,6 +74,37 @@ test('the miner, table-driven: guards named for locks, pointer classes, get/put 
       header: 'static inline struct widget *widget_get_ref(struct widget *w)\n{\n}\nextern void widget_put_ref(struct widget *w);\n',
       want: ['ref widget_get_ref/widget_put_ref'],
     },
+    {
+      name: 'an alloc/free family: an allocation of its result',
+      header: 'struct gizmo_req *gizmo_req_alloc(struct gizmo *g, gfp_t gfp);\nvoid gizmo_req_free(struct gizmo_req *req);\n',
+      want: ['alloc gizmo_req_alloc/gizmo_req_free result valid'],
+    },
+    {
+      name: 'a create/destroy family',
+      header: 'extern struct gizmo_pool *gizmo_pool_create(const char *name, size_t size);\nextern void gizmo_pool_destroy(struct gizmo_pool *pool);\n',
+      want: ['alloc gizmo_pool_create/gizmo_pool_destroy result valid'],
+    },
+    {
+      name: 'a managed allocation needs no free',
+      header: 'struct gizmo_pool *dmam_gizmo_create(struct device *dev);\nvoid dmam_gizmo_destroy(struct gizmo_pool *pool);\n',
+      want: [],
+    },
+    {
+      name: 'functions annotated __acquires/__releases of one lock',
+      header: 'extern void gizmo_list_lock(void) __acquires(gizmo_mutex);\nextern void gizmo_list_unlock(void) __releases(gizmo_mutex);\n',
+      want: ['lock gizmo_list_lock/gizmo_list_unlock'],
+    },
+    {
+      name: 'several annotated on one lock name: paired by lock/unlock in the name',
+      header:
+        'void do_gz_read_lock(gzlock_t *lock) __acquires(lock);\nvoid do_gz_write_lock(gzlock_t *lock) __acquires(lock);\nvoid do_gz_read_unlock(gzlock_t *lock) __releases(lock);\nvoid do_gz_write_unlock(gzlock_t *lock) __releases(lock);\n',
+      want: ['lock do_gz_read_lock/do_gz_read_unlock', 'lock do_gz_write_lock/do_gz_write_unlock'],
+    },
+    {
+      name: 'an annotated pair whose names say nothing of locking is left out',
+      header: 'int gz_walk_start(struct gz_iter *it) __acquires(RCU);\nvoid gz_walk_stop(struct gz_iter *it) __releases(RCU);\n',
+      want: [],
+    },
     { name: 'a get whose put takes another type', header: 'struct widget *widget_get(struct device *dev);\nvoid widget_put(struct device *d);\n', want: [] },
     { name: 'a get without a put', header: 'struct widget *widget_get(struct device *dev);\n', want: [] },
   ];
@@ -85,7 +117,7 @@ test('the miner, table-driven: guards named for locks, pointer classes, get/put 
       c.name,
     );
     assert.equal(counts.headers, 1);
-    assert.equal(counts.guards + counts.classes + counts.getPut, c.want.length, c.name);
+    assert.equal(counts.guards + counts.classes + counts.getPut + counts.allocFree + counts.annotated, c.want.length, c.name);
   }
   assert.equal(coveredBy(DEFAULT_PAIRS)('spin_lock_irqsave'), true, 'a glob of the table covers its names');
   assert.equal(coveredBy(DEFAULT_PAIRS)('widget_get'), false);

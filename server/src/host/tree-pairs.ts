@@ -2,7 +2,7 @@
  * @file The pairs of the reviewer's own tree: its `include/` headers mined by the core's pair miner, kept
  * per tree content (HEAD's commit in a git checkout, else the top-level modification times) in memory and,
  * when a cache directory is given, on disk under it, so only the first check of a revision pays (about a
- * second and a half for 6,000 headers). The walk stays in `include/`: no symlink is followed, only regular
+ * second for Linux 6.12's 6,214 headers). The walk stays in `include/`: no symlink is followed, only regular
  * files of a bounded size are read.
  */
 import { createHash } from 'node:crypto';
@@ -15,7 +15,7 @@ import type { MinedPairs } from '../core/kernel/kernel-tree';
 import { readRegularFile } from './files';
 
 /** Bumped when what the miner finds changes: older cache files are then not used. */
-const MINER_VERSION = 1;
+const MINER_VERSION = 2;
 const MAX_HEADER_BYTES = 4 << 20;
 const MAX_CACHE_BYTES = 16 << 20;
 
@@ -100,7 +100,7 @@ function provenanceOf(root: string, counts: MinedCounts, pairs: number): string 
   } catch {
     // A tree without a readable Makefile still has headers.
   }
-  return `${pairs} pairs mined from ${counts.headers} headers of ${root}${version}: ${counts.guards} lock guards, ${counts.classes} classes, ${counts.getPut} get/put families`;
+  return `${pairs} pairs mined from ${counts.headers} headers of ${root}${version}: ${counts.guards} lock guards, ${counts.classes} classes, ${counts.getPut} get/put families, ${counts.allocFree} alloc/free and create/destroy families, ${counts.annotated} __acquires/__releases pairs`;
 }
 
 /**
