@@ -266,6 +266,15 @@ const storedBuffer = (firstFailure: string): string =>
 const storedNeverFreedOnError = storedBuffer('return ret');
 const storedFreedOnOneError = storedBuffer('goto out_free');
 
+/** A lock helper the series defines, and a caller whose range check returns still holding its lock (or not). */
+const seriesLockHelper = (rangeFailure: string): string =>
+  added(
+    'drivers/counter/foo-cnt.c',
+    `static int foo_lock_if_valid(struct counter_device *counter, struct foo_priv *const priv, int id)\n{\n\tmutex_lock(&priv->lock);\n\tif (!priv->enabled[id]) {\n\t\tmutex_unlock(&priv->lock);\n\t\treturn -EINVAL;\n\t}\n\treturn 0;\n}\n\nstatic int foo_ceiling_write(struct counter_device *counter, struct foo_priv *priv, int id, u64 ceiling)\n{\n\tint ret;\n\n\tret = foo_lock_if_valid(counter, priv, id);\n\tif (ret)\n\t\treturn ret;\n\tif (ceiling > U16_MAX) {\n${rangeFailure}\t\treturn -ERANGE;\n\t}\n\tpriv->ceiling[id] = ceiling;\n\tmutex_unlock(&priv->lock);\n\treturn 0;\n}`,
+  );
+const lockHelperLeaks = seriesLockHelper('');
+const lockHelperBalanced = seriesLockHelper('\t\tmutex_unlock(&priv->lock);\n');
+
 const scopeFreed = added(
   'drivers/foo/foo.c',
   `
@@ -471,6 +480,7 @@ runRuleTests(rule, {
     { name: 'a looked-up device dropped before the successful return', code: lookupDropped },
     { name: 'a __free(kfree) local is freed by its scope on the error return', code: scopeFreed },
     { name: 'a buffer stored into the device that no error path frees: the device owns it', code: storedNeverFreedOnError },
+    { name: 'a lock helper the series defines: the caller unlocks on every return after it succeeds', code: lockHelperBalanced },
     { name: 'a buffer handed to a bus read, freed when the read fails', code: readBufferFreed },
     { name: 'one function over two hunks: every return after the access is taken goes through its release', code: earlyReturnGivesBack },
     { name: 'one function over two hunks: a path that crosses the lines no hunk shows is not judged', code: gapDecides },
@@ -485,6 +495,17 @@ runRuleTests(rule, {
     { name: 'a lock helper returns holding the lock it is named for', code: lockHelper },
   ],
   invalid: [
+    {
+      name: "a lock helper the series defines returns holding the lock: the caller's range check keeps it",
+      code: lockHelperLeaks,
+      errors: [
+        {
+          messageId: 'neverReleased',
+          line: lineOf(lockHelperLeaks, 'ret = foo_lock_if_valid(counter, priv, id);'),
+          includes: `on the path returning at line ${lineOf(lockHelperLeaks, 'return -ERANGE;')}, \`foo_lock_if_valid()\` from line`,
+        },
+      ],
+    },
     {
       name: 'a buffer stored into the device, freed on one error path and not on another',
       code: storedFreedOnOneError,

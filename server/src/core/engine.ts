@@ -12,6 +12,7 @@ import { canonicalRuleIds } from './rules/aliases';
 import analysisLimit, { type LimitMessageId } from './rules/analysis-limit';
 import { mergeTable, PairIndex, type PairTable } from './kernel/pairs';
 import { seriesPairs } from './kernel/series-pairs';
+import { lockHelperPairs } from './c/analysis/lock-helpers';
 import { type Report, type Rule } from './rules/rule';
 import { formatMessage } from './message';
 import { DEFAULT_FOOTPRINT, type AnalysisConfig } from './config';
@@ -269,13 +270,16 @@ export class Engine {
     return c;
   }
 
-  /** The settings for one series: the options' table, with the pairs the series itself shows (kernel/series-pairs.ts). */
+  /**
+   * The settings for one series: the options' table, with the pairs the series itself shows (kernel/series-pairs.ts)
+   * and the lock helpers it defines (c/analysis/lock-helpers.ts).
+   */
   private seriesConfig(parsed: ParsedSeries, options: EngineOptions): AnalysisConfig {
     const base = this.config(options);
     const names = new Set<string>();
     for (const h of parsed.hunks) for (const v of [h.old, h.new]) for (const n of v.scan.names) names.add(n);
     for (const f of parsed.fragments) for (const n of f.view.scan.names) names.add(n);
-    const shown = seriesPairs(names, base.pairs, parsed.series.text);
+    const shown = [...seriesPairs(names, base.pairs, parsed.series.text), ...lockHelperPairs(parsed, base.pairs)];
     if (!shown.length) return base;
     const pairsKey = `${base.pairsKey}+${tableDigest({ pairs: shown })}`;
     let pairs = this.pairIndexes.get(pairsKey);

@@ -22,6 +22,11 @@ export interface PairSpec {
   key?: number | 'result';
   /** Argument naming the resource when releasing. */
   releaseKey?: number;
+  /**
+   * Appended to the acquiring argument's text to name the resource: a helper `foo_lock_if(priv)` that takes
+   * `priv->lock` has key 0 and keyPath `->lock`, so `mutex_unlock(&priv->lock)` gives it back.
+   */
+  keyPath?: string;
   success?: Success;
   /**
    * Balanced within a call, never across a create/destroy pair: runtime PM usage counts, which probe and

@@ -79,7 +79,12 @@ export interface CallSiteEffect {
   call: string;
   site: Span;
   guards: string[];
+  /** What it holds (a retained effect): the resource's key, `priv->lock`. */
+  key?: string;
 }
+
+/** A function named for taking a lock (`foo_lock()`, `bar_trylock()`, `baz_lock_if_valid()`): it may return holding it. */
+export const LOCK_HELPER = /(?:^|_)(?:try)?lock(?:ed)?(?:_|$)/;
 
 export interface BalanceResult {
   fn: FunctionAst;
@@ -296,7 +301,7 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
           const key =
             m.pair.key === 'result'
               ? (assignedTo ?? `${e.fn}@${e.span.startRow}:${e.span.startCol}`)
-              : keyText(e.args[typeof m.pair.key === 'number' ? m.pair.key : 0]);
+              : keyText(e.args[typeof m.pair.key === 'number' ? m.pair.key : 0]) + (m.pair.keyPath ?? '');
           if (key.includes('[')) return;
           const success = m.pair.success ?? 'always';
           const subject = success === 'always' ? null : (assignedTo ?? exprText(e));
@@ -406,7 +411,7 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
           const rk = `${h.rid}@${site.site.startRow}:${site.site.startCol}`;
           if (!retainedKeys.has(rk)) {
             retainedKeys.add(rk);
-            result.retained.push({ pair: h.pair, call: site.call, site: site.site, guards: site.guards });
+            result.retained.push({ pair: h.pair, call: site.call, site: site.site, guards: site.guards, key: h.key });
           }
         }
       }
@@ -419,7 +424,7 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
       const localAlloc = ownsObject(h.pair) && /^[A-Za-z_]\w*$/.test(h.key) && !fn.params.includes(h.key);
       const mustRelease = kind === 'error' || h.pair.kind === 'lock' || localAlloc;
       // A lock helper (`xe_bo_lock()`, `lock_page()`) returns holding its lock; `pageblock` is no lock.
-      if (!mustRelease || (h.pair.kind === 'lock' && kind === 'success' && /(?:^|_)(?:try)?lock(?:ed)?(?:_|$)/.test(fn.name))) continue;
+      if (!mustRelease || (h.pair.kind === 'lock' && kind === 'success' && LOCK_HELPER.test(fn.name))) continue;
       if (kind === 'error' && ownsObject(h.pair) && !/^[A-Za-z_]\w*$/.test(h.key)) {
         errorHeld.push({ h: { ...h }, span, path: s.path });
         continue;
@@ -490,7 +495,7 @@ function collectAcquired(stmts: Stmt[], pairs: PairIndex, out: Set<string>): voi
       e.args.forEach((a) => visitExpr(a, null));
       const m = e.fn ? pairs.match(e.fn) : null;
       if (m?.role === 'acquire') {
-        const key = m.pair.key === 'result' ? assigned : keyText(e.args[typeof m.pair.key === 'number' ? m.pair.key : 0]);
+        const key = m.pair.key === 'result' ? assigned : keyText(e.args[typeof m.pair.key === 'number' ? m.pair.key : 0]) + (m.pair.keyPath ?? '');
         if (key) out.add(rid(m.pair, key));
       }
       return;
