@@ -1,10 +1,10 @@
 /**
  * @file Pairs a series shows but the table does not know: two functions it calls whose names differ only by
  * a verb and its opposite (`hisi_qm_get_dfx_access()` / `hisi_qm_put_dfx_access()`, `foo_lock()` /
- * `foo_unlock()`). Both must be called in the series: the code itself says they pair. They join the table
+ * `foo_unlock()`, `pci_alloc_irq_vectors()` / `pci_free_irq_vectors()`). Both must be called in the series: the code itself says they pair. They join the table
  * for that analysis only.
  */
-import type { PairIndex, PairKind, PairSpec, Success } from './pairs';
+import type { LifecyclePair, PairIndex, PairKind, PairSpec, Success } from './pairs';
 
 /** A verb, the verb that undoes it, and the kind of thing they take and give back. */
 const OPPOSITES: [string, string, PairKind][] = [
@@ -13,6 +13,7 @@ const OPPOSITES: [string, string, PairKind][] = [
   ['acquire', 'release', 'ref'],
   ['pin', 'unpin', 'ref'],
   ['inc', 'dec', 'counter'],
+  ['alloc', 'free', 'alloc'],
 ];
 
 /** Result variables that carry an error code: a zero from the acquire is its success. */
@@ -25,7 +26,10 @@ const ERROR_CODE = /^(?:ret|rc|err|error|status|res|result)$/;
 function successOf(name: string, text: string): Success {
   const assigned = new RegExp(`\\b(\\w+)\\s*=\\s*${name}\\s*\\(`).exec(text);
   if (!assigned) return 'always';
-  return ERROR_CODE.test(assigned[1]) ? 'zero' : 'nonnull';
+  if (!ERROR_CODE.test(assigned[1])) return 'nonnull';
+  // A count on success, an errno on failure (`if (ret < 0)`): any non-negative result took it.
+  const after = text.slice(assigned.index, assigned.index + 2000);
+  return new RegExp(`\\bif\\s*\\(\\s*${assigned[1]}\\s*<\\s*0\\s*\\)`).test(after) ? 'nonnegative' : 'zero';
 }
 
 /** The pairs `names` (functions the series calls) make that `index` does not already know. */
@@ -40,9 +44,48 @@ export function seriesPairs(names: ReadonlySet<string>, index: PairIndex, text: 
       const partner = [...tokens.slice(0, at), opposite, ...tokens.slice(at + 1)].join('_');
       if (!names.has(partner) || index.match(partner)) continue;
       const success = successOf(name, text);
-      // `p = foo_get(x)` … `foo_put(p)`: what it returns is what is given back.
-      out.push({ id: `series:${name}`, kind, acquire: [name], release: [partner], success, ...(success === 'nonnull' ? { key: 'result' as const } : {}) });
+      // `p = foo_get(x)` … `foo_put(p)`: what it returns is what is given back. An allocation on an argument
+      // (`pci_alloc_irq_vectors(pdev, …)`) is a resource that argument holds, not the argument itself: handing
+      // `pdev` on does not hand it on.
+      const onArgument = kind === 'alloc' && success !== 'nonnull';
+      out.push({
+        id: `series:${name}`,
+        kind: onArgument ? 'ref' : kind,
+        acquire: [name],
+        release: [partner],
+        success,
+        ...(success === 'nonnull' ? { key: 'result' as const } : {}),
+      });
     }
   }
   return out.sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/** Verbs whose opposite undoes what a constructor made, for lifecycles named mid-name (`foo_alloc_ctx`). */
+const MAKE_UNMAKE: [string, string][] = [
+  ['alloc', 'free'],
+  ['create', 'destroy'],
+];
+
+/**
+ * Constructor/destructor pairs a series defines with the verb inside the name (`nx842_crypto_alloc_ctx()` /
+ * `nx842_crypto_free_ctx()`), which the table's suffix rule does not see. The name alone is weak evidence
+ * (two such functions may undo different things), so the destructor must also be installed as a callback
+ * (`.free_ctx = nx842_crypto_free_ctx,`): an ops table that names it the undoing of a construction.
+ */
+export function seriesLifecycles(defined: ReadonlySet<string>, text: string): LifecyclePair[] {
+  const out: LifecyclePair[] = [];
+  for (const release of defined) {
+    for (const [make, unmake] of MAKE_UNMAKE) {
+      const tokens = release.split('_');
+      const at = tokens.indexOf(unmake);
+      // Mid-name only: a verb at the end is the table's suffix rule.
+      if (at <= 0 || at === tokens.length - 1) continue;
+      const acquire = [...tokens.slice(0, at), make, ...tokens.slice(at + 1)].join('_');
+      if (!defined.has(acquire)) continue;
+      if (!new RegExp(`\\.\\s*\\w+\\s*=\\s*&?${release}\\s*[,}\\n]`).test(text)) continue;
+      out.push({ acquire, release, inferred: true });
+    }
+  }
+  return out.sort((a, b) => (a.acquire < b.acquire ? -1 : 1));
 }

@@ -210,6 +210,10 @@ export function lifecycleIssues(balances: FunctionBalance[], pairs: PairIndex): 
     const aNew = byName('new', l.acquire);
     const rNew = byName('new', l.release);
     if (aNew.length === 0 || rNew.length === 0) continue;
+    // Hunks of one function read across a gap: what it keeps past the gap is not known, so neither is the change.
+    if ([...aNew, ...rNew].some((b) => b.reading.hunks.length > 1 && !b.reading.whole)) continue;
+    // A pair the series' names suggest is weaker evidence: both functions must be seen whole.
+    if (l.inferred && [...aNew, ...rNew].some((b) => !b.fn.entryVisible || !b.fn.endVisible)) continue;
     const count = (
       list: FunctionBalance[],
       pick: (r: BalanceResult) => CallSiteEffect[],
