@@ -174,3 +174,161 @@ test('a file the hunk does not apply to is read from the hunk alone; a mail that
     [ret, 'unbalanced-counter', `on the path returning at line ${ret}, \`mutex_lock()\` from mm/widget.c:21 is never released`],
   ]);
 });
+
+/** A PCI probe modelled on a common pattern: platform setup that can fail, between the IRQ setup and the host's. */
+const fooPci = `static int foo_pci_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
+{
+	struct foo *foo;
+	int ret;
+
+	ret = pcim_enable_device(pdev);
+	if (ret)
+		return ret;
+
+	foo = devm_kzalloc(&pdev->dev, sizeof(*foo), GFP_KERNEL);
+	if (!foo)
+		return -ENOMEM;
+
+	foo->irq = pdev->irq;
+
+	if (ent->driver_data) {
+		ret = foo_platform_setup(foo);
+		if (ret)
+			return ret;
+	}
+
+	ret = foo_add_host(&pdev->dev, foo);
+	if (ret)
+		return ret;
+
+	pci_set_drvdata(pdev, foo);
+	return 0;
+}
+
+static void foo_pci_remove(struct pci_dev *pdev)
+{
+	struct foo *foo = pci_get_drvdata(pdev);
+
+	foo_remove_host(foo);
+}
+`;
+
+test('IRQ vectors the series allocates and frees (a pair it shows by name) are kept by a return between its hunks: found with the tree, not judged without', async () => {
+  const engine = new Engine(await loadParser());
+  const doc = editMail('foo: switch over to MSI interrupts', [
+    {
+      path: 'drivers/spi/foo-pci.c',
+      text: fooPci,
+      edits: [
+        {
+          after: 13,
+          remove: 1,
+          add: [
+            '\tret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_ALL_TYPES);',
+            '\tif (ret < 0)',
+            '\t\treturn ret;',
+            '',
+            '\tfoo->irq = pci_irq_vector(pdev, 0);',
+          ],
+        },
+        { after: 22, remove: 2, add: ['\tif (ret) {', '\t\tpci_free_irq_vectors(pdev);', '\t\treturn ret;', '\t}'] },
+        { after: 34, add: ['\tpci_free_irq_vectors(pdev);'] },
+      ],
+    },
+  ]);
+  assert.deepEqual(shown(engine.analyze(doc).findings), [], 'the return that keeps them is in the lines no hunk shows');
+  const alloc = lineOf(doc, '+\tret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_ALL_TYPES);');
+  assert.deepEqual(shown(engine.analyze(doc, { tree: new MemoryTree({ 'drivers/spi/foo-pci.c': fooPci }) }).findings), [
+    [alloc, 'unbalanced-counter', `on the path returning at drivers/spi/foo-pci.c:19, \`pci_alloc_irq_vectors()\` from line ${alloc} is never released`],
+  ]);
+});
+
+/** A crypto context set up in place, torn down in place, and installed in an ops table. */
+const fooCrypto = `int foo_crypto_init(struct crypto_tfm *tfm, struct foo_driver *driver)
+{
+	struct foo_crypto_ctx *ctx = crypto_tfm_ctx(tfm);
+
+	spin_lock_init(&ctx->lock);
+	ctx->driver = driver;
+	ctx->wmem = kmalloc(driver->workmem_size, GFP_KERNEL);
+	ctx->sbuf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	ctx->dbuf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!ctx->wmem || !ctx->sbuf || !ctx->dbuf) {
+		kfree(ctx->wmem);
+		kfree(ctx->sbuf);
+		kfree(ctx->dbuf);
+		return -ENOMEM;
+	}
+
+	return 0;
+}
+
+void foo_crypto_exit(struct crypto_tfm *tfm)
+{
+	struct foo_crypto_ctx *ctx = crypto_tfm_ctx(tfm);
+
+	kfree(ctx->wmem);
+	kfree(ctx->sbuf);
+	kfree(ctx->dbuf);
+}
+
+static struct foo_alg foo_alg = {
+	.name		= "foo",
+	.init		= foo_crypto_init,
+	.exit		= foo_crypto_exit,
+};
+`;
+
+test('a context the series now allocates, with a destructor the ops table installs (verb mid-name): the destructor that forgets it is found with the tree', async () => {
+  const engine = new Engine(await loadParser());
+  const migrate = (exitTail: string[]): string =>
+    editMail('foo: migrate to a context the API allocates', [
+      {
+        path: 'drivers/crypto/foo/foo-core.c',
+        text: fooCrypto,
+        edits: [
+          {
+            after: 0,
+            remove: 3,
+            add: [
+              'void *foo_crypto_alloc_ctx(struct foo_driver *driver)',
+              '{',
+              '\tstruct foo_crypto_ctx *ctx;',
+              '',
+              '\tctx = kzalloc(sizeof(*ctx), GFP_KERNEL);',
+              '\tif (!ctx)',
+              '\t\treturn ERR_PTR(-ENOMEM);',
+            ],
+          },
+          {
+            after: 13,
+            remove: 9,
+            add: [
+              '\t\tkfree(ctx);',
+              '\t\treturn ERR_PTR(-ENOMEM);',
+              '\t}',
+              '',
+              '\treturn ctx;',
+              '}',
+              '',
+              'void foo_crypto_free_ctx(void *p)',
+              '{',
+              '\tstruct foo_crypto_ctx *ctx = p;',
+            ],
+          },
+          { after: 26, remove: 0, add: exitTail },
+          { after: 30, remove: 2, add: ['\t.alloc_ctx\t= foo_crypto_alloc_ctx,', '\t.free_ctx\t= foo_crypto_free_ctx,'] },
+        ],
+      },
+    ]);
+  const forgets = migrate([]);
+  const tree = { tree: new MemoryTree({ 'drivers/crypto/foo/foo-core.c': fooCrypto }) };
+  assert.deepEqual(shown(engine.analyze(forgets).findings), [], 'hunk-only, the constructor is read across a gap: nothing judged');
+  // Both the lifecycle count (what the constructor returns it keeps) and the unwind model's teardown run say so.
+  const ctor = lineOf(forgets, '+void *foo_crypto_alloc_ctx(struct foo_driver *driver)');
+  assert.deepEqual(shown(engine.analyze(forgets, tree).findings), [
+    [ctor, 'unbalanced-counter', '`foo_crypto_alloc_ctx()` now takes `kmalloc()` 4 times, but `foo_crypto_free_ctx()` gives it back only 3'],
+    [ctor, 'unwind-leak', '`foo_crypto_free_ctx()` does not free `ctx`, which `foo_crypto_alloc_ctx()` leaves allocated'],
+  ]);
+  assert.deepEqual(shown(engine.analyze(migrate(['\tkfree(ctx);']), tree).findings), [], 'the destructor frees it too');
+});

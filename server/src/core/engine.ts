@@ -11,7 +11,7 @@ import { defaultRules } from './rules';
 import { canonicalRuleIds } from './rules/aliases';
 import analysisLimit, { type LimitMessageId } from './rules/analysis-limit';
 import { mergeTable, PairIndex, type PairTable } from './kernel/pairs';
-import { seriesPairs } from './kernel/series-pairs';
+import { seriesLifecycles, seriesPairs } from './kernel/series-pairs';
 import { lockHelperPairs } from './c/analysis/lock-helpers';
 import { type Report, type Rule } from './rules/rule';
 import { formatMessage } from './message';
@@ -280,15 +280,23 @@ export class Engine {
     for (const h of parsed.hunks) for (const v of [h.old, h.new]) for (const n of v.scan.names) names.add(n);
     for (const f of parsed.fragments) for (const n of f.view.scan.names) names.add(n);
     const shown = [...seriesPairs(names, base.pairs, parsed.series.text), ...lockHelperPairs(parsed, base.pairs)];
-    if (!shown.length) return base;
-    const pairsKey = `${base.pairsKey}+${tableDigest({ pairs: shown })}`;
+    const defined = new Set<string>();
+    for (const h of parsed.hunks) for (const n of h.new.scan.declarators.keys()) defined.add(n);
+    const lifecycles = seriesLifecycles(defined, parsed.series.text);
+    if (!shown.length && !lifecycles.length) return base;
+    const pairsKey = `${base.pairsKey}+${tableDigest({ pairs: shown, lifecycles })}`;
     let pairs = this.pairIndexes.get(pairsKey);
     if (!pairs) {
       // One entry per distinct series table; documents are edited, so keep the cache from growing without end.
       if (this.pairIndexes.size > 64) this.pairIndexes.clear();
       this.pairIndexes.set(
         pairsKey,
-        (pairs = new PairIndex(mergeTable({ ...options.pairs, pairs: [...(options.pairs?.pairs ?? []), ...shown] }, base.mined?.pairs))),
+        (pairs = new PairIndex(
+          mergeTable(
+            { ...options.pairs, pairs: [...(options.pairs?.pairs ?? []), ...shown], lifecycles: [...(options.pairs?.lifecycles ?? []), ...lifecycles] },
+            base.mined?.pairs,
+          ),
+        )),
       );
     }
     return { ...base, pairs, pairsKey };

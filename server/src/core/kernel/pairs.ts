@@ -38,6 +38,8 @@ export interface PairSpec {
 export interface LifecyclePair {
   acquire: string;
   release: string;
+  /** Inferred from the series (kernel/series-pairs.ts), not listed: compared only where both functions are read whole. */
+  inferred?: true;
 }
 
 export interface PairTable {

@@ -89,7 +89,7 @@ export const LOCK_HELPER = /(?:^|_)(?:try)?lock(?:ed)?(?:_|$)/;
 export interface BalanceResult {
   fn: FunctionAst;
   issues: BalanceIssue[];
-  /** Acquisitions still held where the function returns successfully or leaves the visible code. */
+  /** Acquisitions still held where the function returns successfully or leaves the visible code (what it returns too). */
   retained: CallSiteEffect[];
   /** Releases reached on some path. */
   released: CallSiteEffect[];
@@ -405,8 +405,10 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
     else for (const rid of s.gave) errorBalanced.add(rid);
     for (const h of s.held) {
       if (h.count <= 0) continue;
-      const owned = h.escaped || (returned !== null && (returned === h.key || h.pending?.subject === returned));
-      if (kind !== 'error' && !owned) {
+      const returnedIt = returned !== null && (returned === h.key || h.pending?.subject === returned);
+      const owned = h.escaped || returnedIt;
+      // What a constructor returns it keeps, as far as its lifecycle partner is concerned: the destructor frees it.
+      if (kind !== 'error' && (!owned || returnedIt)) {
         for (const site of h.sites) {
           const rk = `${h.rid}@${site.site.startRow}:${site.site.startCol}`;
           if (!retainedKeys.has(rk)) {
