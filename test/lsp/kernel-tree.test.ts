@@ -113,6 +113,12 @@ test('a tree file edited in place (no revision shows it): the editor tells the s
   const first = client.diagnostics(uri, (p) => sites(p).length > 0);
   await client.open(uri, frobPatch(), 'mm-mail');
   assert.deepEqual(sites(await first), ['arch/beta/mm/frob.c:4', 'mm/user.c:10']);
+  // The tree's C files are watched, under the tree only, once a document uses it (the folder's own config
+  // file is watched from the start).
+  assert.deepEqual(
+    client.registrations.map((r) => r.registerOptions),
+    [{ watchers: [{ globPattern: `${root}/.mm-review.json` }] }, { watchers: [{ globPattern: `${root}/**/*.{c,h}` }] }],
+  );
   // A call added to a file no search found before; no directory's modification time changes.
   const edited = path.join(root, 'mm', 'unrelated.c');
   fs.writeFileSync(edited, 'int frobnicate(void) { return frob_range(0, 4096); }\n');

@@ -15,6 +15,8 @@ import {
   ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
+  type Disposable,
+  type GlobPattern,
   type CancellationToken,
   type ClientCapabilities,
   type Connection,
@@ -34,7 +36,7 @@ import { DEFAULT_SETTINGS, readSettingsWithProblems, type Settings } from './set
 import { toText } from '../core/output/text';
 import { defaultRules } from '../core/rules';
 import { TOOL_NAME, TOOL_VERSION } from '../core/version';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export interface ServerHost {
   /** Where analyses run (a worker thread on Node): trees are opened and searched there too. */
@@ -55,10 +57,14 @@ interface TreeEntry {
   prefixes: string[];
   users: Set<string>;
   progress: Promise<WorkDoneProgressServerReporter | null> | null;
+  /** The watcher on the tree's sources while a document uses it. */
+  watch: Promise<Disposable> | null;
 }
 
 /** The tree's sources, watched in clients that can: an edit the tree's revision does not show (a file edited
- * in place, not committed, in a tree that is not a git checkout) still makes its searches stale. */
+ * in place, not committed, in a tree that is not a git checkout) still makes its searches stale. Only under
+ * the tree, only while it is in use: a client answers a watcher by walking what it covers (eglot takes
+ * seconds over a folder with node_modules). */
 const SOURCE_GLOB = '**/*.{c,h}';
 
 /** The file a workspace extends the pair table with, at the root of each workspace folder. */
@@ -154,8 +160,8 @@ export class MmReviewServer {
     c.onInitialized(() => {
       // Editing .mm-review.json re-checks the open documents, and editing a C file of a kernel tree re-checks
       // the documents checked against it, in any client that can watch files for us.
-      if (this.client.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
-        void c.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/${CONFIG_FILE}` }, { globPattern: SOURCE_GLOB }] });
+      if (this.client.workspace?.didChangeWatchedFiles?.dynamicRegistration && this.folders.length) {
+        void c.client.register(DidChangeWatchedFilesNotification.type, { watchers: this.folders.map((f) => ({ globPattern: this.under(f, CONFIG_FILE) })) });
       }
     });
     c.onDidChangeWatchedFiles((e) => {
@@ -318,11 +324,30 @@ export class MmReviewServer {
     let entry = this.trees.get(root);
     if (!entry) {
       const real = this.host.realUri?.(root);
-      entry = { prefixes: [...new Set([root, ...(real ? [real] : [])])].map((r) => (r.endsWith('/') ? r : r + '/')), users: new Set(), progress: null };
+      entry = {
+        prefixes: [...new Set([root, ...(real ? [real] : [])])].map((r) => (r.endsWith('/') ? r : r + '/')),
+        users: new Set(),
+        progress: null,
+        watch: null,
+      };
       this.trees.set(root, entry);
     }
     entry.users.add(uri);
+    if (!entry.watch && this.client.workspace?.didChangeWatchedFiles?.dynamicRegistration)
+      entry.watch = this.connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: this.under(entry.prefixes[0], SOURCE_GLOB) }],
+      });
     return root;
+  }
+
+  /**
+   * A glob for `pattern` under the folder `base` (a URI ending in `/`): relative to it where the client takes
+   * relative patterns, else the folder's path written into the glob.
+   */
+  private under(base: string, pattern: string): GlobPattern {
+    if (this.client.workspace?.didChangeWatchedFiles?.relativePatternSupport) return { baseUri: base, pattern };
+    const dir = base.startsWith('file:') ? fileURLToPath(base) : base;
+    return `${dir.replace(/[/\\]$/, '')}/${pattern}`;
   }
 
   private treeSearchStarted(root: string): void {
@@ -360,6 +385,12 @@ export class MmReviewServer {
     for (const [root, entry] of this.trees) {
       if (!entry.users.delete(uri) || entry.users.size) continue;
       this.backend.tree('cancel', root);
+      // A client that fails the unregistration leaves a watcher behind: nothing to do about it here.
+      void entry.watch?.then(
+        (d) => Promise.resolve(d.dispose()).catch(() => undefined),
+        () => undefined,
+      );
+      entry.watch = null;
       void entry.progress?.then((p) => p?.done());
       entry.progress = null;
     }
