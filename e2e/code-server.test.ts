@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { repoRoot, seedsSkip, staleCallSeed } from '../test/helpers';
 import { artifactsDir, codeServer, missing, node24 } from './setup';
 
@@ -37,6 +37,23 @@ async function waitForHttp(url: string, ms: number, log: () => string): Promise<
     }
   }
   throw new Error(`code-server did not answer at ${url}: ${log()}`);
+}
+
+/** Waits until some frame of the page (webviews are nested frames) shows `text`. */
+async function inSomeFrame(page: Page, text: string, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames())
+      if (
+        (await frame
+          .getByText(text)
+          .count()
+          .catch(() => 0)) > 0
+      )
+        return;
+    if (Date.now() > until) throw new Error(`no frame shows ${JSON.stringify(text)}`);
+    await page.waitForTimeout(250);
+  }
 }
 
 test('VS Code: Problems lists the finding, the hover explains it, the rule link opens its doc', { timeout: 1_500_000 }, async (t) => {
@@ -148,6 +165,8 @@ test('VS Code: Problems lists the finding, the hover explains it, the rule link 
     }
     const text = await hover.innerText();
     assert.match(text, /is called with 4 arguments/);
+    // A short hover ends in a link to the rule's documentation.
+    assert.match(text, /Rule documentation \(prototype-mismatch\)/);
     assert.match(text, /before:\s*vmemmap_populate\(unsigned long start, unsigned long end, int node, struct vmem_altmap \*altmap\)/);
     assert.match(await page.locator('.statusbar').innerText(), /mm-review\s*\S*\s*1\s*\S*\s*0\s*\S*\s*2/);
     await page.screenshot({ path: path.join(artifactsDir, 'code-server-hover.png') });
@@ -165,8 +184,17 @@ test('VS Code: Problems lists the finding, the hover explains it, the rule link 
     // The rule id in the Problems panel links to the rule's documentation, served by the extension.
     await page.mouse.move(5, 5);
     await page.locator('.markers-panel a').filter({ hasText: 'prototype-mismatch' }).first().click();
-    await page.locator('.tabs-container .tab').filter({ hasText: 'prototype-mismatch' }).first().waitFor({ timeout: 30_000 });
-    await page.getByText('When a series changes a function').first().waitFor({ timeout: 30_000 });
+    // It opens in the markdown preview (a webview: its text is in a frame of the page), not as raw text.
+    await page.locator('.tabs-container .tab').filter({ hasText: 'Preview prototype-mismatch' }).first().waitFor({ timeout: 30_000 });
+    await inSomeFrame(page, 'When a series changes a function', 30_000);
+    assert.equal(
+      await page
+        .locator('.tabs-container .tab')
+        .filter({ hasText: /^prototype-mismatch\.md/ })
+        .count(),
+      0,
+      'no raw-text tab left open',
+    );
     await page.screenshot({ path: path.join(artifactsDir, 'code-server-rule-doc.png') });
     // A mail saved as .txt opens as plain text and is reviewed all the same; other text is left alone.
     await page.locator('.explorer-folders-view').getByText('stale-call.txt').dblclick({ timeout: 60_000 });

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 const REQUESTS = {
+  explanation: 'mmReview/explanation',
   rules: 'mmReview/rules',
   ruleDoc: 'mmReview/ruleDoc',
   findingsText: 'mmReview/findingsText',
@@ -20,6 +21,9 @@ const SOURCE = 'mm-review';
 
 let client: LanguageClient | undefined;
 
+/** A finding's key as a file name for a preview's tab (the key itself travels in the query). */
+const slug = (key: string): string => key.replace(/[^\w.-]+/g, '-').slice(0, 60);
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
@@ -30,22 +34,48 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     documentSelector: [{ language: 'diff' }, { language: 'mm-mail' }, { language: 'plaintext' }],
     synchronize: { configurationSection: 'mmReview' },
     // An untrusted workspace's .mm-review.json is not read; granting trust restarts the server to read it.
-    initializationOptions: () => ({ workspaceTrusted: vscode.workspace.isTrusted }),
+    // Hovers end in links to the extension's commands (model, full explanation, rule documentation).
+    initializationOptions: () => ({ workspaceTrusted: vscode.workspace.isTrusted, commandLinks: true }),
+    markdown: { isTrusted: { enabledCommands: ['mmReview.showModel', 'mmReview.showExplanation', 'mmReview.showRuleDocumentation'] } },
   };
   client = new LanguageClient('mmReview', 'mm-review', serverOptions, clientOptions);
   await client.start();
   const c = client;
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void c.restart()));
 
-  // Rule documentation under mm-review-doc:/rules/<id>.md: the diagnostics' code links point there.
+  // Markdown the server gives, as documents the markdown preview shows: rule documentation under
+  // mm-review-doc:/rules/<id>.md (the diagnostics' code links point there), a finding's whole explanation
+  // and a model's view under /explanation/… and /model/… (the document and the finding in the query).
   context.subscriptions.push(
     vscode.workspace.registerTextDocumentContentProvider(DOC_SCHEME, {
       provideTextDocumentContent: async (uri) => {
-        const id = uri.path.replace(/^\/rules\//, '').replace(/\.md$/, '');
-        return ((await c.sendRequest(REQUESTS.ruleDoc, { id })) as string | null) ?? `# ${id}\n\nNo documentation for this rule.`;
+        if (uri.path.startsWith('/rules/')) {
+          const id = uri.path.replace(/^\/rules\//, '').replace(/\.md$/, '');
+          return ((await c.sendRequest(REQUESTS.ruleDoc, { id })) as string | null) ?? `# ${id}\n\nNo documentation for this rule.`;
+        }
+        const { uri: doc, key } = JSON.parse(uri.query) as { uri: string; key: string };
+        const request = uri.path.startsWith('/model/') ? REQUESTS.model : REQUESTS.explanation;
+        const r = (await c.sendRequest(request, { uri: doc, key })) as { title: string; markdown: string } | null;
+        return r ? `# ${r.title}\n\n${r.markdown}` : '# Not available\n\nThe document was checked again since; hover the finding again.';
       },
     }),
   );
+  // A link that opens one of those as text (a diagnostic's rule link) shows the preview instead.
+  context.subscriptions.push(
+    vscode.window.onDidChangeActiveTextEditor(async (editor) => {
+      const uri = editor?.document.uri;
+      if (uri?.scheme !== DOC_SCHEME) return;
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.commands.executeCommand('markdown.showPreview', uri);
+    }),
+  );
+  const preview = async (uri: vscode.Uri): Promise<void> => {
+    try {
+      await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
+    } catch {
+      await vscode.window.showTextDocument(uri, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+    }
+  };
 
   // Plain-text documents the server found a patch or C in (the others it leaves alone).
   const reviewedText = new Set<string>();
@@ -75,11 +105,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   refreshStatus();
 
-  const showMarkdown = async (content: string): Promise<void> => {
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
-    await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
-  };
-
   context.subscriptions.push(
     vscode.commands.registerCommand('mmReview.reviewFile', async () => {
       const doc = vscode.window.activeTextEditor?.document;
@@ -104,12 +129,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         )?.label;
       }
       if (!id) return;
-      const uri = vscode.Uri.parse(`${DOC_SCHEME}:/rules/${id}.md`);
-      try {
-        await vscode.commands.executeCommand('markdown.showPreview', uri);
-      } catch {
-        await vscode.window.showTextDocument(uri);
-      }
+      await preview(vscode.Uri.parse(`${DOC_SCHEME}:/rules/${id}.md`));
     }),
     vscode.commands.registerCommand('mmReview.copyFindings', async () => {
       const doc = vscode.window.activeTextEditor?.document;
@@ -120,8 +140,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       void vscode.window.showInformationMessage('mm-review: findings copied');
     }),
     vscode.commands.registerCommand('mmReview.showModel', async (uri: string, key: string) => {
-      const model = (await c.sendRequest(REQUESTS.model, { uri, key })) as { title: string; markdown: string } | null;
-      if (model) await showMarkdown(`# ${model.title}\n\n${model.markdown}`);
+      await preview(vscode.Uri.from({ scheme: DOC_SCHEME, path: `/model/${slug(key)}.md`, query: JSON.stringify({ uri, key }) }));
+    }),
+    vscode.commands.registerCommand('mmReview.showExplanation', async (uri: string, key: string) => {
+      await preview(vscode.Uri.from({ scheme: DOC_SCHEME, path: `/explanation/${slug(key)}.md`, query: JSON.stringify({ uri, key }) }));
     }),
   );
 }

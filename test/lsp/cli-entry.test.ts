@@ -65,6 +65,8 @@ test('`mm-review lsp --stdio` answers each request once and sends each server re
         params: {
           processId: process.pid,
           rootUri: null,
+          // A folder, so its .mm-review.json is watched: one registration.
+          workspaceFolders: [{ uri: 'file:///tmp/mm-review-once', name: 'once' }],
           capabilities: { workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } } },
         },
       }),

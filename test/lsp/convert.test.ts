@@ -64,7 +64,7 @@ test('code lenses: counts on each patch subject, "Show model" on model-backed fi
     [
       [3, 'mm-review: 1 error, 1 information', 'workbench.actions.view.problems', undefined],
       [40, 'mm-review: 1 warning', 'workbench.actions.view.problems', undefined],
-      [3, 'Show model: BO purgeability', 'mmReview.showModel', ['file:///x.mbox', 'k2']],
+      [3, 'Show model (bo-purgeability)', 'mmReview.showModel', ['file:///x.mbox', 'k2']],
     ],
   );
 });

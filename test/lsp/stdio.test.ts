@@ -102,6 +102,16 @@ seedTest('code lens on each patch subject with its counts; custom requests for t
 });
 
 /** The document's "Show model" lens: its title, and the model view the lens opens. */
+/** What the "Full explanation" link opens: the finding's whole explanation. */
+async function explanationOf(uri: string, d: { data?: unknown }): Promise<string> {
+  const key = (d.data as { key: string }).key;
+  const r = (await client.connection.sendRequest('mmReview/explanation', { uri, key })) as { title: string; markdown: string };
+  return r.markdown;
+}
+
+/** Lines a hover takes, long ones wrapping at about 100 columns. */
+const shownLines = (markdown: string): number => markdown.split('\n').reduce((n, l) => n + Math.max(1, Math.ceil(l.length / 100)), 0);
+
 async function showModel(uri: string): Promise<{ title: string; model: { id: string; markdown: string } }> {
   const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
   const show = lenses.find((l) => l.command?.command === 'mmReview.showModel');
@@ -125,10 +135,18 @@ seedTest('a model-backed finding: its hover shows the trace, its lens opens the 
   assert.match(text.split('\n')[notes[0].range.start.line], /if \(vmas\[i\]->attr\.purgeable_state == XE_MADV_PURGEABLE_WILLNEED\) \{/);
   const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: notes[0].range.start })) as Hover;
   const value = (hover.contents as { value: string }).value;
-  assert.match(value, /\| # \| event \| VMAs \(latest advice\) \| `willneed_count` \| `vma_count` \| state, patched \| state, before \|/);
-  assert.match(value, /\| 3 \| export \| VMA1 D, dma-buf \| 1 \| 1 \| WILLNEED \| DONTNEED \|/);
+  // The hover is the verdict, at a glance; the trace tables are in the full explanation and the model.
+  assert.match(
+    value,
+    /^\*\*xe-bo-purgeability\*\* · information\n\n\*\*BO purgeability model\*\*: the patched code departs from the code it replaces on \d+ kinds/,
+  );
+  assert.ok(shownLines(value) <= 14, `${shownLines(value)} lines:\n${value}`);
+  assert.doesNotMatch(value, /\| # \| event \|/);
+  const full = await explanationOf(uri, notes[0]);
+  assert.match(full, /\| # \| event \| VMAs \(latest advice\) \| `willneed_count` \| `vma_count` \| state, patched \| state, before \|/);
+  assert.match(full, /\| 3 \| export \| VMA1 D, dma-buf \| 1 \| 1 \| WILLNEED \| DONTNEED \|/);
   const { title, model } = await showModel(uri);
-  assert.equal(title, 'Show model: BO purgeability model: departures from the old semantics');
+  assert.equal(title, 'Show model (bo-purgeability)');
   assert.equal(model.id, 'bo-purgeability');
   assert.ok(model.markdown.includes('| 3 | export | VMA1 D, dma-buf | 1 | 1 | WILLNEED | DONTNEED |'), 'the export departure, as a table');
   assert.match(model.markdown, /The model ran every sequence of up to 6 events/);
@@ -155,11 +173,12 @@ seedTest("seed 000, a review thread: findings on the quoted round_down and the r
   const note = published.diagnostics.find((d) => d.code === 'gmem-binding-alignment')!;
   assert.equal(note.severity, 3, 'information: the thread only quotes the code');
   const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: note.range.start })) as Hover;
-  const value = (hover.contents as { value: string }).value;
-  assert.match(value, /\| 1 \| \[512, 1024\) \| \[2 MiB, 4 MiB\) \| allowed \|/);
-  assert.match(value, /\| `offset_within_page == gfn_within_page` \| \d+ \| \d+ \| accepts broken `base_gfn` = 2, `pgoff` = 0/);
+  assert.ok(shownLines((hover.contents as { value: string }).value) <= 14);
+  const full = await explanationOf(uri, note);
+  assert.match(full, /\| 1 \| \[512, 1024\) \| \[2 MiB, 4 MiB\) \| allowed \|/);
+  assert.match(full, /\| `offset_within_page == gfn_within_page` \| \d+ \| \d+ \| accepts broken `base_gfn` = 2, `pgoff` = 0/);
   const { title, model } = await showModel(uri);
-  assert.match(title, /^Show model: guest_memfd binding model/);
+  assert.equal(title, 'Show model (gmem-alignment)');
   assert.equal(model.id, 'gmem-alignment');
   assert.match(model.markdown, /\*\*3 allowed huge mappings span two folios\.\*\*/);
 });
@@ -180,7 +199,7 @@ seedTest('seed 003, a thread with no code: the region figures get notes, and a l
   const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: published.diagnostics[0].range.start })) as Hover;
   assert.match((hover.contents as { value: string }).value, /2\^40 \/ 2\^8 = 2\^32 ≈ \*\*4\.29 × 10\^9\*\* per device/);
   const { title, model } = await showModel(uri);
-  assert.match(title, /^Show model: CXL interleave model/);
+  assert.equal(title, 'Show model (cxl-interleave)');
   assert.equal(model.id, 'cxl-interleave');
   assert.match(model.markdown, /\*\*One-to-one\*\*/);
   assert.match(model.markdown, /\| window \| — \| 0x0 \| 16 TiB \| 1 \| 256 B \| hb0 \|/);
@@ -234,8 +253,11 @@ seedTest('hovering a batch constant anywhere in seed 001 shows what it costs and
   const character = text.split('\n')[line].indexOf('SWAP_CRYPTO_SUB_BATCH_SIZE') + 3;
   const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character } })) as Hover;
   const value = (hover.contents as { value: string }).value;
+  // The key figure at a glance; the table of batch sizes in the full explanation.
   assert.match(value, /For 224 CPUs and 1 pool: 8 × 8 KiB × 224 = \*\*14 MiB\*\*/);
-  assert.match(value, /\| 8 \| 2t \| 8× \|/);
+  assert.ok(shownLines(value) <= 14, value);
+  const footprint = published.diagnostics.find((d) => d.code === 'batch-footprint')!;
+  assert.match(await explanationOf(uri, footprint), /\| 8 \| 2t \| 8× \|/);
 });
 
 seedTest('settings: a rule turned off, all findings, and the size limit', async () => {

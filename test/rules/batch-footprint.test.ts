@@ -91,12 +91,19 @@ test('the throughput model: batches beyond the engines gain nothing', () => {
   );
 });
 
-test('hovering the batch constant anywhere shows the footprint and the throughput table', async () => {
+test('hovering the batch constant anywhere shows the footprint, and links to the throughput table', async () => {
   const a = await analyzeCase({ name: 'the ring pages', code: RING });
   const line = lineOf(RING, '+\tvoid *page[RING_BATCH];', true) - 1;
   const character = RING.split('\n')[line].indexOf('RING_BATCH') + 2;
   const d = describe(a, a.findings, { line, character });
   assert.match(d?.markdown ?? '', /\*\*batch-footprint\*\* · `RING_BATCH`/);
-  assert.match(d?.markdown ?? '', /\| 8 \| 2t \| 8× \|/);
-  assert.match(d?.markdown ?? '', /\| 16 \| 2t \| 8× \|/);
+  // The table is the full explanation's, a link away from the hover.
+  assert.doesNotMatch(d?.markdown ?? '', /\| 8 \| 2t \| 8× \|/);
+  const f = a.findings.find((x) => x.ruleId === 'batch-footprint')!;
+  assert.deepEqual(
+    d?.links?.map((l) => l.kind),
+    ['explanation', 'ruleDoc'],
+  );
+  assert.match(f.explanation, /\| 8 \| 2t \| 8× \|/);
+  assert.match(f.explanation, /\| 16 \| 2t \| 8× \|/);
 });

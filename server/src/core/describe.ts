@@ -14,6 +14,61 @@ import { MODELS } from './models/registry';
 export interface Description {
   markdown: string;
   range: Range;
+  /**
+   * What the editor may offer under the hover, each for a finding: its model's view, its whole explanation
+   * (the hover shows the start), its rule's documentation. Editors that take command links render them.
+   */
+  links?: HoverLink[];
+}
+
+export type HoverLink = { kind: 'model' | 'explanation'; key: string; title: string } | { kind: 'ruleDoc'; ruleId: string; title: string };
+
+/** A hover is read at a glance: about this many lines of explanation, the rest a link away. */
+export const HOVER_LINES = 10;
+/** How wide a hover's line is taken to be: a longer source line wraps into several. */
+const HOVER_WIDTH = 100;
+const shownLines = (line: string): number => Math.max(1, Math.ceil(line.length / HOVER_WIDTH));
+
+/** The first `max` shown lines of a paragraph, ending in `…`. */
+function cutToLines(lines: string[], max: number): string {
+  const out: string[] = [];
+  let left = max;
+  for (const l of lines) {
+    if (left <= 0) break;
+    const n = shownLines(l);
+    out.push(n <= left ? l : `${l.slice(0, left * HOVER_WIDTH).replace(/\s+\S*$/, '')}`);
+    left -= n;
+  }
+  return `${out.join('\n')} …`;
+}
+
+/**
+ * The start of an explanation that fits `max` lines: whole paragraphs in order, tables and code blocks left
+ * for the full view; a first paragraph longer than that is cut. `cut`: something was left out.
+ */
+export function hoverExcerpt(markdown: string, max: number): { text: string; cut: boolean } {
+  const blocks = markdown.split(/\n\s*\n/).filter((b) => b.trim());
+  const kept: string[] = [];
+  let used = 0;
+  let cut = false;
+  for (const b of blocks) {
+    const lines = b.split('\n');
+    const cost = lines.reduce((n, l) => n + shownLines(l), 0);
+    if (/^\s*(?:\||```)/.test(lines[0]) || used >= max) {
+      cut = true;
+      continue;
+    }
+    if (used + cost > max) {
+      // The first paragraph is the verdict: shown cut, never dropped.
+      if (kept.length === 0) kept.push(cutToLines(lines, max));
+      cut = true;
+      used = max;
+      continue;
+    }
+    kept.push(b);
+    used += cost;
+  }
+  return { text: kept.join('\n\n'), cut };
 }
 
 const contains = (r: Range, p: Pos): boolean =>
@@ -23,11 +78,21 @@ const contains = (r: Range, p: Pos): boolean =>
 export function describeFindings(findings: Finding[], pos: Pos): Description | null {
   const here = findings.filter((f) => contains(f.range, pos));
   if (here.length === 0) return null;
-  // Editors show the diagnostic's message next to the hover: the hover adds how it was reached.
+  // Editors show the diagnostic's message next to the hover: the hover adds how it was reached, briefly;
+  // several findings share the lines.
+  const budget = Math.max(3, Math.floor(HOVER_LINES / here.length));
+  const links: HoverLink[] = [];
   const markdown = here
-    .map((f) => [`**${f.ruleId}** · ${f.severity}${f.origin === 'introduced' ? '' : ` · ${f.origin}`}`, '', f.explanation || f.message].join('\n').trim())
+    .map((f) => {
+      const { text, cut } = hoverExcerpt(f.explanation || f.message, budget);
+      if (f.model) links.push({ kind: 'model', key: f.key, title: `Show model: ${f.model.title}` });
+      if (cut) links.push({ kind: 'explanation', key: f.key, title: here.length > 1 ? `Full explanation (${f.ruleId})` : 'Full explanation' });
+      if (!links.some((l) => l.kind === 'ruleDoc' && l.ruleId === f.ruleId))
+        links.push({ kind: 'ruleDoc', ruleId: f.ruleId, title: `Rule documentation (${f.ruleId})` });
+      return [`**${f.ruleId}** · ${f.severity}${f.origin === 'introduced' ? '' : ` · ${f.origin}`}`, '', text].join('\n').trim();
+    })
     .join('\n\n---\n\n');
-  return { markdown, range: here[0].range };
+  return { markdown, range: here[0].range, links };
 }
 
 /** The hunk image and column a document position falls in, if it is on a hunk line. */
@@ -103,7 +168,13 @@ export function describeNameAt(analysis: Analysis, findings: Finding[], pos: Pos
   const w = about.length ? wordUnder(analysis, pos) : null;
   const f = w && about.find((x) => x.about!.includes(w.word));
   if (!w || !f) return null;
-  return { markdown: [`**${f.ruleId}** · \`${w.word}\``, '', f.explanation].join('\n'), range: w.range };
+  const { text, cut } = hoverExcerpt(f.explanation, HOVER_LINES);
+  const links: HoverLink[] = [
+    ...(f.model ? [{ kind: 'model' as const, key: f.key, title: `Show model: ${f.model.title}` }] : []),
+    ...(cut ? [{ kind: 'explanation' as const, key: f.key, title: 'Full explanation' }] : []),
+    { kind: 'ruleDoc', ruleId: f.ruleId, title: `Rule documentation (${f.ruleId})` },
+  ];
+  return { markdown: [`**${f.ruleId}** · \`${w.word}\``, '', text].join('\n'), range: w.range, links };
 }
 
 /** On a name a model speaks about (a function it models), in a hunk: what the model says. */

@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AnalysisBackend, AnalysisEvents, AnalysisRun, TreeEvents } from '../lsp/analysis-backend';
 import type { AnalysisOutcome, AnalyzeOptions, FromService, ToService } from '../lsp/analysis-service';
-import type { Pos, Range } from '../core/ingest';
+import type { Pos } from '../core/ingest';
+import type { Description } from '../core/describe';
 
 /** Analyses that may run at once (each holds a flag slot until it ends). */
 const SLOTS = 1024;
@@ -35,7 +36,7 @@ export class WorkerBackend implements AnalysisBackend {
   private nextId = 1;
   private nextSlot = 0;
   private readonly analyses = new Map<number, Pending>();
-  private readonly hovers = new Map<number, (result: { markdown: string; range: Range } | null) => void>();
+  private readonly hovers = new Map<number, (result: Description | null) => void>();
   private treeEvents: TreeEvents | null = null;
   private disposed = false;
 
@@ -101,7 +102,7 @@ export class WorkerBackend implements AnalysisBackend {
     };
   }
 
-  hover(uri: string, position: Pos): Promise<{ markdown: string; range: Range } | null> {
+  hover(uri: string, position: Pos): Promise<Description | null> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.hovers.set(id, resolve);

@@ -3,8 +3,9 @@
  * thread running the AnalysisService). Every call returns at once; results come as promises and events.
  */
 import type { Finding } from '../core/findings';
-import type { Pos, Range } from '../core/ingest';
+import type { Pos } from '../core/ingest';
 import type { AnalysisOutcome, AnalyzeOptions } from './analysis-service';
+import type { Description } from '../core/describe';
 
 export interface AnalysisRun {
   /** The outcome; null when it was cancelled. */
@@ -28,7 +29,7 @@ export interface TreeEvents {
 
 export interface AnalysisBackend {
   analyze(uri: string, text: string, options: AnalyzeOptions, how: { quickFirst: boolean; onlyIfCode: boolean }, events: AnalysisEvents): AnalysisRun;
-  hover(uri: string, position: Pos): Promise<{ markdown: string; range: Range } | null>;
+  hover(uri: string, position: Pos): Promise<Description | null>;
   close(uri: string): void;
   tree(op: 'refresh' | 'forget' | 'cancel', root: string): void;
   onTree(events: TreeEvents): void;

@@ -8,10 +8,10 @@
 import type { PairTable } from '../core/kernel/pairs';
 import { AnalysisCache } from '../core/c/syntax/parsed';
 import type { CParser } from '../core/c/syntax/parser';
-import { describe } from '../core/describe';
+import { describe, type Description } from '../core/describe';
 import { Engine, type Analysis, type EngineOptions, type RuleSetting } from '../core/engine';
 import type { Finding } from '../core/findings';
-import type { Pos, Range } from '../core/ingest';
+import type { Pos } from '../core/ingest';
 import type { KernelTree } from '../core/kernel/kernel-tree';
 import { defaultRules } from '../core/rules';
 
@@ -85,7 +85,7 @@ export type FromService =
   | { kind: 'done'; id: number; outcome: AnalysisOutcome }
   | { kind: 'cancelled'; id: number }
   | { kind: 'failed'; id: number; message: string }
-  | { kind: 'hover'; id: number; result: { markdown: string; range: Range } | null }
+  | { kind: 'hover'; id: number; result: Description | null }
   | { kind: 'treeStarted'; root: string }
   | { kind: 'treeReady'; root: string; searching: number };
 
@@ -191,7 +191,7 @@ export class AnalysisService {
   }
 
   /** The hover for a position of a document's last analysis (the caller knows it matches the text shown). */
-  hover(uri: string, position: Pos): { markdown: string; range: Range } | null {
+  hover(uri: string, position: Pos): Description | null {
     const doc = this.documents.get(uri);
     if (!doc?.analysis) return null;
     return describe(doc.analysis, doc.shown, position);

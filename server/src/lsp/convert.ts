@@ -1,6 +1,7 @@
 /** @file Findings as LSP diagnostics, code actions and code lenses. */
 import { CodeActionKind, DiagnosticSeverity, type CodeAction, type CodeLens, type Diagnostic } from 'vscode-languageserver/node';
 import type { Finding, Severity } from '../core/findings';
+import type { HoverLink } from '../core/describe';
 import type { Patch, Range } from '../core/ingest';
 import { pathToFileURL } from 'node:url';
 
@@ -81,10 +82,25 @@ export function codeLenses(patches: Pick<Patch, 'index' | 'anchorLine'>[], findi
     if (!f.model) continue;
     lenses.push({
       range: { start: f.range.start, end: f.range.start },
-      command: { title: `Show model: ${f.model.title}`, command: 'mmReview.showModel', arguments: [uri, f.key] },
+      // Short: a lens sits above the code, and a long title is cut off.
+      command: { title: `Show model (${f.model.id})`, command: 'mmReview.showModel', arguments: [uri, f.key] },
     });
   }
   return lenses;
+}
+
+/** A command link VS Code runs from a hover (its arguments JSON, URI-encoded). */
+const commandLink = (title: string, command: string, args: unknown[]): string => `[${title}](command:${command}?${encodeURIComponent(JSON.stringify(args))})`;
+
+/** The hover's links, one line: the model, the whole explanation, the rule's documentation. */
+export function hoverLinks(links: HoverLink[], uri: string): string {
+  return links
+    .map((l) =>
+      l.kind === 'ruleDoc'
+        ? commandLink(l.title, 'mmReview.showRuleDocumentation', [l.ruleId])
+        : commandLink(l.title, l.kind === 'model' ? 'mmReview.showModel' : 'mmReview.showExplanation', [uri, l.key]),
+    )
+    .join(' · ');
 }
 
 export { counts as countsText };

@@ -31,7 +31,7 @@ import type { PairTable } from '../core/kernel/pairs';
 import type { Finding } from '../core/findings';
 import type { AnalysisBackend } from './analysis-backend';
 import type { AnalyzeOptions, LensPatch } from './analysis-service';
-import { codeActions, codeLenses, countsText, toDiagnostic } from './convert';
+import { codeActions, codeLenses, countsText, hoverLinks, toDiagnostic } from './convert';
 import { DEFAULT_SETTINGS, readSettingsWithProblems, type Settings } from './settings';
 import { toText } from '../core/output/text';
 import { defaultRules } from '../core/rules';
@@ -72,6 +72,7 @@ export const CONFIG_FILE = '.mm-review.json';
 
 /** Requests beyond the protocol, used by the VS Code extension's commands. */
 export const REQUESTS = {
+  explanation: 'mmReview/explanation',
   rules: 'mmReview/rules',
   ruleDoc: 'mmReview/ruleDoc',
   findingsText: 'mmReview/findingsText',
@@ -118,6 +119,8 @@ export class MmReviewServer {
   private client: ClientCapabilities = {};
   private settingsByUri = new Map<string, Promise<Settings>>();
   private pushedSettings: Settings = DEFAULT_SETTINGS;
+  /** The client runs the extension's commands from links in hovers (VS Code says so in its initialization options). */
+  private commandLinks = false;
   /** Workspace folder URIs, each ending in `/`. */
   private folders: string[] = [];
   /** The client says the workspace is trusted (VS Code's workspace trust); other clients are trusted. */
@@ -146,9 +149,10 @@ export class MmReviewServer {
 
   async initialize(params: InitializeParams): Promise<InitializeResult> {
     this.client = params.capabilities;
-    const options = params.initializationOptions as { settings?: unknown; workspaceTrusted?: unknown } | undefined;
+    const options = params.initializationOptions as { settings?: unknown; workspaceTrusted?: unknown; commandLinks?: unknown } | undefined;
     if (options) this.pushedSettings = this.readSettings(options.settings ?? options);
     this.trusted = options?.workspaceTrusted !== false;
+    this.commandLinks = options?.commandLinks === true;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     this.folders = folders.map((f) => (f.endsWith('/') ? f : f + '/'));
     return { capabilities: MmReviewServer.capabilities(), serverInfo: { name: TOOL_NAME, version: TOOL_VERSION } };
@@ -195,7 +199,8 @@ export class MmReviewServer {
       if (!s?.patches || token.isCancellationRequested) return null;
       const d = await this.backend.hover(params.textDocument.uri, params.position);
       if (!d || this.current(params.textDocument.uri) !== s) return null;
-      return { contents: { kind: 'markdown', value: d.markdown }, range: d.range };
+      const links = this.commandLinks && d.links?.length ? `\n\n${hoverLinks(d.links, params.textDocument.uri)}` : '';
+      return { contents: { kind: 'markdown', value: d.markdown + links }, range: d.range };
     });
     c.onCodeAction((params, token) => {
       const s = this.current(params.textDocument.uri);
@@ -221,6 +226,11 @@ export class MmReviewServer {
     c.onRequest(REQUESTS.model, (raw: unknown) => {
       const p = stringParams(raw, ['uri', 'key']);
       return this.states.get(p.uri)?.shown.find((f) => f.key === p.key)?.model ?? null;
+    });
+    c.onRequest(REQUESTS.explanation, (raw: unknown) => {
+      const p = stringParams(raw, ['uri', 'key']);
+      const f = this.states.get(p.uri)?.shown.find((x) => x.key === p.key);
+      return f ? { title: `${f.ruleId}: ${f.message}`, markdown: f.explanation || f.message } : null;
     });
     c.onRequest(REQUESTS.review, async (raw: unknown, token: CancellationToken) => {
       const p = stringParams(raw, ['uri']);
