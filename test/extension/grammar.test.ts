@@ -54,12 +54,42 @@ test('headers, quote depths and diff lines at any depth get their scopes', async
     ['markup.quote.depth-1.mail'],
     ['markup.quote.depth-2.mail'],
     ['markup.quote.depth-4.mail'],
-    ['meta.diff.range.unified'],
-    ['markup.inserted.diff'],
-    ['markup.deleted.diff'],
+    ['meta.diff.hunk.mail', 'meta.diff.range.unified'],
+    ['meta.diff.hunk.mail', 'markup.inserted.diff'],
+    ['meta.diff.hunk.mail', 'markup.deleted.diff'],
     ['meta.diff.header.git'],
   ]);
   // The quote prefix of a quoted diff line is punctuation.
-  const r = g.tokenizeLine('> > +	return 0;', textmate.INITIAL);
-  assert.deepEqual(r.tokens[0].scopes.slice(1), ['punctuation.definition.quote.mail']);
+  const inHunk = g.tokenizeLine('@@ -1 +1 @@', textmate.INITIAL).ruleStack;
+  const r = g.tokenizeLine('> > +	return 0;', inHunk);
+  assert.deepEqual(r.tokens[0].scopes.slice(1), ['meta.diff.hunk.mail', 'punctuation.definition.quote.mail']);
+});
+
+test('diff markers only inside a hunk: a commit message bullet is prose, the signature ends the hunk', async () => {
+  const g = await registry();
+  const lines = [
+    'Subject: [PATCH] mm: example',
+    '',
+    '- the first change',
+    '+ an aside',
+    '> - a quoted bullet',
+    '---',
+    'diff --git a/mm/x.c b/mm/x.c',
+    '--- a/mm/x.c',
+    '+++ b/mm/x.c',
+    '@@ -1,3 +1,3 @@ static int f(void)',
+    ' {',
+    '-	return 1;',
+    '',
+    '+	return 0;',
+    '-- ',
+    '- after the signature',
+  ];
+  const needles = ['Subject', '', 'the first', 'an aside', 'a quoted', '---', 'diff', '--- a', '+++ b', '@@', '{', 'return 1', '', 'return 0', '--', 'after'];
+  const scopes = scopesAt(g, lines, needles);
+  assert.deepEqual(
+    [2, 3, 4, 11, 13, 14, 15].map((i) => scopes[i]),
+    [[], [], ['markup.quote.depth-1.mail'], ['meta.diff.hunk.mail', 'markup.deleted.diff'], ['meta.diff.hunk.mail', 'markup.inserted.diff'], [], []],
+  );
+  assert.deepEqual(scopes[7], ['meta.diff.header.git']);
 });
