@@ -2,7 +2,7 @@
  * @file A rule tester in the manner of ESLint's: valid cases must produce no finding of the rule, invalid
  * ones exactly the listed findings (message id, 1-based document line, severity, origin). When an invalid
  * case gives `output`, the first fix of every finding is applied and the result must equal it, still
- * ingest without problems, and no longer carry the rule's findings. A case may bring a kernel tree (files
+ * ingest without problems, no longer carry the rule's findings, and carry no finding of any rule it did not. A case may bring a kernel tree (files
  * held in memory) and engine options (pairs, footprint, settings). Every message a rule has must be
  * reached by one of its invalid cases, or be named as unreachable with the reason.
  */
@@ -102,6 +102,14 @@ async function invalidCase(rule: Rule, c: InvalidCase): Promise<void> {
     assert.deepEqual(
       after.findings.filter((f) => f.ruleId === rule.id && f.origin === 'introduced').map((f) => f.message),
       [],
+    );
+    // A fix that holds brings nothing new, of any rule (a fix that trades an error for a note is no fix).
+    const identity = (f: Finding): string => `${f.ruleId}|${f.messageId}|${f.key}|${f.origin}`;
+    const had = new Set((await analyzeCase(c)).findings.map(identity));
+    assert.deepEqual(
+      after.findings.filter((f) => !had.has(identity(f))).map((f) => `${f.ruleId}: ${f.message}`),
+      [],
+      'no new finding after the fix',
     );
   }
 }

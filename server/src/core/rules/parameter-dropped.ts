@@ -38,19 +38,48 @@ export default defineRule({
         if (added.length) addedTypes.set(h.name, new Set([...(addedTypes.get(h.name) ?? []), ...added]));
       }
     }
+    const drops = new Map<string, Drop[]>();
     for (const [name, types] of addedTypes) {
       for (const { hunk, view } of ctx.series.imagesNaming(name)) {
         if (view.side !== 'new') continue;
         for (const fn of view.facts.functions) {
-          if (fn.name === name && fn.kind === 'definition' && fn.params && fn.bodySpan) checkDefinition(ctx, hunk, fn, types);
+          if (fn.name === name && fn.kind === 'definition' && fn.params && fn.bodySpan) checkDefinition(ctx, hunk, fn, types, drops);
         }
       }
     }
+    // One note per function, callee and parameter: the architectures' definitions of one function that all
+    // drop it the same way are one observation (and a fix that makes another definition match them adds none).
+    for (const same of drops.values()) reportDrop(ctx, same);
   },
 });
 
+interface Drop {
+  hunk: HunkView;
+  view: HunkView['new'];
+  fn: FunctionFact;
+  param: string;
+  call: CallFact;
+  forwarded: string[];
+}
+
+function reportDrop(ctx: Ctx, same: Drop[]): void {
+  const [d, ...others] = same;
+  const alsoIn = others.map((o) => `\`${o.hunk.path ?? 'a quoted hunk'}\``);
+  ctx.report({
+    side: 'new',
+    at: { view: d.view, span: d.call.span, patch: d.hunk.patch, path: d.hunk.path },
+    messageId: 'notPassed',
+    data: { fn: d.fn.name, param: d.param, callee: d.call.callee, args: d.forwarded.join(', ') },
+    // The group's identity, not the first member's: another definition joining it keeps it the same finding.
+    key: `${d.fn.name}:${d.call.callee}:${d.param}`,
+    explanation:
+      explainDrop(d.fn, d.param, d.call, d.forwarded) +
+      (alsoIn.length ? `\n\nThe definitions in ${alsoIn.join(', ')} drop it on their call of \`${d.call.callee}()\` the same way.` : ''),
+  });
+}
+
 /** Each added parameter of one visible definition: passed on where the function delegates, or read at all. */
-function checkDefinition(ctx: Ctx, hunk: HunkView, fn: FunctionFact, addedTypes: Set<string>): void {
+function checkDefinition(ctx: Ctx, hunk: HunkView, fn: FunctionFact, addedTypes: Set<string>, drops: Map<string, Drop[]>): void {
   for (const param of fn.params!) {
     if (!param.name || !addedTypes.has(param.type)) continue;
     const others = fn.params!.filter((p) => p !== param && p.name).map((p) => p.name!);
@@ -60,14 +89,8 @@ function checkDefinition(ctx: Ctx, hunk: HunkView, fn: FunctionFact, addedTypes:
       const forwarded = call.args.filter((a) => others.includes(a.text)).map((a) => a.text);
       if (forwarded.length < 2 || forwarded.length * 2 < others.length) continue;
       reported = true;
-      ctx.report({
-        side: 'new',
-        at: { view, span: call.span, patch: hunk.patch, path: hunk.path },
-        messageId: 'notPassed',
-        data: { fn: fn.name, param: param.name, callee: call.callee, args: forwarded.join(', ') },
-        key: `${fn.name}:${hunk.path}:${call.callee}:${param.name}`,
-        explanation: explainDrop(fn, param.name, call, forwarded),
-      });
+      const group = `${fn.name}\u0000${call.callee}\u0000${param.name}`;
+      drops.set(group, [...(drops.get(group) ?? []), { hunk, view, fn, param: param.name, call, forwarded }]);
     }
     const body = hunk.new.image.textOf(fn.bodySpan!);
     if (!reported && fn.complete && !mentions(body, param.name)) {
