@@ -10,8 +10,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Page } from 'playwright-core';
-import { repoRoot, seedsSkip, staleCallSeed } from '../test/helpers';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { readSeed, repoRoot, seedsSkip, staleCallSeed } from '../test/helpers';
 import { artifactsDir, codeServer, missing, node24 } from './setup';
 
 const CODE_SERVER = 'code-server@4.139.1';
@@ -37,6 +37,52 @@ async function waitForHttp(url: string, ms: number, log: () => string): Promise<
     }
   }
   throw new Error(`code-server did not answer at ${url}: ${log()}`);
+}
+
+/** The first frame of the page that holds `selector` (a webview's content is a frame in a frame). */
+async function frameWith(page: Page, selector: string, timeoutMs: number): Promise<Frame> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames())
+      if (
+        (await frame
+          .locator(selector)
+          .count()
+          .catch(() => 0)) > 0
+      )
+        return frame;
+    if (Date.now() > until) throw new Error(`no frame holds ${selector}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/** Pixels of a PNG that read as green and as yellow, decoded by the browser itself (a page of its own). */
+async function colourCounts(browser: Browser, png: Buffer): Promise<{ green: number; yellow: number; total: number }> {
+  const page = await browser.newPage();
+  try {
+    // Browser code as text: the tests compile without the DOM's types.
+    const decode = `(async () => {
+      const img = new Image();
+      img.src = 'data:image/png;base64,${png.toString('base64')}';
+      await img.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = img.width;
+      canvas.height = img.height;
+      const g = canvas.getContext('2d');
+      g.drawImage(img, 0, 0);
+      const d = g.getImageData(0, 0, img.width, img.height).data;
+      let green = 0, yellow = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        const r = d[i], gr = d[i + 1], b = d[i + 2];
+        if (gr > r + 30 && gr > b + 10 && gr > 90) green++;
+        if (r > 150 && gr > 110 && b < 90 && Math.abs(r - gr) < 90) yellow++;
+      }
+      return { green, yellow, total: d.length / 4 };
+    })()`;
+    return (await page.evaluate(decode)) as { green: number; yellow: number; total: number };
+  } finally {
+    await page.close();
+  }
 }
 
 /** Waits until some frame of the page (webviews are nested frames) shows `text`. */
@@ -78,6 +124,9 @@ test('VS Code: Problems lists the finding, the hover explains it, the rule link 
   // The same mail saved as text, as most people save a list message, and a text file that is no patch.
   fs.writeFileSync(path.join(ws, 'stale-call.txt'), staleCallSeed());
   fs.writeFileSync(path.join(ws, 'notes.txt'), 'Thanks, applied to mm-unstable.\n\nAndrew\n');
+  // A message a model reaches a finding on: its lens opens the model panel.
+  const purgeable = readSeed('004');
+  fs.writeFileSync(path.join(ws, 'purgeable.mbox'), purgeable);
 
   const vsix = path.join(work, 'mm-review.vsix');
   execFileSync(
@@ -209,6 +258,32 @@ test('VS Code: Problems lists the finding, the hover explains it, the rule link 
     await page.locator('.notifications-toasts').getByText('mm-review: no patch or C code found in this document').waitFor({ timeout: 30_000 });
     assert.doesNotMatch(await page.locator('.statusbar').innerText(), /mm-review/);
     await page.screenshot({ path: path.join(artifactsDir, 'code-server-text.png') });
+
+    // The model panel: the lens above the BO model's finding opens it beside the mail, its picture drawn in
+    // the editor's theme colours.
+    await page.locator('.explorer-folders-view').getByText('purgeable.mbox').dblclick({ timeout: 60_000 });
+    await page.locator('.tabs-container .tab.active').filter({ hasText: 'purgeable.mbox' }).waitFor({ timeout: 30_000 });
+    await page.locator('.markers-panel').getByText('xe-bo-purgeability').first().waitFor({ timeout: 120_000 });
+    const noteLine = purgeable.split('\n').findIndex((l) => l.includes('if (vmas[i]->attr.purgeable_state == XE_MADV_PURGEABLE_WILLNEED) {')) + 1;
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type(String(noteLine));
+    await page.keyboard.press('Enter');
+    const lens = page.locator('.codelens-decoration a').filter({ hasText: 'Show model (bo-purgeability)' }).first();
+    await lens.waitFor({ timeout: 60_000 });
+    await lens.click();
+    await page.locator('.tabs-container .tab').filter({ hasText: 'BO purgeability model' }).first().waitFor({ timeout: 30_000 });
+    const panel = await frameWith(page, 'svg[role="img"]', 30_000);
+    const picture = panel.locator('svg[role="img"]').first();
+    assert.ok((await panel.locator('g.step').count()) >= 2, 'a row per event');
+    await page.waitForTimeout(500);
+    const png = await picture.screenshot({ path: path.join(artifactsDir, 'code-server-model-panel.png') });
+    await page.screenshot({ path: path.join(artifactsDir, 'code-server-model.png') });
+    // The README shows this run's picture of the panel.
+    fs.copyFileSync(path.join(artifactsDir, 'code-server-model.png'), path.join(repoRoot, 'docs', 'images', 'model-panel.png'));
+    // Its pixels: the states drawn in the theme's colours (green for WILLNEED, yellow for DONTNEED).
+    const counts = await colourCounts(browser, png);
+    assert.ok(counts.green > 200 && counts.yellow > 200, `green and yellow pixels: ${JSON.stringify(counts)}`);
   } catch (e) {
     for (const p of browser.contexts().flatMap((c) => c.pages()))
       await p.screenshot({ path: path.join(artifactsDir, 'code-server-failure.png') }).catch(() => undefined);

@@ -45,7 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   // Markdown the server gives, as documents the markdown preview shows: rule documentation under
   // mm-review-doc:/rules/<id>.md (the diagnostics' code links point there), a finding's whole explanation
-  // and a model's view under /explanation/… and /model/… (the document and the finding in the query).
+  // under /explanation/… (the document and the finding in the query).
   context.subscriptions.push(
     vscode.workspace.registerTextDocumentContentProvider(DOC_SCHEME, {
       provideTextDocumentContent: async (uri) => {
@@ -54,8 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
           return ((await c.sendRequest(REQUESTS.ruleDoc, { id })) as string | null) ?? `# ${id}\n\nNo documentation for this rule.`;
         }
         const { uri: doc, key } = JSON.parse(uri.query) as { uri: string; key: string };
-        const request = uri.path.startsWith('/model/') ? REQUESTS.model : REQUESTS.explanation;
-        const r = (await c.sendRequest(request, { uri: doc, key })) as { title: string; markdown: string } | null;
+        const r = (await c.sendRequest(REQUESTS.explanation, { uri: doc, key })) as { title: string; markdown: string } | null;
         return r ? `# ${r.title}\n\n${r.markdown}` : '# Not available\n\nThe document was checked again since; hover the finding again.';
       },
     }),
@@ -140,12 +139,65 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       void vscode.window.showInformationMessage('mm-review: findings copied');
     }),
     vscode.commands.registerCommand('mmReview.showModel', async (uri: string, key: string) => {
-      await preview(vscode.Uri.from({ scheme: DOC_SCHEME, path: `/model/${slug(key)}.md`, query: JSON.stringify({ uri, key }) }));
+      const model = (await c.sendRequest(REQUESTS.model, { uri, key })) as { title: string; markdown: string; svg?: string } | null;
+      if (!model) return void vscode.window.showInformationMessage('mm-review: the document was checked again since; use the lens again');
+      await showModelPanel(model);
     }),
     vscode.commands.registerCommand('mmReview.showExplanation', async (uri: string, key: string) => {
       await preview(vscode.Uri.from({ scheme: DOC_SCHEME, path: `/explanation/${slug(key)}.md`, query: JSON.stringify({ uri, key }) }));
     }),
   );
+}
+
+/** One panel for models, reused: the verdict and the picture first, then how the model reached it. */
+let modelPanel: vscode.WebviewPanel | undefined;
+
+async function showModelPanel(model: { title: string; markdown: string; svg?: string }): Promise<void> {
+  // The built-in markdown extension renders as the preview does; its output goes into a page that runs nothing.
+  const body = ((await vscode.commands.executeCommand('markdown.api.render', model.markdown)) as string | undefined) ?? escapeHtml(model.markdown);
+  if (!modelPanel) {
+    modelPanel = vscode.window.createWebviewPanel(
+      'mmReview.model',
+      model.title,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      {
+        enableScripts: false,
+        localResourceRoots: [],
+      },
+    );
+    modelPanel.onDidDispose(() => (modelPanel = undefined));
+  }
+  modelPanel.title = model.title;
+  modelPanel.webview.html = modelPage(modelPanel.webview, model.title, model.svg ?? '', body);
+  modelPanel.reveal(vscode.ViewColumn.Beside, true);
+}
+
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+
+/** The panel's page: no script, nothing fetched; the editor's theme colours through its CSS variables. */
+function modelPage(webview: vscode.Webview, title: string, svg: string, body: string): string {
+  const csp = `default-src 'none'; style-src 'unsafe-inline' ${webview.cspSource}; img-src ${webview.cspSource} data:;`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<title>${escapeHtml(title)}</title>
+<style>
+  body { color: var(--vscode-foreground); background: var(--vscode-editor-background); font-family: var(--vscode-font-family); padding: 0 16px 24px; }
+  .picture { margin: 12px 0 20px; }
+  .picture svg { max-width: 100%; height: auto; }
+  table { border-collapse: collapse; margin: 8px 0; }
+  th, td { border: 1px solid var(--vscode-editorWidget-border, #8884); padding: 2px 8px; text-align: left; }
+  code { font-family: var(--vscode-editor-font-family); }
+</style>
+</head>
+<body>
+<h1>${escapeHtml(title)}</h1>
+${svg ? `<div class="picture">${svg}</div>` : ''}
+${body}
+</body>
+</html>`;
 }
 
 export async function deactivate(): Promise<void> {

@@ -354,3 +354,16 @@ test('model cxl-interleave: a topology file, the standard topology, and topologi
     assert.match(bad.err, message);
   }
 });
+
+seedTest('model --svg FILE: the picture the model panel shows, written to a file; a model with none says so', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mmr-svg-'));
+  const out = path.join(dir, 'bo.svg');
+  const r = run(['model', 'bo-purgeability', `patch=${seedPath('004')}`, '--svg', out]);
+  assert.equal(r.code, 0, r.err);
+  const svg = fs.readFileSync(out, 'utf8');
+  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.match(svg, /<g class="step parts" data-step="\d+">/, 'a row where the patched code and the code before it part');
+  const none = run(['model', 'gmem-alignment', 'base_gfn=2', `--svg=${path.join(dir, 'x.svg')}`]);
+  assert.equal(none.code, 2);
+  assert.match(none.err, /model gmem-alignment draws no picture for this run/);
+});

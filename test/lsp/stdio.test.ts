@@ -112,14 +112,14 @@ async function explanationOf(uri: string, d: { data?: unknown }): Promise<string
 /** Lines a hover takes, long ones wrapping at about 100 columns. */
 const shownLines = (markdown: string): number => markdown.split('\n').reduce((n, l) => n + Math.max(1, Math.ceil(l.length / 100)), 0);
 
-async function showModel(uri: string): Promise<{ title: string; model: { id: string; markdown: string } }> {
+async function showModel(uri: string): Promise<{ title: string; model: { id: string; markdown: string; svg?: string } }> {
   const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
   const show = lenses.find((l) => l.command?.command === 'mmReview.showModel');
   assert.ok(show?.command, 'a Show model lens');
   const [lensUri, key] = show.command.arguments as [string, string];
   return {
     title: show.command.title,
-    model: (await client.connection.sendRequest('mmReview/model', { uri: lensUri, key })) as { id: string; markdown: string },
+    model: (await client.connection.sendRequest('mmReview/model', { uri: lensUri, key })) as { id: string; markdown: string; svg?: string },
   };
 }
 
@@ -150,6 +150,18 @@ seedTest('a model-backed finding: its hover shows the trace, its lens opens the 
   assert.equal(model.id, 'bo-purgeability');
   assert.ok(model.markdown.includes('| 3 | export | VMA1 D, dma-buf | 1 | 1 | WILLNEED | DONTNEED |'), 'the export departure, as a table');
   assert.match(model.markdown, /The model ran every sequence of up to 6 events/);
+  // A helper the model ran, hovered at a call in a hunk: the model's finding.
+  const lines = text.split('\n');
+  const callLine = lines.findIndex((l) => l.includes('+ xe_bo_willneed_get_locked(bo);'));
+  assert.ok(callLine > 0, 'a call of the helper in a hunk');
+  const onHelper = (await client.connection.sendRequest('textDocument/hover', {
+    textDocument: { uri },
+    position: { line: callLine, character: lines[callLine].indexOf('xe_bo_willneed_get_locked') + 3 },
+  })) as Hover;
+  assert.match((onHelper.contents as { value: string }).value, /^\*\*xe-bo-purgeability\*\* · `xe_bo_willneed_get_locked`\n\n\*\*BO purgeability model\*\*/);
+  // The panel's picture: the shortest departure as a timeline.
+  assert.match(model.svg ?? '', /^<svg [^>]*role="img"/);
+  assert.match(model.svg ?? '', /<title>Shortest departure: after create VMA1 DONTNEED → madvise VMA1 DONTNEED/);
 });
 
 seedTest("seed 000, a review thread: findings on the quoted round_down and the reply's snippet; the binding model on hover and lens", async () => {

@@ -8,6 +8,7 @@ import { functionsOfImage } from '../../server/src/core/c/syntax/functions';
 import type { CParser } from '../../server/src/core/c/syntax/parser';
 import { loadParser } from '../../server/src/host/grammar';
 import { runPurgeabilityModel, type PurgeabilityResult, type WorldCode } from '../../server/src/core/models/bo-purgeability/bo-purgeability';
+import { traceTimeline } from '../../server/src/core/models/bo-purgeability/bo-purgeability-picture';
 
 let parser: CParser;
 before(async () => {
@@ -203,4 +204,29 @@ test('code the model cannot decide stops that event, reported with its reason; t
     [],
     'nothing follows from an event that could not run',
   );
+});
+
+test('the trace as a picture: a row per event, both states coloured by the theme, the rows where they part marked, nothing to run', () => {
+  const changed = COUNTERS.replace('bo->willneed_count++ == 0', 'bo->willneed_count++ == 1');
+  const issue = run(changed, COUNTERS).issues.find((i) => i.kind === 'neededByVma')!;
+  const svg = traceTimeline(issue, 'A <title> & more');
+  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="\d+" height="\d+"/);
+  assert.ok(svg.endsWith('</svg>'));
+  assert.match(svg, /<title>A &lt;title&gt; &amp; more<\/title>/, 'text is escaped');
+  const steps = [...svg.matchAll(/<g class="step( parts)?" data-step="(\d+)">/g)];
+  assert.deepEqual(
+    steps.map((m) => Number(m[2])),
+    issue.trace.map((_, i) => i),
+  );
+  assert.deepEqual(
+    steps.map((m) => !!m[1]),
+    issue.trace.map((r) => r.new.state !== r.old.state),
+  );
+  assert.ok(
+    issue.trace.some((r) => r.new.state !== r.old.state),
+    'this trace has a row where the two part',
+  );
+  for (const r of issue.trace) assert.ok(svg.includes(`>${r.new.state}</text>`) && svg.includes(`>${r.old.state}</text>`));
+  assert.match(svg, /fill="var\(--vscode-testing-iconPassed, #388a34\)"/, 'WILLNEED in the theme colour, with a fallback');
+  assert.doesNotMatch(svg, /<script|href=|url\(/i, 'nothing runs, nothing is fetched');
 });

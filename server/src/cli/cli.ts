@@ -52,6 +52,8 @@ export interface Io {
   readInput: (path: string, maxBytes: number) => InputBytes;
   /** A configuration file: a regular file of at most `maxBytes`, else FileReadError. */
   readConfig: (path: string, maxBytes: number) => Buffer;
+  /** Writes an output file the user named (`model --svg FILE`). */
+  writeFile: (path: string, text: string) => void;
 }
 
 const nodeIo: Io = {
@@ -59,6 +61,7 @@ const nodeIo: Io = {
   stderr: (s) => process.stderr.write(s),
   readInput: readInputFile,
   readConfig: readRegularFile,
+  writeFile: (path, text) => fs.writeFileSync(path, text),
 };
 
 /**
@@ -303,12 +306,16 @@ async function model(io: Io, argv: string[]): Promise<number> {
     return 0;
   }
   let format = 'text';
+  let svgFile: string | null = null;
   const params: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     if (rest[i] === '--format') format = rest[++i] ?? '';
     else if (rest[i].startsWith('--format=')) format = rest[i].slice('--format='.length);
+    else if (rest[i] === '--svg') svgFile = rest[++i] ?? '';
+    else if (rest[i].startsWith('--svg=')) svgFile = rest[i].slice('--svg='.length);
     else params.push(rest[i]);
   }
+  if (svgFile === '') throw new UsageError('model --svg takes a FILE');
   if (format !== 'text' && format !== 'json') throw new UsageError(`model --format takes text or json`);
   const parser = await loadParser();
   const engine = new Engine(parser);
@@ -319,6 +326,10 @@ async function model(io: Io, argv: string[]): Promise<number> {
       read: (path) => readInput(io, path),
     });
     io.stdout(format === 'json' ? JSON.stringify({ model: id, result: out.data }, null, 2) + '\n' : out.text + '\n');
+    if (svgFile !== null) {
+      if (!out.svg) throw new UsageError(`model ${id} draws no picture for this run`);
+      io.writeFile(svgFile, out.svg + '\n');
+    }
     return 0;
   } catch (e) {
     if (e instanceof ModelArgumentError) throw new UsageError(e.message);

@@ -56,4 +56,6 @@ export interface ModelView {
   title: string;
   /** What the model computed, rendered for a side panel. */
   markdown: string;
+  /** The model's picture (SVG, theme colours as CSS variables), shown above the markdown. */
+  svg?: string;
 }

@@ -30,6 +30,8 @@ export interface ModelOutput {
   text: string;
   /** The result as data, for `--format json`. */
   data: unknown;
+  /** The result as a picture, for `--svg FILE` (models that draw one). */
+  svg?: string;
 }
 
 export interface ModelEntry {

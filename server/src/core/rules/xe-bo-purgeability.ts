@@ -30,6 +30,7 @@ import {
 } from '../models/bo-purgeability/bo-purgeability';
 import { defineRule, type RuleContext } from './rule';
 import { formatMessage } from '../message';
+import { traceTimeline } from '../models/bo-purgeability/bo-purgeability-picture';
 
 const GROUP_MESSAGES = {
   departures:
@@ -64,6 +65,9 @@ function run(series: ParsedSeries, hunks: HunkView[], patchIndex: number, bound:
     sources: [...sourcesOf(newProgram, 'patched'), ...sourcesOf(oldProgram, 'before')],
   };
 }
+
+/** The functions the model ran, on either side: hovering one of them (a call or its definition) shows the finding. */
+const modelled = (r: Run): string[] => [...new Set([...r.programs.new.functions.keys(), ...r.programs.old.functions.keys()])].sort();
 
 function locate(origins: Origin[], a: Anchor): (Origin & { span: Span }) | null {
   const o = origins[a.origin];
@@ -130,10 +134,16 @@ function report(ctx: Ctx, r: Run, group: PurgeabilityIssue[]): void {
   const base = {
     messageId: kind,
     data: issue.data,
+    about: modelled(r),
     key,
     severity: issue.severity,
     explanation: markdown,
-    model: { id: MODEL_ID, title: side === 'new' ? 'BO purgeability model: the patched code' : 'BO purgeability model: the code before the patch', markdown },
+    model: {
+      id: MODEL_ID,
+      title: side === 'new' ? 'BO purgeability model: the patched code' : 'BO purgeability model: the code before the patch',
+      markdown,
+      svg: traceTimeline(issue, message),
+    },
   };
   ctx.report({ ...base, side, at: { view: at.view, span: at.span, patch: at.hunk.patch, path: at.hunk.path } });
   if (issue.inBoth) {
@@ -168,9 +178,15 @@ function reportDepartures(ctx: Ctx, r: Run, issues: PurgeabilityIssue[]): void {
     messageId: 'departures',
     data,
     key: 'bo-purgeability:departures',
+    about: modelled(r),
     severity: 'information',
     explanation: markdown,
-    model: { id: MODEL_ID, title: 'BO purgeability model: departures from the old semantics', markdown },
+    model: {
+      id: MODEL_ID,
+      title: 'BO purgeability model: departures from the old semantics',
+      markdown,
+      svg: traceTimeline(first, `Shortest departure: ${describeIssue(first)}`),
+    },
   });
 }
 

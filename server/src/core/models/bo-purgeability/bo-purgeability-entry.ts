@@ -2,6 +2,7 @@
 import { json, patchOf, smallInt, type ModelEntry } from '../model';
 import { DEFAULT_BOUND, describeIssue, explainRun, explainTable, MODEL_ID, runPurgeabilityModel } from './bo-purgeability';
 import { purgeabilityInputs } from './bo-purgeability-input';
+import { traceTimeline } from './bo-purgeability-picture';
 
 export const boPurgeabilityEntry: ModelEntry = {
   id: MODEL_ID,
@@ -32,8 +33,10 @@ export const boPurgeabilityEntry: ModelEntry = {
       explainRun(r),
       '',
     ]);
+    const shown = runs.flatMap((r) => r.issues)[0];
     return {
       text: text.join('\n').trim(),
+      ...(shown ? { svg: traceTimeline(shown, describeIssue(shown)) } : {}),
       data: json(
         runs.map((r) => ({
           bound: r.bound,
