@@ -10,6 +10,7 @@
 import { defineRule, type RuleContext } from './rule';
 import { describePath, fromTree, functionStart, listNames, locate, unwindRuns, type UnwindRunSet } from '../models/unwind/unwind-runs';
 import { MAX_RUNS, type UnwindIssue } from '../models/unwind/unwind';
+import { unwindView } from '../models/unwind/unwind-picture';
 
 const MESSAGES = {
   failingPathLeaks: 'if `{{call}}()` fails{{what}}, {{resources}} {{verb}} never freed ({{path}})',
@@ -65,6 +66,7 @@ function reportLeak(ctx: Ctx, set: UnwindRunSet, issue: UnwindIssue): void {
     verb: issue.resources.length > 1 ? 'are' : plural,
     path: describePath(set, issue),
   };
+  const leakExplanation = leakText(set, issue, f, data);
   ctx.report({
     side: set.side,
     at: { view: at.view, span: at.span, patch: at.hunk.patch, path: at.hunk.path },
@@ -74,16 +76,26 @@ function reportLeak(ctx: Ctx, set: UnwindRunSet, issue: UnwindIssue): void {
       .map((r) => r.replace(/\[\d+\]/g, '[]'))
       .sort()
       .join(',')}`,
-    explanation: [
-      `The unwind model ran \`${set.target}()\` with every allocation succeeding, then once for every allocation it makes with that one failing${sizesText(issue)}.`,
-      '',
-      `When \`${f.call}()\` fails${data.what}, the function unwinds along ${data.path} and returns an error still holding ${data.resources}: nothing on that path frees ${issue.resources.length > 1 ? 'them' : 'it'}, and nothing it calls keeps ${issue.resources.length > 1 ? 'them' : 'it'}.`,
-      '',
-      fromTree(set)
-        ? `The model executed the patch's own C (${set.result.runs} runs), in the whole function as the kernel tree has it with the series applied.`
-        : `The model executed the patch's own C (${set.result.runs} runs). Lines a hunk does not show are not run.`,
-    ].join('\n'),
+    explanation: leakExplanation,
+    model: unwindView(set.target, set.result.outcomes, leakExplanation),
   });
+}
+
+function leakText(
+  set: UnwindRunSet,
+  issue: UnwindIssue,
+  f: NonNullable<UnwindIssue['failure']>,
+  data: { what: string; path: string; resources: string },
+): string {
+  return [
+    `The unwind model ran \`${set.target}()\` with every allocation succeeding, then once for every allocation it makes with that one failing${sizesText(issue)}.`,
+    '',
+    `When \`${f.call}()\` fails${data.what}, the function unwinds along ${data.path} and returns an error still holding ${data.resources}: nothing on that path frees ${issue.resources.length > 1 ? 'them' : 'it'}, and nothing it calls keeps ${issue.resources.length > 1 ? 'them' : 'it'}.`,
+    '',
+    fromTree(set)
+      ? `The model executed the patch's own C (${set.result.runs} runs), in the whole function as the kernel tree has it with the series applied.`
+      : `The model executed the patch's own C (${set.result.runs} runs). Lines a hunk does not show are not run.`,
+  ].join('\n');
 }
 
 function reportTeardown(ctx: Ctx, set: UnwindRunSet, issue: UnwindIssue): void {

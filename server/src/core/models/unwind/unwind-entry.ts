@@ -2,6 +2,7 @@
 import { defaultConfig, json, patchOf, type ModelEntry } from '../model';
 import { MODEL_ID } from './unwind';
 import { describePath, listNames, unwindRuns } from './unwind-runs';
+import { unwindMatrix } from './unwind-picture';
 
 export const unwindEntry: ModelEntry = {
   id: MODEL_ID,
@@ -31,8 +32,10 @@ export const unwindEntry: ModelEntry = {
       }
       lines.push('');
     }
+    const drawn = sets.find((s) => s.result.issues.length) ?? sets[0];
     return {
       text: lines.join('\n').trim(),
+      svg: unwindMatrix(drawn.target, drawn.result.outcomes),
       data: json(
         sets.map((s) => ({
           target: s.target,

@@ -71,6 +71,20 @@ export interface UnwindResult {
   stopped: string | null;
   /** The runs the exploration needed but did not make (MAX_RUNS): failures past them were not tried. */
   skippedRuns: number;
+  /** Each run of the first configuration and size, in order: what failed and how the run ended (the picture's rows). */
+  outcomes: UnwindOutcome[];
+}
+
+/** One run: the allocation made to fail (none: every allocation succeeds) and what its return left. */
+export interface UnwindOutcome {
+  failAt: number;
+  /** The failing call and where its result was to go (`vzalloc()`, `page[2]`). */
+  call: string | null;
+  name: string | null;
+  /** `clean`: nothing left, nothing freed twice; `stopped`: the model could not finish the run. */
+  result: 'clean' | 'leak' | 'doubleFree' | 'freedUnacquired' | 'stopped';
+  /** What the run left allocated (a leak) or freed twice. */
+  resources: string[];
 }
 
 /** Calls that use a pointer without keeping it. */
@@ -294,6 +308,7 @@ class UnwindRun {
 /** Runs the target with every allocation succeeding, then with each failing in turn; and its teardown. */
 export function runUnwind(input: UnwindInput): UnwindResult {
   const issues = new Issues();
+  const outcomes: UnwindOutcome[] = [];
   let runs = 0;
   let skippedRuns = 0;
   let stopped: string | null = null;
@@ -302,7 +317,9 @@ export function runUnwind(input: UnwindInput): UnwindResult {
   // each configuration a reviewer's kernel could be built with is one run, and an issue of any is reported.
   let arms = 1;
   for (let arm = 0; arm < arms; arm++)
-    for (const size of input.sizes.length ? input.sizes : [new Map<string, bigint>()]) {
+    for (const [sizeIndex, size] of (input.sizes.length ? input.sizes : [new Map<string, bigint>()]).entries()) {
+      // The picture shows the first configuration and size: one row per failure point.
+      const first = arm === 0 && sizeIndex === 0;
       const constants = new Map([...input.constants, ...size]);
       const sizes = Object.fromEntries([...size].map(([k, v]) => [k, String(v)]));
       let total = Infinity;
@@ -321,6 +338,7 @@ export function runUnwind(input: UnwindInput): UnwindResult {
           arms = Math.max(arms, run.ev.ppArms);
           if (!(e instanceof EvalStop)) throw e;
           stopped ??= e.message;
+          if (first) outcomes.push({ failAt, call: run.failure?.call ?? null, name: run.failure?.name ?? null, result: 'stopped', resources: [] });
           if (failAt === 0) break;
           continue;
         }
@@ -338,6 +356,19 @@ export function runUnwind(input: UnwindInput): UnwindResult {
             );
         }
         issues.add(...run.issues);
+        if (first) {
+          const worst =
+            run.issues.find((i) => i.kind === 'doubleFree') ??
+            run.issues.find((i) => i.kind === 'leak') ??
+            run.issues.find((i) => i.kind === 'freedUnacquired');
+          outcomes.push({
+            failAt,
+            call: run.failure?.call ?? null,
+            name: run.failure?.name ?? null,
+            result: worst ? (worst.kind as UnwindOutcome['result']) : 'clean',
+            resources: worst?.resources ?? [],
+          });
+        }
         if (failAt === 0 && outcome === 'success' && input.teardown) {
           const kept = run.live();
           const before = run.issues.length;
@@ -370,7 +401,7 @@ export function runUnwind(input: UnwindInput): UnwindResult {
         }
       }
     }
-  return { issues: issues.list(), runs, stopped, skippedRuns };
+  return { issues: issues.list(), runs, stopped, skippedRuns, outcomes };
 }
 
 /** What makes two issues one: their kind, the injected failure's place and the issue's place. */
