@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 import { readSeed, repoRoot, seedsSkip, staleCallSeed } from '../test/helpers';
 import { artifactsDir, codeServer, missing, node24 } from './setup';
 
@@ -39,19 +39,18 @@ async function waitForHttp(url: string, ms: number, log: () => string): Promise<
   throw new Error(`code-server did not answer at ${url}: ${log()}`);
 }
 
-/** The first frame of the page that holds `selector` (a webview's content is a frame in a frame). */
-async function frameWith(page: Page, selector: string, timeoutMs: number): Promise<Frame> {
+/** The first frame of the page (webviews are frames in frames) where `find` finds something. */
+async function frameWhere(page: Page, find: (f: Frame) => Locator, what: string, timeoutMs: number): Promise<Frame> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     for (const frame of page.frames())
       if (
-        (await frame
-          .locator(selector)
+        (await find(frame)
           .count()
           .catch(() => 0)) > 0
       )
         return frame;
-    if (Date.now() > until) throw new Error(`no frame holds ${selector}`);
+    if (Date.now() > until) throw new Error(`no frame shows ${what}`);
     await page.waitForTimeout(250);
   }
 }
@@ -82,23 +81,6 @@ async function colourCounts(browser: Browser, png: Buffer): Promise<{ green: num
     return (await page.evaluate(decode)) as { green: number; yellow: number; total: number };
   } finally {
     await page.close();
-  }
-}
-
-/** Waits until some frame of the page (webviews are nested frames) shows `text`. */
-async function inSomeFrame(page: Page, text: string, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    for (const frame of page.frames())
-      if (
-        (await frame
-          .getByText(text)
-          .count()
-          .catch(() => 0)) > 0
-      )
-        return;
-    if (Date.now() > until) throw new Error(`no frame shows ${JSON.stringify(text)}`);
-    await page.waitForTimeout(250);
   }
 }
 
@@ -235,7 +217,7 @@ test('VS Code: Problems lists the finding, the hover explains it, the rule link 
     await page.locator('.markers-panel a').filter({ hasText: 'prototype-mismatch' }).first().click();
     // It opens in the markdown preview (a webview: its text is in a frame of the page), not as raw text.
     await page.locator('.tabs-container .tab').filter({ hasText: 'Preview prototype-mismatch' }).first().waitFor({ timeout: 30_000 });
-    await inSomeFrame(page, 'When a series changes a function', 30_000);
+    await frameWhere(page, (f) => f.getByText('When a series changes a function'), 'the rule documentation', 30_000);
     assert.equal(
       await page
         .locator('.tabs-container .tab')
@@ -273,7 +255,7 @@ test('VS Code: Problems lists the finding, the hover explains it, the rule link 
     await lens.waitFor({ timeout: 60_000 });
     await lens.click();
     await page.locator('.tabs-container .tab').filter({ hasText: 'BO purgeability model' }).first().waitFor({ timeout: 30_000 });
-    const panel = await frameWith(page, 'svg[role="img"]', 30_000);
+    const panel = await frameWhere(page, (f) => f.locator('svg[role="img"]'), 'the model picture', 30_000);
     const picture = panel.locator('svg[role="img"]').first();
     assert.ok((await panel.locator('g.step').count()) >= 2, 'a row per event');
     await page.waitForTimeout(500);

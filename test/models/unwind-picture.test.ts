@@ -2,8 +2,10 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { ring, RING } from '../ring-fixture';
+import { addedCodePatch, lineOf } from '../helpers';
 import { sharedEngine } from '../rules/tester';
 import { unwindMatrix, unwindRunsTable } from '../../server/src/core/models/unwind/unwind-picture';
+import { describe } from '../../server/src/core/describe';
 
 /** The unwind loop gone: page[1] failing leaves page[0], page[2] failing leaves both. */
 const noUnwind = ring({ line: '+\twhile (i--)', with: [] }, { line: '+\t\tvfree(ctx->page[i]);', after: 'fail:', with: [] });
@@ -40,4 +42,22 @@ test('a sound unwind is all clean, and the picture draws no loop columns for a f
   assert.doesNotMatch(single, /i = 0/);
   assert.match(single, /<title>2× free: ctx<\/title>/);
   assert.match(unwindRunsTable([{ failAt: 0, call: null, name: null, result: 'stopped', resources: [] }]), /\| 0 \| nothing \| \? \|/);
+});
+
+test('hovering the function the model ran, at its definition, shows the finding', async () => {
+  // The second allocation's failure forgets the first.
+  const doc = addedCodePatch(
+    'mm/pool: a pool with a map',
+    'mm/pool.c',
+    'int pool_init(struct pool *pool)\n{\n\tpool->slots = kcalloc(64, sizeof(void *), GFP_KERNEL);\n\tif (!pool->slots)\n\t\treturn -ENOMEM;\n\tpool->map = kzalloc(64, GFP_KERNEL);\n\tif (!pool->map)\n\t\treturn -ENOMEM;\n\treturn 0;\n}',
+  );
+  const a = (await sharedEngine()).analyze(doc);
+  assert.equal(a.findings.filter((f) => f.ruleId === 'unwind-leak').length, 1);
+  const line = lineOf(doc, '+int pool_init(struct pool *pool)') - 1;
+  const d = describe(a, a.findings, { line, character: 6 });
+  assert.match(d?.markdown ?? '', /^\*\*unwind-leak\*\* · `pool_init`\n\nThe unwind model ran `pool_init\(\)`/);
+  assert.deepEqual(
+    d?.links?.map((l) => l.kind),
+    ['model', 'ruleDoc'],
+  );
 });

@@ -78,6 +78,8 @@ function reportLeak(ctx: Ctx, set: UnwindRunSet, issue: UnwindIssue): void {
       .join(',')}`,
     explanation: leakExplanation,
     model: unwindView(set.target, set.result.outcomes, leakExplanation),
+    // Hovering the function the model ran, at its definition or a call, shows this too.
+    about: [set.target],
   });
 }
 
