@@ -363,7 +363,10 @@ seedTest('model --svg FILE: the picture the model panel shows, written to a file
   const svg = fs.readFileSync(out, 'utf8');
   assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   assert.match(svg, /<g class="step parts" data-step="\d+">/, 'a row where the patched code and the code before it part');
-  const none = run(['model', 'gmem-alignment', 'base_gfn=2', `--svg=${path.join(dir, 'x.svg')}`]);
+  const binding = run(['model', 'gmem-alignment', 'base_gfn=2', `--svg=${path.join(dir, 'gmem.svg')}`]);
+  assert.equal(binding.code, 0, binding.err);
+  assert.match(fs.readFileSync(path.join(dir, 'gmem.svg'), 'utf8'), /one 2 MiB mapping over two folios/);
+  const none = run(['model', 'batch-throughput', 'engines=8', 'pages=16', `--svg=${path.join(dir, 'x.svg')}`]);
   assert.equal(none.code, 2);
-  assert.match(none.err, /model gmem-alignment draws no picture for this run/);
+  assert.match(none.err, /model batch-throughput draws no picture for this run/);
 });

@@ -25,6 +25,7 @@ import {
 import { bindingChecks, checkLabel, VERDICT_HEADER, verdictRow, type FoundCheck } from './support/binding-checks';
 import { codeSites, locationOf, visitSites, writtenIn, type CodeSite } from './support/code-sites';
 import { defineRule, type RuleContext } from './rule';
+import { bindingPicture } from '../models/gmem-alignment/gmem-alignment-picture';
 
 const MESSAGES = {
   unchecked:
@@ -127,7 +128,7 @@ function report(ctx: Ctx, site: CodeSite, node: Expr, checks: FoundCheck[]): voi
     key: `gmem-binding-alignment:${site.path ?? site.kind}:${site.fn ?? ''}:${exprText(node)}`,
     severity: quoted ? 'information' : 'warning',
     explanation: markdown,
-    model: { id: MODEL_ID, title: 'guest_memfd binding model', markdown },
+    model: { id: MODEL_ID, title: 'guest_memfd binding model', markdown, svg: bindingPicture(result, split ?? null) },
   });
 }
 

@@ -4,6 +4,7 @@ import { readSnippet } from '../../c/syntax/snippet-reader';
 import { json, ModelArgumentError, parseCount, parseSize, type ModelEntry } from '../model';
 import {
   evaluateCheck,
+  exampleSplit,
   explainAlignment,
   explainVerdict,
   hpagesOf,
@@ -15,6 +16,7 @@ import {
   type CheckVerdict,
   type GmemBinding,
 } from './gmem-alignment';
+import { bindingPicture } from './gmem-alignment-picture';
 
 /** A binding check written on the command line: statements, the last one the check. */
 function checkFrom(text: string, parser: CParser): BindingCheck {
@@ -62,6 +64,7 @@ export const gmemAlignmentEntry: ModelEntry = {
     }
     return {
       text: parts.join('\n'),
+      svg: bindingPicture(result, result.splits.length ? exampleSplit(result) : null),
       data: json({
         ...result,
         check: verdict && {
