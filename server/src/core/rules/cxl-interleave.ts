@@ -20,6 +20,7 @@ import {
 import { formatBytes } from '../models/bytes';
 import { paragraphRange, paragraphsOf, type Paragraph } from './support/prose';
 import { defineRule, type RuleContext } from './rule';
+import { decodeMap } from '../models/cxl-interleave/cxl-interleave-picture';
 
 const MESSAGES = {
   figureAgrees: '{{stated}} regions for {{devices}}: the CXL interleave model agrees ({{agreed}} regions {{scope}})',
@@ -132,7 +133,12 @@ function report(ctx: Ctx, p: Paragraph, m: RegExpMatchArray, devices: Devices, g
     severity: agrees ? 'information' : 'warning',
     key: `cxl-interleave:${devices.count}:${devices.size}:${granularity}:${statedText}`,
     explanation,
-    model: { id: MODEL_ID, title: 'CXL interleave model: regions per interleave stride', markdown: run ? explainCxlRun(run) : explanation },
+    model: {
+      id: MODEL_ID,
+      title: 'CXL interleave model: regions per interleave stride',
+      markdown: run ? explainCxlRun(run) : explanation,
+      ...(run && !run.problems.length ? { svg: decodeMap(run) } : {}),
+    },
   });
 }
 

@@ -11,6 +11,7 @@ import {
   type HdmDecoder,
   type Topology,
 } from './hdm-decoder';
+import { decodeMap } from './cxl-interleave-picture';
 
 /** A topology from JSON: sizes and addresses as numbers or as size strings (`"256M"`, `"0x4000000000"`). */
 export function topologyFromJson(text: string): Topology {
@@ -118,6 +119,11 @@ export const cxlInterleaveEntry: ModelEntry = {
       .filter((h) => h.trim())
       .map((h) => exactSize(h, 'hpa'));
     const run = runCxlInterleave(topology, probes);
-    return { text: explainCxlRun(run), data: json({ problems: run.problems, bijection: run.bijection, regions: run.regions, decoded: run.decoded }) };
+    return {
+      text: explainCxlRun(run),
+      // A configuration whose structure is invalid is not decoded: no picture.
+      ...(run.problems.length ? {} : { svg: decodeMap(run) }),
+      data: json({ problems: run.problems, bijection: run.bijection, regions: run.regions, decoded: run.decoded }),
+    };
   },
 };
