@@ -1,6 +1,7 @@
 /** @file The vmemmap model's entry: `mm-review model vmemmap`, and its hover on `vmemmap_populate*()` in a hunk. */
 import { exactSize, json, ModelArgumentError, parseCount, type ModelEntry } from '../model';
 import { ARCHES, archById, archTable, defaultFeatures, explainVmemmap, MODEL_ID, runVmemmap } from './vmemmap';
+import { vmemmapPicture } from './vmemmap-picture';
 
 const VMEMMAP_FUNCTION = /^(?:__|radix__)?vmemmap_populate\w*$|^__populate_section_memmap$/;
 const ARCH_OF_PATH: [RegExp, string][] = [
@@ -64,7 +65,11 @@ export const vmemmapEntry: ModelEntry = {
     const levels = Number(parseCount(args.get('levels') ?? '3', 'levels'));
     if (levels === 2) features.add('2-level');
     const result = runVmemmap({ arch, size, shift: shift || null, altmap: flag('altmap', args.get('altmap'), '0'), features });
-    return { text: explainVmemmap(result), data: json({ ...result, input: { ...result.input, arch: arch.id, features: [...features] } }) };
+    return {
+      text: explainVmemmap(result),
+      svg: vmemmapPicture(result),
+      data: json({ ...result, input: { ...result.input, arch: arch.id, features: [...features] } }),
+    };
   },
   hover,
 };
