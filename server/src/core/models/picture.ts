@@ -20,6 +20,21 @@ export function esc(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+/** About how wide a character of the picture's 12px font is: labels are fitted by it. */
+export const CHAR_W = 7.2;
+
+/** About how wide `s` is drawn (bold, the titles: a little wider). */
+export const textWidth = (s: string, bold = false): number => s.length * (bold ? 7.8 : CHAR_W);
+
+/** A label cut to the width it has, ending in `…`; nothing when not even one character and the mark fit. */
+export function fitLabel(label: string, width: number): string {
+  const max = Math.floor(width / CHAR_W);
+  return label.length <= max ? label : max > 1 ? `${label.slice(0, max - 1)}…` : '';
+}
+
+/** A hover text for the element it sits in (a cell's detail). */
+export const tooltip = (content: string): string => `<title>${esc(content)}</title>`;
+
 /** A whole SVG document: a title for screen readers, a font that follows the editor's. */
 export function svgDocument(width: number, height: number, title: string, body: string[]): string {
   return [

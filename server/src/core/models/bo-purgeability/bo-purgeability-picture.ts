@@ -3,7 +3,7 @@
  * code and the code before it leave the BO in, side by side and coloured by state; the rows where they part
  * are marked. What a reviewer reads off the trace table, at a glance.
  */
-import { COLOURS, line, rect, svgDocument, text } from '../picture';
+import { COLOURS, fitLabel, line, rect, svgDocument, text, textWidth } from '../picture';
 import type { PurgeabilityIssue } from './bo-purgeability';
 
 const ROW = 26;
@@ -11,7 +11,7 @@ const TOP = 44;
 const NUM_W = 28;
 const STATE_W = 104;
 /** The event column: as wide as the longest label needs, within bounds (the table keeps the whole text). */
-const eventWidth = (labels: string[]): number => Math.min(380, Math.max(160, Math.ceil(Math.max(...labels.map((l) => l.replace(/`/g, '').length)) * 7.2) + 12));
+const eventWidth = (labels: string[]): number => Math.min(380, Math.max(160, Math.ceil(Math.max(...labels.map((l) => textWidth(l.replace(/`/g, ''))))) + 12));
 
 /** A state's colour: kept (WILLNEED), may be reclaimed (DONTNEED), gone (PURGED). */
 function stateColour(state: string): string {
@@ -20,13 +20,6 @@ function stateColour(state: string): string {
   if (/PURGED/.test(state)) return COLOURS.bad;
   return COLOURS.muted;
 }
-
-/** An event label that fits its column (the table keeps the whole text). */
-const fit = (s: string, width: number): string => {
-  const max = Math.floor(width / 7.2);
-  const plain = s.replace(/`/g, '');
-  return plain.length <= max ? plain : `${plain.slice(0, max - 1)}…`;
-};
 
 export function traceTimeline(issue: PurgeabilityIssue, title: string): string {
   const x0 = 8;
@@ -50,7 +43,8 @@ export function traceTimeline(issue: PurgeabilityIssue, title: string): string {
       `<g class="step${parts ? ' parts' : ''}" data-step="${i}">`,
       ...(parts ? [rect(x0 - 4, y + 1, width - x0, ROW - 2, 'none', `stroke="${COLOURS.accent}" stroke-width="2" rx="3"`)] : []),
       text(x0, y + 17, String(i), 'class="muted"'),
-      text(xEvent, y + 17, fit(r.event, eventW - 8)),
+      // The label fits its column; the table keeps the whole text.
+      text(xEvent, y + 17, fitLabel(r.event.replace(/`/g, ''), eventW - 8)),
       rect(xNew, y + 4, STATE_W - 6, ROW - 8, stateColour(r.new.state), 'rx="3" opacity="0.85"'),
       text(xNew + 6, y + 17, r.new.state),
       rect(xOld, y + 4, STATE_W - 6, ROW - 8, stateColour(r.old.state), 'rx="3" opacity="0.85"'),
@@ -66,12 +60,12 @@ export function traceTimeline(issue: PurgeabilityIssue, title: string): string {
     ['PURGED: gone', COLOURS.bad],
   ] as const) {
     body.push(rect(x, yLegend - 10, 12, 12, colour, 'rx="2"'), text(x + 16, yLegend, label, 'class="muted"'));
-    x += 16 + label.length * 7.2 + 18;
+    x += 16 + textWidth(label) + 18;
   }
   body.push(
     rect(x, yLegend - 10, 12, 12, 'none', `stroke="${COLOURS.accent}" stroke-width="2" rx="2"`),
     text(x + 16, yLegend, 'the two part here', 'class="muted"'),
   );
-  width = Math.max(width, Math.ceil(x + 16 + 'the two part here'.length * 7.2 + 8));
+  width = Math.max(width, Math.ceil(x + 16 + textWidth('the two part here') + 8));
   return svgDocument(width, height, title, body);
 }

@@ -4,7 +4,7 @@
  * decodes nowhere marked; then each address asked about, with its path through the levels or the level that
  * rejects it.
  */
-import { COLOURS, rect, svgDocument, text } from '../picture';
+import { COLOURS, fitLabel, rect, svgDocument, text, textWidth, tooltip } from '../picture';
 import { decode, hex, type CxlRun } from './hdm-decoder';
 
 const CELL_W = 48;
@@ -22,11 +22,6 @@ const DEVICE_COLOURS = [
   'var(--vscode-terminal-ansiBrightGreen, #14ce14)',
   'var(--vscode-terminal-ansiBrightMagenta, #bc05bc)',
 ];
-
-const fit = (label: string, width: number): string => {
-  const max = Math.floor(width / 7.2);
-  return label.length <= max ? label : `${label.slice(0, Math.max(max - 1, 1))}…`;
-};
 
 export function decodeMap(run: CxlRun): string {
   const t = run.topology;
@@ -49,7 +44,7 @@ export function decodeMap(run: CxlRun): string {
     const tip = d.ok ? `${hex(hpa)} → ${d.path.map((h) => h.id).join(' → ')}, DPA ${hex(d.dpa)}` : `${hex(hpa)}: rejected at ${d.level} ${d.id}: ${d.reason}`;
     body.push(
       `<g class="granule${d.ok ? '' : ' rejected'}" data-hpa="${hex(hpa)}" data-device="${d.ok ? d.endpoint : ''}">`,
-      `<title>${tip.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)}</title>`,
+      tooltip(tip),
       rect(
         x,
         y,
@@ -58,7 +53,7 @@ export function decodeMap(run: CxlRun): string {
         d.ok ? colourOf(d.endpoint) : 'none',
         d.ok ? 'rx="3" opacity="0.8"' : `rx="3" stroke="${COLOURS.bad}" stroke-width="2"`,
       ),
-      text(x + 4, y + 16, d.ok ? fit(d.endpoint, CELL_W - 8) : '✗'),
+      text(x + 4, y + 16, d.ok ? fitLabel(d.endpoint, CELL_W - 8) : '✗'),
       '</g>',
     );
   }
@@ -76,7 +71,7 @@ export function decodeMap(run: CxlRun): string {
       ),
     );
   });
-  const width = Math.max(x0 + Math.min(cells, PER_ROW) * CELL_W + 8, x0 + title.length * 7.8 + 16, ...asked.map(() => 620));
+  const width = Math.max(x0 + Math.min(cells, PER_ROW) * CELL_W + 8, x0 + textWidth(title, true) + 16, asked.length ? 620 : 0);
   const height = probesTop + asked.length * 18 + 8;
   return svgDocument(Math.ceil(width), height, title, body);
 }

@@ -4,18 +4,12 @@
  * binding lines them up; a broken one shows one mapping over two folios, the boundary between them marked.
  */
 import { formatBytes } from '../bytes';
-import { COLOURS, line, rect, svgDocument, text } from '../picture';
+import { COLOURS, fitLabel, line, rect, svgDocument, text } from '../picture';
 import type { GmemAlignmentResult, SplitMapping } from './gmem-alignment';
 
 const WIDTH = 640;
 const LEFT = 170;
 const RIGHT = 24;
-
-/** A label cut to the width it has (about 7.2 px a character). */
-const fit = (label: string, width: number): string => {
-  const max = Math.floor(width / 7.2);
-  return label.length <= max ? label : max > 1 ? `${label.slice(0, max - 1)}…` : '';
-};
 
 export function bindingPicture(r: GmemAlignmentResult, split: SplitMapping | null): string {
   const b = r.binding;
@@ -54,7 +48,7 @@ export function bindingPicture(r: GmemAlignmentResult, split: SplitMapping | nul
     body.push(
       `<g class="folio" data-index="${f.alignedIndex}">`,
       rect(x0, 108, w, 30, i % 2 ? COLOURS.caution : COLOURS.good, 'rx="3" opacity="0.8"'),
-      text(x0 + 6, 128, fit(`index ${f.alignedIndex}`, w - 8)),
+      text(x0 + 6, 128, fitLabel(`index ${f.alignedIndex}`, w - 8)),
       '</g>',
     );
   });

@@ -3,7 +3,7 @@
  * a column per loop index where it fails inside a loop, each cell coloured by how that run ended (clean, a
  * leak, a double free, a free of what was never allocated); a cell's tooltip says what was left.
  */
-import { COLOURS, rect, svgDocument, text } from '../picture';
+import { COLOURS, rect, svgDocument, text, textWidth, tooltip } from '../picture';
 import type { UnwindOutcome } from './unwind';
 
 const CELL_W = 64;
@@ -42,12 +42,12 @@ function rowsOf(outcomes: UnwindOutcome[]): Row[] {
 export function unwindMatrix(target: string, outcomes: UnwindOutcome[]): string {
   const rows = rowsOf(outcomes);
   const columns = Math.max(1, ...rows.map((r) => Math.max(...r.cells.keys()) + 1));
-  const labelW = Math.min(360, Math.max(140, Math.max(...rows.map((r) => r.label.length)) * 7.2 + 16));
+  const labelW = Math.min(360, Math.max(140, Math.max(...rows.map((r) => textWidth(r.label))) + 16));
   const x0 = 8;
   const xCells = x0 + labelW;
   const legend = Object.values(LOOK).filter((l) => rows.some((r) => [...r.cells.values()].some((o) => LOOK[o.result] === l)));
   const title = `Unwind model: ${target}() with each allocation failing in turn`;
-  const width = Math.max(xCells + columns * CELL_W + 8, x0 + Math.max(...legend.map((l) => l.meaning.length)) * 7.2 + 40, x0 + title.length * 7.8 + 16);
+  const width = Math.max(xCells + columns * CELL_W + 8, x0 + Math.max(...legend.map((l) => textWidth(l.meaning))) + 40, x0 + textWidth(title, true) + 16);
   const height = TOP + rows.length * CELL_H + 16 + legend.length * 18;
   const body: string[] = [text(x0, 18, title, 'font-weight="bold"')];
   if (columns > 1) for (let c = 0; c < columns; c++) body.push(text(xCells + c * CELL_W + 6, TOP - 8, `i = ${c}`, 'class="muted"'));
@@ -59,7 +59,7 @@ export function unwindMatrix(target: string, outcomes: UnwindOutcome[]): string 
       const tip = o.resources.length ? `${look.label}: ${o.resources.join(', ')}` : look.meaning;
       body.push(
         `<g class="run ${o.result}" data-fail-at="${o.failAt}">`,
-        `<title>${tip.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!)}</title>`,
+        tooltip(tip),
         rect(xCells + c * CELL_W, y + 2, CELL_W - 4, CELL_H - 4, look.colour, 'rx="3" opacity="0.85"'),
         text(xCells + c * CELL_W + 6, y + 16, look.label),
         '</g>',

@@ -4,7 +4,7 @@
  * beside what it costs in memory, and which function receives or drops `pgmap`.
  */
 import { formatBytes } from '../bytes';
-import { COLOURS, rect, svgDocument, text } from '../picture';
+import { COLOURS, rect, svgDocument, text, textWidth, tooltip } from '../picture';
 import type { VmemmapResult } from './vmemmap';
 
 const CELL_W = 64;
@@ -35,7 +35,7 @@ export function vmemmapPicture(r: VmemmapResult): string {
     const look = PATH[c.path];
     body.push(
       `<g class="call ${c.path}">`,
-      `<title>${c.pages} pages, ${size(c.vmemmap)} of struct pages: ${look.meaning}</title>`,
+      tooltip(`${c.pages} pages, ${size(c.vmemmap)} of struct pages: ${look.meaning}`),
       rect(x, y, CELL_W - 3, CELL_H - 3, look.colour, 'rx="3" opacity="0.8"'),
       text(x + 4, y + 16, look.label),
       '</g>',
@@ -74,9 +74,9 @@ export function vmemmapPicture(r: VmemmapResult): string {
   }
   const width = Math.max(
     x0 + Math.min(shown.length, PER_ROW) * CELL_W + 8,
-    x0 + title.length * 7.8 + 16,
+    x0 + textWidth(title, true) + 16,
     x0 + 118 + BAR_W + 90,
-    ...r.pgmapPaths.map((p) => x0 + p.length * 7.2 + 16),
+    ...r.pgmapPaths.map((p) => x0 + textWidth(p) + 16),
   );
   return svgDocument(Math.ceil(width), y + 8, title, body);
 }
