@@ -7,26 +7,22 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Finding } from '../../server/src/core/findings';
 import { applyTextEdits } from '../../server/src/core/textedit';
 import { readSeed, repoRoot, seedsSkip, staleCallSeed } from '../helpers';
-import { sharedEngine } from '../rules/tester';
-
-/** What a finding is, wherever lines moved: its rule, message id, key and origin (a later patch may fix what one introduces). */
-const identity = (f: Finding): string => `${f.ruleId}|${f.messageId}|${f.key}|${f.origin}`;
+import { findingIdentity, sharedEngine } from '../rules/tester';
 
 async function checkEveryFix(name: string, text: string): Promise<number> {
   const engine = await sharedEngine();
   const before = engine.analyze(text, { findings: 'all' }).findings;
-  const had = new Set(before.map(identity));
+  const had = new Set(before.map(findingIdentity));
   let applied = 0;
   for (const f of before) {
     for (const fix of f.fixes) {
       applied++;
       const after = engine.analyze(applyTextEdits(text, fix.edits), { findings: 'all' }).findings;
-      const now = after.map(identity);
-      assert.ok(!now.includes(identity(f)), `${name}: "${fix.title}" leaves its finding: ${f.message}`);
-      const added = after.filter((x) => !had.has(identity(x)));
+      const now = after.map(findingIdentity);
+      assert.ok(!now.includes(findingIdentity(f)), `${name}: "${fix.title}" leaves its finding: ${f.message}`);
+      const added = after.filter((x) => !had.has(findingIdentity(x)));
       assert.deepEqual(
         added.map((x) => `${x.ruleId}: ${x.message}`),
         [],

@@ -75,6 +75,18 @@ const contains = (r: Range, p: Pos): boolean =>
   (p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character)) &&
   (p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.character));
 
+/**
+ * The links under a finding's hover: its model, the rest of its explanation when the hover cut it (named by
+ * rule when several findings share the hover), its rule's documentation.
+ */
+function findingLinks(f: Finding, cut: boolean, several: boolean): HoverLink[] {
+  return [
+    ...(f.model ? [{ kind: 'model' as const, key: f.key, title: `Show model: ${f.model.title}` }] : []),
+    ...(cut ? [{ kind: 'explanation' as const, key: f.key, title: several ? `Full explanation (${f.ruleId})` : 'Full explanation' }] : []),
+    { kind: 'ruleDoc', ruleId: f.ruleId, title: `Rule documentation (${f.ruleId})` },
+  ];
+}
+
 export function describeFindings(findings: Finding[], pos: Pos): Description | null {
   const here = findings.filter((f) => contains(f.range, pos));
   if (here.length === 0) return null;
@@ -85,10 +97,9 @@ export function describeFindings(findings: Finding[], pos: Pos): Description | n
   const markdown = here
     .map((f) => {
       const { text, cut } = hoverExcerpt(f.explanation || f.message, budget);
-      if (f.model) links.push({ kind: 'model', key: f.key, title: `Show model: ${f.model.title}` });
-      if (cut) links.push({ kind: 'explanation', key: f.key, title: here.length > 1 ? `Full explanation (${f.ruleId})` : 'Full explanation' });
-      if (!links.some((l) => l.kind === 'ruleDoc' && l.ruleId === f.ruleId))
-        links.push({ kind: 'ruleDoc', ruleId: f.ruleId, title: `Rule documentation (${f.ruleId})` });
+      // One documentation link per rule, however many of its findings share the hover.
+      for (const l of findingLinks(f, cut, here.length > 1))
+        if (l.kind !== 'ruleDoc' || !links.some((x) => x.kind === 'ruleDoc' && x.ruleId === l.ruleId)) links.push(l);
       return [`**${f.ruleId}** · ${f.severity}${f.origin === 'introduced' ? '' : ` · ${f.origin}`}`, '', text].join('\n').trim();
     })
     .join('\n\n---\n\n');
@@ -169,12 +180,7 @@ export function describeNameAt(analysis: Analysis, findings: Finding[], pos: Pos
   const f = w && about.find((x) => x.about!.includes(w.word));
   if (!w || !f) return null;
   const { text, cut } = hoverExcerpt(f.explanation, HOVER_LINES);
-  const links: HoverLink[] = [
-    ...(f.model ? [{ kind: 'model' as const, key: f.key, title: `Show model: ${f.model.title}` }] : []),
-    ...(cut ? [{ kind: 'explanation' as const, key: f.key, title: 'Full explanation' }] : []),
-    { kind: 'ruleDoc', ruleId: f.ruleId, title: `Rule documentation (${f.ruleId})` },
-  ];
-  return { markdown: [`**${f.ruleId}** · \`${w.word}\``, '', text].join('\n'), range: w.range, links };
+  return { markdown: [`**${f.ruleId}** · \`${w.word}\``, '', text].join('\n'), range: w.range, links: findingLinks(f, cut, false) };
 }
 
 /** On a name a model speaks about (a function it models), in a hunk: what the model says. */

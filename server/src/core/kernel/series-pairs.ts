@@ -32,6 +32,11 @@ function successOf(name: string, text: string): Success {
   return new RegExp(`\\bif\\s*\\(\\s*${assigned[1]}\\s*<\\s*0\\s*\\)`).test(after) ? 'nonnegative' : 'zero';
 }
 
+/** A name's tokens with the `at`-th (a verb) replaced by `opposite`: `foo_get_bar` → `foo_put_bar`. */
+function swapToken(tokens: string[], at: number, opposite: string): string {
+  return [...tokens.slice(0, at), opposite, ...tokens.slice(at + 1)].join('_');
+}
+
 /** The pairs `names` (functions the series calls) make that `index` does not already know. */
 export function seriesPairs(names: ReadonlySet<string>, index: PairIndex, text: string): PairSpec[] {
   const out: PairSpec[] = [];
@@ -41,7 +46,7 @@ export function seriesPairs(names: ReadonlySet<string>, index: PairIndex, text: 
     for (const [verb, opposite, kind] of OPPOSITES) {
       const at = tokens.indexOf(verb);
       if (at < 0) continue;
-      const partner = [...tokens.slice(0, at), opposite, ...tokens.slice(at + 1)].join('_');
+      const partner = swapToken(tokens, at, opposite);
       if (!names.has(partner) || index.match(partner)) continue;
       const success = successOf(name, text);
       // `p = foo_get(x)` … `foo_put(p)`: what it returns is what is given back. An allocation on an argument
@@ -76,12 +81,12 @@ const MAKE_UNMAKE: [string, string][] = [
 export function seriesLifecycles(defined: ReadonlySet<string>, text: string): LifecyclePair[] {
   const out: LifecyclePair[] = [];
   for (const release of defined) {
+    const tokens = release.split('_');
     for (const [make, unmake] of MAKE_UNMAKE) {
-      const tokens = release.split('_');
       const at = tokens.indexOf(unmake);
       // Mid-name only: a verb at the end is the table's suffix rule.
       if (at <= 0 || at === tokens.length - 1) continue;
-      const acquire = [...tokens.slice(0, at), make, ...tokens.slice(at + 1)].join('_');
+      const acquire = swapToken(tokens, at, make);
       if (!defined.has(acquire)) continue;
       if (!new RegExp(`\\.\\s*\\w+\\s*=\\s*&?${release}\\s*[,}\\n]`).test(text)) continue;
       out.push({ acquire, release, inferred: true });
