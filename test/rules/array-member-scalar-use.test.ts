@@ -7,6 +7,9 @@ import { runRuleTests } from './tester';
 /** The ring patch, one use of `page` left as a scalar. */
 const memcpyLeft = ring({ line: '+\tmemcpy(ctx->page[0], src, len);', with: ['+\tmemcpy(ctx->page, src, len);'] });
 
+/** The free loop over the pages frees the array itself: the loop's counter is the index. */
+const loopLeft = ring({ line: '+\t\tvfree(ctx->page[i]);', after: 'ring_cpu_dead', with: ['+\t\tvfree(ctx->page);'] });
+
 /** `page` of another struct, used as a scalar: not the member that became an array. */
 const otherStruct = patchMail('drivers/foo: use the other page', [
   {
@@ -57,6 +60,14 @@ runRuleTests(rule, {
           includes: '`ctx->page` uses `page` without an index, but patch 1 made it an array in `struct ring_ctx` (`page[RING_BATCH]`)',
         },
       ],
+      // Which page to copy into is the author's choice: nothing else in ring_take() indexes the array.
+      output: null,
+    },
+    {
+      name: 'a loop over the array uses the member without its counter',
+      code: loopLeft,
+      errors: [{ messageId: 'scalarUse', line: lineOf(loopLeft, '+\t\tvfree(ctx->page);', true) }],
+      output: RING,
     },
     {
       name: 'a use the series did not touch',
@@ -77,6 +88,8 @@ runRuleTests(rule, {
             includes: 'patch 10/13 made it an array in `struct crypto_acomp_ctx`',
           },
         ],
+        // Every other use in zswap_compress() is `req[0]`.
+        output: readSeed('001'),
       },
     ],
   }),

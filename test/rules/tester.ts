@@ -2,8 +2,9 @@
  * @file A rule tester in the manner of ESLint's: valid cases must produce no finding of the rule, invalid
  * ones exactly the listed findings (message id, 1-based document line, severity, origin). When an invalid
  * case gives `output`, the first fix of every finding is applied and the result must equal it, still
- * ingest without problems, no longer carry the rule's findings, and carry no finding of any rule it did not. A case may bring a kernel tree (files
- * held in memory) and engine options (pairs, footprint, settings). Every message a rule has must be
+ * ingest without problems, no longer carry the rule's findings, and carry no finding of any rule it did not.
+ * Every fix any invalid case offers is also applied alone and must hold the same way. A case may bring a
+ * kernel tree (files held in memory) and engine options (pairs, footprint, settings). Every message a rule has must be
  * reached by one of its invalid cases, or be named as unreachable with the reason.
  */
 import * as assert from 'node:assert/strict';
@@ -43,8 +44,8 @@ export interface ValidCase {
 
 export interface InvalidCase extends ValidCase {
   errors: ExpectedFinding[];
-  /** The document after applying each finding's first fix. */
-  output?: string;
+  /** The document after applying each finding's first fix; null: no finding offers a fix. */
+  output?: string | null;
   /** Compare findings of every origin, not only introduced ones. */
   allOrigins?: boolean;
 }
@@ -95,7 +96,14 @@ async function invalidCase(rule: Rule, c: InvalidCase): Promise<void> {
       );
     }
   });
-  if (c.output !== undefined) {
+  await everyFixHolds(c, found);
+  if (c.output === null)
+    assert.deepEqual(
+      found.flatMap((f) => f.fixes.map((x) => x.title)),
+      [],
+      'no fix is offered',
+    );
+  else if (c.output !== undefined) {
     const edits = found.flatMap((f) => f.fixes[0]?.edits ?? []);
     assert.ok(edits.length > 0, 'a fix is offered');
     const fixed = applyTextEdits(c.code, edits);
@@ -112,6 +120,26 @@ async function invalidCase(rule: Rule, c: InvalidCase): Promise<void> {
       after.findings.filter((f) => !had.has(findingIdentity(f))).map((f) => `${f.ruleId}: ${f.message}`),
       [],
       'no new finding after the fix',
+    );
+  }
+}
+
+/**
+ * Every fix offered on the case, applied alone, removes its finding, leaves the patch ingesting cleanly and
+ * brings no finding of any rule that was not there before.
+ */
+async function everyFixHolds(c: InvalidCase, found: Finding[]): Promise<void> {
+  const offered = found.flatMap((f) => f.fixes.map((fix) => ({ f, fix })));
+  if (offered.length === 0) return;
+  const had = new Set((await analyzeCase(c)).findings.map(findingIdentity));
+  for (const { f, fix } of offered) {
+    const after = await analyzeCase({ ...c, code: applyTextEdits(c.code, fix.edits) });
+    assert.deepEqual(after.series.problems, [], `"${fix.title}" leaves a patch that ingests cleanly`);
+    assert.ok(!after.findings.some((x) => findingIdentity(x) === findingIdentity(f)), `"${fix.title}" removes its finding: ${f.message}`);
+    assert.deepEqual(
+      after.findings.filter((x) => !had.has(findingIdentity(x))).map((x) => `${x.ruleId}: ${x.message}`),
+      [],
+      `"${fix.title}" brings no new finding`,
     );
   }
 }

@@ -133,6 +133,29 @@ const leakOnError = added(
 `,
 );
 
+const leakOnErrorUnlocked = added(
+  'mm/pool.c',
+  `
+    int pool_shrink(struct pool *pool, int n)
+    {
+    	int ret;
+
+    	mutex_lock(&pool->lock);
+    	ret = pool_check(pool, n);
+    	if (ret) {
+    		mutex_unlock(&pool->lock);
+    		return ret;
+    	}
+    	pool_cut(pool, n);
+    	mutex_unlock(&pool->lock);
+    	return 0;
+    }
+`,
+);
+
+/** lockLadder with the second failure jumping past the folio's release. */
+const ladderSkipsPut = lockLadder.replace('+\t\tgoto out_put;', '+\t\tgoto out_unlock;');
+
 const localLeak = added(
   'mm/pool.c',
   `
@@ -216,6 +239,24 @@ const pmGetLeak = added(
     	ret = pm_runtime_get_sync(foo->dev);
     	if (ret < 0)
     		return ret;
+    	*val = readl(foo->base);
+    	pm_runtime_put(foo->dev);
+    	return 0;
+    }
+`,
+);
+const pmGetLeakFixed = added(
+  'drivers/foo/foo.c',
+  `
+    static int foo_read(struct foo *foo, u32 *val)
+    {
+    	int ret;
+
+    	ret = pm_runtime_get_sync(foo->dev);
+    	if (ret < 0) {
+    		pm_runtime_put(foo->dev);
+    		return ret;
+    	}
     	*val = readl(foo->base);
     	pm_runtime_put(foo->dev);
     	return 0;
@@ -314,7 +355,28 @@ const readBufferLeak = added(
     }
 `,
 );
-const readBufferFreed = readBufferLeak.replace('+\tif (ret)\n+\t\treturn ret;', '+\tif (ret) {\n+\t\tkfree(raw);\n+\t\treturn ret;\n+\t}');
+const readBufferFreed = added(
+  'drivers/foo/foo.c',
+  `
+    static int foo_steps(struct foo *foo, int *val)
+    {
+    	u8 *raw;
+    	int ret;
+
+    	raw = kmalloc(3, GFP_KERNEL);
+    	if (!raw)
+    		return -ENOMEM;
+    	ret = regmap_bulk_read(foo->regmap, FOO_STEPS, raw, 3);
+    	if (ret) {
+    		kfree(raw);
+    		return ret;
+    	}
+    	*val = raw[0];
+    	kfree(raw);
+    	return 0;
+    }
+`,
+);
 
 /**
  * One function over two hunks: the access taken in the first is given back under a label in the second,
@@ -521,6 +583,7 @@ runRuleTests(rule, {
       name: 'runtime PM: pm_runtime_get_sync() failing still took a usage count',
       code: pmGetLeak,
       errors: [{ messageId: 'neverReleased', line: lineOf(pmGetLeak, 'ret = pm_runtime_get_sync(foo->dev);'), includes: '`pm_runtime_get_sync()`' }],
+      output: pmGetLeakFixed,
     },
     {
       name: 'the same allocation without __free() leaks on the error return',
@@ -543,6 +606,7 @@ runRuleTests(rule, {
           includes: `returning at line ${lineOf(readBufferLeak, '+\t\treturn ret;')}`,
         },
       ],
+      output: readBufferFreed,
     },
     {
       name: 'one function over two hunks: a successful return skips the release the others go through',
@@ -570,6 +634,8 @@ runRuleTests(rule, {
           includes: `returning at line ${lineOf(clkLeak, 'return -EBUSY;')}`,
         },
       ],
+      // Nothing in the function disables the clock: the fix would have to be invented.
+      output: null,
     },
     {
       name: 'a looked-up device never dropped, though the function returns success',
@@ -598,6 +664,13 @@ runRuleTests(rule, {
       name: 'a lock still held at an early error return',
       code: leakOnError,
       errors: [{ messageId: 'neverReleased', line: lineOf(leakOnError, 'mutex_lock(&pool->lock);'), includes: 'returning at line' }],
+      output: leakOnErrorUnlocked,
+    },
+    {
+      name: 'a goto that jumps past the release under its own label: the fix jumps to that label',
+      code: ladderSkipsPut,
+      errors: [{ messageId: 'neverReleased', line: lineOf(ladderSkipsPut, 'folio_get(pool->folio);'), includes: 'through `goto out_unlock`' }],
+      output: lockLadder,
     },
     {
       name: 'a function named for a pageblock returns holding a spinlock',

@@ -14,6 +14,8 @@ import type { HunkView, ParsedSeries } from '../c/syntax/parsed';
 import { arrayMemberChanges, type ArrayMemberChange } from '../c/analysis/structs';
 import { patchLabel } from './support/labels';
 import { defineRule, type RuleContext } from './rule';
+import { editHunkLine } from './support/edits';
+import type { Fix } from '../findings';
 
 const MESSAGES = {
   scalarUse: '`{{use}}` uses `{{member}}` without an index, but {{where}} made it an array in `{{struct}}` (`{{member}}{{dims}}`)',
@@ -29,6 +31,8 @@ interface ScalarUse {
   base: string;
   statement: string;
   span: Span;
+  /** The index the code around it makes plain (see `plainIndex`), else null. */
+  index: string | null;
 }
 
 function insideWholeArrayUse(n: Node): boolean {
@@ -47,8 +51,55 @@ function enclosingStatement(n: Node): string {
   return n.text;
 }
 
+const squash = (s: string): string => s.replace(/\s+/g, '');
+
+/** Index texts with which `expr[…]` is subscripted inside `scope`. */
+function indexesOf(scope: Node, expr: string): Set<string> {
+  const out = new Set<string>();
+  const visit = (n: Node): void => {
+    if (n.type === 'subscript_expression' && squash(n.childForFieldName('argument')?.text ?? '') === expr) {
+      const index = n.childForFieldName('index');
+      if (index) out.add(squash(index.text));
+    }
+    for (const c of n.namedChildren) if (c) visit(c);
+  };
+  visit(scope);
+  return out;
+}
+
+/** `i` of `for (i = 0; i < N; i++)` when N is one of the array's dimensions. */
+function loopOverArray(loop: Node, dims: string[]): string | null {
+  const cond = loop.childForFieldName('condition');
+  if (cond?.type !== 'binary_expression' || !['<', '!='].includes(cond.childForFieldName('operator')?.text ?? '')) return null;
+  const left = cond.childForFieldName('left');
+  return left?.type === 'identifier' && dims.includes(squash(cond.childForFieldName('right')?.text ?? '')) ? left.text : null;
+}
+
+/**
+ * The index a scalar use plainly lacks, or null when it is a choice the reviewer must make: inside a loop
+ * over the array, its counter; inside a loop whose body indexes the member one way only, that index;
+ * outside loops, the one constant index the rest of the function uses (seed 001's `req[0]`).
+ */
+function plainIndex(n: Node, expr: string, dims: string[]): string | null {
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type === 'for_statement' || p.type === 'while_statement' || p.type === 'do_statement') {
+      const counter = p.type === 'for_statement' ? loopOverArray(p, dims) : null;
+      if (counter) return counter;
+      const used = indexesOf(p, expr);
+      return used.size === 1 ? [...used][0] : null;
+    }
+    // A hunk that opens inside a function parses as bare statements: what it shows stands for the function.
+    if (p.type === 'function_definition' || !p.parent) {
+      const used = indexesOf(p, expr);
+      const only = used.size === 1 ? [...used][0] : null;
+      return only && /^\d+$/.test(only) ? only : null;
+    }
+  }
+  return null;
+}
+
 /** Uses of `member` through `->` or `.` that no subscript follows. */
-function scalarUses(root: Node, member: string): ScalarUse[] {
+function scalarUses(root: Node, member: string, dims: string[]): ScalarUse[] {
   const out: ScalarUse[] = [];
   const visit = (n: Node): void => {
     if (n.type === 'field_expression' && n.childForFieldName('field')?.text === member) {
@@ -59,11 +110,13 @@ function scalarUses(root: Node, member: string): ScalarUse[] {
         parent.childForFieldName('argument')?.endIndex === n.endIndex;
       const addressOf = parent?.type === 'pointer_expression' && parent.child(0)?.type === '&';
       if (!indexed && !addressOf && !insideWholeArrayUse(n)) {
+        const text = squash(n.text);
         out.push({
-          text: n.text.replace(/\s+/g, ''),
-          base: (n.childForFieldName('argument')?.text ?? '').replace(/\s+/g, ''),
+          text,
+          base: squash(n.childForFieldName('argument')?.text ?? ''),
           statement: enclosingStatement(n),
           span: spanOf(n),
+          index: plainIndex(n, text, dims),
         });
       }
     }
@@ -96,7 +149,8 @@ function check(ctx: Ctx): void {
     const where = patchLabel(change.hunk.patch);
     for (const hunk of series.hunks) {
       if (series.series.patches.indexOf(hunk.patch) < change.patchIndex || !mentions.test(hunk.new.image.text)) continue;
-      const uses = series.fromTree(hunk.new, `scalar-uses:${change.member}`, (root) => scalarUses(root, change.member));
+      const dims = change.decl.dims.map(squash);
+      const uses = series.fromTree(hunk.new, `scalar-uses:${change.member}:${dims.join(',')}`, (root) => scalarUses(root, change.member, dims));
       for (const use of uses) {
         if (!knownToBe(series, hunk, use.base, change)) continue;
         ctx.report({
@@ -113,10 +167,19 @@ function check(ctx: Ctx): void {
             '',
             `\`${use.base}\` is taken for a \`struct ${change.struct}\` because it is declared so in this hunk, or because the series indexes \`${use.base}->${change.member}[…]\` elsewhere.`,
           ].join('\n'),
+          fixes: indexFix(ctx, hunk, use),
         });
       }
     }
   }
+}
+
+/** On a line of the patch, the fix puts the plain index after the member. */
+function indexFix(ctx: Ctx, hunk: HunkView, use: ScalarUse): Fix[] {
+  if (use.index === null || use.span.startRow !== use.span.endRow) return [];
+  const line = hunk.new.image.lineAt(use.span.endRow);
+  const edits = line && editHunkLine(ctx.series.series.lines, line, use.span.endCol, use.span.endCol, `[${use.index}]`);
+  return edits ? [{ title: `Index it: \`${use.text}[${use.index}]\``, edits }] : [];
 }
 
 export default defineRule({

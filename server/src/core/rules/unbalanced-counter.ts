@@ -13,6 +13,7 @@ import { balanceWork, functionIdentity, lifecycleIssues, seriesBalances, type Fu
 import type { Span } from '../c/syntax/image';
 import { onDocument, readingNote, relatedAt } from '../c/syntax/places';
 import { defineRule, type RuleContext } from './rule';
+import { releaseFix } from './support/release-fix';
 
 const MESSAGES = {
   neverReleased: 'on the path {{through}}, `{{call}}()` from {{line}} is never released',
@@ -121,6 +122,7 @@ function reportLeak(ctx: Ctx, b: FunctionBalance, issue: LeakIssue): void {
     ]
       .join('\n')
       .trim(),
+    fixes: releaseFix(ctx.series.series.lines, ctx.series.series, ctx.config.pairs, b, issue),
   });
 }
 

@@ -336,7 +336,7 @@ export function analyzeBalance(fn: FunctionAst, opts: BalanceOptions): BalanceRe
           const rk = `${id}@${e.span.startRow}:${e.span.startCol}`;
           if (!releasedKeys.has(rk)) {
             releasedKeys.add(rk);
-            result.released.push({ pair: m.pair, call: e.fn, site: e.span, guards: node.guards });
+            result.released.push({ pair: m.pair, call: e.fn, site: e.span, guards: node.guards, key });
           }
           const family = m.pair.release[0];
           const at = s.held.findIndex((h) => h.rid === id || (h.pair.release[0] === family && h.aliases.includes(key)));

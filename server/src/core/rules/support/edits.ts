@@ -1,11 +1,11 @@
 /**
  * @file Quick-fix edits on patch text that keep the patch applicable: an added line is edited in place;
  * a context line is replaced by a removed/added pair (the hunk header's counts stay right); removed
- * lines and lines rejoined from a wrap are not edited.
+ * lines and lines rejoined from a wrap are not edited. Added lines put into a hunk are counted in its header.
  */
 import type { TextEdit } from '../../findings';
 import { parseQuote } from '../../ingest/quote';
-import type { DiffLine } from '../../ingest';
+import type { DiffLine, Hunk, Series } from '../../ingest';
 
 export function editHunkLine(doc: string[], line: DiffLine, fromCol: number, toCol: number, newText: string): TextEdit[] | null {
   if (line.restored || line.segments.length !== 1 || line.kind === 'remove') return null;
@@ -27,4 +27,71 @@ export function editHunkLine(doc: string[], line: DiffLine, fromCol: number, toC
       newText: `${quote}-${line.text}\n${quote}+${edited}`,
     },
   ];
+}
+
+/** New added lines next to a line of a hunk: before it or after it, in order. */
+export interface LineInsertion {
+  line: DiffLine;
+  where: 'before' | 'after';
+  texts: string[];
+}
+
+const HUNK_NEW_SIDE = /^(@@ -\d+(?:,\d+)? )\+(\d+)(?:,(\d+))?( @@)/;
+
+/**
+ * Added lines put into hunks, with each changed hunk's header counting them and the later hunks of its
+ * file starting that much further down: the patch still applies and still reads back the same. Null when
+ * a line cannot take a neighbour (removed, rejoined from a wrap, restored) or a header does not parse.
+ */
+export function insertHunkLines(doc: string[], series: Series, inserts: LineInsertion[]): TextEdit[] | null {
+  const edits: TextEdit[] = [];
+  const added = new Map<Hunk, number>();
+  for (const ins of inserts) {
+    const { line } = ins;
+    if (line.restored || line.segments.length !== 1 || line.kind === 'remove') return null;
+    const hunk = hunkOf(series, line);
+    if (!hunk) return null;
+    const raw = doc[line.docLine];
+    const quote = raw.slice(0, parseQuote(raw).prefixLength);
+    const text = ins.texts.map((t) => `${quote}+${t}`).join('\n');
+    edits.push(
+      ins.where === 'before'
+        ? { range: { start: { line: line.docLine, character: 0 }, end: { line: line.docLine, character: 0 } }, newText: `${text}\n` }
+        : { range: { start: { line: line.docLine, character: raw.length }, end: { line: line.docLine, character: raw.length } }, newText: `\n${text}` },
+    );
+    added.set(hunk, (added.get(hunk) ?? 0) + ins.texts.length);
+  }
+  for (const file of series.patches.flatMap((p) => p.files)) {
+    let shift = 0;
+    for (const hunk of file.hunks) {
+      const more = added.get(hunk) ?? 0;
+      if (more || shift) {
+        const edit = headerEdit(doc, hunk, shift, more);
+        if (!edit) return null;
+        edits.push(edit);
+      }
+      shift += more;
+    }
+  }
+  return edits;
+}
+
+function hunkOf(series: Series, line: DiffLine): Hunk | null {
+  for (const p of series.patches) for (const f of p.files) for (const h of f.hunks) if (h.lines.includes(line)) return h;
+  return null;
+}
+
+/** The header's `+start,count` moved down by `shift` and grown by `more`. */
+function headerEdit(doc: string[], hunk: Hunk, shift: number, more: number): TextEdit | null {
+  const raw = doc[hunk.headerLine];
+  const at = parseQuote(raw).prefixLength;
+  const m = HUNK_NEW_SIDE.exec(raw.slice(at));
+  if (!m) return null;
+  const from = at + m[1].length;
+  const to = from + 1 + m[2].length + (m[3] === undefined ? 0 : 1 + m[3].length);
+  const count = (m[3] === undefined ? 1 : Number(m[3])) + more;
+  return {
+    range: { start: { line: hunk.headerLine, character: from }, end: { line: hunk.headerLine, character: to } },
+    newText: `+${Number(m[2]) + shift},${count}`,
+  };
 }
