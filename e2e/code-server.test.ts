@@ -1,7 +1,9 @@
 /**
  * VS Code itself (code-server, VS Code 1.139) with the packaged .vsix, driven by Playwright in Debian's
  * Chromium: open a patch, the Problems panel lists the finding, hovering the squiggle shows the
- * explanation, the rule link opens the rule's documentation. Screenshots land in test-artifacts/.
+ * explanation, the rule link opens the rule's documentation, the quick fix is previewed and applied; a mail
+ * saved as text is reviewed; the lens opens the model panel, whose picture is checked by its pixels and
+ * whose form runs the model again. Screenshots land in test-artifacts/; the README's are copied from them.
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -227,6 +229,31 @@ test('VS Code: Problems lists the finding, the hover explains it, the rule link 
       'no raw-text tab left open',
     );
     await page.screenshot({ path: path.join(artifactsDir, 'code-server-rule-doc.png') });
+    // The quick fix on the stale call: previewed (Ctrl+Enter in the quick-fix menu opens Refactor Preview),
+    // then applied; the error goes and nothing new comes (the status bar's counts).
+    await page.locator('.tabs-container .tab').filter({ hasText: 'stale-call.patch' }).first().click();
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type('241');
+    await page.keyboard.press('Enter');
+    // The cursor inside the squiggle: the code actions are asked for where it is.
+    await page.waitForTimeout(500);
+    await squiggle.click();
+    await page.keyboard.press('Control+.');
+    const fix = page.locator('.action-widget').getByText('Pass `pgmap`').first();
+    await fix.waitFor({ timeout: 30_000 });
+    await fix.hover();
+    await page.keyboard.press('Control+Enter');
+    const preview = page.locator('.refactor-preview-view, [id="workbench.view.bulkEdit"]').first();
+    await preview.waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(artifactsDir, 'code-server-quick-fix-preview.png') });
+    await page.getByRole('button', { name: 'Apply', exact: true }).first().click();
+    await page.waitForFunction(() => /mm-review\s*\S*\s*0\s*\S*\s*0\s*\S*\s*2/.test(document.querySelector('.statusbar')?.textContent ?? ''), undefined, {
+      timeout: 60_000,
+    });
+    assert.equal(await page.locator('.markers-panel').getByText('is called with 4 arguments').count(), 0, 'the error is gone');
+    await page.keyboard.press('Control+S');
     // A mail saved as .txt opens as plain text and is reviewed all the same; other text is left alone.
     await page.locator('.explorer-folders-view').getByText('stale-call.txt').dblclick({ timeout: 60_000 });
     await page.locator('.tabs-container .tab.active').filter({ hasText: 'stale-call.txt' }).waitFor({ timeout: 30_000 });
@@ -261,11 +288,24 @@ test('VS Code: Problems lists the finding, the hover explains it, the rule link 
     await page.waitForTimeout(500);
     const png = await picture.screenshot({ path: path.join(artifactsDir, 'code-server-model-panel.png') });
     await page.screenshot({ path: path.join(artifactsDir, 'code-server-model.png') });
-    // The README shows this run's picture of the panel.
-    fs.copyFileSync(path.join(artifactsDir, 'code-server-model.png'), path.join(repoRoot, 'docs', 'images', 'model-panel.png'));
     // Its pixels: the states drawn in the theme's colours (green for WILLNEED, yellow for DONTNEED).
     const counts = await colourCounts(browser, png);
     assert.ok(counts.green > 200 && counts.yellow > 200, `green and yellow pixels: ${JSON.stringify(counts)}`);
+    // Its parameters: a shorter bound, run again in place on the same mail.
+    await panel.locator('input[name="bound"]').fill('4');
+    await panel.getByRole('button', { name: 'Run bo-purgeability' }).click();
+    const rerun = await frameWhere(page, (f) => f.locator('h1').filter({ hasText: 'bo-purgeability (bound=4)' }), 'the model run again', 60_000);
+    await rerun.getByText('up to 4 events').first().waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(artifactsDir, 'code-server-model-rerun.png') });
+    // The README shows this run's pictures.
+    for (const [shot, image] of [
+      ['code-server-hover.png', 'hover.png'],
+      ['code-server-quick-fix-preview.png', 'quick-fix-preview.png'],
+      ['code-server-model.png', 'model-panel.png'],
+      ['code-server-model-rerun.png', 'model-panel-rerun.png'],
+    ])
+      fs.copyFileSync(path.join(artifactsDir, shot), path.join(repoRoot, 'docs', 'images', image));
   } catch (e) {
     for (const p of browser.contexts().flatMap((c) => c.pages()))
       await p.screenshot({ path: path.join(artifactsDir, 'code-server-failure.png') }).catch(() => undefined);

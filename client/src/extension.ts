@@ -14,6 +14,8 @@ const REQUESTS = {
   findingsText: 'mmReview/findingsText',
   review: 'mmReview/review',
   model: 'mmReview/model',
+  runModel: 'mmReview/runModel',
+  models: 'mmReview/models',
 };
 const STATUS = 'mmReview/status';
 const DOC_SCHEME = 'mm-review-doc';
@@ -36,7 +38,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // An untrusted workspace's .mm-review.json is not read; granting trust restarts the server to read it.
     // Hovers end in links to the extension's commands (model, full explanation, rule documentation).
     initializationOptions: () => ({ workspaceTrusted: vscode.workspace.isTrusted, commandLinks: true }),
-    markdown: { isTrusted: { enabledCommands: ['mmReview.showModel', 'mmReview.showExplanation', 'mmReview.showRuleDocumentation'] } },
+    markdown: { isTrusted: { enabledCommands: ['mmReview.showModel', 'mmReview.runModel', 'mmReview.showExplanation', 'mmReview.showRuleDocumentation'] } },
   };
   client = new LanguageClient('mmReview', 'mm-review', serverOptions, clientOptions);
   await client.start();
@@ -139,9 +141,27 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       void vscode.window.showInformationMessage('mm-review: findings copied');
     }),
     vscode.commands.registerCommand('mmReview.showModel', async (uri: string, key: string) => {
-      const model = (await c.sendRequest(REQUESTS.model, { uri, key })) as { title: string; markdown: string; svg?: string } | null;
+      const model = (await c.sendRequest(REQUESTS.model, { uri, key })) as ModelPanel | null;
       if (!model) return void vscode.window.showInformationMessage('mm-review: the document was checked again since; use the lens again');
-      await showModelPanel(model);
+      await showModelPanel(c, uri, model);
+    }),
+    vscode.commands.registerCommand('mmReview.runModel', async (uri?: string, model?: string, args?: Record<string, string>) => {
+      // From the palette: which model, on the active document (the models that read a patch read it).
+      if (typeof uri !== 'string' || typeof model !== 'string') {
+        const models = (await c.sendRequest(REQUESTS.models, {})) as { id: string; summary: string }[];
+        model = (
+          await vscode.window.showQuickPick(
+            models.map((m) => ({ label: m.id, detail: m.summary })),
+            { placeHolder: 'Which model?' },
+          )
+        )?.label;
+        uri = vscode.window.activeTextEditor?.document.uri.toString() ?? '';
+        args = {};
+        if (!model) return;
+      }
+      const panel = (await c.sendRequest(REQUESTS.runModel, { uri, model, args: args ?? {} })) as ModelPanel | null;
+      if (!panel) return void vscode.window.showInformationMessage('mm-review: the model could not run (the analysis restarted); try again');
+      await showModelPanel(c, uri, panel);
     }),
     vscode.commands.registerCommand('mmReview.showExplanation', async (uri: string, key: string) => {
       await preview(vscode.Uri.from({ scheme: DOC_SCHEME, path: `/explanation/${slug(key)}.md`, query: JSON.stringify({ uri, key }) }));
@@ -149,40 +169,84 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
 }
 
-/** One panel for models, reused: the verdict and the picture first, then how the model reached it. */
-let modelPanel: vscode.WebviewPanel | undefined;
+/** What the server sends for the panel (core/models/model-panel.ts). */
+interface ModelPanel {
+  title: string;
+  markdown: string;
+  svg?: string;
+  form?: { model: string; params: { name: string; description: string; value: string; default?: string }[] };
+  error?: string;
+}
 
-async function showModelPanel(model: { title: string; markdown: string; svg?: string }): Promise<void> {
-  // The built-in markdown extension renders as the preview does; its output goes into a page that runs nothing.
+/** One panel for models, reused: the verdict and the picture first, then how the model reached it. */
+let modelPanel: { panel: vscode.WebviewPanel; uri: string; shown: ModelPanel } | undefined;
+
+async function showModelPanel(c: LanguageClient, uri: string, model: ModelPanel): Promise<void> {
+  // The built-in markdown extension renders as the preview does; its output goes into a page whose only
+  // script is the form's own (a nonce), which posts the parameters back here.
   const body = ((await vscode.commands.executeCommand('markdown.api.render', model.markdown)) as string | undefined) ?? escapeHtml(model.markdown);
   if (!modelPanel) {
-    modelPanel = vscode.window.createWebviewPanel(
+    const panel = vscode.window.createWebviewPanel(
       'mmReview.model',
       model.title,
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      {
-        enableScripts: false,
-        localResourceRoots: [],
-      },
+      { enableScripts: true, localResourceRoots: [] },
     );
-    modelPanel.onDidDispose(() => (modelPanel = undefined));
+    const state = { panel, uri, shown: model };
+    modelPanel = state;
+    panel.onDidDispose(() => (modelPanel = undefined));
+    panel.webview.onDidReceiveMessage(async (m: unknown) => {
+      const run = formRun(state.shown, m);
+      if (!run) return;
+      const next = (await c.sendRequest(REQUESTS.runModel, { uri: state.uri, model: run.model, args: run.args })) as ModelPanel | null;
+      if (next) await showModelPanel(c, state.uri, next);
+    });
   }
-  modelPanel.title = model.title;
-  modelPanel.webview.html = modelPage(modelPanel.webview, model.title, model.svg ?? '', body);
-  modelPanel.reveal(vscode.ViewColumn.Beside, true);
+  modelPanel.uri = uri;
+  modelPanel.shown = model;
+  modelPanel.panel.title = model.title;
+  modelPanel.panel.webview.html = modelPage(modelPanel.panel.webview, model, body);
+  modelPanel.panel.reveal(vscode.ViewColumn.Beside, true);
+}
+
+/** A message from the page, accepted only as the form it was given: its model, its parameters, strings. */
+function formRun(shown: ModelPanel, m: unknown): { model: string; args: Record<string, string> } | null {
+  const form = shown.form;
+  const o = m as { model?: unknown; args?: unknown } | null;
+  if (!form || !o || o.model !== form.model || !o.args || typeof o.args !== 'object') return null;
+  const args: Record<string, string> = {};
+  for (const p of form.params) {
+    const v = (o.args as Record<string, unknown>)[p.name];
+    if (typeof v === 'string' && v.length <= 500) args[p.name] = v;
+  }
+  return { model: form.model, args };
 }
 
 const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 
-/** The panel's page: no script, nothing fetched; the editor's theme colours through its CSS variables. */
-function modelPage(webview: vscode.Webview, title: string, svg: string, body: string): string {
-  const csp = `default-src 'none'; style-src 'unsafe-inline' ${webview.cspSource}; img-src ${webview.cspSource} data:;`;
+/** The form that runs the model again: one field per parameter, the defaults as placeholders. */
+function formHtml(model: ModelPanel): string {
+  const form = model.form;
+  if (!form) return '';
+  const fields = form.params
+    .map(
+      (p) =>
+        `<label title="${escapeHtml(p.description)}"><span>${escapeHtml(p.name)}</span><input name="${escapeHtml(p.name)}" value="${escapeHtml(p.value)}" placeholder="${escapeHtml(p.default ?? '')}"></label>`,
+    )
+    .join('\n');
+  return `<form id="run" data-model="${escapeHtml(form.model)}">${fields}<button type="submit">Run ${escapeHtml(form.model)}</button></form>`;
+}
+
+/** The panel's page: only the form's script runs, nothing is fetched; the editor's theme colours through its CSS variables. */
+function modelPage(webview: vscode.Webview, model: ModelPanel, body: string): string {
+  const nonce = Array.from({ length: 32 }, () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(Math.random() * 62)]).join('');
+  const csp = `default-src 'none'; style-src 'unsafe-inline' ${webview.cspSource}; img-src ${webview.cspSource} data:; script-src 'nonce-${nonce}';`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
-<title>${escapeHtml(title)}</title>
+<title>${escapeHtml(model.title)}</title>
 <style>
   body { color: var(--vscode-foreground); background: var(--vscode-editor-background); font-family: var(--vscode-font-family); padding: 0 16px 24px; }
   .picture { margin: 12px 0 20px; }
@@ -190,12 +254,29 @@ function modelPage(webview: vscode.Webview, title: string, svg: string, body: st
   table { border-collapse: collapse; margin: 8px 0; }
   th, td { border: 1px solid var(--vscode-editorWidget-border, #8884); padding: 2px 8px; text-align: left; }
   code { font-family: var(--vscode-editor-font-family); }
+  form { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: end; margin: 8px 0 12px; }
+  label { display: flex; flex-direction: column; font-size: 0.9em; }
+  input { background: var(--vscode-input-background); color: var(--vscode-input-foreground); border: 1px solid var(--vscode-input-border, #8884); padding: 2px 4px; width: 9em; }
+  button { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: none; padding: 4px 12px; cursor: pointer; }
+  .error { color: var(--vscode-errorForeground); }
 </style>
 </head>
 <body>
-<h1>${escapeHtml(title)}</h1>
-${svg ? `<div class="picture">${svg}</div>` : ''}
+<h1>${escapeHtml(model.title)}</h1>
+${model.error ? `<p class="error">${escapeHtml(model.error)}</p>` : ''}
+${formHtml(model)}
+${model.svg ? `<div class="picture">${model.svg}</div>` : ''}
 ${body}
+<script nonce="${nonce}">
+  const vscode = acquireVsCodeApi();
+  const form = document.getElementById('run');
+  if (form) form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const args = {};
+    for (const input of form.querySelectorAll('input')) if (input.value.trim()) args[input.name] = input.value.trim();
+    vscode.postMessage({ model: form.dataset.model, args });
+  });
+</script>
 </body>
 </html>`;
 }

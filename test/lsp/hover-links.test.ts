@@ -48,3 +48,28 @@ test('any other client gets no command link (it could not follow one)', async ()
   assert.match(value, /^\*\*unbalanced-counter\*\* · error\n\n/);
   assert.doesNotMatch(value, /command:/);
 });
+
+test('a function a model is about: a short hover, and a link that runs the model for that file’s architecture', async () => {
+  const patch = addedCodePatch(
+    'x86/mm: pass pgmap',
+    'arch/x86/mm/init_64.c',
+    'int __meminit vmemmap_populate(unsigned long start, unsigned long end, int node,\n\t\tstruct vmem_altmap *altmap, struct dev_pagemap *pgmap)\n{\n\treturn vmemmap_populate_hugepages(start, end, node, altmap, pgmap);\n}',
+  );
+  const client = new LspTestClient(process.execPath, [server, '--stdio']);
+  clients.push(client);
+  await client.initialize({ initializationOptions: { commandLinks: true } });
+  const at = 'file:///tmp/mm-review-links/init_64.patch';
+  const ready = client.diagnostics(at);
+  await client.open(at, patch);
+  await ready;
+  const line = lineOf(patch, '+int __meminit vmemmap_populate(') - 1;
+  const hover = (await client.connection.sendRequest('textDocument/hover', {
+    textDocument: { uri: at },
+    position: { line, character: '+int __meminit vm'.length },
+  })) as Hover;
+  const value = (hover.contents as { value: string }).value;
+  assert.match(value, /\*\*vmemmap\*\* behind `vmemmap_populate\(\)`/);
+  const arg = encodeURIComponent(JSON.stringify([at, 'vmemmap', { arch: 'x86_64', size: String(128 << 20), shift: '9' }]));
+  assert.ok(value.includes(`[Show model: vmemmap](command:mmReview.runModel?${arg})`), value);
+  assert.ok(value.split('\n').length <= 16, `a hover at a glance:\n${value}`);
+});

@@ -162,6 +162,19 @@ seedTest('a model-backed finding: its hover shows the trace, its lens opens the 
   // The panel's picture: the shortest departure as a timeline.
   assert.match(model.svg ?? '', /^<svg [^>]*role="img"/);
   assert.match(model.svg ?? '', /<title>Shortest departure: after create VMA1 DONTNEED → madvise VMA1 DONTNEED/);
+  // The panel runs the model again on this document with a parameter changed.
+  assert.deepEqual(
+    (model as { form?: { model: string; params: { name: string }[] } }).form?.params.map((p) => p.name),
+    ['bound'],
+  );
+  const again = (await client.connection.sendRequest('mmReview/runModel', { uri, model: 'bo-purgeability', args: { bound: '4' } })) as {
+    title: string;
+    markdown: string;
+    error?: string;
+  };
+  assert.equal(again.error, undefined, again.error);
+  assert.equal(again.title, 'bo-purgeability (bound=4)');
+  assert.match(again.markdown, /up to 4 events/);
 });
 
 seedTest("seed 000, a review thread: findings on the quoted round_down and the reply's snippet; the binding model on hover and lens", async () => {
@@ -230,8 +243,14 @@ seedTest("hovering vmemmap_populate() in riscv's hunk of seed 002: what the seri
   const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character } })) as Hover;
   const value = (hover.contents as { value: string }).value;
   assert.match(value, /\*\*vmemmap_populate\(\)\*\*: what this series changed/);
-  assert.match(value, /\| \*\*riscv64\*\* \| 4 KiB \| 128 MiB \| 2 MiB \| 1 PMD \| compound pages, pgmap received; saves 1 MiB \+ 512 KiB \|/);
   assert.match(value, /\*\*vmemmap model\*\*, riscv64: 128 MiB of memory/);
+  // The table of every architecture is the panel's (this client takes no command links; hover-links.test
+  // checks the link VS Code gets): the model run for riscv.
+  assert.doesNotMatch(value, /\| arch \| page \|/);
+  const args = { arch: 'riscv64', size: '128M', shift: '9' };
+  const panel = (await client.connection.sendRequest('mmReview/runModel', { uri, model: 'vmemmap', args })) as { markdown: string; svg?: string };
+  assert.match(panel.markdown, /\| \*\*riscv64\*\* \| 4 KiB \| 128 MiB \| 2 MiB \| 1 PMD \| compound pages, pgmap received; saves 1 MiB \+ 512 KiB \|/);
+  assert.match(panel.svg ?? '', /^<svg /);
 });
 
 test('a long document shows the quick findings first, then those that read whole functions', async () => {

@@ -7,7 +7,7 @@
 import type { HunkView, ImageView } from './c/syntax/parsed';
 import { prototypeHistories, sitesOf, standings } from './c/analysis/prototypes';
 import type { Analysis } from './engine';
-import type { Finding } from './findings';
+import type { Finding, ModelRunArgs } from './findings';
 import type { Pos, Range } from './ingest';
 import { MODELS } from './models/registry';
 
@@ -21,7 +21,11 @@ export interface Description {
   links?: HoverLink[];
 }
 
-export type HoverLink = { kind: 'model' | 'explanation'; key: string; title: string } | { kind: 'ruleDoc'; ruleId: string; title: string };
+export type HoverLink =
+  | { kind: 'model' | 'explanation'; key: string; title: string }
+  | { kind: 'ruleDoc'; ruleId: string; title: string }
+  /** A model run by name, not a finding's: the model behind a function a reviewer hovers. */
+  | { kind: 'run'; run: ModelRunArgs; title: string };
 
 /** A hover is read at a glance: about this many lines of explanation, the rest a link away. */
 export const HOVER_LINES = 10;
@@ -188,8 +192,15 @@ export function describeModelsAt(analysis: Analysis, pos: Pos): Description | nu
   const w = wordUnder(analysis, pos);
   if (!w) return null;
   const hunk = analysis.parsed!.hunks.find((h) => h.new === w.view || h.old === w.view);
-  const said = MODELS.flatMap((m) => m.hover?.(w.word, { path: hunk?.path ?? null }) ?? []);
-  return said.length ? { markdown: said.join('\n\n---\n\n'), range: w.range } : null;
+  const said = MODELS.flatMap((m) => {
+    const h = m.hover?.(w.word, { path: hunk?.path ?? null });
+    return h ? [{ ...h, model: m.id }] : [];
+  });
+  if (!said.length) return null;
+  const links: HoverLink[] = said.map((h) => ({ kind: 'run', run: { model: h.model, args: h.args }, title: `Show model: ${h.model}` }));
+  // The start of what each model says; the rest, with its picture, is in the panel its link opens.
+  const budget = Math.max(4, Math.floor(HOVER_LINES / said.length));
+  return { markdown: said.map((h) => hoverExcerpt(h.markdown, budget).text).join('\n\n---\n\n'), range: w.range, links };
 }
 
 export function describe(analysis: Analysis, findings: Finding[], pos: Pos): Description | null {
@@ -197,6 +208,6 @@ export function describe(analysis: Analysis, findings: Finding[], pos: Pos): Des
   if (found) return found;
   const fn = describeFunctionAt(analysis, pos);
   const models = describeModelsAt(analysis, pos);
-  if (fn && models) return { markdown: `${fn.markdown}\n\n---\n\n${models.markdown}`, range: fn.range };
+  if (fn && models) return { markdown: `${fn.markdown}\n\n---\n\n${models.markdown}`, range: fn.range, links: models.links };
   return fn ?? models;
 }

@@ -58,4 +58,12 @@ export interface ModelView {
   markdown: string;
   /** The model's picture (SVG, theme colours as CSS variables), shown above the markdown. */
   svg?: string;
+  /** How to run the model again from the panel with other parameters (its entry's `key=value` arguments). */
+  run?: ModelRunArgs;
+}
+
+/** A model run by name: `mm-review model MODEL key=value…`. A `patch` parameter means the document itself. */
+export interface ModelRunArgs {
+  model: string;
+  args: Record<string, string>;
 }

@@ -11,6 +11,8 @@ import type { AnalysisBackend, AnalysisEvents, AnalysisRun, TreeEvents } from '.
 import type { AnalysisOutcome, AnalyzeOptions, FromService, ToService } from '../lsp/analysis-service';
 import type { Pos } from '../core/ingest';
 import type { Description } from '../core/describe';
+import type { ModelRunArgs } from '../core/findings';
+import type { ModelPanel } from '../core/models/model-panel';
 
 /** Analyses that may run at once (each holds a flag slot until it ends). */
 const SLOTS = 1024;
@@ -36,7 +38,8 @@ export class WorkerBackend implements AnalysisBackend {
   private nextId = 1;
   private nextSlot = 0;
   private readonly analyses = new Map<number, Pending>();
-  private readonly hovers = new Map<number, (result: Description | null) => void>();
+  /** Answers to hovers and model runs, by request id. */
+  private readonly replies = new Map<number, (result: Description | ModelPanel | null) => void>();
   private treeEvents: TreeEvents | null = null;
   private disposed = false;
 
@@ -60,8 +63,8 @@ export class WorkerBackend implements AnalysisBackend {
   private lost(e: Error): void {
     for (const p of this.analyses.values()) p.reject(e);
     this.analyses.clear();
-    for (const h of this.hovers.values()) h(null);
-    this.hovers.clear();
+    for (const h of this.replies.values()) h(null);
+    this.replies.clear();
     if (!this.disposed) this.worker = this.start();
   }
 
@@ -72,9 +75,9 @@ export class WorkerBackend implements AnalysisBackend {
   private receive(m: FromService): void {
     if (m.kind === 'treeStarted') return this.treeEvents?.started(m.root);
     if (m.kind === 'treeReady') return this.treeEvents?.ready(m.root, m.searching);
-    if (m.kind === 'hover') {
-      this.hovers.get(m.id)?.(m.result);
-      this.hovers.delete(m.id);
+    if (m.kind === 'hover' || m.kind === 'model') {
+      this.replies.get(m.id)?.(m.result);
+      this.replies.delete(m.id);
       return;
     }
     const p = this.analyses.get(m.id);
@@ -105,8 +108,16 @@ export class WorkerBackend implements AnalysisBackend {
   hover(uri: string, position: Pos): Promise<Description | null> {
     const id = this.nextId++;
     return new Promise((resolve) => {
-      this.hovers.set(id, resolve);
+      this.replies.set(id, resolve as (r: Description | ModelPanel | null) => void);
       this.send({ kind: 'hover', id, uri, position });
+    });
+  }
+
+  runModel(uri: string, run: ModelRunArgs): Promise<ModelPanel | null> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.replies.set(id, resolve as (r: Description | ModelPanel | null) => void);
+      this.send({ kind: 'model', id, uri, run });
     });
   }
 

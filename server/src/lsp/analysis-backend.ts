@@ -6,6 +6,8 @@ import type { Finding } from '../core/findings';
 import type { Pos } from '../core/ingest';
 import type { AnalysisOutcome, AnalyzeOptions } from './analysis-service';
 import type { Description } from '../core/describe';
+import type { ModelRunArgs } from '../core/findings';
+import type { ModelPanel } from '../core/models/model-panel';
 
 export interface AnalysisRun {
   /** The outcome; null when it was cancelled. */
@@ -30,6 +32,8 @@ export interface TreeEvents {
 export interface AnalysisBackend {
   analyze(uri: string, text: string, options: AnalyzeOptions, how: { quickFirst: boolean; onlyIfCode: boolean }, events: AnalysisEvents): AnalysisRun;
   hover(uri: string, position: Pos): Promise<Description | null>;
+  /** A model run for the panel (never rejects: a refusal is the panel's `error`; null if the worker died). */
+  runModel(uri: string, run: ModelRunArgs): Promise<ModelPanel | null>;
   close(uri: string): void;
   tree(op: 'refresh' | 'forget' | 'cancel', root: string): void;
   onTree(events: TreeEvents): void;

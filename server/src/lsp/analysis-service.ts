@@ -9,6 +9,8 @@ import type { PairTable } from '../core/kernel/pairs';
 import { AnalysisCache } from '../core/c/syntax/parsed';
 import type { CParser } from '../core/c/syntax/parser';
 import { describe, type Description } from '../core/describe';
+import type { ModelRunArgs } from '../core/findings';
+import { runForPanel, type ModelPanel } from '../core/models/model-panel';
 import { Engine, type Analysis, type EngineOptions, type RuleSetting } from '../core/engine';
 import type { Finding } from '../core/findings';
 import type { Pos } from '../core/ingest';
@@ -76,6 +78,7 @@ export interface AnalysisOutcome {
 export type ToService =
   | AnalyzeRequest
   | { kind: 'hover'; id: number; uri: string; position: Pos }
+  | { kind: 'model'; id: number; uri: string; run: ModelRunArgs }
   | { kind: 'close'; uri: string }
   | { kind: 'tree'; op: 'refresh' | 'forget' | 'cancel'; root: string };
 
@@ -86,6 +89,7 @@ export type FromService =
   | { kind: 'cancelled'; id: number }
   | { kind: 'failed'; id: number; message: string }
   | { kind: 'hover'; id: number; result: Description | null }
+  | { kind: 'model'; id: number; result: ModelPanel }
   | { kind: 'treeStarted'; root: string }
   | { kind: 'treeReady'; root: string; searching: number };
 
@@ -114,6 +118,8 @@ export class AnalysisService {
         return this.analyze(message);
       case 'hover':
         return this.post({ kind: 'hover', id: message.id, result: this.hover(message.uri, message.position) });
+      case 'model':
+        return this.post({ kind: 'model', id: message.id, result: await this.runModel(message.uri, message.run) });
       case 'close':
         this.documents.delete(message.uri);
         return;
@@ -195,6 +201,11 @@ export class AnalysisService {
     const doc = this.documents.get(uri);
     if (!doc?.analysis) return null;
     return describe(doc.analysis, doc.shown, position);
+  }
+
+  /** A model run from the panel, on the document's last analysis when the model reads the patch. */
+  async runModel(uri: string, run: ModelRunArgs): Promise<ModelPanel> {
+    return runForPanel(run, { parser: await this.host.parser, document: this.documents.get(uri)?.analysis?.parsed ?? null });
   }
 
   private tree(root: string): HostKernelTree | null {

@@ -98,7 +98,9 @@ export function hoverLinks(links: HoverLink[], uri: string): string {
     .map((l) =>
       l.kind === 'ruleDoc'
         ? commandLink(l.title, 'mmReview.showRuleDocumentation', [l.ruleId])
-        : commandLink(l.title, l.kind === 'model' ? 'mmReview.showModel' : 'mmReview.showExplanation', [uri, l.key]),
+        : l.kind === 'run'
+          ? commandLink(l.title, 'mmReview.runModel', [uri, l.run.model, l.run.args])
+          : commandLink(l.title, l.kind === 'model' ? 'mmReview.showModel' : 'mmReview.showExplanation', [uri, l.key]),
     )
     .join(' · ');
 }

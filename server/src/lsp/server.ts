@@ -28,7 +28,9 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { combinePairTables, parsePairConfig } from '../core/kernel/pair-config';
 import type { PairTable } from '../core/kernel/pairs';
-import type { Finding } from '../core/findings';
+import type { Finding, ModelView } from '../core/findings';
+import { panelForm, type ModelPanel } from '../core/models/model-panel';
+import { MODELS } from '../core/models/registry';
 import type { AnalysisBackend } from './analysis-backend';
 import type { AnalyzeOptions, LensPatch } from './analysis-service';
 import { codeActions, codeLenses, countsText, hoverLinks, toDiagnostic } from './convert';
@@ -78,6 +80,8 @@ export const REQUESTS = {
   findingsText: 'mmReview/findingsText',
   review: 'mmReview/review',
   model: 'mmReview/model',
+  runModel: 'mmReview/runModel',
+  models: 'mmReview/models',
 } as const;
 
 /** Language ids (VS Code's and other editors') of documents that are patches or mail: always reviewed. */
@@ -223,9 +227,20 @@ export class MmReviewServer {
       if (!s?.patches) return null;
       return toText([{ path: displayPath(p.uri), findings: s.shown }], s.patches.length);
     });
-    c.onRequest(REQUESTS.model, (raw: unknown) => {
+    // A finding's model view, with the form that runs its model again when it can be.
+    c.onRequest(REQUESTS.model, (raw: unknown): (ModelView & Pick<ModelPanel, 'form'>) | null => {
       const p = stringParams(raw, ['uri', 'key']);
-      return this.states.get(p.uri)?.shown.find((f) => f.key === p.key)?.model ?? null;
+      const view = this.states.get(p.uri)?.shown.find((f) => f.key === p.key)?.model;
+      if (!view) return null;
+      const form = view.run ? panelForm(view.run) : null;
+      return { ...view, ...(form ? { form } : {}) };
+    });
+    c.onRequest(REQUESTS.models, () => MODELS.map((m) => ({ id: m.id, summary: m.summary })));
+    c.onRequest(REQUESTS.runModel, async (raw: unknown) => {
+      const p = stringParams(raw, ['uri', 'model']);
+      const args = (raw as { args?: unknown }).args;
+      const given = args && typeof args === 'object' ? Object.entries(args).filter((e): e is [string, string] => typeof e[1] === 'string') : [];
+      return this.backend.runModel(p.uri, { model: p.model, args: Object.fromEntries(given) });
     });
     c.onRequest(REQUESTS.explanation, (raw: unknown) => {
       const p = stringParams(raw, ['uri', 'key']);

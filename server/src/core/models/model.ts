@@ -42,10 +42,16 @@ export interface ModelEntry {
   example: string;
   run(args: ReadonlyMap<string, string>, host: ModelHost): ModelOutput;
   /**
-   * What the model says about a name a reviewer hovers in a hunk (a function it models), in markdown; null
-   * when it has nothing to say. `path` is the hunk's file.
+   * What the model says about a name a reviewer hovers in a hunk (a function it models), in markdown, and
+   * the arguments that run it for that place (the panel's starting point); null when it has nothing to
+   * say. `path` is the hunk's file.
    */
-  hover?(word: string, where: { path: string | null }): string | null;
+  hover?(word: string, where: { path: string | null }): ModelHover | null;
+}
+
+export interface ModelHover {
+  markdown: string;
+  args: Record<string, string>;
 }
 
 /** A parameter the model cannot use: the CLI prints it as a usage error. */

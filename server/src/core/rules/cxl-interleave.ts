@@ -138,6 +138,7 @@ function report(ctx: Ctx, p: Paragraph, m: RegExpMatchArray, devices: Devices, g
       title: 'CXL interleave model: regions per interleave stride',
       markdown: run ? explainCxlRun(run) : explanation,
       ...(run && !run.problems.length ? { svg: decodeMap(run) } : {}),
+      ...(ways ? { run: { model: MODEL_ID, args: { ways: String(ways), granularity: String(granularity), device_size: String(devices.size) } } } : {}),
     },
   });
 }

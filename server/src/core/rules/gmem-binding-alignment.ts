@@ -128,7 +128,16 @@ function report(ctx: Ctx, site: CodeSite, node: Expr, checks: FoundCheck[]): voi
     key: `gmem-binding-alignment:${site.path ?? site.kind}:${site.fn ?? ''}:${exprText(node)}`,
     severity: quoted ? 'information' : 'warning',
     explanation: markdown,
-    model: { id: MODEL_ID, title: 'guest_memfd binding model', markdown, svg: bindingPicture(result, split ?? null) },
+    model: {
+      id: MODEL_ID,
+      title: 'guest_memfd binding model',
+      markdown,
+      svg: bindingPicture(result, split ?? null),
+      run: {
+        model: MODEL_ID,
+        args: { base_gfn: String(binding.baseGfn), npages: String(binding.npages), pgoff: String(binding.pgoff), hpage: String(binding.hpage) },
+      },
+    },
   });
 }
 

@@ -143,6 +143,7 @@ function report(ctx: Ctx, r: Run, group: PurgeabilityIssue[]): void {
       title: side === 'new' ? 'BO purgeability model: the patched code' : 'BO purgeability model: the code before the patch',
       markdown,
       svg: traceTimeline(issue, message),
+      run: { model: MODEL_ID, args: {} },
     },
   };
   ctx.report({ ...base, side, at: { view: at.view, span: at.span, patch: at.hunk.patch, path: at.hunk.path } });
@@ -186,6 +187,7 @@ function reportDepartures(ctx: Ctx, r: Run, issues: PurgeabilityIssue[]): void {
       title: 'BO purgeability model: departures from the old semantics',
       markdown,
       svg: traceTimeline(first, `Shortest departure: ${describeIssue(first)}`),
+      run: { model: MODEL_ID, args: {} },
     },
   });
 }

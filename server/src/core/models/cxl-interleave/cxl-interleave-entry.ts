@@ -1,5 +1,5 @@
 /** @file The cxl-interleave model's entry: `mm-review model cxl-interleave`, a standard topology or one from a JSON file. */
-import { exactSize, json, ModelArgumentError, parseCount, type ModelEntry } from '../model';
+import { exactSize, json, ModelArgumentError, parseCount, type ModelEntry, type ModelHover } from '../model';
 import {
   explainCxlRun,
   MODEL_ID,
@@ -73,6 +73,23 @@ export function topologyFromJson(text: string): Topology {
   };
 }
 
+/** Encoders and decoders of interleave ways and granularity, HDM decoder set-up, and address translation. */
+const CXL_FUNCTION =
+  /^(?:cxl_)?(?:eiw_to_ways|eig_to_granularity|ways_to_eiw|granularity_to_eig)$|^cxl_interleave_(?:ways|granularity)_enc$|^cxl_(?:decode|hdm|dpa_to_hpa|hpa_to_dpa|calc_interleave_pos|region_attach|cfmws)\w*$|^cxl_(?:decoder|fmws?)_\w*(?:interleave|target)\w*$/;
+
+/** On those names in a hunk: the spec's encodings and what the model decodes, with the panel a link away. */
+function hover(word: string): ModelHover | null {
+  if (!CXL_FUNCTION.test(word)) return null;
+  return {
+    markdown: [
+      `**CXL HDM decoding** behind \`${word}()\`: ways are encoded 0–4 → 1, 2, 4, 8, 16 and 8–10 → 3, 6, 12; granularity 0–6 → 256 B … 16 KiB (CXL 2.0). A window interleaves host addresses over host bridges, each bridge over its ports, and an endpoint drops the interleave bits to get its DPA.`,
+      '',
+      'The model decodes any HPA to (device, DPA) for a topology and checks that the set-up is a bijection: no two HPAs on one DPA, no DPA unreachable.',
+    ].join('\n'),
+    args: { ways: '4', granularity: '256', device_size: '256M' },
+  };
+}
+
 export const cxlInterleaveEntry: ModelEntry = {
   id: MODEL_ID,
   summary:
@@ -88,6 +105,7 @@ export const cxlInterleaveEntry: ModelEntry = {
     { name: 'hpa', description: 'host physical addresses to decode, comma-separated', optional: true },
   ],
   example: 'mm-review model cxl-interleave ways=16 granularity=256 device_size=1T host_bridges=2 hpa=0x1000,0x10012c',
+  hover,
   run(args, host) {
     let topology: Topology;
     const file = args.get('topology');

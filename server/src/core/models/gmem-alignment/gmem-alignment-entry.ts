@@ -1,7 +1,7 @@
 /** @file The gmem-alignment model's entry: `mm-review model gmem-alignment`, a binding and optionally a check to run. */
 import type { CParser } from '../../c/syntax/parser';
 import { readSnippet } from '../../c/syntax/snippet-reader';
-import { json, ModelArgumentError, parseCount, parseSize, type ModelEntry } from '../model';
+import { json, ModelArgumentError, parseCount, parseSize, type ModelEntry, type ModelHover } from '../model';
 import {
   evaluateCheck,
   exampleSplit,
@@ -28,6 +28,28 @@ function checkFrom(text: string, parser: CParser): BindingCheck {
   throw new ModelArgumentError('check= must end with the check: an expression that holds for an accepted binding, or `if (…) return -EINVAL;`');
 }
 
+/** The functions that pick a folio by file index, bind a file to a slot, or decide KVM's mapping level. */
+const GMEM_FUNCTION =
+  /^(?:__)?kvm_gmem_(?:bind|get_pfn|get_folio|hugetlb_\w+)$|^kvm_alloc_memslot_metadata$|^lpage_info_slot$|^kvm_mmu_max_mapping_level$|^kvm_mmu_hugepage_adjust$/;
+
+/** On those names in a hunk: what the model says of the seed's binding, with the panel a link away. */
+function hover(word: string): ModelHover | null {
+  if (!GMEM_FUNCTION.test(word)) return null;
+  const binding: GmemBinding = { baseGfn: 2n, npages: 2048n, pgoff: 0n, hpage: 2n << 20n };
+  const result = runGmemAlignment(binding, { probe: [] });
+  const split = result.splits.length ? exampleSplit(result) : null;
+  return {
+    markdown: [
+      `**guest_memfd binding** behind \`${word}()\`: KVM allows a huge mapping from the GFN's alignment alone (lpage_info); the huge folio comes from the file index. Unless binding keeps \`base_gfn\` and the file offset at the same offset within a huge page, one huge mapping covers two folios.`,
+      '',
+      split
+        ? `For \`base_gfn\` = 2, 2048 pages, \`pgoff\` = 0 (2 MiB pages): ${result.splits.length} huge mapping${result.splits.length === 1 ? '' : 's'} span two folios.`
+        : 'For `base_gfn` = 2, 2048 pages, `pgoff` = 0 (2 MiB pages): no huge mapping spans two folios.',
+    ].join('\n'),
+    args: { base_gfn: '2', npages: '2048', pgoff: '0', hpage: '2M' },
+  };
+}
+
 export const gmemAlignmentEntry: ModelEntry = {
   id: MODEL_ID,
   summary: 'guest_memfd huge-page binding: lpage_info ranges, the folio of each GFN, huge mappings that span two folios; runs a binding check over a grid',
@@ -40,6 +62,7 @@ export const gmemAlignmentEntry: ModelEntry = {
     { name: 'check', description: 'a binding check in C, run over a grid of bindings (offset is in bytes, pgoff in pages)', optional: true },
   ],
   example: 'mm-review model gmem-alignment base_gfn=2 npages=2048 pgoff=0 hpage=2M gpa=4M,4M+16K',
+  hover,
   run(args, host) {
     const hpage = parseSize(args.get('hpage') ?? '2M', 'hpage');
     const binding: GmemBinding = {

@@ -3,6 +3,7 @@
  * a column per loop index where it fails inside a loop, each cell coloured by how that run ended (clean, a
  * leak, a double free, a free of what was never allocated); a cell's tooltip says what was left.
  */
+import type { ModelView } from '../../findings';
 import { COLOURS, rect, svgDocument, text, textWidth, tooltip } from '../picture';
 import type { UnwindOutcome } from './unwind';
 
@@ -83,11 +84,12 @@ export function unwindRunsTable(outcomes: UnwindOutcome[]): string {
 }
 
 /** What a finding of the unwind model shows in the model panel: the verdict, the matrix, every run. */
-export function unwindView(target: string, outcomes: UnwindOutcome[], explanation: string): { id: string; title: string; markdown: string; svg: string } {
+export function unwindView(target: string, outcomes: UnwindOutcome[], explanation: string): ModelView {
   return {
     id: 'unwind',
     title: `Unwind model: ${target}()`,
     markdown: [explanation, '', unwindRunsTable(outcomes)].join('\n'),
     svg: unwindMatrix(target, outcomes),
+    run: { model: 'unwind', args: { function: target } },
   };
 }

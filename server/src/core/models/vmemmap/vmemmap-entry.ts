@@ -1,5 +1,5 @@
 /** @file The vmemmap model's entry: `mm-review model vmemmap`, and its hover on `vmemmap_populate*()` in a hunk. */
-import { exactSize, json, ModelArgumentError, parseCount, type ModelEntry } from '../model';
+import { exactSize, json, ModelArgumentError, parseCount, type ModelEntry, type ModelHover } from '../model';
 import { ARCHES, archById, archTable, defaultFeatures, explainVmemmap, MODEL_ID, runVmemmap } from './vmemmap';
 import { vmemmapPicture } from './vmemmap-picture';
 
@@ -14,14 +14,15 @@ const ARCH_OF_PATH: [RegExp, string][] = [
 ];
 
 /** On `vmemmap_populate*()` or `__populate_section_memmap()` in a hunk: the vmemmap model, per architecture. */
-function hover(word: string, where: { path: string | null }): string | null {
+function hover(word: string, where: { path: string | null }): ModelHover | null {
   if (!VMEMMAP_FUNCTION.test(word)) return null;
   const archId = ARCH_OF_PATH.find(([re]) => re.test(where.path ?? ''))?.[1] ?? null;
   const arch = archById(archId ?? 'x86_64')!;
   const features = defaultFeatures(arch);
   const section = 2 ** arch.sectionBits;
-  const example = runVmemmap({ arch, size: section, shift: Math.log2((2 * 1024 * 1024) / arch.pageSize), altmap: false, features });
-  return [
+  const shift = Math.log2((2 * 1024 * 1024) / arch.pageSize);
+  const example = runVmemmap({ arch, size: section, shift, altmap: false, features });
+  const markdown = [
     `**vmemmap** behind \`${word}()\`: one section per architecture, without a pgmap and with a pgmap of 2 MiB compound pages (Linux 6.12).`,
     '',
     archTable(archId),
@@ -30,6 +31,7 @@ function hover(word: string, where: { path: string | null }): string | null {
     '',
     'Run it for other sizes: `mm-review model vmemmap arch=… size=… shift=…`.',
   ].join('\n');
+  return { markdown, args: { arch: arch.id, size: String(section), shift: String(shift) } };
 }
 
 export const vmemmapEntry: ModelEntry = {
@@ -66,7 +68,13 @@ export const vmemmapEntry: ModelEntry = {
     if (levels === 2) features.add('2-level');
     const result = runVmemmap({ arch, size, shift: shift || null, altmap: flag('altmap', args.get('altmap'), '0'), features });
     return {
-      text: explainVmemmap(result),
+      text: [
+        explainVmemmap(result),
+        '',
+        'One section of every architecture, without a pgmap and with a pgmap of 2 MiB compound pages:',
+        '',
+        archTable(arch.id),
+      ].join('\n'),
       svg: vmemmapPicture(result),
       data: json({ ...result, input: { ...result.input, arch: arch.id, features: [...features] } }),
     };
