@@ -238,21 +238,26 @@ test('VS Code: Problems lists the finding, the hover explains it, the rule link 
     await page.keyboard.press('Enter');
     // The cursor inside the squiggle: the code actions are asked for where it is.
     await page.waitForTimeout(500);
-    await squiggle.click();
+    const at = await squiggle.boundingBox();
+    assert.ok(at, 'the squiggle is shown');
+    await page.mouse.click(at.x + at.width / 2, at.y + at.height / 2 - 4);
     await page.keyboard.press('Control+.');
-    const fix = page.locator('.action-widget').getByText('Pass `pgmap`').first();
+    const fix = page.locator('.action-widget').getByText('Pass `NULL` for `pgmap`').first();
     await fix.waitFor({ timeout: 30_000 });
     await fix.hover();
     await page.keyboard.press('Control+Enter');
-    const preview = page.locator('.refactor-preview-view, [id="workbench.view.bulkEdit"]').first();
-    await preview.waitFor({ timeout: 30_000 });
+    await page.locator('.panel .composite-bar').getByText('Refactor Preview').first().waitFor({ timeout: 30_000 });
+    const apply = page.getByRole('button', { name: 'Apply', exact: true }).first();
+    await apply.waitFor({ timeout: 30_000 });
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(artifactsDir, 'code-server-quick-fix-preview.png') });
-    await page.getByRole('button', { name: 'Apply', exact: true }).first().click();
-    await page.waitForFunction(() => /mm-review\s*\S*\s*0\s*\S*\s*0\s*\S*\s*2/.test(document.querySelector('.statusbar')?.textContent ?? ''), undefined, {
-      timeout: 60_000,
-    });
-    assert.equal(await page.locator('.markers-panel').getByText('is called with 4 arguments').count(), 0, 'the error is gone');
+    await apply.click();
+    // Browser code as text: the tests compile without the DOM's types.
+    const counted = String.raw`/mm-review\s*\S*\s*0\s*\S*\s*0\s*\S*\s*2/.test(document.querySelector('.statusbar')?.innerText ?? '')`;
+    await page.waitForFunction(counted, undefined, { timeout: 60_000 });
+    // (The Problems list can keep drawing the old group for a moment; the counts above are the server's.)
+    // Line 241 now reads as line 249 always did: two such lines on screen.
+    assert.equal(await page.locator('.monaco-editor .view-line').filter({ hasText: '+ vmemmap_populate(start, end, nid, NULL, NULL);' }).count(), 2);
     await page.keyboard.press('Control+S');
     // A mail saved as .txt opens as plain text and is reviewed all the same; other text is left alone.
     await page.locator('.explorer-folders-view').getByText('stale-call.txt').dblclick({ timeout: 60_000 });
