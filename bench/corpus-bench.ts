@@ -13,6 +13,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { checkFix } from '../server/src/core/fix-check';
 import { Engine } from '../server/src/core/engine';
 import type { Finding } from '../server/src/core/findings';
 import { loadParser } from '../server/src/host/grammar';
@@ -37,6 +38,8 @@ interface PatchResult {
   infoOnSite: Finding[];
   /** Alarms anywhere else. */
   elsewhere: Finding[];
+  /** Each quick fix offered on the patch, and whether it held. */
+  fixes: { rule: string; title: string; holds: boolean }[];
 }
 
 async function main(): Promise<void> {
@@ -75,7 +78,13 @@ async function main(): Promise<void> {
       if (isAlarm(f)) (hit ? onSite : elsewhere).push(f);
       else if (hit && f.origin === 'introduced') infoOnSite.push(f);
     }
-    results.push({ patch, ms, tree, onSite, infoOnSite, elsewhere });
+    // Every quick fix offered, applied alone and checked as the tests check fixes.
+    const treeOf = trees.find((t) => t.root === tree);
+    const again = (t: string): Analysis => engine.analyze(t, treeOf ? { tree: treeOf } : {});
+    const fixes = a.findings.flatMap((f) =>
+      f.fixes.map((fix) => ({ rule: f.ruleId, title: fix.title, holds: checkFix(again, text, a.findings, f, fix).holds })),
+    );
+    results.push({ patch, ms, tree, onSite, infoOnSite, elsewhere, fixes });
   }
   const introducers = results.filter((r) => r.patch.role === 'introducer');
   const good = results.filter((r) => r.patch.role === 'good');
@@ -97,6 +106,12 @@ async function main(): Promise<void> {
     falseAlarmsOnGoodPerRule: perRule(good),
     alarmsAwayFromBugOnIntroducersPerRule: perRule(introducers),
     medianMsPerPatch: Number(median(results.map((r) => r.ms)).toFixed(1)),
+    quickFixes: {
+      offered: results.reduce((n, r) => n + r.fixes.length, 0),
+      hold: results.reduce((n, r) => n + r.fixes.filter((f) => f.holds).length, 0),
+      onIntroducers: introducers.reduce((n, r) => n + r.fixes.length, 0),
+      onGood: good.reduce((n, r) => n + r.fixes.length, 0),
+    },
     ...(trees.length
       ? {
           withTree: {
@@ -133,6 +148,7 @@ async function main(): Promise<void> {
     const mark = r.onSite.length ? 'flagged' : r.infoOnSite.length ? 'note   ' : 'missed ';
     console.log(`${mark} ${r.patch.id} (${r.patch.area})${r.tree ? ` [tree ${path.basename(r.tree)}]` : ''}: ${r.patch.bug?.what}`);
     for (const f of [...r.onSite, ...r.infoOnSite]) console.log(`          ${brief(f)}`);
+    for (const f of r.fixes) console.log(`          fix ${f.holds ? 'holds' : 'FAILS'}: ${f.title}`);
   }
   for (const r of [...good, ...introducers])
     for (const f of r.elsewhere) console.log(`alarm   ${r.patch.id} (${r.patch.role})${r.tree ? ` [tree ${path.basename(r.tree)}]` : ''}: ${brief(f)}`);

@@ -7,24 +7,23 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { applyTextEdits } from '../../server/src/core/textedit';
+import { checkFix } from '../../server/src/core/fix-check';
 import { readSeed, repoRoot, seedsSkip, staleCallSeed } from '../helpers';
-import { findingIdentity, sharedEngine } from '../rules/tester';
+import { sharedEngine } from '../rules/tester';
 
 async function checkEveryFix(name: string, text: string): Promise<number> {
   const engine = await sharedEngine();
-  const before = engine.analyze(text, { findings: 'all' }).findings;
-  const had = new Set(before.map(findingIdentity));
+  const analyze = (t: string): ReturnType<typeof engine.analyze> => engine.analyze(t, { findings: 'all' });
+  const before = analyze(text).findings;
   let applied = 0;
   for (const f of before) {
     for (const fix of f.fixes) {
       applied++;
-      const after = engine.analyze(applyTextEdits(text, fix.edits), { findings: 'all' }).findings;
-      const now = after.map(findingIdentity);
-      assert.ok(!now.includes(findingIdentity(f)), `${name}: "${fix.title}" leaves its finding: ${f.message}`);
-      const added = after.filter((x) => !had.has(findingIdentity(x)));
+      const v = checkFix(analyze, text, before, f, fix);
+      assert.ok(!v.stays, `${name}: "${fix.title}" leaves its finding: ${f.message}`);
+      assert.equal(v.problems, 0, `${name}: "${fix.title}" leaves a patch that does not ingest cleanly`);
       assert.deepEqual(
-        added.map((x) => `${x.ruleId}: ${x.message}`),
+        v.added.map((x) => `${x.ruleId}: ${x.message}`),
         [],
         `${name}: "${fix.title}" brings new findings`,
       );

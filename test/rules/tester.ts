@@ -14,6 +14,7 @@ import type { Finding, Origin, Severity } from '../../server/src/core/findings';
 import { loadParser } from '../../server/src/host/grammar';
 import type { Rule } from '../../server/src/core/rules/rule';
 import { applyTextEdits } from '../../server/src/core/textedit';
+import { checkFix, findingIdentity } from '../../server/src/core/fix-check';
 import { seedsSkip } from '../helpers';
 import { MemoryTree } from '../tree/memory-tree';
 import type { PreImage } from '../../server/src/core/kernel/kernel-tree';
@@ -50,8 +51,7 @@ export interface InvalidCase extends ValidCase {
   allOrigins?: boolean;
 }
 
-/** What a finding is, wherever lines moved: its rule, message id, key and origin (a later patch may fix what one introduces). */
-export const findingIdentity = (f: Finding): string => `${f.ruleId}|${f.messageId}|${f.key}|${f.origin}`;
+export { findingIdentity };
 
 let engine: Promise<Engine> | null = null;
 export function sharedEngine(): Promise<Engine> {
@@ -124,20 +124,20 @@ async function invalidCase(rule: Rule, c: InvalidCase): Promise<void> {
   }
 }
 
-/**
- * Every fix offered on the case, applied alone, removes its finding, leaves the patch ingesting cleanly and
- * brings no finding of any rule that was not there before.
- */
+/** Every fix offered on the case, applied alone, holds (core/fix-check.ts says what that means). */
 async function everyFixHolds(c: InvalidCase, found: Finding[]): Promise<void> {
   const offered = found.flatMap((f) => f.fixes.map((fix) => ({ f, fix })));
   if (offered.length === 0) return;
-  const had = new Set((await analyzeCase(c)).findings.map(findingIdentity));
+  const engine = await sharedEngine();
+  const analyze = (code: string): Analysis =>
+    engine.analyze(code, { ...c.options, ...(c.tree ? { tree: new MemoryTree(c.tree, c.treeProblems, c.treeObjects) } : {}) });
+  const before = analyze(c.code).findings;
   for (const { f, fix } of offered) {
-    const after = await analyzeCase({ ...c, code: applyTextEdits(c.code, fix.edits) });
-    assert.deepEqual(after.series.problems, [], `"${fix.title}" leaves a patch that ingests cleanly`);
-    assert.ok(!after.findings.some((x) => findingIdentity(x) === findingIdentity(f)), `"${fix.title}" removes its finding: ${f.message}`);
+    const v = checkFix(analyze, c.code, before, f, fix);
+    assert.equal(v.problems, 0, `"${fix.title}" leaves a patch that ingests cleanly`);
+    assert.ok(!v.stays, `"${fix.title}" removes its finding: ${f.message}`);
     assert.deepEqual(
-      after.findings.filter((x) => !had.has(findingIdentity(x))).map((x) => `${x.ruleId}: ${x.message}`),
+      v.added.map((x) => `${x.ruleId}: ${x.message}`),
       [],
       `"${fix.title}" brings no new finding`,
     );

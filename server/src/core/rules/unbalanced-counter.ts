@@ -90,10 +90,11 @@ function reportLeak(ctx: Ctx, b: FunctionBalance, issue: LeakIssue): void {
     at: { view: b.view, span: onPatch(b, h.site, issue.path, issue.exit.span), patch: b.hunk.patch, path: b.hunk.path },
     messageId: 'neverReleased',
     data: { through: through(b, issue.path, h.site), call: h.call, line },
+    // The exit's own text tells apart two leaks of one function that no line number may (`return -ETIMEDOUT;`, `return ret;`).
     key: `leak:${functionIdentity(b)}:${h.call}:${h.key}:${issue.exit.kind}:${issue.path
       .filter((p) => p.kind === 'goto')
       .map((p) => p.label)
-      .join('>')}`,
+      .join('>')}:${issue.exit.span ? b.view.image.textOf(issue.exit.span).replace(/\s+/g, ' ') : ''}`,
     related: [
       ...(b.view.image.treeLineAt(h.site.startRow) ? [relatedAt(b.view.image, h.site, `${h.call}() takes it`, ctx.tree)] : []),
       ...issue.path.filter((p) => p.kind === 'goto').map((p) => relatedAt(b.view.image, p.span, `goto ${p.label}`, ctx.tree)),
