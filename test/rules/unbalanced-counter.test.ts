@@ -6,6 +6,9 @@ import { runRuleTests } from './tester';
 /** A new function, whole, as added lines. */
 const added = (path: string, code: string): string => addedCodePatch('mm: add a helper', path, code);
 
+/** Lines of a fixture's function body, each in the template's indentation. */
+const body = (lines: string[]): string => lines.map((l) => `    ${l}`).join('\n');
+
 const allocChecked = added(
   'mm/pool.c',
   `
@@ -115,43 +118,26 @@ const indexed = added(
 `,
 );
 
-const leakOnError = added(
-  'mm/pool.c',
-  `
+/** A lock taken and a check that may fail: `failure` is what the function does then. */
+const shrinkUnder = (failure: string[]): string =>
+  added(
+    'mm/pool.c',
+    `
     int pool_shrink(struct pool *pool, int n)
     {
     	int ret;
 
     	mutex_lock(&pool->lock);
     	ret = pool_check(pool, n);
-    	if (ret)
-    		return ret;
+${body(failure)}
     	pool_cut(pool, n);
     	mutex_unlock(&pool->lock);
     	return 0;
     }
 `,
-);
-
-const leakOnErrorUnlocked = added(
-  'mm/pool.c',
-  `
-    int pool_shrink(struct pool *pool, int n)
-    {
-    	int ret;
-
-    	mutex_lock(&pool->lock);
-    	ret = pool_check(pool, n);
-    	if (ret) {
-    		mutex_unlock(&pool->lock);
-    		return ret;
-    	}
-    	pool_cut(pool, n);
-    	mutex_unlock(&pool->lock);
-    	return 0;
-    }
-`,
-);
+  );
+const leakOnError = shrinkUnder(['\tif (ret)', '\t\treturn ret;']);
+const leakOnErrorUnlocked = shrinkUnder(['\tif (ret) {', '\t\tmutex_unlock(&pool->lock);', '\t\treturn ret;', '\t}']);
 
 /** lockLadder with the second failure jumping past the folio's release. */
 const ladderSkipsPut = lockLadder.replace('+\t\tgoto out_put;', '+\t\tgoto out_unlock;');
@@ -245,16 +231,18 @@ const pmGetLeak = added(
     }
 `,
 );
-const pmGetLeakFixed = added(
-  'drivers/foo/foo.c',
-  `
+/** foo_read() giving its usage count back with `release` when the get fails. */
+const pmGetReleasedWith = (release: string): string =>
+  added(
+    'drivers/foo/foo.c',
+    `
     static int foo_read(struct foo *foo, u32 *val)
     {
     	int ret;
 
     	ret = pm_runtime_get_sync(foo->dev);
     	if (ret < 0) {
-    		pm_runtime_put(foo->dev);
+    		${release}(foo->dev);
     		return ret;
     	}
     	*val = readl(foo->base);
@@ -262,25 +250,10 @@ const pmGetLeakFixed = added(
     	return 0;
     }
 `,
-);
-const pmGetBalanced = added(
-  'drivers/foo/foo.c',
-  `
-    static int foo_read(struct foo *foo, u32 *val)
-    {
-    	int ret;
-
-    	ret = pm_runtime_get_sync(foo->dev);
-    	if (ret < 0) {
-    		pm_runtime_put_noidle(foo->dev);
-    		return ret;
-    	}
-    	*val = readl(foo->base);
-    	pm_runtime_put(foo->dev);
-    	return 0;
-    }
-`,
-);
+  );
+/** What the fix makes of pmGetLeak: the function's one release, put on the failing path. */
+const pmGetLeakFixed = pmGetReleasedWith('pm_runtime_put');
+const pmGetBalanced = pmGetReleasedWith('pm_runtime_put_noidle');
 /** Enable takes a usage count and disable gives it back: a toggle, not a release of what was never taken. */
 const pmToggle = added(
   'drivers/foo/foo.c',
@@ -334,10 +307,11 @@ const scopeFreed = added(
 );
 const scopeFreedPlain = scopeFreed.replace(' __free(kfree)', '').replace('foo->snap = no_free_ptr(snap);', 'foo->snap = snap;');
 
-/** A buffer handed to a bus read is filled, not kept: it leaks when the read fails. */
-const readBufferLeak = added(
-  'drivers/foo/foo.c',
-  `
+/** A buffer handed to a bus read is filled, not kept: `failure` is what the function does when the read fails. */
+const readBuffer = (failure: string[]): string =>
+  added(
+    'drivers/foo/foo.c',
+    `
     static int foo_steps(struct foo *foo, int *val)
     {
     	u8 *raw;
@@ -347,36 +321,15 @@ const readBufferLeak = added(
     	if (!raw)
     		return -ENOMEM;
     	ret = regmap_bulk_read(foo->regmap, FOO_STEPS, raw, 3);
-    	if (ret)
-    		return ret;
+${body(failure)}
     	*val = raw[0];
     	kfree(raw);
     	return 0;
     }
 `,
-);
-const readBufferFreed = added(
-  'drivers/foo/foo.c',
-  `
-    static int foo_steps(struct foo *foo, int *val)
-    {
-    	u8 *raw;
-    	int ret;
-
-    	raw = kmalloc(3, GFP_KERNEL);
-    	if (!raw)
-    		return -ENOMEM;
-    	ret = regmap_bulk_read(foo->regmap, FOO_STEPS, raw, 3);
-    	if (ret) {
-    		kfree(raw);
-    		return ret;
-    	}
-    	*val = raw[0];
-    	kfree(raw);
-    	return 0;
-    }
-`,
-);
+  );
+const readBufferLeak = readBuffer(['\tif (ret)', '\t\treturn ret;']);
+const readBufferFreed = readBuffer(['\tif (ret) {', '\t\tkfree(raw);', '\t\treturn ret;', '\t}']);
 
 /**
  * One function over two hunks: the access taken in the first is given back under a label in the second,
