@@ -25,6 +25,7 @@ import { restoreAccuracy } from './restore-accuracy';
 import { treeChild, treeTimings } from './tree-bench';
 import { hostileTimings } from './hostile-bench';
 import { gitBaseTimings } from './git-base-bench';
+import { checkpatchComparison, findCheckpatch } from './checkpatch-bench';
 import { median } from './stats';
 import { syntheticSeries } from './synthetic';
 
@@ -220,6 +221,15 @@ async function main(): Promise<void> {
   );
 
   const tree = arg('--tree') ?? process.env.MM_REVIEW_KERNEL_TREE;
+  const checkpatch = findCheckpatch(tree);
+  const corpus = path.join(__dirname, '..', '..', '.cache', 'corpus');
+  const cp = checkpatch ? checkpatchComparison(checkpatch, corpus, Math.min(runs, 3)) : null;
+  if (cp) {
+    console.log(`\nagainst checkpatch.pl --no-tree --strict (${checkpatch}) on the corpus's real patches, CPU:`, JSON.stringify(cp, null, 2));
+    console.log(
+      `targets: one process per patch <= 0.5x checkpatch: ${cp.perPatchRatio}x ${ok(cp.perPatchRatio <= 0.5)}; all patches in one process <= 0.03x checkpatch over each: ${cp.allInOneRatio}x ${ok(cp.allInOneRatio <= 0.03)}`,
+    );
+  } else console.log(`\nagainst checkpatch not timed: ${checkpatch ? `no corpus mails in ${corpus} (npm run corpus:rebuild)` : 'no checkpatch.pl (--tree DIR)'}`);
   if (tree) {
     console.log('\nblank-line restoration on a kernel tree:', JSON.stringify(restoreAccuracy(tree), null, 2));
     const t = treeTimings(tree, __filename, runs) as { firstCheckMs: number; warmCheckMedianMs: number; peakRssMB: number };

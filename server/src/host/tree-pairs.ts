@@ -7,7 +7,6 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { coveredBy, minePairs, type MinedCounts } from '../core/kernel/pair-miner';
 import { DEFAULT_PAIRS, type PairSpec } from '../core/kernel/pairs';
@@ -19,10 +18,7 @@ const MINER_VERSION = 2;
 const MAX_HEADER_BYTES = 4 << 20;
 const MAX_CACHE_BYTES = 16 << 20;
 
-/** Where the user's caches go: `$XDG_CACHE_HOME/mm-review`, else `~/.cache/mm-review`. */
-export function defaultCacheDir(): string {
-  return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'mm-review');
-}
+export { defaultCacheDir } from './cache-dir';
 
 /** `VERSION.PATCHLEVEL.SUBLEVEL` and `EXTRAVERSION` of a kernel Makefile. */
 export function kernelVersion(makefile: string): string {
