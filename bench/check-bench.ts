@@ -229,7 +229,8 @@ async function main(): Promise<void> {
     console.log(
       `targets: one process per patch <= 0.5x checkpatch: ${cp.perPatchRatio}x ${ok(cp.perPatchRatio <= 0.5)}; all patches in one process <= 0.03x checkpatch over each: ${cp.allInOneRatio}x ${ok(cp.allInOneRatio <= 0.03)}`,
     );
-  } else console.log(`\nagainst checkpatch not timed: ${checkpatch ? `no corpus mails in ${corpus} (npm run corpus:rebuild)` : 'no checkpatch.pl (--tree DIR)'}`);
+  } else
+    console.log(`\nagainst checkpatch not timed: ${checkpatch ? `no corpus mails in ${corpus} (npm run corpus:rebuild)` : 'no checkpatch.pl (--tree DIR)'}`);
   if (tree) {
     console.log('\nblank-line restoration on a kernel tree:', JSON.stringify(restoreAccuracy(tree), null, 2));
     const t = treeTimings(tree, __filename, runs) as { firstCheckMs: number; warmCheckMedianMs: number; peakRssMB: number };

@@ -1,4 +1,7 @@
-/** @file `dist/cli-main.js` (started by `dist/cli.js`, launcher.ts): runs the command line when loaded. The only module that does anything on load (see server-entry.ts). */
+/**
+ * @file `dist/cli-main.js` (started by `dist/cli.js`, launcher.ts): runs the command line when loaded. The
+ * only module that does anything on load (see server-entry.ts).
+ */
 import { main } from './cli';
 
 main(process.argv.slice(2)).then(

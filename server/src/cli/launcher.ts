@@ -20,13 +20,15 @@ const main = path.join(__dirname, 'cli-main.js');
 const cacheDir = path.join(defaultCacheDir(), 'compile');
 
 type WithCompileCache = typeof Module & { enableCompileCache?: (dir?: string) => unknown };
+/** Loads a module as `require` would (the bundle is CommonJS). */
+const loadModule = Module.createRequire(__filename);
 
 function load(): void {
   const enable = (Module as WithCompileCache).enableCompileCache;
-  if (process.env.MM_REVIEW_NO_COMPILE_CACHE) return void require(main);
+  if (process.env.MM_REVIEW_NO_COMPILE_CACHE) return void loadModule(main);
   if (enable) {
     enable(cacheDir);
-    return void require(main);
+    return void loadModule(main);
   }
   loadWithCodeCache();
 }

@@ -2,7 +2,8 @@
  * @file A kernel checkout on disk, as the core's KernelTree. The text search is `git grep` when the tree
  * is a git checkout, GNU `grep -r` otherwise (neither follows symlinks out of the tree, neither runs
  * anything the tree's configuration names: see git.ts); results are cached per tree revision (the HEAD
- * commit, or the tree's top-level modification times). Every file read is confined to the tree, must be a
+ * commit, or the tree's top-level modification times), in memory and, given a cache directory, on disk
+ * between runs (search-cache.ts). Every file read is confined to the tree, must be a
  * regular file and is size-bounded. Searches run synchronously (`mm-review check`) or in the background
  * (the editor), where `filesNaming` answers null until the search is done and `onReady` is called. What
  * could not be used (a HEAD that leads out of the tree, a search that failed) is kept as a problem, which
@@ -17,6 +18,7 @@ import { confined, errnoWords, FileReadError, kindOf, readConfined } from './fil
 import { cleanEnv, gitCommand, runAsync, runSync } from './git';
 import { treePairs } from './tree-pairs';
 import { catFileBatch, CatFileError, isBatchName, type ObjectAnswer } from './git-objects';
+import { SearchCache } from './search-cache';
 /** A directory that looks like a Linux tree: what the editor's default requires. */
 export function looksLikeKernelTree(dir: string): boolean {
   try {
@@ -72,8 +74,8 @@ export class DiskKernelTree implements KernelTree {
    * command line).
    */
   /**
-   * `cacheDir`: where the pairs mined from the tree's headers are kept between runs (null: only in memory;
-   * tree-pairs.ts).
+   * `cacheDir`: where the pairs mined from the tree's headers and the searches' results are kept between
+   * runs (null: only in memory; tree-pairs.ts, search-cache.ts).
    */
   constructor(
     root: string,
@@ -83,7 +85,11 @@ export class DiskKernelTree implements KernelTree {
     this.root = fs.realpathSync(root);
     this.gitDir = this.findGitDir();
     this.revisionKey = this.revision();
+    this.searchCache = cacheDir ? new SearchCache(cacheDir, this.root) : null;
   }
+
+  /** Searches kept on disk between runs, per revision (search-cache.ts); null without a cache directory. */
+  private readonly searchCache: SearchCache | null;
 
   /**
    * `.git` as a real directory of the tree. A `.git` file (a worktree, a submodule) or a symlink points
@@ -189,6 +195,7 @@ export class DiskKernelTree implements KernelTree {
   forget(): void {
     this.generation++;
     this.found.clear();
+    this.searchCache?.clear();
     this.texts.clear();
     for (const [key, p] of this.preImageCache) if (!p.fromGit) this.preImageCache.delete(key);
   }
@@ -284,6 +291,12 @@ export class DiskKernelTree implements KernelTree {
     const key = [...names].sort().join('\u0000');
     const known = this.found.get(key);
     if (known) return known;
+    const kept = this.searchCache?.get(this.revisionKey, key);
+    if (kept) {
+      const files = kept.filter((p) => this.inside(p) !== null);
+      this.found.set(key, files);
+      return files;
+    }
     if (!this.events) {
       const t0 = performance.now();
       const cmd = this.searchCommand(names);
@@ -295,6 +308,7 @@ export class DiskKernelTree implements KernelTree {
       if (failed) this.problem(failed);
       const files = this.paths(r.stdout ?? '');
       this.found.set(key, files);
+      if (!failed) this.searchCache?.put(this.revisionKey, key, files);
       return files;
     }
     if (!this.running.has(key)) {
@@ -351,7 +365,11 @@ export class DiskKernelTree implements KernelTree {
         }
         if (failed) this.problem(failed);
         // Found in a tree that has changed since: the next check searches again.
-        if (generation === this.generation) this.found.set(key, this.paths(Buffer.concat(chunks).toString('utf8')));
+        if (generation === this.generation) {
+          const files = this.paths(Buffer.concat(chunks).toString('utf8'));
+          this.found.set(key, files);
+          if (!failed) this.searchCache?.put(this.revisionKey, key, files);
+        }
         this.events?.ready();
       });
       child.on('error', (e) => {
