@@ -370,3 +370,21 @@ seedTest('model --svg FILE: the picture the model panel shows, written to a file
   assert.equal(none.code, 2);
   assert.match(none.err, /model batch-throughput draws no picture for this run/);
 });
+
+test('check --jobs: the files on worker threads, the output as without them, in the files’ order', () => {
+  const example = path.join(repoRoot, 'examples', 'pgmap-series.mbox');
+  const files = [example, file('leak.patch', customPairPatch()), example, file('note.txt', 'Thanks, applied.\n')];
+  for (const format of ['text', 'json', 'sarif']) {
+    const one = run(['check', '--format', format, '--config', file('pairs.json', JSON.stringify(customPairConfig)), ...files]);
+    const three = run(['check', '--jobs', '3', '--format', format, '--config', path.join(tmp, 'pairs.json'), ...files]);
+    assert.equal(three.code, one.code, three.err);
+    assert.equal(three.out, one.out, format);
+  }
+  // The pair table from --config reaches the workers: the custom pair's leak is found on them too.
+  assert.match(run(['check', '--jobs', '2', '--config', path.join(tmp, 'pairs.json'), ...files]).out, /my_obj_get\(\)/);
+  const missing = run(['check', '--jobs', '2', example, path.join(tmp, 'no-such.patch')]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /cannot read .*no-such\.patch/);
+  for (const bad of ['0', '257', 'many']) assert.equal(run(['check', '--jobs', bad, example]).code, 2, bad);
+  assert.equal(run(['check', '--jobs', 'auto', example]).code, 1);
+});

@@ -1,5 +1,7 @@
 /** @file The command-line front end: argument parsing, file reading, output. All analysis is in the core. */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { parsePairConfig } from '../core/kernel/pair-config';
@@ -20,11 +22,12 @@ import { MODELS, ModelArgumentError, runModel } from '../core/models/registry';
 import { DiskKernelTree } from '../host/disk-tree';
 import { defaultCacheDir } from '../host/tree-pairs';
 import { errnoWords, FileReadError, MAX_CONFIG_BYTES, readAtMost, readRegularFile } from '../host/files';
+import { runPool, WorkerFileError, type WorkerReply } from './worker-pool';
 
 const USAGE = `usage:
   mm-review check [--format text|json|sarif] [--fail-on error|warning|information|never] [--all]
                   [--rule ID=error|warning|information|hint|off]... [--max-size MIB]
-                  [--config FILE | --no-config] [--cpus N] [--pools N] [--tree DIR] FILE...
+                  [--config FILE | --no-config] [--cpus N] [--pools N] [--tree DIR] [--jobs N|auto] FILE...
   mm-review inspect FILE
   mm-review model [NAME [--format text|json] [key=value]...]   (NAME --help: its parameters)
   mm-review rules [--format text|json]
@@ -37,6 +40,7 @@ the default table are read from --config FILE, else from ./.mm-review.json when 
 --cpus and --pools set what per-CPU memory is counted for (default 224 CPUs, 1 pool).
 --tree DIR: a kernel checkout; a prototype change is then also checked against the sites the series
 does not touch, and each changed file against the pre-image its index line names.
+--jobs N: check the files on N threads (auto: one per core); the output is in the files' order.
 model runs one model with the parameters given and prints its result and explanation;
 without NAME it lists the models.`;
 
@@ -115,6 +119,8 @@ interface CheckArgs {
   cpus: number | undefined;
   tree: string | undefined;
   pools: number | undefined;
+  /** Worker threads the files are checked on (1: this thread). */
+  jobs: number;
   files: string[];
 }
 
@@ -133,6 +139,7 @@ function parseCheckArgs(argv: string[]): CheckArgs {
     cpus: undefined,
     pools: undefined,
     tree: undefined,
+    jobs: 1,
     files: [],
   };
   const known = new Set([...defaultRules.map((r) => r.id), ...Object.keys(RULE_ALIASES)]);
@@ -169,6 +176,11 @@ function parseCheckArgs(argv: string[]): CheckArgs {
       if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} takes a positive whole number`);
       if (name === '--cpus') a.cpus = n;
       else a.pools = n;
+    } else if (name === '--jobs') {
+      const v = value();
+      const n = v === 'auto' ? os.availableParallelism() : Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError('--jobs takes a whole number from 1 to 256, or auto');
+      a.jobs = n;
     } else if (name === '--config') a.config = value();
     else if (name === '--tree') a.tree = value();
     else if (arg === '--no-config') a.config = null;
@@ -242,40 +254,90 @@ function openTree(dir: string): DiskKernelTree {
   }
 }
 
-async function check(io: Io, argv: string[]): Promise<number> {
+/** What a check of one file needs besides the file: plain data, so that a worker thread can be given it. */
+interface CheckJob {
+  rules: Record<string, RuleSetting>;
+  maxChars: number | undefined;
+  pairs: Partial<PairTable> | undefined;
+  all: boolean;
+  footprint: { cpus: number | undefined; pools: number | undefined };
+  tree: string | undefined;
+}
+
+interface FileResult {
+  doc: DocumentFindings;
+  patches: number;
+}
+
+function engineOptions(job: CheckJob, tree: DiskKernelTree | undefined): EngineOptions {
+  return { rules: job.rules, maxDocumentChars: job.maxChars, pairs: job.pairs, findings: job.all ? 'all' : 'introduced', footprint: job.footprint, tree };
+}
+
+/** One document: read (its size checked first), analysed, then let go. */
+function checkFile(io: Io, engine: Engine, file: string, job: CheckJob, tree: DiskKernelTree | undefined): FileResult {
+  const path = file === '-' ? '<stdin>' : file;
+  const limit = job.maxChars ?? DEFAULT_MAX_DOCUMENT_CHARS;
+  const input = readDocument(io, file, limit);
+  const analysis = 'text' in input ? engine.analyzeDocument(input.text, engineOptions(job, tree), collectGarbage) : engine.refuse(path, input.over, limit);
+  return { doc: { path, findings: analysis.findings.filter((f: Finding) => job.all || f.origin === 'introduced') }, patches: analysis.patches };
+}
+
+/** How the command line was started: the script a `--jobs` worker runs (the bundle itself). */
+export interface CliHost {
+  workerScript?: string;
+}
+
+async function check(io: Io, argv: string[], host: CliHost): Promise<number> {
   const args = parseCheckArgs(argv);
   const renamed = canonicalRuleIds(args.rules);
   args.rules = renamed.settings;
   for (const d of renamed.deprecated) io.stderr(`mm-review: --rule: ${d}\n`);
-  const pairs = readConfig(io, args.config);
+  const job: CheckJob = {
+    rules: args.rules,
+    maxChars: args.maxChars,
+    pairs: readConfig(io, args.config),
+    all: args.all,
+    footprint: { cpus: args.cpus, pools: args.pools },
+    tree: args.tree,
+  };
   const engine = new Engine(await loadParser());
   const tree = args.tree !== undefined ? openTree(args.tree) : undefined;
-  const options: EngineOptions = {
-    rules: args.rules,
-    maxDocumentChars: args.maxChars,
-    pairs,
-    findings: args.all ? 'all' : 'introduced',
-    footprint: { cpus: args.cpus, pools: args.pools },
-    tree,
-  };
-  const limit = args.maxChars ?? DEFAULT_MAX_DOCUMENT_CHARS;
-  const docs: DocumentFindings[] = [];
-  let patches = 0;
-  // One document at a time: read (its size checked first), analysed, then let go.
-  for (const file of args.files) {
-    const path = file === '-' ? '<stdin>' : file;
-    const input = readDocument(io, file, limit);
-    const analysis = 'text' in input ? engine.analyzeDocument(input.text, options, collectGarbage) : engine.refuse(path, input.over, limit);
-    patches += analysis.patches;
-    const shown = analysis.findings.filter((f: Finding) => args.all || f.origin === 'introduced');
-    docs.push({ path, findings: shown });
-  }
+  // Threads only for files a thread can read itself (not standard input), and only when there is more than one.
+  const threads = host.workerScript && !args.files.includes('-') ? Math.min(args.jobs, args.files.length) : 1;
+  let results: FileResult[];
+  if (threads > 1) {
+    try {
+      results = await runPool<FileResult>(host.workerScript!, { mmReviewCheck: job }, args.files, threads);
+    } catch (e) {
+      if (e instanceof WorkerFileError && e.usage) throw new UsageError(e.message);
+      throw e;
+    }
+  } else results = args.files.map((file) => checkFile(io, engine, file, job, tree));
+  const docs = results.map((r) => r.doc);
+  const patches = results.reduce((n, r) => n + r.patches, 0);
   if (args.format === 'json') io.stdout(toJson(docs) + '\n');
   else if (args.format === 'sarif') io.stdout(JSON.stringify(toSarif(docs, engine.rules), null, 2) + '\n');
   else io.stdout(toText(docs, patches));
   if (args.failOn === 'never') return 0;
   const threshold = args.failOn;
   return docs.some((d) => d.findings.some((f) => atLeast(f.severity, threshold))) ? 1 : 0;
+}
+
+/** A `--jobs` worker thread: checks the files it is handed, one at a time, until it is let go. */
+export async function checkWorker(): Promise<void> {
+  const job = (workerData as { mmReviewCheck: CheckJob }).mmReviewCheck;
+  const engine = new Engine(await loadParser());
+  let tree: DiskKernelTree | undefined;
+  parentPort!.on('message', (m: { index: number; file: string }) => {
+    let reply: WorkerReply<FileResult>;
+    try {
+      tree ??= job.tree !== undefined ? openTree(job.tree) : undefined;
+      reply = { index: m.index, result: checkFile(nodeIo, engine, m.file, job, tree) };
+    } catch (e) {
+      reply = { index: m.index, error: (e as Error).message, usage: e instanceof UsageError };
+    }
+    parentPort!.postMessage(reply);
+  });
 }
 
 function inspect(io: Io, argv: string[]): number {
@@ -354,12 +416,12 @@ function rules(io: Io, argv: string[]): number {
   return 0;
 }
 
-export async function main(argv: string[], io: Io = nodeIo): Promise<number> {
+export async function main(argv: string[], io: Io = nodeIo, host: CliHost = {}): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'check':
-        return await check(io, rest);
+        return await check(io, rest, host);
       case 'inspect':
         return inspect(io, rest);
       case 'rules':
