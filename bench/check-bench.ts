@@ -12,6 +12,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Image } from '../server/src/core/c/syntax/image';
 import { CParser } from '../server/src/core/c/syntax/parser';
@@ -26,6 +27,7 @@ import { treeChild, treeTimings } from './tree-bench';
 import { hostileTimings } from './hostile-bench';
 import { gitBaseTimings } from './git-base-bench';
 import { checkpatchComparison, findCheckpatch } from './checkpatch-bench';
+import { checkCpu, checkPeakMB, treeFirstSecond } from './cli-process';
 import { median } from './stats';
 import { syntheticSeries } from './synthetic';
 
@@ -255,6 +257,68 @@ async function main(): Promise<void> {
       `targets: 48 MiB in under a minute and under 1 GB: ${big.checkMs} ms, ${big.peakRssMB ?? '?'} MB ${ok(big.checkMs < 60_000 && (big.peakRssMB ?? 0) < 1024)}`,
     );
   } else console.log('\nhuge and hostile input not timed (--hostile)');
+
+  // The command line in fresh processes, as a user runs it: a 50,000-line series' CPU, a 200,000-line one's memory.
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-review-bench-'));
+  const series50k = path.join(scratch, 'series-50k.mbox');
+  fs.writeFileSync(series50k, s.text);
+  const series200k = path.join(scratch, 'series-200k.mbox');
+  const big = syntheticSeries(800);
+  fs.writeFileSync(series200k, big.text);
+  const cpu50k = checkCpu(series50k, Math.min(runs, 3));
+  const peak200k = checkPeakMB(series200k);
+  const treeRuns = tree ? treeFirstSecond(tree, path.join(__dirname, '..', '..', 'examples', 'pgmap-series.mbox')) : null;
+  fs.rmSync(scratch, { recursive: true, force: true });
+  const row = (what: string, now: string, target: string, met: boolean | null): string =>
+    `| ${what} | ${now} | ${target} | ${met === null ? 'not measured' : ok(met)} |`;
+  console.log(
+    [
+      '',
+      `the targets (this run; ${os.availableParallelism()} cores, Node ${process.versions.node}):`,
+      '',
+      '| what | now | target | |',
+      '| --- | --- | --- | --- |',
+      cp
+        ? row(
+            'one process per patch, CPU, vs `checkpatch.pl --no-tree --strict` (median over the corpus)',
+            `${cp.perPatchRatio}×`,
+            '≤ 0.5×',
+            cp.perPatchRatio <= 0.5,
+          )
+        : row('one process per patch vs checkpatch', '–', '≤ 0.5×', null),
+      cp
+        ? row('all patches in one process vs checkpatch over each, CPU', `${cp.allInOneRatio}×`, '≤ 0.03×', cp.allInOneRatio <= 0.03)
+        : row('all in one vs checkpatch', '–', '≤ 0.03×', null),
+      row('check throughput vs raw tree-sitter parse of the new images', `${result.throughputVsRawParse}×`, '≥ 0.5×', result.throughputVsRawParse >= 0.5),
+      row(`${Math.round(s.diffLines / 1000)}k-line series, cold \`check\` process, CPU`, `${cpu50k.toFixed(2)} s`, '< 1 s', cpu50k < 1),
+      row(
+        `${Math.round(big.diffLines / 1000)}k-line series, \`check\` peak memory`,
+        peak200k === null ? '–' : `${peak200k} MB`,
+        '< 250 MB',
+        peak200k === null ? null : peak200k < 250,
+      ),
+      row(
+        'language server, 10k-line series: open → first diagnostics (fresh server)',
+        `${lsp.didOpenFreshServerMedianMs} ms`,
+        '< 300 ms',
+        lsp.didOpenFreshServerMedianMs < 300,
+      ),
+      row(
+        'language server, edit → diagnostics, median / p95',
+        `${lsp.didChangeToDiagnosticsMedianMs} / ${lsp.didChangeToDiagnosticsP95Ms} ms`,
+        '< 20 / < 50 ms',
+        lsp.didChangeToDiagnosticsMedianMs < 20 && lsp.didChangeToDiagnosticsP95Ms < 50,
+      ),
+      treeRuns
+        ? row(
+            '`--tree` on an unpacked kernel: first check / second check (fresh processes)',
+            `${treeRuns.firstMs} / ${treeRuns.secondMs} ms`,
+            '< 3 s / < 300 ms',
+            treeRuns.firstMs < 3000 && treeRuns.secondMs < 300,
+          )
+        : row('`--tree`: first / second check', '–', '< 3 s / < 300 ms', null),
+    ].join('\n'),
+  );
 }
 
 main().catch((e: Error) => {

@@ -8,33 +8,18 @@
  * CPU of a child is read from /proc/self/stat (the children's user and system ticks), so nothing but
  * Linux and perl is needed.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { cpuOf } from './cli-process';
 import { median } from './stats';
 
 const root = path.join(__dirname, '..', '..');
 
-/** CPU seconds of the children waited for so far (utime + stime of reaped children, fields 16 and 17). */
-function childrenCpu(): number {
-  const stat = fs.readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // After the command: field 3 is the state, so cutime (16) and cstime (17) are at 13 and 14.
-  return (Number(fields[13]) + Number(fields[14])) / 100;
-}
-
-/** CPU seconds a command takes, as a child of this process. */
-function cpuOf(cmd: string, args: string[]): number {
-  const before = childrenCpu();
-  const r = spawnSync(cmd, args, { stdio: 'ignore', timeout: 120_000 });
-  if (r.error) throw r.error;
-  return childrenCpu() - before;
-}
-
 /** checkpatch.pl of the first kernel tree that has one. */
 export function findCheckpatch(tree: string | undefined): string | null {
   const roots = [tree, process.env.MM_REVIEW_KERNEL_TREE, ...['full-6.12', 'linux-git-6.12', 'linux-source-6.12'].map((d) => path.join(root, '.cache', d))];
-  for (const r of roots) if (r && fs.existsSync(path.join(r, 'scripts', 'checkpatch.pl'))) return path.join(r, 'scripts', 'checkpatch.pl');
+  for (const r of roots) if (r && fs.existsSync(path.join(r, 'scripts', 'checkpatch.pl'))) return path.resolve(r, 'scripts', 'checkpatch.pl');
   return null;
 }
 
@@ -61,7 +46,10 @@ export function checkpatchComparison(checkpatch: string, corpusDir: string, runs
     : [];
   if (!files.length) return null;
   const cli = path.join(root, 'dist', 'cli.js');
-  const cp = (f: string): number => cpuOf('perl', [checkpatch, '--no-tree', '--strict', '-q', f]);
+  // In a scratch directory: checkpatch leaves a .checkpatch-camelcase file where it runs.
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-review-checkpatch-'));
+  const cp = (f: string): number => cpuOf('perl', [checkpatch, '--no-tree', '--strict', '-q', path.resolve(f)], scratch);
+  if (cp(files[0]) < 0.02) throw new Error(`${checkpatch} did not run (no CPU spent): not a baseline`);
   const mm = (fs_: string[]): number => cpuOf(process.execPath, [cli, 'check', '--fail-on', 'never', ...fs_]);
   const per = files.map((f) => {
     const c: number[] = [];
@@ -74,6 +62,7 @@ export function checkpatchComparison(checkpatch: string, corpusDir: string, runs
   });
   const all: number[] = [];
   for (let i = 0; i < runs; i++) all.push(mm(files));
+  fs.rmSync(scratch, { recursive: true, force: true });
   const checkpatchTotal = per.reduce((s, p) => s + p.c, 0);
   return {
     patches: files.length,

@@ -71,6 +71,7 @@ export async function lspTimings(repo: string, runs = 5, edits = 30): Promise<ob
     didOpenRunningServerMedianMs: +median(openWarm).toFixed(1),
     didOpenRunningServerCompleteMedianMs: +median(openWarmComplete).toFixed(1),
     didChangeToDiagnosticsMedianMs: +median(change).toFixed(1),
+    didChangeToDiagnosticsP95Ms: +[...change].sort((a, b) => a - b)[Math.ceil(change.length * 0.95) - 1].toFixed(1),
     didChangeToDiagnosticsMaxMs: +Math.max(...change).toFixed(1),
     runs,
     edits,
