@@ -61,9 +61,11 @@ await Promise.all([
   // dist/cli.js is the launcher (a compile cache, WebAssembly flags); the command line is dist/cli-main.js.
   build({ ...common, plugins: [ruleDocs], entryPoints: [join(root, 'server/src/cli/cli-entry.ts')], outfile: join(root, 'dist/cli-main.js') }),
   build({ ...common, entryPoints: [join(root, 'server/src/cli/launcher.ts')], outfile: join(root, 'dist/cli.js'), banner: { js: '#!/usr/bin/env node' } }),
-  build({ ...common, plugins: [ruleDocs], entryPoints: [join(root, 'server/src/lsp/server-entry.ts')], outfile: join(root, 'dist/server.js') }),
+  build({ ...common, plugins: [ruleDocs], entryPoints: [join(root, 'server/src/lsp/server-entry.ts')], outfile: join(root, 'dist/server-main.js') }),
+  build({ ...common, entryPoints: [join(root, 'server/src/lsp/server-launcher.ts')], outfile: join(root, 'dist/server.js') }),
   // The language server's analyses run on a worker thread, from their own bundle beside it.
-  build({ ...common, entryPoints: [join(root, 'server/src/host/analysis-worker.ts')], outfile: join(root, 'dist/analysis-worker.js') }),
+  build({ ...common, entryPoints: [join(root, 'server/src/host/analysis-worker.ts')], outfile: join(root, 'dist/analysis-worker-main.js') }),
+  build({ ...common, entryPoints: [join(root, 'server/src/host/worker-launcher.ts')], outfile: join(root, 'dist/analysis-worker.js') }),
   build({ ...common, entryPoints: [join(root, 'client/src/extension.ts')], outfile: join(root, 'dist/extension.js'), external: ['vscode'] }),
 ]);
 chmodSync(join(root, 'dist/cli.js'), 0o755);

@@ -430,6 +430,8 @@ export async function main(argv: string[], io: Io = nodeIo, host: CliHost = {}):
         return await model(io, rest);
       case 'lsp': {
         if (rest.length !== 1 || !['--stdio', '--node-ipc'].includes(rest[0])) throw new UsageError('lsp takes --stdio (or --node-ipc)');
+        // A server lives long: its grammar gets TurboFan after all (the launcher set Liftoff only for short runs).
+        v8.setFlagsFromString('--no-liftoff-only');
         // Loaded only here, so `check` does not pay for the language server.
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, which a static import would undo
         const { startServer } = require('../lsp/node-main') as typeof import('../lsp/node-main');

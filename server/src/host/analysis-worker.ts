@@ -1,6 +1,6 @@
 /**
- * @file The analysis worker on Node: `dist/analysis-worker.js`, started by the language server on a worker
- * thread. It runs the AnalysisService with the host's grammar and kernel trees, takes requests as messages,
+ * @file The analysis worker on Node: `dist/analysis-worker-main.js`, which the language server starts on a
+ * worker thread by way of `dist/analysis-worker.js` (worker-launcher.ts). It runs the AnalysisService with the host's grammar and kernel trees, takes requests as messages,
  * and reads the shared cancellation flags the server sets.
  */
 import { parentPort, workerData } from 'node:worker_threads';

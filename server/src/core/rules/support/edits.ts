@@ -5,7 +5,7 @@
  */
 import type { TextEdit } from '../../findings';
 import { parseQuote } from '../../ingest/quote';
-import type { DiffLine, Hunk, Series } from '../../ingest';
+import type { DiffLine, FileDiff, Hunk, Series } from '../../ingest';
 
 export function editHunkLine(doc: string[], line: DiffLine, fromCol: number, toCol: number, newText: string): TextEdit[] | null {
   if (line.restored || line.segments.length !== 1 || line.kind === 'remove') return null;
@@ -49,7 +49,7 @@ export function insertHunkLines(doc: string[], series: Series, inserts: LineInse
   for (const ins of inserts) {
     const { line } = ins;
     if (line.restored || line.segments.length !== 1 || line.kind === 'remove') return null;
-    const hunk = hunkOf(series, line);
+    const hunk = hunksOf(series).get(line)?.hunk;
     if (!hunk) return null;
     const raw = doc[line.docLine];
     const quote = raw.slice(0, parseQuote(raw).prefixLength);
@@ -61,7 +61,8 @@ export function insertHunkLines(doc: string[], series: Series, inserts: LineInse
     );
     added.set(hunk, (added.get(hunk) ?? 0) + ins.texts.length);
   }
-  for (const file of series.patches.flatMap((p) => p.files)) {
+  const files = new Set([...added.keys()].map((h) => hunksOf(series).get(h.lines[0])!.file));
+  for (const file of files) {
     let shift = 0;
     for (const hunk of file.hunks) {
       const more = added.get(hunk) ?? 0;
@@ -76,9 +77,17 @@ export function insertHunkLines(doc: string[], series: Series, inserts: LineInse
   return edits;
 }
 
-function hunkOf(series: Series, line: DiffLine): Hunk | null {
-  for (const p of series.patches) for (const f of p.files) for (const h of f.hunks) if (h.lines.includes(line)) return h;
-  return null;
+const hunkIndex = new WeakMap<Series, Map<DiffLine, { hunk: Hunk; file: FileDiff }>>();
+
+/** Each hunk line's hunk and file, indexed once per series (a fix is made for every finding that has one). */
+function hunksOf(series: Series): Map<DiffLine, { hunk: Hunk; file: FileDiff }> {
+  let index = hunkIndex.get(series);
+  if (!index) {
+    index = new Map();
+    for (const p of series.patches) for (const file of p.files) for (const hunk of file.hunks) for (const l of hunk.lines) index.set(l, { hunk, file });
+    hunkIndex.set(series, index);
+  }
+  return index;
 }
 
 /** The header's `+start,count` moved down by `shift` and grown by `more`. */
