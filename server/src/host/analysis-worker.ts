@@ -1,7 +1,8 @@
 /**
  * @file The analysis worker on Node: `dist/analysis-worker-main.js`, which the language server starts on a
- * worker thread by way of `dist/analysis-worker.js` (worker-launcher.ts). It runs the AnalysisService with the host's grammar and kernel trees, takes requests as messages,
- * and reads the shared cancellation flags the server sets.
+ * worker thread by way of `dist/analysis-worker.js` (worker-launcher.ts). It runs the AnalysisService with
+ * the host's grammar and kernel trees, takes requests as messages, and reads the shared cancellation flags
+ * the server sets.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
