@@ -49,7 +49,7 @@ export function insertHunkLines(doc: string[], series: Series, inserts: LineInse
   for (const ins of inserts) {
     const { line } = ins;
     if (line.restored || line.segments.length !== 1 || line.kind === 'remove') return null;
-    const hunk = hunksOf(series).get(line)?.hunk;
+    const hunk = hunkOf(series, line)?.hunk;
     if (!hunk) return null;
     const raw = doc[line.docLine];
     const quote = raw.slice(0, parseQuote(raw).prefixLength);
@@ -61,7 +61,7 @@ export function insertHunkLines(doc: string[], series: Series, inserts: LineInse
     );
     added.set(hunk, (added.get(hunk) ?? 0) + ins.texts.length);
   }
-  const files = new Set([...added.keys()].map((h) => hunksOf(series).get(h.lines[0])!.file));
+  const files = new Set([...added.keys()].map((h) => hunkOf(series, h.lines[0])!.file));
   for (const file of files) {
     let shift = 0;
     for (const hunk of file.hunks) {
@@ -77,17 +77,28 @@ export function insertHunkLines(doc: string[], series: Series, inserts: LineInse
   return edits;
 }
 
-const hunkIndex = new WeakMap<Series, Map<DiffLine, { hunk: Hunk; file: FileDiff }>>();
+const hunkIndex = new WeakMap<Series, { hunk: Hunk; file: FileDiff }[]>();
 
-/** Each hunk line's hunk and file, indexed once per series (a fix is made for every finding that has one). */
-function hunksOf(series: Series): Map<DiffLine, { hunk: Hunk; file: FileDiff }> {
-  let index = hunkIndex.get(series);
-  if (!index) {
-    index = new Map();
-    for (const p of series.patches) for (const file of p.files) for (const hunk of file.hunks) for (const l of hunk.lines) index.set(l, { hunk, file });
-    hunkIndex.set(series, index);
+/**
+ * The hunk and file a hunk line belongs to: found by its document line among the series' hunks (in
+ * document order), indexed once per series by hunk, not by line, since every analysis is a new series.
+ */
+function hunkOf(series: Series, line: DiffLine): { hunk: Hunk; file: FileDiff } | null {
+  let hunks = hunkIndex.get(series);
+  if (!hunks) {
+    hunks = series.patches.flatMap((p) => p.files.flatMap((file) => file.hunks.map((hunk) => ({ hunk, file }))));
+    hunks.sort((a, b) => a.hunk.headerLine - b.hunk.headerLine);
+    hunkIndex.set(series, hunks);
   }
-  return index;
+  let lo = 0;
+  let hi = hunks.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (hunks[mid].hunk.headerLine <= line.docLine) lo = mid;
+    else hi = mid - 1;
+  }
+  const at = hunks[lo];
+  return at && at.hunk.headerLine <= line.docLine && line.docLine <= at.hunk.endLine && at.hunk.lines.includes(line) ? at : null;
 }
 
 /** The header's `+start,count` moved down by `shift` and grown by `more`. */
