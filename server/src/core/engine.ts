@@ -57,6 +57,12 @@ export interface Analysis {
 
 export const DEFAULT_MAX_DOCUMENT_CHARS = 32 * 1024 * 1024;
 
+/**
+ * A turn for the event loop (messages, I/O) without a timer's delay: `setImmediate` where the host has it
+ * (Node), else a zero timeout, which Node clamps to a millisecond (several per analysis of a long document).
+ */
+const yieldTurn = (): Promise<void> => new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+
 /** Documents longer than this are analysed in parts of whole series by analyzeDocument(). */
 export const PART_CHARS = 2 * 1024 * 1024;
 
@@ -136,7 +142,7 @@ export class Engine {
     const total = work.length + this.rules.filter((r) => options.rules?.[r.id] !== 'off').length;
     // Reading the document can itself take a while: let the event loop in before parsing starts.
     control.onProgress?.(0, total);
-    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    await yieldTurn();
     if (control.isCancelled?.()) return null;
     let sliceStart = performance.now();
     let done = 0;
@@ -145,7 +151,7 @@ export class Engine {
       done++;
       if (performance.now() - sliceStart <= slice) return true;
       control.onProgress?.(done, total);
-      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      await yieldTurn();
       sliceStart = performance.now();
       return !control.isCancelled?.();
     };
