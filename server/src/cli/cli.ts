@@ -20,7 +20,7 @@ import { canonicalRuleIds, RULE_ALIASES } from '../core/rules/aliases';
 import { TOOL_NAME, TOOL_VERSION } from '../core/version';
 import { MODELS, ModelArgumentError, runModel } from '../core/models/registry';
 import { DiskKernelTree } from '../host/disk-tree';
-import { defaultCacheDir } from '../host/tree-pairs';
+import { defaultCacheDir } from '../host/cache-dir';
 import { errnoWords, FileReadError, MAX_CONFIG_BYTES, readAtMost, readRegularFile } from '../host/files';
 import { runPool, WorkerFileError, type WorkerReply } from './worker-pool';
 

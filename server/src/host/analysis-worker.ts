@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { AnalysisService, type ToService } from '../lsp/analysis-service';
 import { loadParser } from './grammar';
 import { DiskKernelTree } from './disk-tree';
-import { defaultCacheDir } from './tree-pairs';
+import { defaultCacheDir } from './cache-dir';
 
 const flags = new Int32Array(workerData.flags as SharedArrayBuffer);
 const port = parentPort!;

@@ -10,6 +10,7 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { defaultCacheDir } from './cache-dir';
+import { writeFileAside } from './files';
 
 type WithCompileCache = typeof Module & { enableCompileCache?: (dir?: string) => unknown };
 /** Loads a module as `require` would (the bundles are CommonJS). */
@@ -50,10 +51,7 @@ export function loadBundle(main: string, name: string, writeAfterMs?: number): v
 
 function writeCache(file: string, name: string, script: vm.Script): void {
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, script.createCachedData());
-    fs.renameSync(tmp, file);
+    writeFileAside(file, script.createCachedData());
     // Caches of earlier builds of this bundle or other Nodes are of no more use.
     const dir = path.dirname(file);
     for (const old of fs.readdirSync(dir))

@@ -127,3 +127,14 @@ export function readConfined(root: string, rel: string, maxBytes: number): Buffe
   if (!abs) return null;
   return readRegularFile(abs, maxBytes);
 }
+
+/**
+ * Writes `file` aside and renames it into place, so a reader never sees half a file; the directory is made
+ * if need be. For the user's caches: private to the user (directory 0700, file 0600). Throws as fs does.
+ */
+export function writeFileAside(file: string, data: string | Uint8Array): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, data, { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}

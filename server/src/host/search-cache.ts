@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readRegularFile } from './files';
+import { readRegularFile, writeFileAside } from './files';
 
 const FORMAT = 1;
 export const MAX_SEARCH_CACHE_BYTES = 16 << 20;
@@ -22,7 +22,7 @@ export class SearchCache {
   private loaded: { revision: string; entries: Map<string, string[]> } | null = null;
 
   constructor(
-    private readonly dir: string,
+    dir: string,
     private readonly root: string,
   ) {
     this.file = path.join(dir, `searches-${createHash('sha256').update(root).digest('hex').slice(0, 32)}.json`);
@@ -41,10 +41,7 @@ export class SearchCache {
     const text = JSON.stringify({ format: FORMAT, root: this.root, revision, entries: [...entries] });
     if (text.length > MAX_SEARCH_CACHE_BYTES) return;
     try {
-      fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, text, { mode: 0o600 });
-      fs.renameSync(tmp, this.file);
+      writeFileAside(this.file, text);
     } catch {
       // Not kept: the next run searches again.
     }

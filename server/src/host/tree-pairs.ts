@@ -11,14 +11,12 @@ import * as path from 'node:path';
 import { coveredBy, minePairs, type MinedCounts } from '../core/kernel/pair-miner';
 import { DEFAULT_PAIRS, type PairSpec } from '../core/kernel/pairs';
 import type { MinedPairs } from '../core/kernel/kernel-tree';
-import { readRegularFile } from './files';
+import { readRegularFile, writeFileAside } from './files';
 
 /** Bumped when what the miner finds changes: older cache files are then not used. */
 const MINER_VERSION = 2;
 const MAX_HEADER_BYTES = 4 << 20;
 const MAX_CACHE_BYTES = 16 << 20;
-
-export { defaultCacheDir } from './cache-dir';
 
 /** `VERSION.PATCHLEVEL.SUBLEVEL` and `EXTRAVERSION` of a kernel Makefile. */
 export function kernelVersion(makefile: string): string {
@@ -77,13 +75,9 @@ function readCache(file: string, key: string): MinedPairs | null {
   }
 }
 
-function writeCache(dir: string, file: string, mined: MinedPairs): void {
+function writeCache(file: string, mined: MinedPairs): void {
   try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    // Written aside and renamed: a reader never sees half a file.
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(mined), { mode: 0o600 });
-    fs.renameSync(tmp, file);
+    writeFileAside(file, JSON.stringify(mined));
   } catch {
     // A cache that cannot be written costs the next run a mining, nothing more.
   }
@@ -119,6 +113,6 @@ export function treePairs(root: string, content: string, cacheDir: string | null
   };
   const { pairs, counts } = minePairs(texts(), coveredBy(DEFAULT_PAIRS));
   const mined = { key, provenance: provenanceOf(root, counts, pairs.length), pairs };
-  if (file && cacheDir) writeCache(cacheDir, file, mined);
+  if (file) writeCache(file, mined);
   return mined;
 }
