@@ -300,7 +300,7 @@ async function check(io: Io, argv: string[], host: CliHost): Promise<number> {
     footprint: { cpus: args.cpus, pools: args.pools },
     tree: args.tree,
   };
-  const engine = new Engine(await loadParser());
+  // Opened here in any case: a --tree that is no directory is bad usage before any file is read.
   const tree = args.tree !== undefined ? openTree(args.tree) : undefined;
   // Threads only for files a thread can read itself (not standard input), and only when there is more than one.
   const threads = host.workerScript && !args.files.includes('-') ? Math.min(args.jobs, args.files.length) : 1;
@@ -312,11 +312,15 @@ async function check(io: Io, argv: string[], host: CliHost): Promise<number> {
       if (e instanceof WorkerFileError && e.usage) throw new UsageError(e.message);
       throw e;
     }
-  } else results = args.files.map((file) => checkFile(io, engine, file, job, tree));
+  } else {
+    const engine = new Engine(await loadParser());
+    results = args.files.map((file) => checkFile(io, engine, file, job, tree));
+  }
   const docs = results.map((r) => r.doc);
   const patches = results.reduce((n, r) => n + r.patches, 0);
   if (args.format === 'json') io.stdout(toJson(docs) + '\n');
-  else if (args.format === 'sarif') io.stdout(JSON.stringify(toSarif(docs, engine.rules), null, 2) + '\n');
+  // The rules an Engine runs by default: the workers' engines and this thread's alike.
+  else if (args.format === 'sarif') io.stdout(JSON.stringify(toSarif(docs, defaultRules), null, 2) + '\n');
   else io.stdout(toText(docs, patches));
   if (args.failOn === 'never') return 0;
   const threshold = args.failOn;
