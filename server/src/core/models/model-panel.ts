@@ -6,7 +6,7 @@
 import type { ParsedSeries } from '../c/syntax/parsed';
 import type { CParser } from '../c/syntax/parser';
 import type { ModelRunArgs } from '../findings';
-import { MODELS, ModelArgumentError } from './registry';
+import { MODELS, ModelArgumentError, type ModelEntry } from './registry';
 
 /** The parameters the panel shows: not the document (implied) nor files (the command line's). */
 const NOT_IN_PANEL = new Set(['patch', 'topology']);
@@ -40,12 +40,15 @@ export interface PanelHost {
 /** The form for a model's arguments, filled with `args`; null for an unknown model. */
 export function panelForm(run: ModelRunArgs): ModelPanel['form'] | null {
   const entry = MODELS.find((m) => m.id === run.model);
-  if (!entry) return null;
+  return entry ? formOf(entry, run.args) : null;
+}
+
+function formOf(entry: ModelEntry, args: Record<string, string>): NonNullable<ModelPanel['form']> {
   return {
     model: entry.id,
     params: entry.params
       .filter((p) => !NOT_IN_PANEL.has(p.name))
-      .map((p) => ({ name: p.name, description: p.description, value: run.args[p.name] ?? '', ...(p.default !== undefined ? { default: p.default } : {}) })),
+      .map((p) => ({ name: p.name, description: p.description, value: args[p.name] ?? '', ...(p.default !== undefined ? { default: p.default } : {}) })),
   };
 }
 
@@ -55,7 +58,7 @@ const DOCUMENT = 'this document';
 export function runForPanel(run: ModelRunArgs, host: PanelHost): ModelPanel {
   const entry = MODELS.find((m) => m.id === run.model);
   if (!entry) return { title: `No model ${run.model}`, markdown: '', error: `There is no model named ${run.model}.` };
-  const form = panelForm(run)!;
+  const form = formOf(entry, run.args);
   const args = new Map<string, string>();
   for (const [k, v] of Object.entries(run.args)) {
     if (typeof v !== 'string' || v.trim() === '') continue;

@@ -45,12 +45,16 @@ const HUNK_NEW_SIDE = /^(@@ -\d+(?:,\d+)? )\+(\d+)(?:,(\d+))?( @@)/;
  */
 export function insertHunkLines(doc: string[], series: Series, inserts: LineInsertion[]): TextEdit[] | null {
   const edits: TextEdit[] = [];
+  // Lines added per hunk, and the files those hunks are in.
   const added = new Map<Hunk, number>();
+  const files = new Set<FileDiff>();
   for (const ins of inserts) {
     const { line } = ins;
     if (line.restored || line.segments.length !== 1 || line.kind === 'remove') return null;
-    const hunk = hunkOf(series, line)?.hunk;
-    if (!hunk) return null;
+    const found = hunkOf(series, line);
+    if (!found) return null;
+    const { hunk } = found;
+    files.add(found.file);
     const raw = doc[line.docLine];
     const quote = raw.slice(0, parseQuote(raw).prefixLength);
     const text = ins.texts.map((t) => `${quote}+${t}`).join('\n');
@@ -61,7 +65,6 @@ export function insertHunkLines(doc: string[], series: Series, inserts: LineInse
     );
     added.set(hunk, (added.get(hunk) ?? 0) + ins.texts.length);
   }
-  const files = new Set([...added.keys()].map((h) => hunkOf(series, h.lines[0])!.file));
   for (const file of files) {
     let shift = 0;
     for (const hunk of file.hunks) {

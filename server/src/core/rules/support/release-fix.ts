@@ -22,8 +22,14 @@ const within = (inner: Span, outer: Span): boolean =>
   (inner.startRow > outer.startRow || (inner.startRow === outer.startRow && inner.startCol >= outer.startCol)) &&
   (inner.endRow < outer.endRow || (inner.endRow === outer.endRow && inner.endCol <= outer.endCol));
 
+/** A statement and where it sits. */
+interface Placed {
+  stmt: Stmt;
+  place: Place;
+}
+
 /** Every statement of a body with its place, outermost first. */
-function placed(list: Stmt[], out: { stmt: Stmt; place: Place }[] = []): { stmt: Stmt; place: Place }[] {
+function placed(list: Stmt[], out: Placed[] = []): Placed[] {
   list.forEach((stmt, index) => {
     out.push({ stmt, place: { list, index } });
     inside(stmt, out);
@@ -31,7 +37,7 @@ function placed(list: Stmt[], out: { stmt: Stmt; place: Place }[] = []): { stmt:
   return out;
 }
 
-function inside(s: Stmt, out: { stmt: Stmt; place: Place }[]): void {
+function inside(s: Stmt, out: Placed[]): void {
   const branch = (child: Stmt | null): void => {
     if (!child) return;
     if (child.kind === 'block') placed(child.body, out);
@@ -67,7 +73,7 @@ function inside(s: Stmt, out: { stmt: Stmt; place: Place }[]): void {
  * The one statement of the function that releases what `issue` holds, as `put(x);`; null unless exactly
  * one. Read from the code, reached or not: a label no path jumps to any more still shows the release.
  */
-function theRelease(b: FunctionBalance, issue: LeakIssue, pairs: PairIndex): { stmt: Stmt; place: Place; text: string } | null {
+function theRelease(b: FunctionBalance, stmts: Placed[], issue: LeakIssue, pairs: PairIndex): (Placed & { text: string }) | null {
   const h = issue.holding;
   const releases = (s: Stmt): boolean => {
     if (s.kind !== 'expr' || s.expression.kind !== 'call' || !s.expression.fn) return false;
@@ -75,7 +81,7 @@ function theRelease(b: FunctionBalance, issue: LeakIssue, pairs: PairIndex): { s
     const arg = s.expression.args[h.pair.releaseKey ?? 0];
     return m?.role === 'release' && m.pair.release[0] === h.pair.release[0] && !!arg && exprText(arg).replace(/^&\s*/, '') === h.key;
   };
-  const found = placed(b.fn.body).filter((p) => releases(p.stmt));
+  const found = stmts.filter((p) => releases(p.stmt));
   if (found.length !== 1 || found[0].stmt.span.startRow !== found[0].stmt.span.endRow) return null;
   return { ...found[0], text: b.view.image.textOf(found[0].stmt.span) };
 }
@@ -90,14 +96,15 @@ function aloneOnRow(b: FunctionBalance, span: Span): boolean {
 
 export function releaseFix(doc: string[], series: Series, pairs: PairIndex, b: FunctionBalance, issue: LeakIssue): Fix[] {
   if (b.side !== 'new') return [];
-  const release = theRelease(b, issue, pairs);
+  const stmts = placed(b.fn.body);
+  const release = theRelease(b, stmts, issue, pairs);
   if (!release) return [];
   const h = issue.holding;
   const after = issue.path.filter((p) => p.span.startRow > h.site.startRow || (p.span.startRow === h.site.startRow && p.span.startCol > h.site.endCol));
   const lastGoto = [...after].reverse().find((p) => p.kind === 'goto');
   const exitSpan = lastGoto?.span ?? issue.exit.span;
   if (!exitSpan) return [];
-  const exit = placed(b.fn.body).find(({ stmt: s }) => (s.kind === 'goto' || s.kind === 'return') && within(s.span, exitSpan) && within(exitSpan, s.span));
+  const exit = stmts.find(({ stmt: s }) => (s.kind === 'goto' || s.kind === 'return') && within(s.span, exitSpan) && within(exitSpan, s.span));
   if (!exit) return [];
   const call = release.text.replace(/;\s*$/, '');
   const retarget = lastGoto && exit.stmt.kind === 'goto' ? retargetFix(doc, b, exit.stmt, release, call) : null;
