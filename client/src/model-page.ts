@@ -3,14 +3,10 @@
  * runs the model again, the picture, the model's markdown rendered; and the filter on what the page posts
  * back (only the form it was given: its model, its parameters, short strings).
  */
-/** What the server sends for the panel (core/models/model-panel.ts). */
-export interface ModelPanel {
-  title: string;
-  markdown: string;
-  svg?: string;
-  form?: { model: string; params: { name: string; description: string; value: string; default?: string }[] };
-  error?: string;
-}
+// What the server sends for the panel: the core's type, imported as a type only (nothing of the core is bundled).
+import type { ModelPanel } from '../../server/src/core/models/model-panel';
+
+export type { ModelPanel };
 
 /** A message from the page, accepted only as the form it was given: its model, its parameters, strings. */
 export function formRun(shown: ModelPanel, m: unknown): { model: string; args: Record<string, string> } | null {

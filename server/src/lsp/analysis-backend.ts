@@ -2,11 +2,10 @@
  * @file How the language server reaches its analyses: a backend the host provides (on Node, a worker
  * thread running the AnalysisService). Every call returns at once; results come as promises and events.
  */
-import type { Finding } from '../core/findings';
+import type { Finding, ModelRunArgs } from '../core/findings';
 import type { Pos } from '../core/ingest';
 import type { AnalysisOutcome, AnalyzeOptions } from './analysis-service';
 import type { Description } from '../core/describe';
-import type { ModelRunArgs } from '../core/findings';
 import type { ModelPanel } from '../core/models/model-panel';
 
 export interface AnalysisRun {
