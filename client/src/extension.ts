@@ -80,6 +80,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }
   };
 
+  /** One of the ids a server request lists (rules, models), picked by the user with their summaries. */
+  const pickId = async (request: string, placeHolder: string): Promise<string | undefined> => {
+    const items = (await c.sendRequest(request, {})) as { id: string; summary: string }[];
+    return (
+      await vscode.window.showQuickPick(
+        items.map((i) => ({ label: i.id, detail: i.summary })),
+        { placeHolder },
+      )
+    )?.label;
+  };
+
   // Plain-text documents the server found a patch or C in (the others it leaves alone).
   const reviewedText = new Set<string>();
 
@@ -122,15 +133,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.commands.registerCommand('mmReview.showRuleDocumentation', async (ruleId?: string) => {
       let id = typeof ruleId === 'string' ? ruleId : undefined;
-      if (!id) {
-        const rules = (await c.sendRequest(REQUESTS.rules, {})) as { id: string; summary: string }[];
-        id = (
-          await vscode.window.showQuickPick(
-            rules.map((r) => ({ label: r.id, detail: r.summary })),
-            { placeHolder: 'Which rule?' },
-          )
-        )?.label;
-      }
+      id ??= await pickId(REQUESTS.rules, 'Which rule?');
       if (!id) return;
       await preview(vscode.Uri.parse(`${DOC_SCHEME}:/rules/${id}.md`));
     }),
@@ -150,13 +153,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('mmReview.runModel', async (uri?: string, model?: string, args?: Record<string, string>) => {
       // From the palette: which model, on the active document (the models that read a patch read it).
       if (typeof uri !== 'string' || typeof model !== 'string') {
-        const models = (await c.sendRequest(REQUESTS.models, {})) as { id: string; summary: string }[];
-        model = (
-          await vscode.window.showQuickPick(
-            models.map((m) => ({ label: m.id, detail: m.summary })),
-            { placeHolder: 'Which model?' },
-          )
-        )?.label;
+        model = await pickId(REQUESTS.models, 'Which model?');
         uri = vscode.window.activeTextEditor?.document.uri.toString() ?? '';
         args = {};
         if (!model) return;
