@@ -1,7 +1,7 @@
 /**
  * @file LSP wiring only: documents in, diagnostics, hovers, code actions and code lenses out. All analysis
  * is the core's, run by a backend the host provides (on Node, a worker thread), so no analysis delays the
- * answer to another request; this file schedules analyses (debounced; an edit cancels the one under way,
+ * answer to another request; this file schedules analyses (at once; an edit cancels the one under way,
  * inside a model if need be; progress for slow documents), keeps the findings of each open document, and
  * converts.
  */
@@ -100,9 +100,6 @@ const FIRST_LOOK_LINES = 2000;
 
 /** Analyses slower than this show work-done progress. */
 const PROGRESS_AFTER_MS = 200;
-/** Documents whose last analysis took longer than this wait for typing to pause. */
-const SLOW_MS = 50;
-const SLOW_DEBOUNCE_MS = 250;
 
 interface DocState {
   /** False: a plain-text document found to hold no patch and no C (not reviewed, nothing shown). */
@@ -113,7 +110,6 @@ interface DocState {
   version: number;
   timer: ReturnType<typeof setTimeout> | null;
   running: { cancelled: boolean; cancel(): void } | null;
-  lastMs: number;
 }
 
 export class MmReviewServer {
@@ -268,7 +264,7 @@ export class MmReviewServer {
   private state(uri: string): DocState {
     let s = this.states.get(uri);
     if (!s) {
-      s = { reviewed: false, shown: [], patches: null, version: -1, timer: null, running: null, lastMs: 0 };
+      s = { reviewed: false, shown: [], patches: null, version: -1, timer: null, running: null };
       this.states.set(uri, s);
     }
     return s;
@@ -427,11 +423,12 @@ export class MmReviewServer {
     void this.settingsFor(uri).then((settings) => {
       if (reason === 'change' && settings.run === 'onSave') return;
       if (s.timer) clearTimeout(s.timer);
-      const delay = reason === 'change' && s.lastMs > SLOW_MS ? SLOW_DEBOUNCE_MS : 0;
+      // No wait for typing to pause: a re-check redoes only the images an edit changed (the engine's
+      // caches), and the next edit cancels it within a slice; the timer only merges edits of one turn.
       s.timer = setTimeout(() => {
         s.timer = null;
         void this.run(uri);
-      }, delay);
+      }, 0);
     });
   }
 
@@ -508,8 +505,6 @@ export class MmReviewServer {
       if (s.running === run) s.running = null;
     }
     if (!outcome || run.cancelled || this.states.get(uri) !== s) return;
-    // Only re-checks tell how long typing will wait: the first analysis pays for reading everything.
-    if (s.patches) s.lastMs = performance.now() - t0;
     s.reviewed = outcome.reviewed;
     s.shown = outcome.shown;
     s.patches = outcome.patches;
