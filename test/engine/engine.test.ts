@@ -274,3 +274,55 @@ test('defineRule makes a report with a message id its rule does not define a com
   });
   assert.deepEqual(Object.keys(rule.meta.messages), ['known']);
 });
+
+test('rules that read functions with different filters share one parse of an image when they declare their filters', async () => {
+  const twoFunctions = doc`
+    |From 0000000000000000000000000000000000000001 Mon Sep 17 00:00:00 2001
+    |From: A Developer <dev@example.org>
+    |Subject: [PATCH] mm: two helpers
+    |
+    |diff --git a/mm/a.c b/mm/a.c
+    |--- a/mm/a.c
+    |+++ b/mm/a.c
+    |@@ -1,0 +1,9 @@
+    |+static int takes(struct page *page)
+    |+{
+    |+	return get_page_unless_zero(page);
+    |+}
+    |+
+    |+static unsigned long bytes(unsigned long nr)
+    |+{
+    |+	return nr << PAGE_SHIFT;
+    |+}
+  `;
+  const seen = new Map<string, string[]>();
+  const reader = (id: string, word: string, declared: boolean): Rule => {
+    const filter = { key: id, want: (text: string) => text.includes(word) };
+    return {
+      id,
+      meta: {
+        summary: `reads functions naming ${word}`,
+        defaultSeverity: 'warning',
+        confidence: 'high',
+        messages: {},
+        ...(declared ? { functionFilters: [filter] } : {}),
+      },
+      check(ctx) {
+        const h = ctx.series.hunks[0];
+        seen.set(
+          id,
+          ctx.series.functionsOf(h, h.new, filter).map((f) => f.name),
+        );
+      },
+    };
+  };
+  const run = async (declared: boolean): Promise<number> => {
+    const a = new Engine(await loadParser(), [reader('pages', 'get_page', declared), reader('shifts', 'PAGE_SHIFT', declared)]).analyze(twoFunctions);
+    // Each reader is given only the definitions its filter accepts, however many the parse converted.
+    assert.deepEqual(seen.get('pages'), ['takes']);
+    assert.deepEqual(seen.get('shifts'), ['bytes']);
+    return a.stats.functionReads;
+  };
+  assert.equal(await run(true), 1, 'one parse converts what both declared filters want');
+  assert.equal(await run(false), 2, 'undeclared, the second filter finds its definition unconverted and reads the image again');
+});

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { AnalysisCache, ParsedSeries, type CacheStats } from './c/syntax/parsed';
 import type { CParser } from './c/syntax/parser';
 import { SEVERITY_RANK, type Finding, type Severity } from './findings';
-import { ingest, type DiffLine, type IngestCache, type Range, type Series } from './ingest';
+import { ingest, type DiffLine, type Hunk, type IngestCache, type Range, type Series } from './ingest';
 import { defaultRules } from './rules';
 import { canonicalRuleIds } from './rules/aliases';
 import analysisLimit, { type LimitMessageId } from './rules/analysis-limit';
@@ -63,6 +63,14 @@ export const DEFAULT_MAX_DOCUMENT_CHARS = 32 * 1024 * 1024;
  */
 const yieldTurn = (): Promise<void> => new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
+/** Whether a hunk has a line too long to read as C, memoised on the hunk. */
+const longLines = new WeakMap<Hunk, boolean>();
+function hasLongLine(h: Hunk): boolean {
+  let v = longLines.get(h);
+  if (v === undefined) longLines.set(h, (v = h.lines.some((l) => l.text.length > MAX_C_LINE)));
+  return v;
+}
+
 /** Documents longer than this are analysed in parts of whole series by analyzeDocument(). */
 export const PART_CHARS = 2 * 1024 * 1024;
 
@@ -103,6 +111,7 @@ export class Engine {
     cache?: AnalysisCache,
   ) {
     this.cache = cache ?? new AnalysisCache();
+    for (const rule of rules) for (const filter of rule.meta.functionFilters ?? []) this.cache.noteReader(filter, true);
   }
 
   /** `part`: only that part of the document (see analyzeDocument). */
@@ -419,8 +428,13 @@ export class Engine {
         key: `analysis-limit:longLine:${l.docLine}`,
       });
     };
-    // Walked in place: this runs on every analysis, and a large series has tens of thousands of lines.
-    for (const p of series.patches) for (const f of p.files) for (const h of f.hunks) for (const l of h.lines) consider(l);
+    // Walked in place: this runs on every analysis, and a large series has tens of thousands of lines; a
+    // hunk known to have no long line (an unchanged patch keeps its hunks) is not walked again.
+    for (const p of series.patches)
+      for (const f of p.files)
+        for (const h of f.hunks) {
+          if (hasLongLine(h)) h.lines.forEach(consider);
+        }
     for (const f of series.fragments) for (const l of f.lines) consider(l);
     for (const f of series.snippets) for (const l of f.lines) consider(l);
     return out;

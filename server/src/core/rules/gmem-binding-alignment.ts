@@ -22,7 +22,8 @@ import {
   SZ_1G,
   SZ_2M,
 } from '../models/gmem-alignment/gmem-alignment';
-import { bindingChecks, checkLabel, VERDICT_HEADER, verdictRow, type FoundCheck } from './support/binding-checks';
+import { BASE_GFN_FILTER, bindingChecks, checkLabel, VERDICT_HEADER, verdictRow, type FoundCheck } from './support/binding-checks';
+import type { FunctionFilter } from '../c/syntax/parsed';
 import { codeSites, locationOf, visitSites, writtenIn, type CodeSite } from './support/code-sites';
 import { defineRule, type RuleContext } from './rule';
 import { bindingPicture } from '../models/gmem-alignment/gmem-alignment-picture';
@@ -37,6 +38,8 @@ const MESSAGES = {
 type Ctx = RuleContext<keyof typeof MESSAGES>;
 
 const ROUNDS = /round_?down|ALIGN_DOWN|&\s*~/;
+/** The functions this rule reads: guest_memfd code that rounds an index down. */
+const GMEM_ROUNDING_FILTER: FunctionFilter = { key: 'gmem-rounding', want: (t) => ROUNDS.test(t) && /gmem|guest_memfd/.test(t) };
 const ROUNDING_CALLS = /^(?:round_down|rounddown|ALIGN_DOWN)$/;
 const INDEX_NAME = /(?:^|_)(?:index|idx)$/;
 
@@ -72,7 +75,7 @@ function roundings(e: Expr, out: { node: Expr; index: string }[]): void {
 }
 
 function check(ctx: Ctx): void {
-  const sites = codeSites(ctx.series, { key: 'gmem-rounding', test: (t) => ROUNDS.test(t) && /gmem|guest_memfd/.test(t) }).filter(isGmem);
+  const sites = codeSites(ctx.series, GMEM_ROUNDING_FILTER).filter(isGmem);
   if (!sites.length) return;
   const checks = bindingChecks(ctx.series);
   // A patch that adds a sound binding check fixes the gap; a check a mail only discusses does not.
@@ -148,6 +151,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     confidence: 'medium',
     readsFunctions: true,
+    functionFilters: [GMEM_ROUNDING_FILTER, BASE_GFN_FILTER],
     messages: MESSAGES,
     knownFalsePositives: ['A binding check the series makes in code its hunks do not show.'],
   },

@@ -21,8 +21,12 @@ import {
 import type { Fix } from '../findings';
 import { codeSites, lineIn, locationOf, visitSites, writtenIn, type CodeSite } from './support/code-sites';
 import { editHunkLine } from './support/edits';
-import { bindingNote } from './support/binding-checks';
+import { BASE_GFN_FILTER, bindingNote } from './support/binding-checks';
 import { defineRule, type RuleContext } from './rule';
+import type { FunctionFilter } from '../c/syntax/parsed';
+
+/** The functions this rule reads: those whose text could apply a page mask. */
+const MASK_FILTER: FunctionFilter = { key: 'mask', want: mayMisuseMask };
 
 const MESSAGES = {
   alignedForOffset: '`{{expr}}` keeps the page-aligned part (`{{shape}}`), not the offset within the page: {{meant}}; mask with `{{fix}}`',
@@ -64,7 +68,7 @@ function offsetByComparison(other: Expr, defs: Definitions): string | null {
 }
 
 function check(ctx: Ctx): void {
-  const sites = codeSites(ctx.series, { key: 'mask', test: mayMisuseMask });
+  const sites = codeSites(ctx.series, MASK_FILTER);
   visitSites(sites, (site, v) => {
     const found: { node: And; parent: Expr | null }[] = [];
     ands(v.expr, null, found);
@@ -132,6 +136,7 @@ export default defineRule({
     defaultSeverity: 'error',
     confidence: 'high',
     readsFunctions: true,
+    functionFilters: [MASK_FILTER, BASE_GFN_FILTER],
     messages: MESSAGES,
     knownFalsePositives: ['A variable named as an offset (`offset`, `*_within_*`) that really holds an aligned address.'],
   },

@@ -2,7 +2,7 @@
  * @file The shape of a rule: one module with `meta` (id, default severity, one-line summary, messages by
  * id, confidence, known false positives) and `check(ctx)`, which reads the parsed series and reports.
  */
-import type { ImageView, ParsedSeries } from '../c/syntax/parsed';
+import type { FunctionFilter, ImageView, ParsedSeries } from '../c/syntax/parsed';
 import type { Side, Span } from '../c/syntax/image';
 import type { Fix, ModelView, RelatedInfo, Severity } from '../findings';
 import type { Patch, Range } from '../ingest';
@@ -29,6 +29,11 @@ export interface RuleMeta<M extends string = string> {
    * the other rules' findings before its own.
    */
   readsFunctions?: boolean;
+  /**
+   * The filters check() reads functions with: the engine registers them with its cache, so the first parse
+   * of an image converts the definitions every rule will want, and no rule parses it again.
+   */
+  functionFilters?: readonly FunctionFilter[];
   knownFalsePositives?: string[];
 }
 

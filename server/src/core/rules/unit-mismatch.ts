@@ -9,10 +9,14 @@
  */
 import { exprText, subExprs, type Expr } from '../c/syntax/ast';
 import { mayMixUnits, quantityOf, unitClashAt, type Quantity, type UnitClash } from '../c/analysis/quantities';
-import { bindingNote } from './support/binding-checks';
+import { BASE_GFN_FILTER, bindingNote } from './support/binding-checks';
 import { codeSites, lineIn, locationOf, visitSites, writtenIn, type CodeSite } from './support/code-sites';
 import { defineRule, type RuleContext } from './rule';
 import type { Visit } from '../c/analysis/quantities';
+import type { FunctionFilter } from '../c/syntax/parsed';
+
+/** The functions this rule reads: those whose text could mix pages with bytes. */
+const UNITS_FILTER: FunctionFilter = { key: 'units', want: mayMixUnits };
 
 const MESSAGES = {
   mixed: '`{{expr}}` {{verb}} {{pages}}, in pages, with {{bytes}}, in bytes, without converting either',
@@ -57,7 +61,7 @@ function bins(e: Expr, out: Expr[]): void {
 }
 
 function check(ctx: Ctx): void {
-  const sites = codeSites(ctx.series, { key: 'units', test: mayMixUnits });
+  const sites = codeSites(ctx.series, UNITS_FILTER);
   visitSites(sites, (site, v) => {
     const nodes: Expr[] = [];
     bins(v.expr, nodes);
@@ -137,6 +141,7 @@ export default defineRule({
     defaultSeverity: 'error',
     confidence: 'high',
     readsFunctions: true,
+    functionFilters: [UNITS_FILTER, BASE_GFN_FILTER],
     messages: MESSAGES,
     knownFalsePositives: ['A variable whose name says pages (`index`, `*_gfn`, `*_pfn`) but that holds bytes.'],
   },

@@ -61,8 +61,10 @@ function shift(span: Span, rows: number): Span {
 
 /** Which definitions to convert, given a definition's text (the rest are skipped: converting is most of the cost of reading); null: all. */
 type Want = ((definitionText: string) => boolean) | null;
-/** The stubs of definitions `want` skipped, left out of what functionsOfImage returns. */
-const skipped = new WeakSet<FunctionAst>();
+/** The definitions `want` skipped, by their stubs: their text, kept so a later reader can tell whether it wants them. */
+const skipped = new WeakMap<FunctionAst, string>();
+/** Each converted definition's text, for the same reason. */
+const converted = new WeakMap<FunctionAst, string>();
 
 const CONDITIONAL = new Set(['preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef']);
 
@@ -82,7 +84,8 @@ function definitionsIn(nodes: readonly (Node | null)[]): Node[] {
 
 /** `visibleEnd`: where the image's own text ends; a closing brace after it was appended to close a cut body. */
 function definitionAst(def: Node, want: Want, entryVisible: boolean, rowShift: number, visibleEnd = Infinity): FunctionAst {
-  if (want && !want(def.text)) {
+  const text = def.text;
+  if (want && !want(text)) {
     const stub: FunctionAst = {
       name: definitionName(def),
       params: [],
@@ -94,7 +97,7 @@ function definitionAst(def: Node, want: Want, entryVisible: boolean, rowShift: n
       endVisible: false,
       span: shift(spanOf(def), rowShift),
     };
-    skipped.add(stub);
+    skipped.set(stub, text);
     return stub;
   }
   const body = def.childForFieldName('body');
@@ -119,7 +122,7 @@ function definitionAst(def: Node, want: Want, entryVisible: boolean, rowShift: n
   }
   const stmts = toStmts(body?.namedChildren ?? [], rowShift);
   const deep = tooDeepSpans(stmts);
-  return {
+  const fn: FunctionAst = {
     name: definitionName(def),
     params,
     paramTypes,
@@ -131,6 +134,14 @@ function definitionAst(def: Node, want: Want, entryVisible: boolean, rowShift: n
     span: shift(spanOf(def), rowShift),
     ...(deep.length ? { tooDeep: deep } : {}),
   };
+  converted.set(fn, text);
+  return fn;
+}
+
+/** A definition an image shows: its text (as the parser read it), and its AST when it was converted. */
+export interface ImageDefinition {
+  text: string;
+  fn: FunctionAst | null;
 }
 
 /**
@@ -144,13 +155,28 @@ function definitionAst(def: Node, want: Want, entryVisible: boolean, rowShift: n
  * does, parsing first to find out. `want`, given a definition's text, picks the definitions to return.
  */
 export function functionsOfImage(parser: CParser, text: string, sectionFunction: string | null, want?: (definitionText: string) => boolean): FunctionAst[] {
-  return withScopeFreed(
+  return definitionsOfImage(parser, text, sectionFunction, want ?? null).flatMap((d) => (d.fn ? [d.fn] : []));
+}
+
+/**
+ * Every definition an image shows, in order, those `want` accepts (all when null) converted: so a reader
+ * that later wants other definitions of the same image can tell, from their texts, whether it must read
+ * the image again (see ParsedSeries.functionsIn).
+ */
+export function definitionsOfImage(parser: CParser, text: string, sectionFunction: string | null, want: Want): ImageDefinition[] {
+  const read = readFunctions(parser, text, sectionFunction, want);
+  const fns = withScopeFreed(
     unreadOverlong(
-      readFunctions(parser, text, sectionFunction, want ?? null).filter((f) => !skipped.has(f)),
+      read.filter((fn) => !skipped.has(fn)),
       text,
     ),
     text,
   );
+  let next = 0;
+  return read.map((fn) => {
+    const stubText = skipped.get(fn);
+    return stubText === undefined ? { text: converted.get(fn) ?? '', fn: fns[next++] } : { text: stubText, fn: null };
+  });
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Node } from 'web-tree-sitter';
 import type { DiffLine, FileDiff, Fragment, Hunk, Patch, Series } from '../../ingest';
 import type { FunctionAst, Stmt } from './ast';
 import { extractFacts, type ImageFacts } from '../analysis/facts';
-import { functionsOfImage } from './functions';
+import { definitionsOfImage, type ImageDefinition } from './functions';
 import { Image, type Side, type Span } from './image';
 import { Budget } from '../../budget';
 import { singleEdit } from './edit';
@@ -32,6 +32,15 @@ export interface CacheStats {
   functionReads: number;
 }
 
+/** Which definitions of an image a reader wants, by their text; `key` names it in caches. */
+export interface FunctionFilter {
+  key: string;
+  want: (definitionText: string) => boolean;
+}
+
+/** Recent readers remembered besides the rules' own (the pair tables of the last few series). */
+const MAX_READERS = 16;
+
 interface Entry {
   scan?: Scan;
   facts?: ImageFacts;
@@ -51,6 +60,26 @@ export class AnalysisCache {
   readonly stats: CacheStats = { parses: 0, incrementalParses: 0, hits: 0, scans: 0, functionReads: 0 };
 
   constructor(private readonly maxChars = 64 * 1024 * 1024) {}
+
+  /** The filters the rules declare (standing), and those functions were read with lately, by key (bounded: a series' pair table has its own). */
+  private readonly standing = new Map<string, FunctionFilter['want']>();
+  private readonly recent = new Map<string, FunctionFilter['want']>();
+
+  /**
+   * A filter functions are read with: a first reading of an image converts what it wants too. `standing`:
+   * a rule's own, kept for good; else one of the last few seen.
+   */
+  noteReader(filter: FunctionFilter, standing = false): void {
+    if (standing) return void this.standing.set(filter.key, filter.want);
+    if (this.standing.has(filter.key) || this.recent.get(filter.key) === filter.want) return;
+    this.recent.delete(filter.key);
+    this.recent.set(filter.key, filter.want);
+    if (this.recent.size > MAX_READERS) this.recent.delete(this.recent.keys().next().value!);
+  }
+
+  readerFilters(): FunctionFilter['want'][] {
+    return [...this.standing.values(), ...this.recent.values()];
+  }
 
   entry(text: string): Entry {
     let e = this.map.get(text);
@@ -144,7 +173,7 @@ export class ParsedSeries {
   readonly hunks: HunkView[] = [];
   readonly fragments: FragmentView[] = [];
   private confirmed: SnippetView[] | null = null;
-  private readonly byName = new Map<string, HunkImage[]>();
+  private byName: Map<string, HunkImage[]> | null = null;
   private readings: Map<HunkView, Reading> | null = null;
 
   constructor(
@@ -187,15 +216,22 @@ export class ParsedSeries {
    * The functions an image shows (whole or in part), as ASTs; cached by image text. `only` keeps those
    * whose text it accepts (the others are not converted); `key` names it for the cache.
    */
-  functionsOf(hunk: HunkView, view: ImageView, only?: { key: string; want: (definitionText: string) => boolean }): FunctionAst[] {
+  functionsOf(hunk: HunkView, view: ImageView, only?: FunctionFilter): FunctionAst[] {
     return this.functionsIn(view, sectionFunctionName(hunk.hunk.section), only);
   }
 
-  /** The functions an image shows, the one it starts inside named `section`. */
-  functionsIn(view: ImageView, section: string | null, only?: { key: string; want: (definitionText: string) => boolean }): FunctionAst[] {
+  /**
+   * The functions an image shows, the one it starts inside named `section`. An image is parsed again only
+   * for a reader that wants a definition no earlier reading converted (see readDefinitions).
+   */
+  functionsIn(view: ImageView, section: string | null, only?: FunctionFilter): FunctionAst[] {
     const fns = this.derive(view, `functions:${section ?? ''}${only ? ':' + only.key : ''}`, () => {
-      this.cache.stats.functionReads++;
-      return functionsOfImage(this.parser, view.image.text, section, only?.want);
+      if (only) this.cache.noteReader(only);
+      const want = only?.want ?? null;
+      const wanted = (d: ImageDefinition): boolean => want === null || want(d.text);
+      const defs = this.derive(view, `definitions:${section ?? ''}`, () => ({ list: null as ImageDefinition[] | null }));
+      if (!defs.list || defs.list.some((d) => !d.fn && wanted(d))) defs.list = this.readDefinitions(view, section, want, defs.list);
+      return defs.list.flatMap((d) => (d.fn && wanted(d) ? [d.fn] : []));
     });
     for (const fn of fns) for (const span of fn.tooDeep ?? []) this.noteTooDeep(view, span);
     return fns;
@@ -207,6 +243,24 @@ export class ParsedSeries {
   private noteTooDeep(view: ImageView, span: Span): void {
     const at = view.image.spanToDoc(span).start;
     this.tooDeep.set(`${at.line}:${at.character}`, { view, span });
+  }
+
+  /**
+   * One parse of an image converts what this reader wants and what every reader the cache has seen wants
+   * (the rules' filters, registered before the first analysis: see AnalysisCache.noteReader), so the
+   * readers after it find their definitions converted. Definitions an earlier reading converted keep
+   * their ASTs (rules may hold them).
+   */
+  private readDefinitions(view: ImageView, section: string | null, want: FunctionFilter['want'] | null, earlier: ImageDefinition[] | null): ImageDefinition[] {
+    this.cache.stats.functionReads++;
+    const readers = this.cache.readerFilters();
+    const any = want === null ? null : (text: string): boolean => want(text) || readers.some((r) => r(text));
+    const list = definitionsOfImage(this.parser, view.image.text, section, any);
+    if (earlier && earlier.length === list.length)
+      list.forEach((d, i) => {
+        if (earlier[i].fn && earlier[i].text === d.text) d.fn = earlier[i].fn;
+      });
+    return list;
   }
 
   /** How a hunk is read by rules that follow paths (see Reading). */
@@ -310,18 +364,28 @@ export class ParsedSeries {
     return this.cache.derive(texts.join('\u0001'), kind, compute);
   }
 
-  /** Hunk images in which `name` is called, declared or defined (from the lexical scans). */
+  /**
+   * Hunk images in which `name` is called, declared or defined (from the lexical scans), in document
+   * order. An index of every name, built on the first question: rules ask for hundreds of names, and a
+   * scan of every hunk per name was most of a re-check of a long series.
+   */
   imagesNaming(name: string): HunkImage[] {
-    let list = this.byName.get(name);
-    if (!list) {
-      list = [];
+    if (!this.byName) {
+      const index = new Map<string, HunkImage[]>();
+      const add = (hunk: HunkView, view: ImageView): void => {
+        for (const n of view.scan.names) {
+          const list = index.get(n);
+          if (list) list.push({ hunk, view });
+          else index.set(n, [{ hunk, view }]);
+        }
+      };
       for (const hunk of this.hunks) {
-        if (hunk.old.scan.names.has(name)) list.push({ hunk, view: hunk.old });
-        if (hunk.new.scan.names.has(name)) list.push({ hunk, view: hunk.new });
+        add(hunk, hunk.old);
+        add(hunk, hunk.new);
       }
-      this.byName.set(name, list);
+      this.byName = index;
     }
-    return list;
+    return this.byName.get(name) ?? [];
   }
 
   private hunkView(patch: Patch, file: FileDiff, hunk: Hunk): HunkView {
@@ -435,19 +499,24 @@ class LazyImageView implements ImageView {
   }
 }
 
-/** The function git named after a hunk header: the identifier before the first `(`. */
 /** The call that stands for lines between two hunks of one function (see gappedView). */
 export const GAP_CALL = '__mmr_lines_not_shown';
 
-/** The function still open at the end of a hunk's new image: the last one it starts, or the one it starts inside. */
+/**
+ * The function still open at the end of a hunk's new image: the last one it starts, or the one it starts
+ * inside. Memoised on the hunk, which an unchanged patch keeps across re-checks.
+ */
+const openAtEnd = new WeakMap<Hunk, string | null>();
 function openFunctionAtEnd(hunk: HunkView): string | null {
-  const lines = hunk.new.image.text.split('\n');
+  const known = openAtEnd.get(hunk.hunk);
+  if (known !== undefined) return known;
   let open = sectionFunctionName(hunk.hunk.section);
-  for (const line of lines) {
+  for (const line of hunk.new.image.text.split('\n')) {
     const def = definitionStartName(line);
     if (def) open = def;
     else if (/^}/.test(line)) open = null;
   }
+  openAtEnd.set(hunk.hunk, open);
   return open;
 }
 
@@ -468,6 +537,7 @@ export function functionRuns(hunks: readonly HunkView[]): HunkView[][] {
   return runs;
 }
 
+/** The function git named after a hunk header: the identifier before the first `(`. */
 export function sectionFunctionName(section: string): string | null {
   const m = /(?<!\w)([A-Za-z_]\w*)\s*\(/.exec(section);
   return m ? m[1] : null;

@@ -7,10 +7,13 @@
  * gmem-binding-alignment and by the mask and unit findings on the same code.
  */
 import { exprText, subExprs, type Expr, type Stmt } from '../../c/syntax/ast';
-import type { ParsedSeries } from '../../c/syntax/parsed';
+import type { FunctionFilter, ParsedSeries } from '../../c/syntax/parsed';
 import { bare, type Definition, type Definitions, type Visit } from '../../c/analysis/quantities';
 import { evaluateCheck, explainVerdict, hpagesOf, type BindingCheck, type CheckVerdict } from '../../models/gmem-alignment/gmem-alignment';
 import { codeSites, lineIn, visitSites, writtenIn, type CodeSite } from './code-sites';
+
+/** The code that binds a memslot: functions that name `base_gfn`. */
+export const BASE_GFN_FILTER: FunctionFilter = { key: 'base_gfn', want: (t) => t.includes('base_gfn') };
 
 export interface FoundCheck {
   site: CodeSite;
@@ -101,7 +104,7 @@ export function bindingChecks(series: ParsedSeries): FoundCheck[] {
   const known = memo.get(series);
   if (known) return known;
   const out: FoundCheck[] = [];
-  const sites = codeSites(series, { key: 'base_gfn', test: (t) => t.includes('base_gfn') }, false);
+  const sites = codeSites(series, BASE_GFN_FILTER, false);
   visitSites(sites, (site, v) => {
     let check: BindingCheck | null = null;
     let found: ReturnType<typeof comparesGfnWithOffset> = null;

@@ -6,7 +6,7 @@
  */
 import type { Stmt } from '../../c/syntax/ast';
 import type { Side, Span } from '../../c/syntax/image';
-import type { HunkView, ImageView, ParsedSeries } from '../../c/syntax/parsed';
+import type { FunctionFilter, HunkView, ImageView, ParsedSeries } from '../../c/syntax/parsed';
 import { walkDefinitions, type Definitions, type Visit } from '../../c/analysis/quantities';
 import type { Patch, Range } from '../../ingest';
 import type { Location } from '../rule';
@@ -30,37 +30,34 @@ export interface CodeSite {
 
 /**
  * A hunk is read only if its text could hold what a rule looks for (its functions are costly to read),
- * and of its functions only those whose text could. The answer is cached per image under `key`, so a
- * re-check tests only the images an edit changed.
+ * and of its functions only those whose text could (the filter's `want`, asked of the image's text and of
+ * each definition's). The answer is cached per image under `key`, so a re-check tests only the images an
+ * edit changed. A rule declares its filters in `meta.functionFilters`.
+ *
+ * Whether an image's text passes the filter, cached on the image.
  */
-export interface TextFilter {
-  key: string;
-  test: (text: string) => boolean;
-}
-
-/** Whether an image's text passes the filter, cached on the image. */
-export const isRelevant = (series: ParsedSeries, view: ImageView, filter: TextFilter): boolean =>
-  series.derive(view, `relevant:${filter.key}`, () => filter.test(view.image.text));
+export const isRelevant = (series: ParsedSeries, view: ImageView, filter: FunctionFilter): boolean =>
+  series.derive(view, `relevant:${filter.key}`, () => filter.want(view.image.text));
 
 /**
  * Every code site whose image text `filter` accepts. Hunks' old sides only when `bothSides` (a rule
  * that wants to tell introduced from pre-existing findings).
  */
-export function codeSites(series: ParsedSeries, filter: TextFilter, bothSides = true): CodeSite[] {
+export function codeSites(series: ParsedSeries, filter: FunctionFilter, bothSides = true): CodeSite[] {
   const out: CodeSite[] = [];
   for (const hunk of series.hunks) {
     const sides: [Side, ImageView][] = [['new', hunk.new]];
     if (bothSides) sides.push(['old', hunk.old]);
     for (const [side, view] of sides) {
       if (!isRelevant(series, view, filter)) continue;
-      for (const fn of series.functionsOf(hunk, view, { key: filter.key, want: filter.test })) {
+      for (const fn of series.functionsOf(hunk, view, filter)) {
         out.push({ kind: 'patch', side, view, hunk, patch: hunk.patch, path: hunk.path, fn: fn.name, stmts: fn.body, group: null });
       }
     }
   }
   for (const { fragment, view } of series.fragments) {
     if (!isRelevant(series, view, filter)) continue;
-    for (const fn of series.functionsIn(view, null, { key: filter.key, want: filter.test })) {
+    for (const fn of series.functionsIn(view, null, filter)) {
       out.push({
         kind: 'quote',
         side: 'new',

@@ -10,9 +10,9 @@ import { constantsOf } from '../../c/eval/constants';
 import { KERNEL_SIZES } from '../../kernel/sizes';
 import { EvalStop, Evaluator, type Primitive, type Value } from '../../c/eval/eval';
 import type { Span } from '../../c/syntax/image';
-import type { HunkView, ImageView, ParsedSeries } from '../../c/syntax/parsed';
+import type { FunctionFilter, HunkView, ImageView, ParsedSeries } from '../../c/syntax/parsed';
 import { isWhole } from '../../c/eval/program';
-import { isRelevant, type TextFilter } from './code-sites';
+import { isRelevant } from './code-sites';
 
 export interface HelperSite {
   hunk: HunkView;
@@ -28,7 +28,7 @@ export interface HelperSite {
 }
 
 /** Image text that could hold an interleave helper: both CXL rules read only images that pass. */
-const MAY_HOLD_HELPER: TextFilter = { key: 'cxl', test: (text) => /ways|gran|\be?i[wg]\b|interleave/.test(text) };
+const MAY_HOLD_HELPER: FunctionFilter = { key: 'cxl', want: (text) => /ways|gran|\be?i[wg]\b|interleave/.test(text) };
 
 const memo = new WeakMap<ParsedSeries, HelperSite[]>();
 
