@@ -326,3 +326,24 @@ test('rules that read functions with different filters share one parse of an ima
   assert.equal(await run(true), 1, 'one parse converts what both declared filters want');
   assert.equal(await run(false), 2, 'undeclared, the second filter finds its definition unconverted and reads the image again');
 });
+
+test('images naming a function: the same hunks in document order whether found by scanning or from the index', async () => {
+  // Thirty patches, each calling its own helper and one shared one: past the first names asked, the
+  // series indexes every name, and the answers must not change.
+  const text = Array.from({ length: 30 }, (_, i) => patch(i + 1, 30, `f${i}.c`, `helper_${i}`)).join('\n');
+  const parsed = new Engine(await loadParser()).analyze(text).parsed!;
+  const expected = (name: string): string[] =>
+    parsed.hunks.flatMap((h) => [h.old, h.new].filter((v) => v.scan.names.has(name)).map((v) => `${h.path}:${v.side}`));
+  const names = [...Array.from({ length: 30 }, (_, i) => `helper_${i}`), 'page_folio', 'page_count', 'no_such_function'];
+  for (const name of names) {
+    assert.deepEqual(
+      parsed.imagesNaming(name).map(({ hunk, view }) => `${hunk.path}:${view.side}`),
+      expected(name),
+      name,
+    );
+  }
+  assert.deepEqual(
+    parsed.imagesNaming('page_count').map(({ hunk }) => hunk.path),
+    Array.from({ length: 30 }, (_, i) => `mm/f${i}.c`),
+  );
+});

@@ -114,6 +114,15 @@ export class Engine {
     for (const rule of rules) for (const filter of rule.meta.functionFilters ?? []) this.cache.noteReader(filter, true);
   }
 
+  /**
+   * One part of a long document, by an engine of its own: only its findings and patch count outlive it,
+   * so what it parsed and cached is garbage before the next part starts (the caller may collect it).
+   */
+  private analyzePart(text: string, options: EngineOptions, part: DocumentPart): { findings: Finding[]; patches: number } {
+    const a = new Engine(this.parser, this.rules).analyze(text, options, part);
+    return { findings: a.findings, patches: a.series.patches.length };
+  }
+
   /** `part`: only that part of the document (see analyzeDocument). */
   analyze(text: string, given: EngineOptions = {}, part?: DocumentPart): Analysis {
     const options = canonical(given);
@@ -214,7 +223,7 @@ export class Engine {
     let patches = 0;
     let nothing = 0;
     for (const part of parts) {
-      const a = new Engine(this.parser, this.rules).analyze(text, options, part);
+      const a = this.analyzePart(text, options, part);
       for (const f of a.findings) {
         if (f.key === 'analysis-limit:nothingToReview') {
           nothing++;
@@ -222,7 +231,7 @@ export class Engine {
         }
         findings.push(f.patch ? { ...f, patch: { ...f.patch, index: f.patch.index + patches } } : f);
       }
-      patches += a.series.patches.length;
+      patches += a.patches;
       betweenParts?.();
     }
     if (nothing === parts.length) findings.push({ ...this.limitFinding('nothingToReview', {}), severity: noteSeverity(options) });

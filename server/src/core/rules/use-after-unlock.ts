@@ -12,7 +12,7 @@ import { withPairs } from '../c/analysis/balance-series';
 import { buildCfg, type CfgNode } from '../c/analysis/cfg';
 import type { Span } from '../c/syntax/image';
 import type { PairIndex } from '../kernel/pairs';
-import type { HunkView, ImageView, Reading } from '../c/syntax/parsed';
+import { readingKind, type HunkView, type ImageView, type Reading } from '../c/syntax/parsed';
 import { onDocument, relatedAt } from '../c/syntax/places';
 import { defineRule, type RuleContext } from './rule';
 
@@ -84,7 +84,7 @@ const mentionsLocks = (view: ImageView, pairs: PairIndex): boolean => pairs.kind
 function imageFindings(ctx: Ctx, reading: Reading, view: ImageView): ReadAfterUnlock[] {
   const pairs = ctx.config.pairs;
   if (!mentionsLocks(view, pairs)) return [];
-  return ctx.series.derive(view, `use-after-unlock:${reading.section ?? ''}:${ctx.config.pairsKey}`, () =>
+  return ctx.series.derive(view, readingKind('use-after-unlock', reading.section, ctx.config.pairsKey), () =>
     // The functions the balance rules read (those calling a paired operation): the same parse serves both.
     ctx.series.functionsIn(view, reading.section, withPairs(ctx.config)).flatMap((fn) => functionFindings(fn, pairs)),
   );

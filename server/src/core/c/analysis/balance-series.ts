@@ -8,7 +8,7 @@ import { scanImage } from '../syntax/scan';
 import type { Image, Side } from '../syntax/image';
 import type { PairIndex } from '../../kernel/pairs';
 import type { Hunk } from '../../ingest';
-import type { HunkView, ImageView, ParsedSeries, Reading } from '../syntax/parsed';
+import { readingKind, type HunkView, type ImageView, type ParsedSeries, type Reading } from '../syntax/parsed';
 
 export interface FunctionBalance {
   /** The reading's lead hunk: its patch and file. */
@@ -92,7 +92,7 @@ function imageBalances(series: ParsedSeries, reading: Reading, view: ImageView, 
   if (!memo) byImage.set(config.pairs, (memo = new WeakMap()));
   let results = memo.get(view.image);
   if (!results) {
-    results = series.derive(view, `balance:${reading.section ?? ''}:${config.pairsKey}`, () =>
+    results = series.derive(view, readingKind('balance', reading.section, config.pairsKey), () =>
       series.functionsIn(view, reading.section, withPairs(config)).map((fn) => analyzeBalance(fn, { pairs: config.pairs })),
     );
     memo.set(view.image, results);

@@ -173,7 +173,8 @@ export class ParsedSeries {
   readonly hunks: HunkView[] = [];
   readonly fragments: FragmentView[] = [];
   private confirmed: SnippetView[] | null = null;
-  private byName: Map<string, HunkImage[]> | null = null;
+  private byName = new Map<string, HunkImage[]>();
+  private indexed = false;
   private readings: Map<HunkView, Reading> | null = null;
 
   constructor(
@@ -353,7 +354,8 @@ export class ParsedSeries {
    */
   derive<T>(view: ImageView, kind: string, compute: () => T): T {
     const memo = (view.image.memo.derived ??= new Map());
-    if (memo.has(kind)) return memo.get(kind) as T;
+    const known = memo.get(kind);
+    if (known !== undefined || memo.has(kind)) return known as T;
     const v = this.cache.derive(view.image.text, kind, compute);
     memo.set(kind, v);
     return v;
@@ -366,26 +368,41 @@ export class ParsedSeries {
 
   /**
    * Hunk images in which `name` is called, declared or defined (from the lexical scans), in document
-   * order. An index of every name, built on the first question: rules ask for hundreds of names, and a
-   * scan of every hunk per name was most of a re-check of a long series.
+   * order. The first few names asked are found by a scan of every hunk; past those, an index of every name
+   * is built (a long series' prototype checks ask for hundreds, and a scan per name was most of a re-check).
    */
   imagesNaming(name: string): HunkImage[] {
-    if (!this.byName) {
-      const index = new Map<string, HunkImage[]>();
-      const add = (hunk: HunkView, view: ImageView): void => {
-        for (const n of view.scan.names) {
-          const list = index.get(n);
-          if (list) list.push({ hunk, view });
-          else index.set(n, [{ hunk, view }]);
-        }
-      };
-      for (const hunk of this.hunks) {
-        add(hunk, hunk.old);
-        add(hunk, hunk.new);
-      }
-      this.byName = index;
+    const known = this.byName.get(name);
+    if (known) return known;
+    if (this.indexed) return [];
+    if (this.byName.size >= SCANNED_NAMES) {
+      this.indexNames();
+      return this.byName.get(name) ?? [];
     }
-    return this.byName.get(name) ?? [];
+    const list: HunkImage[] = [];
+    for (const hunk of this.hunks) {
+      if (hunk.old.scan.names.has(name)) list.push({ hunk, view: hunk.old });
+      if (hunk.new.scan.names.has(name)) list.push({ hunk, view: hunk.new });
+    }
+    this.byName.set(name, list);
+    return list;
+  }
+
+  private indexNames(): void {
+    const index = new Map<string, HunkImage[]>();
+    const add = (hunk: HunkView, view: ImageView): void => {
+      for (const n of view.scan.names) {
+        const list = index.get(n);
+        if (list) list.push({ hunk, view });
+        else index.set(n, [{ hunk, view }]);
+      }
+    };
+    for (const hunk of this.hunks) {
+      add(hunk, hunk.old);
+      add(hunk, hunk.new);
+    }
+    this.byName = index;
+    this.indexed = true;
   }
 
   private hunkView(patch: Patch, file: FileDiff, hunk: Hunk): HunkView {
@@ -498,6 +515,30 @@ class LazyImageView implements ImageView {
     return this.image.memo.facts as ImageFacts;
   }
 }
+
+const readingKinds = new Map<string, Map<string, Map<string, string>>>();
+
+/**
+ * The kind (see ParsedSeries.derive) of a result about a reading: `prefix:section:suffix`, made once per
+ * distinct parts. Rules ask one per image on every check, and a key built afresh is hashed afresh.
+ */
+export function readingKind(prefix: string, section: string | null, suffix: string): string {
+  let bySuffix = readingKinds.get(prefix);
+  if (!bySuffix) readingKinds.set(prefix, (bySuffix = new Map()));
+  let bySection = bySuffix.get(suffix);
+  if (!bySection) {
+    // A suffix is a pair table's digest: a long editing session meets a few dozen.
+    if (bySuffix.size > 64) bySuffix.clear();
+    bySuffix.set(suffix, (bySection = new Map()));
+  }
+  const s = section ?? '';
+  let kind = bySection.get(s);
+  if (kind === undefined) bySection.set(s, (kind = `${prefix}:${s}:${suffix}`));
+  return kind;
+}
+
+/** Names imagesNaming finds by scanning before it indexes them all. */
+const SCANNED_NAMES = 16;
 
 /** The call that stands for lines between two hunks of one function (see gappedView). */
 export const GAP_CALL = '__mmr_lines_not_shown';

@@ -37,7 +37,15 @@ export interface CodeSite {
  * Whether an image's text passes the filter, cached on the image.
  */
 export const isRelevant = (series: ParsedSeries, view: ImageView, filter: FunctionFilter): boolean =>
-  series.derive(view, `relevant:${filter.key}`, () => filter.want(view.image.text));
+  series.derive(view, relevantKind(filter), () => filter.want(view.image.text));
+
+/** Each filter's kind, made once: asked of every image by every rule on every check. */
+const relevantKinds = new WeakMap<FunctionFilter, string>();
+function relevantKind(filter: FunctionFilter): string {
+  let kind = relevantKinds.get(filter);
+  if (kind === undefined) relevantKinds.set(filter, (kind = `relevant:${filter.key}`));
+  return kind;
+}
 
 /**
  * Every code site whose image text `filter` accepts. Hunks' old sides only when `bothSides` (a rule
