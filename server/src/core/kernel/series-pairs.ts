@@ -37,16 +37,44 @@ function swapToken(tokens: string[], at: number, opposite: string): string {
   return [...tokens.slice(0, at), opposite, ...tokens.slice(at + 1)].join('_');
 }
 
+/** A name the table does not know that has a verb: its would-be partner and their kind. */
+interface Candidate {
+  partner: string;
+  kind: PairKind;
+}
+
+/**
+ * Per pair table, by name: the partners a name could pair with (none for most names). A series has
+ * thousands of names and is re-checked on every edit, and a name's candidates never change.
+ */
+const candidatesMemo = new WeakMap<PairIndex, Map<string, Candidate[]>>();
+const NO_CANDIDATES: readonly Candidate[] = [];
+/** Names remembered per table before the memo starts afresh (typing makes new names without end). */
+const MAX_REMEMBERED_NAMES = 200_000;
+
+function candidatesOf(name: string, index: PairIndex): readonly Candidate[] {
+  let memo = candidatesMemo.get(index);
+  if (!memo) candidatesMemo.set(index, (memo = new Map()));
+  let found = memo.get(name);
+  if (found) return found;
+  if (memo.size > MAX_REMEMBERED_NAMES) memo.clear();
+  found = [];
+  if (!index.match(name)) {
+    const tokens = name.split('_');
+    for (const [verb, opposite, kind] of OPPOSITES) {
+      const at = tokens.indexOf(verb);
+      if (at >= 0) found.push({ partner: swapToken(tokens, at, opposite), kind });
+    }
+  }
+  memo.set(name, found.length ? found : (NO_CANDIDATES as Candidate[]));
+  return found;
+}
+
 /** The pairs `names` (functions the series calls) make that `index` does not already know. */
 export function seriesPairs(names: ReadonlySet<string>, index: PairIndex, text: string): PairSpec[] {
   const out: PairSpec[] = [];
   for (const name of names) {
-    if (index.match(name)) continue;
-    const tokens = name.split('_');
-    for (const [verb, opposite, kind] of OPPOSITES) {
-      const at = tokens.indexOf(verb);
-      if (at < 0) continue;
-      const partner = swapToken(tokens, at, opposite);
+    for (const { partner, kind } of candidatesOf(name, index)) {
       if (!names.has(partner) || index.match(partner)) continue;
       const success = successOf(name, text);
       // `p = foo_get(x)` … `foo_put(p)`: what it returns is what is given back. An allocation on an argument
