@@ -423,3 +423,34 @@ test('a header whose counts far exceed its lines is a cut hunk, not thousands of
     [['truncatedHunk', { old: 99997, new: 99997 }]],
   );
 });
+
+test("a series' lines are the document's lines, put together from its messages, before and after an edit and in a part", () => {
+  const message = (n: number, body: string): string =>
+    `From 000000000000000000000000000000000000000${n} Mon Sep 17 00:00:00 2001\nFrom: A <a@example.org>\nSubject: [PATCH ${n}/3] mm: x\n\n${body}`;
+  const diff = '--- a/mm/a.c\n+++ b/mm/a.c\n@@ -1,2 +1,2 @@\n int a;\n-int b;\n+long b;\n';
+  const documents = [
+    '',
+    'just prose, no newline at the end',
+    diff,
+    '\ufeff' + diff,
+    diff.replace(/\n/g, '\r\n'),
+    message(1, diff) + message(2, '> quoted\n> ' + diff.split('\n').join('\n> ')) + message(3, 'no newline at the end'),
+    message(1, diff) + message(1, diff) + '\n\n',
+  ];
+  const cache = new Map();
+  for (const text of documents) {
+    assert.deepEqual(ingest(text).lines, splitLines(text), JSON.stringify(text));
+    // With a cache, the second ingest of an edited document reuses the messages it did not touch.
+    ingest(text, cache);
+    const edited = text.replace('int a;', 'int a; /* edited */');
+    assert.deepEqual(ingest(edited, cache).lines, splitLines(edited), JSON.stringify(edited));
+  }
+  const three = documents[5];
+  const second = three.indexOf('From 0000000000000000000000000000000000000002');
+  const startLine = splitLines(three.slice(0, second)).length;
+  const part = { from: second, to: three.length, startLine, messages: [{ from: second, to: three.length, startLine }] };
+  const lines = ingest(three, undefined, part).lines;
+  assert.equal(lines.length, splitLines(three).length);
+  assert.equal(lines[startLine - 1], undefined, 'nothing is stored for the lines before the part');
+  assert.deepEqual(lines.slice(startLine), splitLines(three).slice(startLine));
+});

@@ -80,7 +80,7 @@ function ingestMessage(lines: string[], start: number, end: number): MessageInge
   );
   const firstFile = files[0];
   const quoteDepth = firstFile ? reader.quote(firstFile.headerLine).depth : 0;
-  const m = { base: start, message, files, fragments, snippets, problems: reader.problems, quoteDepth };
+  const m = { base: start, message, files, fragments, snippets, problems: reader.problems, quoteDepth, lines };
   detachStrings(m);
   return m;
 }
@@ -122,13 +122,16 @@ export function ingest(text: string, cache?: IngestCache, part?: DocumentPart): 
   const snippets: Fragment[] = [];
   const problems: IngestProblem[] = [];
   const used = new Map<string, MessageIngest>();
+  const read: MessageIngest[] = [];
   for (const b of part?.messages ?? messageBounds(text)) {
     const key = text.slice(b.from, b.to);
     let m = used.has(key) ? undefined : cache?.get(key);
     if (!m) {
-      const lines = splitLines(key);
+      // A cached message keeps its lines: split from a copy, so they do not keep this document version alive.
+      const lines = splitLines(cache ? detach(key) : key);
       m = ingestMessage(lines, 0, lines.length - 1);
     }
+    read.push(m);
     rebase(m, b.startLine);
     if (!used.has(key)) used.set(key, m);
     messages.push(m.message);
@@ -166,10 +169,9 @@ export function ingest(text: string, cache?: IngestCache, part?: DocumentPart): 
     text: own,
     get lines(): string[] {
       if (lines) return lines;
-      if (!part) return (lines = splitLines(text));
-      // A holey array: the part's lines at their document indices, nothing stored for the lines before it.
-      lines = new Array<string>(part.startLine);
-      for (const l of splitLines(own)) lines.push(l);
+      // A part's array is holey: its lines at their document indices, nothing stored for the lines before it.
+      lines = part ? new Array<string>(part.startLine) : [];
+      for (const m of read) for (const l of m.lines) lines.push(l);
       return lines;
     },
     messages,

@@ -14,6 +14,8 @@ export interface MessageIngest {
   problems: IngestProblem[];
   /** Quote depth of the first diff line (for a patch without hunks). */
   quoteDepth: number;
+  /** The message's lines (the series' lines are these, message after message: the document is not split again). */
+  lines: string[];
 }
 
 function shiftLines(lines: DiffLine[], delta: number): void {
