@@ -249,13 +249,14 @@ export class ParsedSeries {
   /**
    * One parse of an image converts what this reader wants and what every reader the cache has seen wants
    * (the rules' filters, registered before the first analysis: see AnalysisCache.noteReader), so the
-   * readers after it find their definitions converted. Definitions an earlier reading converted keep
-   * their ASTs (rules may hold them).
+   * readers after it find their definitions converted.
    */
   private readDefinitions(view: ImageView, section: string | null, want: FunctionFilter['want'] | null, earlier: ImageDefinition[] | null): ImageDefinition[] {
     this.cache.stats.functionReads++;
     const readers = this.cache.readerFilters();
-    const any = want === null ? null : (text: string): boolean => want(text) || readers.some((r) => r(text));
+    // What an earlier reading converted is not converted again: its ASTs are kept (rules may hold them).
+    const done = new Set(earlier?.flatMap((d) => (d.fn ? [d.text] : [])));
+    const any = (text: string): boolean => !done.has(text) && (want === null || want(text) || readers.some((r) => r(text)));
     const list = definitionsOfImage(this.parser, view.image.text, section, any);
     if (earlier && earlier.length === list.length)
       list.forEach((d, i) => {
