@@ -111,7 +111,6 @@ export class Engine {
     cache?: AnalysisCache,
   ) {
     this.cache = cache ?? new AnalysisCache();
-    for (const rule of rules) for (const filter of rule.meta.functionFilters ?? []) this.cache.noteReader(filter, true);
   }
 
   /**
@@ -268,6 +267,9 @@ export class Engine {
       return stop('unreadable', { reason: (e as Error).message });
     }
     const budget = new Budget(options.budget ?? DEFAULT_BUDGET, () => control.isCancelled?.() === true);
+    // The rules that run declare what functions they will read: the first parse of an image converts it all
+    // (a first look with only the quick rules converts nothing for the others).
+    this.cache.setRuleFilters(this.rules.filter((r) => options.rules?.[r.id] !== 'off').flatMap((r) => r.meta.functionFilters ?? []));
     return { parsed: new ParsedSeries(series, this.parser, this.cache, options.tree ?? null, budget), t0 };
   }
 

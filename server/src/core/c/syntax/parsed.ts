@@ -61,24 +61,28 @@ export class AnalysisCache {
 
   constructor(private readonly maxChars = 64 * 1024 * 1024) {}
 
-  /** The filters the rules declare (standing), and those functions were read with lately, by key (bounded: a series' pair table has its own). */
-  private readonly standing = new Map<string, FunctionFilter['want']>();
+  /**
+   * The filters the running rules declare (set per analysis), and those functions were read with lately,
+   * by key (bounded: a series' pair table has its own).
+   */
+  private ruleFilters = new Map<string, FunctionFilter['want']>();
   private readonly recent = new Map<string, FunctionFilter['want']>();
 
-  /**
-   * A filter functions are read with: a first reading of an image converts what it wants too. `standing`:
-   * a rule's own, kept for good; else one of the last few seen.
-   */
-  noteReader(filter: FunctionFilter, standing = false): void {
-    if (standing) return void this.standing.set(filter.key, filter.want);
-    if (this.standing.has(filter.key) || this.recent.get(filter.key) === filter.want) return;
+  /** The filters the rules of this analysis declare (meta.functionFilters). */
+  setRuleFilters(filters: readonly FunctionFilter[]): void {
+    this.ruleFilters = new Map(filters.map((f) => [f.key, f.want]));
+  }
+
+  /** A filter functions are read with: a first reading of an image converts what it wants too, for a while. */
+  noteReader(filter: FunctionFilter): void {
+    if (this.ruleFilters.has(filter.key) || this.recent.get(filter.key) === filter.want) return;
     this.recent.delete(filter.key);
     this.recent.set(filter.key, filter.want);
     if (this.recent.size > MAX_READERS) this.recent.delete(this.recent.keys().next().value!);
   }
 
   readerFilters(): FunctionFilter['want'][] {
-    return [...this.standing.values(), ...this.recent.values()];
+    return [...this.ruleFilters.values(), ...this.recent.values()];
   }
 
   entry(text: string): Entry {
