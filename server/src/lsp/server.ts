@@ -108,7 +108,6 @@ interface DocState {
   shown: Finding[];
   patches: LensPatch[] | null;
   version: number;
-  timer: ReturnType<typeof setTimeout> | null;
   running: { cancelled: boolean; cancel(): void } | null;
 }
 
@@ -185,7 +184,6 @@ export class MmReviewServer {
     this.documents.onDidSave((e) => this.schedule(e.document.uri, 'save'));
     this.documents.onDidClose((e) => {
       const s = this.states.get(e.document.uri);
-      if (s?.timer) clearTimeout(s.timer);
       s?.running?.cancel();
       this.states.delete(e.document.uri);
       this.backend.close(e.document.uri);
@@ -264,7 +262,7 @@ export class MmReviewServer {
   private state(uri: string): DocState {
     let s = this.states.get(uri);
     if (!s) {
-      s = { reviewed: false, shown: [], patches: null, version: -1, timer: null, running: null };
+      s = { reviewed: false, shown: [], patches: null, version: -1, running: null };
       this.states.set(uri, s);
     }
     return s;
@@ -418,17 +416,12 @@ export class MmReviewServer {
   }
 
   private schedule(uri: string, reason: 'open' | 'change' | 'save' | 'settings'): void {
-    const s = this.state(uri);
-    if (s.timer) clearTimeout(s.timer);
+    this.state(uri);
+    // No wait for typing to pause, not even a timer's turn: a re-check redoes only the images an edit
+    // changed (the engine's caches), and the run of the next edit cancels this one (see run()).
     void this.settingsFor(uri).then((settings) => {
       if (reason === 'change' && settings.run === 'onSave') return;
-      if (s.timer) clearTimeout(s.timer);
-      // No wait for typing to pause: a re-check redoes only the images an edit changed (the engine's
-      // caches), and the next edit cancels it within a slice; the timer only merges edits of one turn.
-      s.timer = setTimeout(() => {
-        s.timer = null;
-        void this.run(uri);
-      }, 0);
+      void this.run(uri);
     });
   }
 
