@@ -4,7 +4,7 @@ import { Engine } from '../../server/src/core/engine';
 import { loadParser } from '../../server/src/host/grammar';
 import { defaultRules } from '../../server/src/core/rules';
 import { defineRule, type Rule } from '../../server/src/core/rules/rule';
-import { doc, readSeed, seedNames, seedTest } from '../helpers';
+import { addedCodePatch, doc, readSeed, seedNames, seedTest } from '../helpers';
 import { checkCase } from '../../fuzz/oracle';
 
 const patch = (n: number, total: number, file: string, fn: string): string => doc`
@@ -346,4 +346,27 @@ test('images naming a function: the same hunks in document order whether found b
     parsed.imagesNaming('page_count').map(({ hunk }) => hunk.path),
     Array.from({ length: 30 }, (_, i) => `mm/f${i}.c`),
   );
+});
+
+test('a leak in a patch that moved down after an edit above it is reported at its new lines, as a fresh analysis reports it', async () => {
+  const mbox = (first: string): string =>
+    `From 0000000000000000000000000000000000000001 Mon Sep 17 00:00:00 2001\n${first}` +
+    `From 0000000000000000000000000000000000000002 Mon Sep 17 00:00:00 2001\n` +
+    addedCodePatch(
+      'drivers/foo: read a register',
+      'drivers/foo/foo.c',
+      'static int foo_read(struct foo *foo, u32 *val)\n{\n\tint ret;\n\n\tret = pm_runtime_get_sync(foo->dev);\n\tif (ret < 0)\n\t\treturn ret;\n\t*val = readl(foo->base);\n\tpm_runtime_put(foo->dev);\n\treturn 0;\n}',
+    );
+  const cover = (lines: string[]): string => ['From: A Developer <dev@example.org>', 'Subject: [PATCH 0/1] drivers/foo: reads', '', ...lines, ''].join('\n');
+  const leaks = (a: { findings: { messageId: string; message: string; explanation: string; range: unknown; related: unknown }[] }) =>
+    a.findings.filter((f) => f.messageId === 'neverReleased').map(({ message, explanation, range, related }) => ({ message, explanation, range, related }));
+  const engine = new Engine(await loadParser());
+  const before = leaks(engine.analyze(mbox(cover(['One read.']))));
+  assert.equal(before.length, 1);
+  // Two lines more in the cover letter: the patch below is reused, its lines moved.
+  const edited = mbox(cover(['One read.', '', 'Two lines more.']));
+  const after = leaks(engine.analyze(edited));
+  assert.deepEqual(after, leaks(new Engine(await loadParser()).analyze(edited)));
+  const lineIn = (s: string): number => Number(/from line (\d+)/.exec(s)![1]);
+  assert.equal(lineIn(after[0].message), lineIn(before[0].message) + 2);
 });

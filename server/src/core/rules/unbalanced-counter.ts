@@ -10,7 +10,8 @@
  */
 import type { LeakIssue, OverReleaseIssue, PathStep } from '../c/analysis/balance';
 import { balanceWork, functionIdentity, lifecycleIssues, seriesBalances, type FunctionBalance, type LifecycleIssue } from '../c/analysis/balance-series';
-import type { Span } from '../c/syntax/image';
+import type { Image, Span } from '../c/syntax/image';
+import type { RelatedInfo } from '../findings';
 import { onDocument, readingNote, relatedAt } from '../c/syntax/places';
 import { defineRule, type RuleContext } from './rule';
 import { releaseFix } from './support/release-fix';
@@ -74,7 +75,44 @@ function pathTable(b: FunctionBalance, path: PathStep[]): string {
 const onPatch = (b: FunctionBalance, own: Span, path: PathStep[], exit: Span | null = null): Span =>
   onDocument(b.view.image, [own, ...path.map((p) => p.span), exit]);
 
+/** What a leak's report says, apart from where it is and its fixes: made once while its image stays put. */
+interface LeakWords {
+  span: Span;
+  data: { through: string; call: string; line: string };
+  key: string;
+  related: RelatedInfo[];
+  explanation: string;
+}
+
+/**
+ * Per leak (a balance result, kept while its image's text is): its words, for the image and the tree they
+ * were made for, and the document line the image started at. A re-check reports every leak of the series
+ * again; only a leak whose image moved or changed has its places and explanation written again.
+ */
+const leakWords = new WeakMap<LeakIssue, { image: Image; base: number | null | undefined; tree: Ctx['tree']; words: LeakWords }>();
+
 function reportLeak(ctx: Ctx, b: FunctionBalance, issue: LeakIssue): void {
+  const image = b.view.image;
+  const base = image.rows[0]?.docLine;
+  let memo = leakWords.get(issue);
+  if (!memo || memo.image !== image || memo.base !== base || memo.tree !== ctx.tree) {
+    memo = { image, base, tree: ctx.tree, words: wordsOfLeak(ctx, b, issue) };
+    leakWords.set(issue, memo);
+  }
+  const { span, data, key, related, explanation } = memo.words;
+  ctx.report({
+    side: b.side,
+    at: { view: b.view, span, patch: b.hunk.patch, path: b.hunk.path },
+    messageId: 'neverReleased',
+    data,
+    key,
+    related,
+    explanation,
+    fixes: releaseFix(ctx.series.series.lines, ctx.series.series, ctx.config.pairs, b, issue),
+  });
+}
+
+function wordsOfLeak(ctx: Ctx, b: FunctionBalance, issue: LeakIssue): LeakWords {
   const h = issue.holding;
   const line = place(b, h.site);
   const exitWhat =
@@ -85,10 +123,8 @@ function reportLeak(ctx: Ctx, b: FunctionBalance, issue: LeakIssue): void {
           ? `a successful return: a ${h.pair.kind === 'lock' ? 'lock' : h.pair.kind === 'alloc' ? 'local allocation' : 'reference looked up into a local'} must not outlive the function`
           : `a successful return that skips the \`${h.pair.release[0]}()\` other successful returns of this function go through`
         : 'a return';
-  ctx.report({
-    side: b.side,
-    at: { view: b.view, span: onPatch(b, h.site, issue.path, issue.exit.span), patch: b.hunk.patch, path: b.hunk.path },
-    messageId: 'neverReleased',
+  return {
+    span: onPatch(b, h.site, issue.path, issue.exit.span),
     data: { through: through(b, issue.path, h.site), call: h.call, line },
     // The exit's own text tells apart two leaks of one function that no line number may (`return -ETIMEDOUT;`, `return ret;`).
     key: `leak:${functionIdentity(b)}:${h.call}:${h.key}:${issue.exit.kind}:${issue.path
@@ -123,8 +159,7 @@ function reportLeak(ctx: Ctx, b: FunctionBalance, issue: LeakIssue): void {
     ]
       .join('\n')
       .trim(),
-    fixes: releaseFix(ctx.series.series.lines, ctx.series.series, ctx.config.pairs, b, issue),
-  });
+  };
 }
 
 function reportOverRelease(ctx: Ctx, b: FunctionBalance, issue: OverReleaseIssue): void {
