@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { AnalysisCache, ParsedSeries, type CacheStats } from './c/syntax/parsed';
+import { NameIndex } from './c/syntax/name-index';
 import type { CParser } from './c/syntax/parser';
 import { SEVERITY_RANK, type Finding, type Severity } from './findings';
 import { ingest, type DiffLine, type Hunk, type IngestCache, type Range, type Series } from './ingest';
@@ -104,6 +105,8 @@ interface Raw {
 export class Engine {
   readonly cache: AnalysisCache;
   private readonly ingestCache: IngestCache = new Map();
+  /** Which images name what, brought up to date by each analysis (see NameIndex). */
+  private readonly names = new NameIndex();
 
   constructor(
     private readonly parser: CParser,
@@ -270,7 +273,7 @@ export class Engine {
     // The rules that run declare what functions they will read: the first parse of an image converts it all
     // (a first look with only the quick rules converts nothing for the others).
     this.cache.setRuleFilters(this.rules.filter((r) => options.rules?.[r.id] !== 'off').flatMap((r) => r.meta.functionFilters ?? []));
-    return { parsed: new ParsedSeries(series, this.parser, this.cache, options.tree ?? null, budget), t0 };
+    return { parsed: new ParsedSeries(series, this.parser, this.cache, options.tree ?? null, budget, this.names), t0 };
   }
 
   private configs = new Map<string, AnalysisConfig>();
@@ -302,10 +305,7 @@ export class Engine {
    */
   private seriesConfig(parsed: ParsedSeries, options: EngineOptions): AnalysisConfig {
     const base = this.config(options);
-    const names = new Set<string>();
-    for (const h of parsed.hunks) for (const v of [h.old, h.new]) for (const n of v.scan.names) names.add(n);
-    for (const f of parsed.fragments) for (const n of f.view.scan.names) names.add(n);
-    const shown = [...seriesPairs(names, base.pairs, parsed.series.text), ...lockHelperPairs(parsed, base.pairs)];
+    const shown = [...seriesPairs(parsed.allNames(), base.pairs, parsed.series.text), ...lockHelperPairs(parsed, base.pairs)];
     const defined = new Set<string>();
     for (const h of parsed.hunks) for (const n of h.new.scan.declarators.keys()) defined.add(n);
     const lifecycles = seriesLifecycles(defined, parsed.series.text);

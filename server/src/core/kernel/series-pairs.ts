@@ -71,7 +71,7 @@ function candidatesOf(name: string, index: PairIndex): readonly Candidate[] {
 }
 
 /** The pairs `names` (functions the series calls) make that `index` does not already know. */
-export function seriesPairs(names: ReadonlySet<string>, index: PairIndex, text: string): PairSpec[] {
+export function seriesPairs(names: Iterable<string> & { has(name: string): boolean }, index: PairIndex, text: string): PairSpec[] {
   const out: PairSpec[] = [];
   for (const name of names) {
     for (const { partner, kind } of candidatesOf(name, index)) {

@@ -18,6 +18,7 @@ import type { KernelTree } from '../../kernel/kernel-tree';
 import { wholeGroups, type WholeGroup } from './whole-functions';
 import { definitionStartName, scanImage, type Scan } from './scan';
 import { readSnippet } from './snippet-reader';
+import { NameIndex } from './name-index';
 
 export interface CacheStats {
   /** Images parsed from scratch. */
@@ -177,8 +178,9 @@ export class ParsedSeries {
   readonly hunks: HunkView[] = [];
   readonly fragments: FragmentView[] = [];
   private confirmed: SnippetView[] | null = null;
-  private byName = new Map<string, HunkImage[]>();
-  private indexed = false;
+  private readonly byName = new Map<string, HunkImage[]>();
+  private namesCurrent = false;
+  private positions: Map<Image, HunkImage & { order: number }> | null = null;
   private readings: Map<HunkView, Reading> | null = null;
 
   constructor(
@@ -189,6 +191,8 @@ export class ParsedSeries {
     readonly tree: KernelTree | null = null,
     /** The analysis's budget: every evaluator and model the rules run spends from it. */
     readonly budget: Budget = Budget.unlimited(),
+    /** The document's name index, kept across its analyses (see NameIndex). */
+    private readonly names: NameIndex = new NameIndex(),
   ) {
     for (const patch of series.patches) {
       for (const file of patch.files) {
@@ -373,41 +377,53 @@ export class ParsedSeries {
 
   /**
    * Hunk images in which `name` is called, declared or defined (from the lexical scans), in document
-   * order. The first few names asked are found by a scan of every hunk; past those, an index of every name
-   * is built (a long series' prototype checks ask for hundreds, and a scan per name was most of a re-check).
+   * order; from the document's name index (see NameIndex), brought up to date on the first question.
    */
   imagesNaming(name: string): HunkImage[] {
     const known = this.byName.get(name);
     if (known) return known;
-    if (this.indexed) return [];
-    if (this.byName.size >= SCANNED_NAMES) {
-      this.indexNames();
-      return this.byName.get(name) ?? [];
+    const images = this.allNames().imagesNaming(name);
+    const list: (HunkImage & { order: number })[] = [];
+    if (images) {
+      const positions = this.hunkImages();
+      for (const image of images) {
+        const at = positions.get(image);
+        if (at) list.push(at);
+      }
+      list.sort((x, y) => x.order - y.order);
     }
-    const list: HunkImage[] = [];
-    for (const hunk of this.hunks) {
-      if (hunk.old.scan.names.has(name)) list.push({ hunk, view: hunk.old });
-      if (hunk.new.scan.names.has(name)) list.push({ hunk, view: hunk.new });
-    }
-    this.byName.set(name, list);
-    return list;
+    const out = list.map(({ hunk, view }) => ({ hunk, view }));
+    this.byName.set(name, out);
+    return out;
   }
 
-  private indexNames(): void {
-    const index = new Map<string, HunkImage[]>();
-    const add = (hunk: HunkView, view: ImageView): void => {
-      for (const n of view.scan.names) {
-        const list = index.get(n);
-        if (list) list.push({ hunk, view });
-        else index.set(n, [{ hunk, view }]);
-      }
-    };
-    for (const hunk of this.hunks) {
-      add(hunk, hunk.old);
-      add(hunk, hunk.new);
+  /** Every name the series' hunks and quoted fragments have (an index: `has` and iteration). */
+  allNames(): NameIndex {
+    if (!this.namesCurrent) {
+      this.names.update(this.imagesWithNames());
+      this.namesCurrent = true;
     }
-    this.byName = index;
-    this.indexed = true;
+    return this.names;
+  }
+
+  private *imagesWithNames(): Generator<readonly [Image, ReadonlySet<string>]> {
+    for (const h of this.hunks) {
+      yield [h.old.image, h.old.scan.names];
+      yield [h.new.image, h.new.scan.names];
+    }
+    for (const f of this.fragments) yield [f.view.image, f.view.scan.names];
+  }
+
+  /** Each hunk image by its Image, with its place in document order. */
+  private hunkImages(): Map<Image, HunkImage & { order: number }> {
+    if (!this.positions) {
+      this.positions = new Map();
+      this.hunks.forEach((hunk, i) => {
+        this.positions!.set(hunk.old.image, { hunk, view: hunk.old, order: 2 * i });
+        this.positions!.set(hunk.new.image, { hunk, view: hunk.new, order: 2 * i + 1 });
+      });
+    }
+    return this.positions;
   }
 
   private hunkView(patch: Patch, file: FileDiff, hunk: Hunk): HunkView {
@@ -541,9 +557,6 @@ export function readingKind(prefix: string, section: string | null, suffix: stri
   if (kind === undefined) bySection.set(s, (kind = `${prefix}:${s}:${suffix}`));
   return kind;
 }
-
-/** Names imagesNaming finds by scanning before it indexes them all. */
-const SCANNED_NAMES = 16;
 
 /** The call that stands for lines between two hunks of one function (see gappedView). */
 export const GAP_CALL = '__mmr_lines_not_shown';
