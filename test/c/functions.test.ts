@@ -86,3 +86,41 @@ test('functions under preprocessor conditionals are read, every arm; a directive
   const initializer = '\t\t.of_match_table = a_match,\n\t},\n};\n\nstatic int a_init(void)\n{\n\treturn 0;\n}\n';
   assert.deepEqual(names(initializer, 'a_remove'), ['a_init']);
 });
+
+test('a whole new file read in one parse: a macro invoked at top level after a definition does not make it read twice more', async () => {
+  const parser = await loadParser();
+  let parses = 0;
+  const counting = Object.assign(Object.create(parser) as typeof parser, {
+    parse: (...args: Parameters<typeof parser.parse>) => {
+      parses++;
+      return parser.parse(...args);
+    },
+  });
+  const file = [
+    '// SPDX-License-Identifier: GPL-2.0',
+    '#include <linux/device.h>',
+    '',
+    'static ssize_t delete_store(struct device *dev, struct device_attribute *attr, const char *buf, size_t len)',
+    '{',
+    '\tint rc = put_region(dev);',
+    '',
+    '\treturn rc ? rc : len;',
+    '}',
+    'DEVICE_ATTR_WO(delete);',
+    '',
+    'static void region_release(struct device *dev)',
+    '{',
+    '\tkfree(dev);',
+    '}',
+    '',
+  ].join('\n');
+  const fns = functionsOfImage(counting, file, null);
+  assert.deepEqual(
+    fns.map((f) => [f.name, f.entryVisible, f.endVisible]),
+    [
+      ['delete_store', true, true],
+      ['region_release', true, true],
+    ],
+  );
+  assert.equal(parses, 1);
+});

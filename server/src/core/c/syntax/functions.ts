@@ -354,9 +354,11 @@ function readPlanned(tree: Tree, plan: Plan, sectionFunction: string | null, wan
   }
   if (!layout.startsInside) {
     const first = top.find((c) => c.type !== 'ERROR' || c.namedChildCount > 0);
-    // Statements at top level: the hunk is inside a body after all (its declarations came first).
+    // Statements at top level: the hunk is inside a body after all (it starts with a statement, or with
+    // declarations that statements follow). A macro invoked at top level after a definition
+    // (`DEVICE_ATTR_WO(x);`) reads as a statement too, and says nothing of where the hunk starts.
     if (first && (isStatementType(first.type) || first.type === 'ERROR')) return null;
-    if (top.some((c) => isStatementType(c.type))) return null;
+    if (first?.type === 'declaration' && top.some((c) => isStatementType(c.type))) return null;
     return definitionsIn(top).map((d) => definitionAst(d, want, true, 0, visibleEnd));
   }
   // A wrong guess leaves code outside the wrapper it belongs in, or definitions inside it.
