@@ -370,3 +370,16 @@ test('a leak in a patch that moved down after an edit above it is reported at it
   const lineIn = (s: string): number => Number(/from line (\d+)/.exec(s)![1]);
   assert.equal(lineIn(after[0].message), lineIn(before[0].message) + 2);
 });
+
+test('functions are read in C files and quotes, not in documentation a patch changes', async () => {
+  const leaky =
+    'static int foo_read(struct foo *foo, u32 *val)\n{\n\tint ret;\n\n\tret = pm_runtime_get_sync(foo->dev);\n\tif (ret < 0)\n\t\treturn ret;\n\t*val = readl(foo->base);\n\tpm_runtime_put(foo->dev);\n\treturn 0;\n}';
+  const leaksIn = async (path: string): Promise<number> => {
+    const a = new Engine(await loadParser()).analyze(addedCodePatch('foo: document a read', path, leaky));
+    return a.findings.filter((f) => f.messageId === 'neverReleased').length;
+  };
+  assert.equal(await leaksIn('drivers/foo/foo.c'), 1);
+  assert.equal(await leaksIn('drivers/foo/foo.h'), 1);
+  assert.equal(await leaksIn('Documentation/driver-api/foo.rst'), 0);
+  assert.equal(await leaksIn('tools/foo/read.py'), 0);
+});

@@ -182,6 +182,8 @@ export class ParsedSeries {
   private namesCurrent = false;
   private positions: Map<Image, HunkImage & { order: number }> | null = null;
   private readings: Map<HunkView, Reading> | null = null;
+  /** The images of files that hold no C (documentation, scripts, Rust): no functions are read in them. */
+  private readonly notC = new WeakSet<ImageView>();
 
   constructor(
     readonly series: Series,
@@ -196,7 +198,11 @@ export class ParsedSeries {
   ) {
     for (const patch of series.patches) {
       for (const file of patch.files) {
-        for (const hunk of file.hunks) this.hunks.push(this.hunkView(patch, file, hunk));
+        for (const hunk of file.hunks) {
+          const view = this.hunkView(patch, file, hunk);
+          this.hunks.push(view);
+          if (!holdsC(view.path)) [view.old, view.new].forEach((v) => this.notC.add(v));
+        }
       }
     }
     for (const fragment of series.fragments) {
@@ -234,6 +240,7 @@ export class ParsedSeries {
    * for a reader that wants a definition no earlier reading converted (see readDefinitions).
    */
   functionsIn(view: ImageView, section: string | null, only?: FunctionFilter): FunctionAst[] {
+    if (this.notC.has(view)) return [];
     const fns = this.derive(view, `functions:${section ?? ''}${only ? ':' + only.key : ''}`, () => {
       if (only) this.cache.noteReader(only);
       const want = only?.want ?? null;
@@ -332,7 +339,9 @@ export class ParsedSeries {
       image.rows.forEach((r, j) => rows.push(masked[j] === r.text ? r : { ...r, text: masked[j] ?? r.text }));
     });
     const image = new Image(side, rows);
-    return new LazyImageView(side, image, this.cache, { compute: () => this.computeSingle(image) });
+    const view = new LazyImageView(side, image, this.cache, { compute: () => this.computeSingle(image) });
+    if (!holdsC(hunks[0]?.path ?? null)) this.notC.add(view);
+    return view;
   }
 
   /**
@@ -595,6 +604,9 @@ export function functionRuns(hunks: readonly HunkView[]): HunkView[][] {
   }
   return runs;
 }
+
+/** Whether a file holds C whose functions rules read: a `.c`, `.h` or `.inc` file, or a quote with no path. */
+export const holdsC = (path: string | null): boolean => path === null || /\.(?:c|h|inc)$/.test(path);
 
 /** The function git named after a hunk header: the identifier before the first `(`. */
 export function sectionFunctionName(section: string): string | null {
