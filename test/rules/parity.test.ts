@@ -69,3 +69,11 @@ test('the registry file has one line per rule', () => {
     assert.equal(registry.split('\n').filter((l) => l.trim() === `${camel},`).length, 1, rule.id);
   }
 });
+
+test('a rule that reads the pair table says so (meta.usesPairTable), and only such a rule', () => {
+  for (const rule of defaultRules.filter((r) => !engineReported.has(r.id))) {
+    const source = fs.readFileSync(path.join(repoRoot, 'server/src/core/rules', `${rule.id}.ts`), 'utf8');
+    const reads = /\bconfig\.pairs\b|\bseriesBalances\(|\bbalanceWork\(|\bwithPairs\(|\bunwindRuns\(|\bctx\.config\)/.test(source);
+    assert.equal(rule.meta.usesPairTable === true, reads, `${rule.id}: reads the pair table ${reads}, declares it ${rule.meta.usesPairTable === true}`);
+  }
+});

@@ -305,6 +305,8 @@ export class Engine {
    */
   private seriesConfig(parsed: ParsedSeries, options: EngineOptions): AnalysisConfig {
     const base = this.config(options);
+    // No running rule reads the table (an editor's first look): the series' own pairs are not looked for.
+    if (!this.rules.some((r) => r.meta.usesPairTable && options.rules?.[r.id] !== 'off')) return base;
     const shown = [...seriesPairs(parsed.allNames(), base.pairs, parsed.series.text), ...lockHelperPairs(parsed, base.pairs)];
     const defined = new Set<string>();
     for (const h of parsed.hunks) for (const n of h.new.scan.declarators.keys()) defined.add(n);

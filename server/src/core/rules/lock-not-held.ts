@@ -15,6 +15,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     confidence: 'medium',
     readsFunctions: true,
+    usesPairTable: true,
     messages: {
       notHeld: '`{{call}}()` expects its lock held, but `{{fn}}()` reaches it without taking or asserting a lock on any path',
     },

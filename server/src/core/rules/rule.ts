@@ -34,6 +34,11 @@ export interface RuleMeta<M extends string = string> {
    * of an image converts the definitions every rule will want, and no rule parses it again.
    */
   functionFilters?: readonly FunctionFilter[];
+  /**
+   * The rule reads the pair table (`ctx.config.pairs`): the engine extends the table with the pairs the
+   * series itself shows (which costs reading the lock helpers it defines) only when a running rule does.
+   */
+  usesPairTable?: boolean;
   knownFalsePositives?: string[];
 }
 

@@ -33,6 +33,7 @@ export default defineRule({
     defaultSeverity: 'error',
     confidence: 'medium',
     readsFunctions: true,
+    usesPairTable: true,
     messages: MESSAGES,
     knownFalsePositives: [
       'Ownership handed on in a way the pair table does not describe (a function that consumes the reference).',

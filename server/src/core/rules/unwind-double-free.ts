@@ -66,6 +66,7 @@ export default defineRule({
     defaultSeverity: 'error',
     confidence: 'medium',
     readsFunctions: true,
+    usesPairTable: true,
     messages: MESSAGES,
     knownFalsePositives: [
       'A free function that tolerates what it is given: NULL is taken as harmless for every family, error pointers only for families that return them.',

@@ -128,6 +128,7 @@ export default defineRule({
     defaultSeverity: 'error',
     confidence: 'medium',
     readsFunctions: true,
+    usesPairTable: true,
     messages: MESSAGES,
     knownFalsePositives: ['A caller that cleans up after the failure itself.', 'Code the hunks do not show that frees it.'],
   },

@@ -159,6 +159,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     confidence: 'medium',
     readsFunctions: true,
+    usesPairTable: true,
     messages: MESSAGES,
     knownFalsePositives: [
       'A member that never changes after set-up, which the lock does not need to protect.',
