@@ -31,10 +31,27 @@ test('parts hold whole series, in order, covering the document', () => {
     [0, lineCount(SERIES[0]), lineCount(SERIES[0]) + lineCount(SERIES[1])],
   );
   assert.equal(seriesParts(MBOX, MBOX.length).length, 1, 'a target larger than the document: one part');
-  // A series larger than twice the target is cut at a patch boundary.
-  const big = seriesParts(SERIES[1], Math.ceil(SERIES[1].length / 5));
-  assert.ok(big.length >= 2 && big.length <= 5, `${big.length} parts`);
+  // A series larger than twice the target is cut at patch boundaries, into as few parts as twice the
+  // target allows (here 5 / 2, so 3), of about equal size: none larger than another by more than a patch.
+  const target = Math.ceil(SERIES[1].length / 5);
+  const big = seriesParts(SERIES[1], target);
+  assert.equal(big.length, 3);
   assert.equal(big.map((p) => SERIES[1].slice(p.from, p.to)).join(''), SERIES[1]);
+  const sizes = big.map((p) => p.to - p.from);
+  const largestPatch = Math.max(...big.flatMap((p) => p.messages.map((m) => m.to - m.from)));
+  assert.ok(Math.max(...sizes) - Math.min(...sizes) <= largestPatch, `${sizes.join(', ')} (a patch: up to ${largestPatch})`);
+  assert.ok(Math.max(...sizes) <= 2 * target);
+});
+
+test('a series that fits in a part of its own is not cut to fill the part before it', () => {
+  const small = syntheticSeries(2, 7).text;
+  const target = Math.ceil(SERIES[1].length * 0.55);
+  assert.ok(small.length < target && small.length + SERIES[1].length > 2 * target && SERIES[1].length <= 2 * target);
+  const parts = seriesParts(small + SERIES[1], target);
+  assert.deepEqual(
+    parts.map((p) => (small + SERIES[1]).slice(p.from, p.to)),
+    [small, SERIES[1]],
+  );
 });
 
 test('analysed in parts: each series finds what it finds alone, at its place in the document, patches numbered across', async () => {
