@@ -31,35 +31,35 @@ function declaratorShape(d: Node): { name: string | null; stars: number; dims: s
   return { name: n?.text ?? null, stars, dims };
 }
 
-/** Every member of every named struct a tree declares (nested ones too). */
+/**
+ * Every member of every named struct a tree declares (nested ones too), in document order. The structs are
+ * found inside WASM (descendantsOfType): a walk of every node through the node API cost as much as the
+ * parse of a whole file.
+ */
 export function membersOf(root: Node): MemberDecl[] {
   const out: MemberDecl[] = [];
-  const visit = (n: Node): void => {
-    if (n.type === 'struct_specifier' || n.type === 'union_specifier') {
-      const name = n.childForFieldName('name')?.text;
-      const body = n.childForFieldName('body');
-      if (name && body) {
-        for (const field of body.namedChildren) {
-          if (field?.type !== 'field_declaration') continue;
-          const type = normaliseC(field.childForFieldName('type')?.text ?? '');
-          for (const d of field.childrenForFieldName('declarator')) {
-            if (!d) continue;
-            const shape = declaratorShape(d);
-            if (shape.name)
-              out.push({
-                struct: name,
-                member: shape.name,
-                type: `${type}${shape.stars ? ' ' + '*'.repeat(shape.stars) : ''}`,
-                dims: shape.dims,
-                span: spanOf(d),
-              });
-          }
+  for (const n of root.descendantsOfType(['struct_specifier', 'union_specifier'])) {
+    const name = n.childForFieldName('name')?.text;
+    const body = n.childForFieldName('body');
+    if (name && body) {
+      for (const field of body.namedChildren) {
+        if (field?.type !== 'field_declaration') continue;
+        const type = normaliseC(field.childForFieldName('type')?.text ?? '');
+        for (const d of field.childrenForFieldName('declarator')) {
+          if (!d) continue;
+          const shape = declaratorShape(d);
+          if (shape.name)
+            out.push({
+              struct: name,
+              member: shape.name,
+              type: `${type}${shape.stars ? ' ' + '*'.repeat(shape.stars) : ''}`,
+              dims: shape.dims,
+              span: spanOf(d),
+            });
         }
       }
     }
-    for (const c of n.namedChildren) if (c) visit(c);
-  };
-  visit(root);
+  }
   return out;
 }
 
