@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { membersOf } from '../../server/src/core/c/analysis/structs';
 import { loadParser } from '../../server/src/host/grammar';
 
-test('struct members in document order: nested structs and unions too, arrays with their dimensions, pointers with their stars', async () => {
+test('struct members in document order: nested structs and unions too, arrays with their dimensions as written, pointers with their stars', async () => {
   const parser = await loadParser();
   const tree = parser.parse(
     [
@@ -11,7 +11,7 @@ test('struct members in document order: nested structs and unions too, arrays wi
       '\tstruct crypto_acomp *acomp;',
       '\tstruct acomp_req *req[SWAP_CRYPTO_SUB_BATCH_SIZE];',
       '\tstruct inner {',
-      '\t\tu8 *buffer[4];',
+      '\t\tu8 *buffer[2][4];',
       '\t} in;',
       '\tunion { unsigned long flags; void **slots; };',
       '};',
@@ -24,8 +24,8 @@ test('struct members in document order: nested structs and unions too, arrays wi
       [
         'acomp_ctx.acomp: struct crypto_acomp *',
         'acomp_ctx.req: struct acomp_req *[SWAP_CRYPTO_SUB_BATCH_SIZE]',
-        'acomp_ctx.in: struct inner { u8 *buffer[4]; }',
-        'inner.buffer: u8 *[4]',
+        'acomp_ctx.in: struct inner { u8 *buffer[2][4]; }',
+        'inner.buffer: u8 *[2][4]',
         'local.n: int',
       ],
     );

@@ -24,7 +24,8 @@ function declaratorShape(d: Node): { name: string | null; stars: number; dims: s
   let n: Node | null = d;
   while (n && n.type !== 'field_identifier') {
     if (n.type === 'pointer_declarator') stars++;
-    else if (n.type === 'array_declarator') dims.push(normaliseC(n.childForFieldName('size')?.text ?? ''));
+    // The declarator nests the last dimension outermost: put each in front, so they read as written.
+    else if (n.type === 'array_declarator') dims.unshift(normaliseC(n.childForFieldName('size')?.text ?? ''));
     else if (n.type !== 'parenthesized_declarator' && n.type !== 'attributed_declarator') return { name: null, stars, dims };
     n = n.childForFieldName('declarator') ?? n.namedChildren.find((c) => c?.type === 'field_identifier') ?? null;
   }
