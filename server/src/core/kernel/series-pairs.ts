@@ -47,7 +47,7 @@ interface Candidate {
  * Per pair table, by name: the partners a name could pair with (none for most names). A series has
  * thousands of names and is re-checked on every edit, and a name's candidates never change.
  */
-const candidatesMemo = new WeakMap<PairIndex, Map<string, Candidate[]>>();
+const candidatesMemo = new WeakMap<PairIndex, Map<string, readonly Candidate[]>>();
 const NO_CANDIDATES: readonly Candidate[] = [];
 /** Names remembered per table before the memo starts afresh (typing makes new names without end). */
 const MAX_REMEMBERED_NAMES = 200_000;
@@ -58,15 +58,16 @@ function candidatesOf(name: string, index: PairIndex): readonly Candidate[] {
   let found = memo.get(name);
   if (found) return found;
   if (memo.size > MAX_REMEMBERED_NAMES) memo.clear();
-  found = [];
+  const candidates: Candidate[] = [];
   if (!index.match(name)) {
     const tokens = name.split('_');
     for (const [verb, opposite, kind] of OPPOSITES) {
       const at = tokens.indexOf(verb);
-      if (at >= 0) found.push({ partner: swapToken(tokens, at, opposite), kind });
+      if (at >= 0) candidates.push({ partner: swapToken(tokens, at, opposite), kind });
     }
   }
-  memo.set(name, found.length ? found : (NO_CANDIDATES as Candidate[]));
+  found = candidates.length ? candidates : NO_CANDIDATES;
+  memo.set(name, found);
   return found;
 }
 

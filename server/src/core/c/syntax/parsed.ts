@@ -262,9 +262,9 @@ export class ParsedSeries {
   }
 
   /**
-   * One parse of an image converts what this reader wants and what every reader the cache has seen wants
-   * (the rules' filters, registered before the first analysis: see AnalysisCache.noteReader), so the
-   * readers after it find their definitions converted.
+   * One parse of an image converts what this reader wants and what the cache's other readers want (the
+   * filters of the rules this analysis runs, and those functions were read with lately: see
+   * AnalysisCache.readerFilters), so the readers after it find their definitions converted.
    */
   private readDefinitions(view: ImageView, section: string | null, want: FunctionFilter['want'] | null, earlier: ImageDefinition[] | null): ImageDefinition[] {
     this.cache.stats.functionReads++;
@@ -391,19 +391,15 @@ export class ParsedSeries {
   imagesNaming(name: string): HunkImage[] {
     const known = this.byName.get(name);
     if (known) return known;
-    const images = this.allNames().imagesNaming(name);
     const list: (HunkImage & { order: number })[] = [];
-    if (images) {
-      const positions = this.hunkImages();
-      for (const image of images) {
-        const at = positions.get(image);
-        if (at) list.push(at);
-      }
-      list.sort((x, y) => x.order - y.order);
+    const positions = this.hunkImages();
+    for (const image of this.allNames().imagesNaming(name) ?? []) {
+      const at = positions.get(image);
+      if (at) list.push(at);
     }
-    const out = list.map(({ hunk, view }) => ({ hunk, view }));
-    this.byName.set(name, out);
-    return out;
+    list.sort((x, y) => x.order - y.order);
+    this.byName.set(name, list);
+    return list;
   }
 
   /** Every name the series' hunks and quoted fragments have (an index: `has` and iteration). */

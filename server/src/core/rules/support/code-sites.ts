@@ -29,12 +29,10 @@ export interface CodeSite {
 }
 
 /**
- * A hunk is read only if its text could hold what a rule looks for (its functions are costly to read),
- * and of its functions only those whose text could (the filter's `want`, asked of the image's text and of
- * each definition's). The answer is cached per image under `key`, so a re-check tests only the images an
- * edit changed. A rule declares its filters in `meta.functionFilters`.
- *
- * Whether an image's text passes the filter, cached on the image.
+ * Whether an image's text passes the filter, cached on the image under the filter's `key`. A hunk is read
+ * only if its text could hold what a rule looks for (its functions are costly to read), and of its
+ * functions only those whose text could (the same `want`, asked of each definition's text); a re-check
+ * tests only the images an edit changed. A rule declares its filters in `meta.functionFilters`.
  */
 export const isRelevant = (series: ParsedSeries, view: ImageView, filter: FunctionFilter): boolean =>
   series.derive(view, relevantKind(filter), () => filter.want(view.image.text));
