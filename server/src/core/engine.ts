@@ -23,6 +23,7 @@ import { seriesParts, type DocumentPart } from './ingest/parts';
 import { MAX_AST_DEPTH } from './c/syntax/ast';
 import { MAX_C_LINE } from './c/syntax/mask';
 import { Budget, BudgetExhausted, DEFAULT_BUDGET, type BudgetLimits } from './budget';
+import { raisedFindings } from './raised';
 
 export type RuleSetting = Severity | 'off';
 
@@ -366,6 +367,7 @@ export class Engine {
       findings.push({ ...this.limitFinding('nothingToReview', {}), severity: noteSeverity(options) });
     }
     findings.sort(byPosition);
+    for (const [f, raised] of raisedFindings(s, findings)) f.raised = raised;
     return { series: parsed.series, parsed, findings, stats: { ...this.cache.stats, ms: performance.now() - t0 } };
   }
 

@@ -48,12 +48,16 @@ export interface Finding {
   model?: ModelView;
   /** Names (a constant a model reasons about) whose hover anywhere shows this finding's explanation. */
   about?: string[];
+  /** A reply in the document already commented on this finding's line: who, and where (see raised.ts). */
+  raised?: { by: string; line: number };
 }
 
 export interface ModelView {
   /** The model's id in the model registry (`bo-purgeability`, `gmem-alignment`, …): `mm-review model ID` runs it. */
   id: string;
   title: string;
+  /** The model's key figure in one plain sentence, for a reply to the list (no Markdown). */
+  figure?: string;
   /** What the model computed, rendered for a side panel. */
   markdown: string;
   /** The model's picture (SVG, theme colours as CSS variables), shown above the markdown. */

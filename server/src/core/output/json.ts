@@ -38,6 +38,7 @@ export function findingToJson(f: Finding): object {
         newText: e.newText,
       })),
     })),
+    ...(f.raised ? { raised: { by: f.raised.by, line: f.raised.line + 1 } } : {}),
   };
 }
 

@@ -5,10 +5,11 @@ import type { DocumentFindings } from './json';
 const ORIGIN_NOTE: Record<Finding['origin'], string> = { introduced: '', 'pre-existing': ' (pre-existing)', fixed: ' (fixed by this patch)' };
 
 function findingLine(path: string, f: Finding): string {
-  return `${path}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity}: ${f.message}${ORIGIN_NOTE[f.origin]} [${f.ruleId}]`;
+  const raised = f.raised ? ` (raised by ${f.raised.by} on line ${f.raised.line + 1})` : '';
+  return `${path}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity}: ${f.message}${ORIGIN_NOTE[f.origin]}${raised} [${f.ruleId}]`;
 }
 
-function summaryLine(docs: DocumentFindings[], patches: number): string {
+export function summaryLine(docs: DocumentFindings[], patches: number): string {
   const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
   for (const d of docs) for (const f of d.findings) counts[f.severity]++;
   const parts = [

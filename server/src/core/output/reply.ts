@@ -1,0 +1,221 @@
+/**
+ * @file The review reply: for each message of a document that has findings, the mail a reviewer sends
+ * back to the list. The message is quoted with one more `>`, trimmed to the lines around each finding
+ * (`[...]` where lines were cut; the commit message, diffstat and files without findings go), and each
+ * finding is a plain-text comment right under its line. Nothing is sent: the text is an `.eml`.
+ */
+import type { FileDiff, MailMessage, Patch, Series } from '../ingest';
+import type { Finding } from '../findings';
+import { parseQuote } from '../ingest/quote';
+import { copiedLines, lastLineOf } from '../raised';
+import { addressOf, foldHeader, plainText, quoteLine, replySubject, splitAddresses, wrapText } from './mail-text';
+
+export interface ReplyOptions {
+  /** Lines of the patch kept above and below a finding's line (default 3). */
+  context?: number;
+  /** Where comments are wrapped (default 72 columns). */
+  width?: number;
+  /** The reviewer (`Name <address>`): the reply's From, and left out of its Cc. */
+  from?: string;
+  /** Findings a reply in the thread already raised go in too (default: left out). */
+  includeRaised?: boolean;
+}
+
+export interface ReplyMail {
+  /** The Message-ID of the message replied to (without angle brackets), when it has one. */
+  inReplyTo: string | null;
+  /** The reply's subject. */
+  subject: string;
+  /** The patch replied to (its 1-based index in the document), or null for a message without a diff. */
+  patch: number | null;
+  /** The findings the reply comments on, in document order. */
+  findings: Finding[];
+  /** The mail: headers, a blank line, the body; lines end with `\n`. */
+  text: string;
+}
+
+/** Findings that are notes about the analysis itself, not about the patch: nothing to tell its author. */
+const NOT_FOR_THE_LIST = new Set(['analysis-limit']);
+
+/**
+ * Whether a finding is for the list: not a note about the analysis, and not damage in somebody's quote of
+ * a patch (a quote cut short or rewrapped by a mail client says nothing about the patch).
+ */
+function forTheList(series: Series, f: Finding): boolean {
+  if (NOT_FOR_THE_LIST.has(f.ruleId)) return false;
+  return f.ruleId !== 'malformed-patch' || parseQuote(series.lines[f.range.start.line] ?? '').depth === 0;
+}
+
+/** A finding as a comment: its sentence, and the model's key figure where it adds one. */
+export function commentText(f: Finding): string {
+  let text = plainText(f.message).trim();
+  if (!f.message.startsWith('`')) text = text.charAt(0).toUpperCase() + text.slice(1);
+  if (!/[.!?]$/.test(text)) text += '.';
+  const figure = f.model?.figure ? plainText(f.model.figure).trim() : '';
+  if (figure && !text.includes(figure)) text += ` ${figure.charAt(0).toUpperCase()}${figure.slice(1)}${/[.!?]$/.test(figure) ? '' : '.'}`;
+  return text;
+}
+
+/** The message a document line is in. */
+function messageAt(series: Series, line: number): MailMessage | null {
+  for (const m of series.messages) if (m.startLine <= line && line <= m.endLine) return m;
+  return null;
+}
+
+/**
+ * One reply per message with findings to send (a series: one per patch that has them, a cover letter
+ * too when a finding is in its text), in document order.
+ */
+export function composeReplies(series: Series, findings: readonly Finding[], options: ReplyOptions = {}): ReplyMail[] {
+  const copies = copiedLines(series);
+  const byMessage = new Map<MailMessage, Finding[]>();
+  for (const f of findings) {
+    if (!forTheList(series, f) || (f.raised && !options.includeRaised)) continue;
+    // A reply's quote of a patch the thread holds: the finding is the patch's own, replied to there.
+    if (copies.has(f.range.start.line)) continue;
+    const m = messageAt(series, f.range.start.line);
+    if (!m) continue;
+    const list = byMessage.get(m) ?? [];
+    list.push(f);
+    byMessage.set(m, list);
+  }
+  return series.messages.flatMap((m) => {
+    const list = byMessage.get(m);
+    return list ? [composeReply(series, m, list, options)] : [];
+  });
+}
+
+function composeReply(series: Series, message: MailMessage, findings: Finding[], options: ReplyOptions): ReplyMail {
+  const patch = series.patches.find((p) => p.startLine === message.startLine) ?? null;
+  const sorted = [...findings].sort((a, b) => lastLineOf(a) - lastLineOf(b) || a.range.start.line - b.range.start.line);
+  const subject = replySubject(message.headers.subject ?? patch?.subject ?? null);
+  const body = replyBody(series, message, patch, sorted, options);
+  const text = [...replyHeaders(message, subject, options), '', ...body].join('\n') + '\n';
+  return { inReplyTo: message.headers['message-id'] ?? null, subject, patch: patch?.index ?? null, findings: sorted, text };
+}
+
+function replyHeaders(message: MailMessage, subject: string, options: ReplyOptions): string[] {
+  const h = message.headers;
+  const out: string[] = [];
+  if (options.from) out.push(`From: ${options.from}`);
+  const to = splitAddresses(h.from);
+  // Everyone the patch went to stays on the reply, the reviewer and its author once.
+  const seen = new Set([...to, ...(options.from ? [options.from] : [])].map(addressOf));
+  const cc: string[] = [];
+  for (const a of [...splitAddresses(h.to), ...splitAddresses(h.cc)]) {
+    if (seen.has(addressOf(a))) continue;
+    seen.add(addressOf(a));
+    cc.push(a);
+  }
+  if (to.length) out.push(foldHeader('To', to, ', '));
+  if (cc.length) out.push(foldHeader('Cc', cc, ', '));
+  out.push(`Subject: ${subject}`);
+  const id = h['message-id'];
+  if (id) {
+    const refs = (h.references ?? (h['in-reply-to'] ? `<${h['in-reply-to']}>` : '')).match(/<[^<>\s]+>/g) ?? [];
+    out.push(`In-Reply-To: <${id}>`);
+    out.push(foldHeader('References', [...new Set([...refs, `<${id}>`])], ' '));
+  }
+  out.push('MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit');
+  return out;
+}
+
+/** The usual attribution line: `On <date>, <author> wrote:`. */
+function attribution(message: MailMessage): string | null {
+  const { date, from } = message.headers;
+  if (from && date) return `On ${date}, ${from} wrote:`;
+  if (from) return `${from} wrote:`;
+  return null;
+}
+
+/** Lines [from, to] of the document a unit of the message spans: a file's header, or one hunk. */
+interface Unit {
+  from: number;
+  to: number;
+  /** Lines kept with any line of the unit: its hunk header, its file's header. */
+  withIt: number[];
+}
+
+function diffUnits(files: readonly FileDiff[]): Unit[] {
+  const units: Unit[] = [];
+  for (const file of files) {
+    const first = file.hunks[0]?.headerLine ?? file.headerLine + 1;
+    const header = range(file.headerLine, first - 1);
+    units.push({ from: file.headerLine, to: first - 1, withIt: header });
+    for (const h of file.hunks) units.push({ from: h.headerLine + 1, to: h.endLine, withIt: [...header, h.headerLine] });
+  }
+  return units;
+}
+
+const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+
+function replyBody(series: Series, message: MailMessage, patch: Patch | null, findings: Finding[], options: ReplyOptions): string[] {
+  const context = options.context ?? 3;
+  const width = options.width ?? 72;
+  let end = (message.footerStart ?? message.endLine + 1) - 1;
+  while (end > message.bodyStart && (series.lines[end] ?? '').trim() === '') end--;
+  const units = diffUnits(patch?.files ?? []);
+  const inDiff = (line: number): boolean => units.some((u) => u.from <= line && line <= u.to);
+  const keep = new Set<number>();
+  const comments = new Map<number, Finding[]>();
+  const general: Finding[] = [];
+  for (const f of findings) {
+    const first = f.range.start.line;
+    const last = Math.min(lastLineOf(f), end);
+    // On the headers (a subject, a message with no body): said above the quote.
+    if (first < message.bodyStart || first > end) {
+      general.push(f);
+      continue;
+    }
+    const unit = units.find((u) => u.from <= first && first <= u.to);
+    if (unit) {
+      range(Math.max(unit.from, first - context), Math.min(unit.to, last + context)).forEach((l) => keep.add(l));
+      unit.withIt.forEach((l) => keep.add(l));
+    } else {
+      // In the prose (a commit message, a cover letter): as far as the diff, no further.
+      let lo = first;
+      while (lo > message.bodyStart && first - lo < context && !inDiff(lo - 1)) lo--;
+      let hi = last;
+      while (hi < end && hi - last < context && !inDiff(hi + 1)) hi++;
+      range(lo, hi).forEach((l) => keep.add(l));
+    }
+    range(first, last).forEach((l) => keep.add(l));
+    const list = comments.get(last) ?? [];
+    list.push(f);
+    comments.set(last, list);
+  }
+  // A cut of a single line is no cut: the line is quoted instead of `[...]`.
+  for (const l of [...keep]) if (!keep.has(l + 1) && keep.has(l + 2)) keep.add(l + 1);
+
+  const out: string[] = [];
+  for (const f of general) out.push(...wrapText(commentText(f), width), '');
+  const said = attribution(message);
+  if (said) out.push(said);
+  let cut = false;
+  let quoted = false;
+  for (let i = message.bodyStart; i <= end; i++) {
+    if (!keep.has(i)) {
+      // Blank lines before the first kept line are not worth a `[...]` of their own.
+      if (quoted || (series.lines[i] ?? '').trim() !== '') cut = true;
+      continue;
+    }
+    if (cut) out.push('[...]');
+    cut = false;
+    out.push(quoteLine(series.lines[i] ?? ''));
+    quoted = true;
+    for (const f of comments.get(i) ?? []) {
+      if (out[out.length - 1] !== '') out.push('');
+      out.push(...wrapText(commentText(f), width), '');
+    }
+  }
+  while (out.length && out[out.length - 1] === '') out.pop();
+  return out;
+}
+
+/**
+ * Several replies as one mbox (mboxrd: a body line starting `From `, after any `>`, gets one more `>`),
+ * which mutt opens and `git send-email` takes.
+ */
+export function repliesAsMbox(replies: readonly ReplyMail[]): string {
+  return replies.map((r) => `From mm-review Thu Jan  1 00:00:00 1970\n${r.text.replace(/^(>*From )/gm, '>$1')}`).join('\n');
+}

@@ -1,0 +1,178 @@
+/**
+ * The review reply, against mails written by hand for the bundled example and for a thread modelled on
+ * a real one (a patch, a reviewer's reply quoting it); and read back: a reply parses as a quote of the
+ * patch with each comment under its finding's line, and a thread holding it marks those findings raised.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Engine } from '../../server/src/core/engine';
+import { ingest } from '../../server/src/core/ingest';
+import type { Finding } from '../../server/src/core/findings';
+import { commentText, composeReplies, repliesAsMbox } from '../../server/src/core/output/reply';
+import { wrapText } from '../../server/src/core/output/mail-text';
+import { loadParser } from '../../server/src/host/grammar';
+import { doc, repoRoot } from '../helpers';
+
+const read = (...p: string[]): string => fs.readFileSync(path.join(repoRoot, ...p), 'utf8');
+const example = read('examples', 'pgmap-series.mbox');
+const expected = (name: string): string => read('test', 'output', 'expected', name);
+const fixture = (name: string): string => read('test', 'output', 'fixtures', name);
+
+async function analysed(text: string): Promise<{ series: ReturnType<Engine['analyze']>['series']; findings: Finding[] }> {
+  const a = new Engine(await loadParser()).analyze(text, { findings: 'introduced' });
+  return { series: a.series, findings: a.findings.filter((f) => f.origin === 'introduced') };
+}
+
+test('the example series: one reply per patch with findings, as written by hand', async () => {
+  const { series, findings } = await analysed(example);
+  const replies = composeReplies(series, findings);
+  assert.deepEqual(
+    replies.map((r) => [r.patch, r.inReplyTo, r.findings.length]),
+    [
+      [1, '20261102100000.1-dev@example.org', 2],
+      [2, '20261102100000.2-dev@example.org', 1],
+    ],
+  );
+  assert.equal(replies[0].text, expected('pgmap-1.eml'));
+  assert.equal(replies[1].text, expected('pgmap-2.eml'));
+});
+
+test('a thread: a finding a reply already commented on is left out, and put back on request', async () => {
+  const { series, findings } = await analysed(fixture('kasan-thread.mbox'));
+  const raised = findings.filter((f) => f.raised);
+  assert.equal(raised.length, 1);
+  assert.equal(raised[0].ruleId, 'prototype-mismatch');
+  assert.equal(raised[0].raised!.by, 'Reviewer One <one@example.net>');
+  assert.equal(series.lines[raised[0].raised!.line], 'This one needs the gfp argument too, or riscv will not build.');
+  const replies = composeReplies(series, findings, { from: 'Reviewer Two <two@example.com>' });
+  assert.equal(replies.length, 1);
+  assert.equal(replies[0].text, expected('kasan-thread.eml'));
+  const all = composeReplies(series, findings, { from: 'Reviewer Two <two@example.com>', includeRaised: true });
+  assert.deepEqual(
+    all[0].findings.map((f) => f.ruleId),
+    ['prototype-mismatch', 'parameter-dropped'],
+  );
+  // The reviewer's quote of the patch is not replied to: its lines are the patch's, replied to there.
+  assert.ok(all.every((r) => r.inReplyTo === '20261102100000.1-dev@example.org'));
+});
+
+test('a reply to a message that quotes the patch quotes it once more', async () => {
+  const { series, findings } = await analysed(fixture('kasan-review.eml'));
+  const replies = composeReplies(series, findings, { from: 'Reviewer Two <two@example.com>' });
+  assert.equal(replies.length, 1);
+  assert.equal(replies[0].text, expected('kasan-review.eml'));
+});
+
+test('a reply reads back as a quote of the patch, each comment under its finding`s line', async () => {
+  const { series, findings } = await analysed(example);
+  for (const reply of composeReplies(series, findings)) {
+    const back = ingest(reply.text);
+    const lines = back.lines;
+    assert.equal(back.patches.length, 1);
+    assert.ok(back.patches[0].files.every((f) => f.hunks.every((h) => h.quoteDepth === 1)));
+    const quoted = back.patches[0].files.flatMap((f) => f.hunks.flatMap((h) => h.lines));
+    for (const f of reply.findings) {
+      const comment = wrapText(commentText(f))[0];
+      const at = lines.indexOf(comment);
+      assert.ok(at > 0, comment);
+      assert.equal(lines[at - 1], '');
+      // The line above the comment is the finding's own line, read back as a line of the quoted hunk.
+      const above = quoted.find((l) => l.docLine === at - 2);
+      assert.ok(above, `a hunk line above ${comment}`);
+      assert.equal(lines[at - 2], `> ${series.lines[f.range.end.line]}`);
+    }
+  }
+});
+
+test('a thread holding the reply marks what it commented on as raised, so a second reply is empty', async () => {
+  const { series, findings } = await analysed(example);
+  const replies = composeReplies(series, findings, { from: 'Reviewer Two <two@example.com>' });
+  const thread = `${example.trimEnd()}\n\n${repliesAsMbox(replies)}`;
+  const again = await analysed(thread);
+  const original = again.findings.filter((f) => f.range.start.line < example.split('\n').length);
+  assert.equal(original.length, findings.length);
+  for (const f of original) assert.equal(f.raised?.by, 'Reviewer Two <two@example.com>', f.message);
+  assert.deepEqual(composeReplies(again.series, again.findings), []);
+});
+
+test('a message without Message-ID or Date; a finding on its headers; a single cut line quoted', async () => {
+  const text = doc`
+    |From: Dev <dev@example.org>
+    |Subject: [PATCH] mm: one
+    |
+    |One line of reason.
+    |---
+    |diff --git a/mm/a.c b/mm/a.c
+    |--- a/mm/a.c
+    |+++ b/mm/a.c
+    |@@ -1,9 +1,9 @@
+    | int a(void)
+    | {
+    |-\treturn 1;
+    |+\treturn 2;
+    | }
+    | int b(void)
+    | {
+    | \treturn 3;
+    | }
+  `;
+  const { series } = await analysed(text);
+  const at = (line: number, character = 0, end = line): Finding => ({
+    ruleId: 'test-rule',
+    messageId: 'm',
+    severity: 'warning',
+    origin: 'introduced',
+    message: 'if `x()` fails, nothing frees `y`',
+    range: { start: { line, character }, end: { line: end, character: 4 } },
+    file: null,
+    fileLine: null,
+    patch: null,
+    explanation: '',
+    fixes: [],
+    related: [],
+    key: `k${line}`,
+  });
+  const [reply] = composeReplies(series, [at(1), at(11), at(15)], { context: 1 });
+  const body = reply.text.split('\n\n').slice(1).join('\n\n');
+  assert.ok(!/^In-Reply-To:/m.test(reply.text) && !/^References:/m.test(reply.text));
+  assert.equal(
+    body,
+    [
+      // On the Subject line: said first, above the quote.
+      'If x() fails, nothing frees y.',
+      '',
+      'Dev <dev@example.org> wrote:',
+      '[...]',
+      '> diff --git a/mm/a.c b/mm/a.c',
+      '> --- a/mm/a.c',
+      '> +++ b/mm/a.c',
+      '> @@ -1,9 +1,9 @@',
+      // One line between the hunk header and the first window, and one between the windows: quoted, not cut.
+      '>  int a(void)',
+      '>  {',
+      '> -\treturn 1;',
+      '',
+      'If x() fails, nothing frees y.',
+      '',
+      '> +\treturn 2;',
+      '>  }',
+      '>  int b(void)',
+      '>  {',
+      '',
+      'If x() fails, nothing frees y.',
+      '',
+      '>  \treturn 3;',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('in an mbox of replies a body line starting with From gets one more >', () => {
+  const reply = { inReplyTo: null, subject: 'Re: x', patch: 1, findings: [], text: 'Subject: Re: x\n\nFrom here on\n>From there\n' };
+  assert.equal(
+    repliesAsMbox([reply, reply]),
+    'From mm-review Thu Jan  1 00:00:00 1970\nSubject: Re: x\n\n>From here on\n>>From there\n\nFrom mm-review Thu Jan  1 00:00:00 1970\nSubject: Re: x\n\n>From here on\n>>From there\n',
+  );
+});
