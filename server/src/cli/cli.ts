@@ -1,33 +1,32 @@
 /** @file The command-line front end: argument parsing, file reading, output. All analysis is in the core. */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
-import { parsePairConfig } from '../core/kernel/pair-config';
-import type { PairTable } from '../core/kernel/pairs';
 import { Engine, atLeast, DEFAULT_MAX_DOCUMENT_CHARS, type EngineOptions, type RuleSetting } from '../core/engine';
+import type { PairTable } from '../core/kernel/pairs';
 import type { Finding, Severity } from '../core/findings';
 import { loadParser } from '../host/grammar';
 import { ingest } from '../core/ingest';
-import { formatSize } from '../core/models/bytes';
 import { inspectSeries } from '../core/output/inspect';
 import { toJson, type DocumentFindings } from '../core/output/json';
 import { toSarif } from '../core/output/sarif';
 import { toText } from '../core/output/text';
+import { toGithub } from '../core/output/github';
 import { defaultRules } from '../core/rules';
 import { canonicalRuleIds, RULE_ALIASES } from '../core/rules/aliases';
 import { TOOL_NAME, TOOL_VERSION } from '../core/version';
 import { MODELS, ModelArgumentError, runModel } from '../core/models/registry';
-import { DiskKernelTree } from '../host/disk-tree';
-import { defaultCacheDir } from '../host/cache-dir';
-import { errnoWords, FileReadError, MAX_CONFIG_BYTES, readAtMost, readRegularFile } from '../host/files';
+import type { DiskKernelTree } from '../host/disk-tree';
+import { collectGarbage, nodeIo, openTree, readConfig, readDocument, readInput, UsageError, type Io } from './cli-io';
+export { decode, UsageError, type Io } from './cli-io';
+import { reply, REPLY_USAGE } from './reply-command';
 import { runPool, WorkerFileError, type WorkerReply } from './worker-pool';
 
 const USAGE = `usage:
-  mm-review check [--format text|json|sarif] [--fail-on error|warning|information|never] [--all]
+  mm-review check [--format text|json|sarif|github] [--fail-on error|warning|information|never] [--all]
                   [--rule ID=error|warning|information|hint|off]... [--max-size MIB]
                   [--config FILE | --no-config] [--cpus N] [--pools N] [--tree DIR] [--jobs N|auto] FILE...
+${REPLY_USAGE}
   mm-review inspect FILE
   mm-review model [NAME [--format text|json] [key=value]...]   (NAME --help: its parameters)
   mm-review rules [--format text|json]
@@ -41,75 +40,15 @@ the default table are read from --config FILE, else from ./.mm-review.json when 
 --tree DIR: a kernel checkout; a prototype change is then also checked against the sites the series
 does not touch, and each changed file against the pre-image its index line names.
 --jobs N: check the files on N threads (auto: one per core); the output is in the files' order.
+reply writes the review reply for FILE's findings: a mail per patch with findings, quoting the
+patch trimmed to the lines around each finding, a comment under each; to standard output, to
+--output FILE (several replies: an mbox), or one .eml each into --output DIR. Nothing is sent.
+Findings a reply in the thread already raised are left out unless --include-raised.
 model runs one model with the parameters given and prints its result and explanation;
 without NAME it lists the models.`;
 
-export class UsageError extends Error {}
-
-/** What a read found: the bytes, or that there are more than the bound (and how many, when a stat told). */
-export type InputBytes = { bytes: Buffer } | { over: number | null };
-
-export interface Io {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  /** A document to check (`-`: standard input), read only when at most `maxBytes`; FileReadError when unreadable. */
-  readInput: (path: string, maxBytes: number) => InputBytes;
-  /** A configuration file: a regular file of at most `maxBytes`, else FileReadError. */
-  readConfig: (path: string, maxBytes: number) => Buffer;
-  /** Writes an output file the user named (`model --svg FILE`). */
-  writeFile: (path: string, text: string) => void;
-}
-
-const nodeIo: Io = {
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
-  readInput: readInputFile,
-  readConfig: readRegularFile,
-  writeFile: (path, text) => fs.writeFileSync(path, text),
-};
-
-/**
- * A regular file's size is checked before it is read; a pipe, standard input or a device is read up to the
- * bound and no further (`/dev/zero` ends at the bound, not in an out-of-memory crash).
- */
-function readInputFile(file: string, maxBytes: number): InputBytes {
-  if (file === '-') {
-    const r = readAtMost(0, maxBytes);
-    return r.truncated ? { over: null } : { bytes: r.bytes };
-  }
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(file);
-  } catch (e) {
-    throw new FileReadError(file, errnoWords(e));
-  }
-  if (st.isDirectory()) throw new FileReadError(file, 'is a directory');
-  if (st.isFile()) return st.size > maxBytes ? { over: st.size } : { bytes: readRegularFile(file, maxBytes) };
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch (e) {
-    throw new FileReadError(file, errnoWords(e));
-  }
-  try {
-    const r = readAtMost(fd, maxBytes);
-    return r.truncated ? { over: null } : { bytes: r.bytes };
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/** UTF-8 when the bytes are valid UTF-8, else Latin-1, so no byte is lost or replaced. */
-export function decode(bytes: Uint8Array): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return new TextDecoder('latin1').decode(bytes);
-  }
-}
-
 interface CheckArgs {
-  format: 'text' | 'json' | 'sarif';
+  format: 'text' | 'json' | 'sarif' | 'github';
   failOn: Severity | 'never';
   all: boolean;
   rules: Record<string, RuleSetting>;
@@ -123,8 +62,6 @@ interface CheckArgs {
   jobs: number;
   files: string[];
 }
-
-export const CONFIG_FILE = '.mm-review.json';
 
 const SEVERITIES = ['error', 'warning', 'information', 'hint'];
 
@@ -155,7 +92,7 @@ function parseCheckArgs(argv: string[]): CheckArgs {
     const name = arg.startsWith('--') ? arg.split('=')[0] : arg;
     if (name === '--format') {
       const v = value();
-      if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`unknown format ${v}`);
+      if (v !== 'text' && v !== 'json' && v !== 'sarif' && v !== 'github') throw new UsageError(`unknown format ${v}`);
       a.format = v;
     } else if (name === '--fail-on') {
       const v = value();
@@ -189,69 +126,6 @@ function parseCheckArgs(argv: string[]): CheckArgs {
   }
   if (a.files.length === 0) throw new UsageError('check needs at least one FILE (or - for standard input)');
   return a;
-}
-
-/**
- * A full garbage collection, between the parts of a very large document: V8 otherwise lets a part's garbage
- * pile up for several parts before collecting, and the peak memory grows with the document instead of the
- * part. Node exposes `gc` only behind a flag, which can be set at run time.
- */
-let gc: (() => void) | null | undefined;
-function collectGarbage(): void {
-  if (gc === undefined) {
-    try {
-      v8.setFlagsFromString('--expose-gc');
-      gc = vm.runInNewContext('gc') as () => void;
-    } catch {
-      gc = null;
-    }
-  }
-  gc?.();
-}
-
-/** A document's text, or null when it is over `maxBytes`; unreadable input is bad usage (exit 2). */
-function readDocument(io: Io, file: string, maxBytes: number): { text: string } | { over: number | null } {
-  try {
-    const r = io.readInput(file, maxBytes);
-    return 'bytes' in r ? { text: decode(r.bytes) } : r;
-  } catch (e) {
-    throw new UsageError(e instanceof FileReadError ? e.message : `cannot read ${file}: ${errnoWords(e)}`);
-  }
-}
-
-/** A whole input for `inspect` and `model`: refused past the document size limit. */
-function readInput(io: Io, file: string): string {
-  const r = readDocument(io, file, DEFAULT_MAX_DOCUMENT_CHARS);
-  if ('over' in r)
-    throw new UsageError(
-      `cannot read ${file}: it is ${r.over === null ? 'larger than' : formatSize(r.over) + ', over'} the limit of ${formatSize(DEFAULT_MAX_DOCUMENT_CHARS)}`,
-    );
-  return r.text;
-}
-
-/** The pair table extension: a named file must exist; the default one may not. A wrong entry is bad usage. */
-function readConfig(io: Io, config: CheckArgs['config']): Partial<PairTable> | undefined {
-  if (config === null) return undefined;
-  const file = config ?? CONFIG_FILE;
-  let bytes: Buffer;
-  try {
-    bytes = io.readConfig(file, MAX_CONFIG_BYTES);
-  } catch (e) {
-    if (config === undefined && e instanceof FileReadError && e.code === 'ENOENT') return undefined;
-    throw new UsageError(e instanceof FileReadError ? e.message : `cannot read ${file}: ${errnoWords(e)}`);
-  }
-  const { table, problems } = parsePairConfig(decode(bytes), file);
-  if (problems.length) throw new UsageError(problems.join('\n'));
-  return table;
-}
-
-function openTree(dir: string): DiskKernelTree {
-  try {
-    if (!fs.statSync(dir).isDirectory()) throw new Error('not a directory');
-    return new DiskKernelTree(dir, null, defaultCacheDir());
-  } catch (e) {
-    throw new UsageError(`--tree ${dir}: ${errnoWords(e)}`);
-  }
 }
 
 /** What a check of one file needs besides the file: plain data, so that a worker thread can be given it. */
@@ -321,6 +195,7 @@ async function check(io: Io, argv: string[], host: CliHost): Promise<number> {
   if (args.format === 'json') io.stdout(toJson(docs) + '\n');
   // The rules an Engine runs by default: the workers' engines and this thread's alike.
   else if (args.format === 'sarif') io.stdout(JSON.stringify(toSarif(docs, defaultRules), null, 2) + '\n');
+  else if (args.format === 'github') io.stdout(toGithub(docs, patches));
   else io.stdout(toText(docs, patches));
   if (args.failOn === 'never') return 0;
   const threshold = args.failOn;
@@ -428,6 +303,8 @@ export async function main(argv: string[], io: Io = nodeIo, host: CliHost = {}):
         return await check(io, rest, host);
       case 'inspect':
         return inspect(io, rest);
+      case 'reply':
+        return await reply(io, rest);
       case 'rules':
         return rules(io, rest);
       case 'model':
@@ -456,7 +333,7 @@ export async function main(argv: string[], io: Io = nodeIo, host: CliHost = {}):
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`mm-review: ${e.message}\n${command === 'check' || command === 'inspect' || command === 'model' ? '' : USAGE + '\n'}`);
+      io.stderr(`mm-review: ${e.message}\n${['check', 'inspect', 'model', 'reply'].includes(command) ? '' : USAGE + '\n'}`);
       return 2;
     }
     throw e;
