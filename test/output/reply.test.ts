@@ -13,7 +13,7 @@ import type { Finding } from '../../server/src/core/findings';
 import { commentText, composeReplies, repliesAsMbox } from '../../server/src/core/output/reply';
 import { wrapText } from '../../server/src/core/output/mail-text';
 import { loadParser } from '../../server/src/host/grammar';
-import { doc, repoRoot } from '../helpers';
+import { addedCodePatch, doc, repoRoot } from '../helpers';
 
 const read = (...p: string[]): string => fs.readFileSync(path.join(repoRoot, ...p), 'utf8');
 const example = read('examples', 'pgmap-series.mbox');
@@ -175,4 +175,25 @@ test('in an mbox of replies a body line starting with From gets one more >', () 
     repliesAsMbox([reply, reply]),
     'From mm-review Thu Jan  1 00:00:00 1970\nSubject: Re: x\n\n>From here on\n>>From there\n\nFrom mm-review Thu Jan  1 00:00:00 1970\nSubject: Re: x\n\n>From here on\n>>From there\n',
   );
+});
+
+test('a finding a model reached carries the model`s key figure into its comment', async () => {
+  // Two allocations in sequence, the second's failure forgetting the first (as in the unwind-leak tests).
+  const text = addedCodePatch(
+    'mm/pool: a pool with a map',
+    'mm/pool.c',
+    'int pool_init(struct pool *pool)\n{\n\tpool->slots = kcalloc(64, sizeof(void *), GFP_KERNEL);\n\tif (!pool->slots)\n\t\treturn -ENOMEM;\n\tpool->map = kzalloc(64, GFP_KERNEL);\n\tif (!pool->map)\n\t\tgoto free_slots;\n\treturn 0;\nfree_slots:\n\treturn -ENOMEM;\n}',
+  );
+  const { series, findings } = await analysed(text);
+  const [reply] = composeReplies(
+    series,
+    findings.filter((f) => f.ruleId === 'unwind-leak'),
+  );
+  const comment = reply.text.split('\n\n').find((p) => p.startsWith('If kzalloc() fails'))!;
+  // Three runs: nothing failing, kcalloc() failing (nothing held yet), kzalloc() failing (slots held).
+  assert.match(
+    comment.replace(/\n/g, ' '),
+    / The unwind model ran pool_init\(\) 3 times, with every allocation succeeding, then each failing in turn: 1 run leaks, 2 runs end clean\.$/,
+  );
+  assert.ok(comment.split('\n').every((l) => l.length <= 72));
 });

@@ -63,7 +63,12 @@ function parseReplyArgs(argv: string[]): ReplyArgs {
 /** A file name for a reply in a directory: its patch's number and its subject, as format-patch names patches. */
 export function replyFileName(r: ReplyMail, position: number): string {
   const subject = r.subject.replace(/^re:\s*/i, '').replace(/^(?:\[[^\]]*\]\s*)+/, '');
-  let slug = subject.toLowerCase().split(/[^a-z0-9_]+/).filter(Boolean).join('-').slice(0, 52);
+  let slug = subject
+    .toLowerCase()
+    .split(/[^a-z0-9_]+/)
+    .filter(Boolean)
+    .join('-')
+    .slice(0, 52);
   while (slug.endsWith('-')) slug = slug.slice(0, -1);
   const n = parseSeriesNumber(r.subject)?.n ?? position;
   return `${String(n).padStart(4, '0')}-re-${slug || 'patch'}.eml`;

@@ -83,11 +83,30 @@ export function unwindRunsTable(outcomes: UnwindOutcome[]): string {
   return ['| run | what fails | result | left or freed twice |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
+const RUN_RESULT: Record<UnwindOutcome['result'], [string, string]> = {
+  clean: ['ends clean', 'end clean'],
+  leak: ['leaks', 'leak'],
+  doubleFree: ['frees something twice', 'free something twice'],
+  freedUnacquired: ['frees what it did not take', 'free what they did not take'],
+  stopped: ['could not be finished', 'could not be finished'],
+};
+
+/** The model's key figure in a sentence: how many runs, and how they ended. */
+export function unwindFigure(target: string, outcomes: UnwindOutcome[]): string {
+  const order: UnwindOutcome['result'][] = ['leak', 'doubleFree', 'freedUnacquired', 'stopped', 'clean'];
+  const parts = order.flatMap((result) => {
+    const n = outcomes.filter((o) => o.result === result).length;
+    return n ? [`${n} run${n === 1 ? '' : 's'} ${RUN_RESULT[result][n === 1 ? 0 : 1]}`] : [];
+  });
+  return `the unwind model ran ${target}() ${outcomes.length} time${outcomes.length === 1 ? '' : 's'}, with every allocation succeeding, then each failing in turn: ${parts.join(', ')}`;
+}
+
 /** What a finding of the unwind model shows in the model panel: the verdict, the matrix, every run. */
 export function unwindView(target: string, outcomes: UnwindOutcome[], explanation: string): ModelView {
   return {
     id: 'unwind',
     title: `Unwind model: ${target}()`,
+    figure: unwindFigure(target, outcomes),
     markdown: [explanation, '', unwindRunsTable(outcomes)].join('\n'),
     svg: unwindMatrix(target, outcomes),
     run: { model: 'unwind', args: { function: target } },
