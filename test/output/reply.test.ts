@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { Engine } from '../../server/src/core/engine';
 import { ingest } from '../../server/src/core/ingest';
 import type { Finding } from '../../server/src/core/findings';
-import { commentText, composeReplies, repliesAsMbox } from '../../server/src/core/output/reply';
+import { addToReply, commentText, composeReplies, repliesAsMbox } from '../../server/src/core/output/reply';
 import { wrapText } from '../../server/src/core/output/mail-text';
 import { loadParser } from '../../server/src/host/grammar';
 import { addedCodePatch, doc, repoRoot } from '../helpers';
@@ -196,4 +196,65 @@ test('a finding a model reached carries the model`s key figure into its comment'
     / The unwind model ran pool_init\(\) 3 times, with every allocation succeeding, then each failing in turn: 1 run leaks, 2 runs end clean\.$/,
   );
   assert.ok(comment.split('\n').every((l) => l.length <= 72));
+});
+
+test('adding a finding to a reply being written: quoted in its place, the reviewer`s words kept where they were', async () => {
+  const { series, findings } = await analysed(example);
+  const [riscv, x86] = findings.filter((f) => f.patch?.index === 1);
+  assert.deepEqual([riscv.ruleId, x86.ruleId], ['prototype-mismatch', 'parameter-dropped']);
+  const [onlyX86] = composeReplies(series, [x86]);
+  // Nothing edited: the same mail as composing both at once.
+  assert.equal(addToReply(onlyX86.text, series, riscv), expected('pgmap-1.eml'));
+  // The reviewer rewrote the comment, added a line of their own above the quote and a sign-off.
+  const edited = onlyX86.text
+    .replace('kasan_populate_shadow() receives gfp but does not pass it to\nkasan_populate_pgd(), which gets its other arguments (start, end, nid).', 'gfp is dropped here; please pass it on.')
+    .replace(/wrote:\n/, 'wrote:\nTwo things below.\n')
+    .replace(/\n$/, '\n\nThanks,\nTwo\n');
+  const added = addToReply(edited, series, riscv)!;
+  const body = added.slice(added.indexOf('\n\n') + 2);
+  assert.equal(
+    body,
+    [
+      'On Mon, 2 Nov 2026 10:00:01 +0100, Example Developer <dev@example.org> wrote:',
+      'Two things below.',
+      '[...]',
+      '> diff --git a/arch/riscv/mm/kasan_init.c b/arch/riscv/mm/kasan_init.c',
+      '> index 3333333..4444444 100644',
+      '> --- a/arch/riscv/mm/kasan_init.c',
+      '> +++ b/arch/riscv/mm/kasan_init.c',
+      '> @@ -301,7 +301,7 @@ static void __init kasan_shallow_populate(void *start, void *end)',
+      '>  ',
+      '>  int kasan_populate_shadow(unsigned long start, unsigned long end, int nid)',
+      '',
+      "kasan_populate_shadow() is missing parameter 'gfp_t gfp', which the",
+      'prototype changed in include/linux/kasan.h (patch 1/3) takes.',
+      '',
+      '>  {',
+      '> -\t/* Sv39 only: a single PGD level covers the shadow. */',
+      '> +\t/* Sv39 and Sv48: the PGD level covers the shadow. */',
+      '[...]',
+      '> diff --git a/arch/x86/mm/kasan_init_64.c b/arch/x86/mm/kasan_init_64.c',
+      '> index 5555555..6666666 100644',
+      '> --- a/arch/x86/mm/kasan_init_64.c',
+      '> +++ b/arch/x86/mm/kasan_init_64.c',
+      '> @@ -120,7 +120,8 @@ static void __init kasan_populate_p4d(p4d_t *p4d, unsigned long addr,',
+      '[...]',
+      '> +int kasan_populate_shadow(unsigned long start, unsigned long end, int nid,',
+      '> +\t\t\t  gfp_t gfp)',
+      '>  {',
+      '>  \treturn kasan_populate_pgd(pgd_offset_k(start), start, end, nid);',
+      '',
+      'gfp is dropped here; please pass it on.',
+      '',
+      '>  }',
+      '',
+      'Thanks,',
+      'Two',
+      '',
+    ].join('\n'),
+  );
+  // Added once; a finding of another patch does not belong in this reply.
+  assert.equal(addToReply(added, series, riscv), added);
+  const other = findings.find((f) => f.patch?.index === 2)!;
+  assert.equal(addToReply(added, series, other), null);
 });

@@ -149,52 +149,93 @@ function diffUnits(files: readonly FileDiff[]): Unit[] {
 
 const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 
-function replyBody(series: Series, message: MailMessage, patch: Patch | null, findings: Finding[], options: ReplyOptions): string[] {
+/** What a reply quotes of a message, and where its comments go. */
+interface QuotePlan {
+  /** Document lines quoted. */
+  keep: Set<number>;
+  /** New comments, by the document line they go under. */
+  comments: Map<number, Finding[]>;
+  /** Findings on the headers: said above the quote. */
+  general: Finding[];
+  /** The body's last line that is not blank. */
+  end: number;
+}
+
+function planQuote(series: Series, message: MailMessage, patch: Patch | null, findings: readonly Finding[], options: ReplyOptions): QuotePlan {
   const context = options.context ?? 3;
-  const width = options.width ?? 72;
   let end = (message.footerStart ?? message.endLine + 1) - 1;
   while (end > message.bodyStart && (series.lines[end] ?? '').trim() === '') end--;
   const units = diffUnits(patch?.files ?? []);
   const inDiff = (line: number): boolean => units.some((u) => u.from <= line && line <= u.to);
-  const keep = new Set<number>();
-  const comments = new Map<number, Finding[]>();
-  const general: Finding[] = [];
+  const plan: QuotePlan = { keep: new Set(), comments: new Map(), general: [], end };
   for (const f of findings) {
     const first = f.range.start.line;
     const last = Math.min(lastLineOf(f), end);
-    // On the headers (a subject, a message with no body): said above the quote.
     if (first < message.bodyStart || first > end) {
-      general.push(f);
+      plan.general.push(f);
       continue;
     }
     const unit = units.find((u) => u.from <= first && first <= u.to);
     if (unit) {
-      range(Math.max(unit.from, first - context), Math.min(unit.to, last + context)).forEach((l) => keep.add(l));
-      unit.withIt.forEach((l) => keep.add(l));
+      range(Math.max(unit.from, first - context), Math.min(unit.to, last + context)).forEach((l) => plan.keep.add(l));
+      unit.withIt.forEach((l) => plan.keep.add(l));
     } else {
       // In the prose (a commit message, a cover letter): as far as the diff, no further.
       let lo = first;
       while (lo > message.bodyStart && first - lo < context && !inDiff(lo - 1)) lo--;
       let hi = last;
       while (hi < end && hi - last < context && !inDiff(hi + 1)) hi++;
-      range(lo, hi).forEach((l) => keep.add(l));
+      range(lo, hi).forEach((l) => plan.keep.add(l));
     }
-    range(first, last).forEach((l) => keep.add(l));
-    const list = comments.get(last) ?? [];
+    range(first, last).forEach((l) => plan.keep.add(l));
+    const list = plan.comments.get(last) ?? [];
     list.push(f);
-    comments.set(last, list);
+    plan.comments.set(last, list);
   }
-  // A cut of a single line is no cut: the line is quoted instead of `[...]`.
-  for (const l of [...keep]) if (!keep.has(l + 1) && keep.has(l + 2)) keep.add(l + 1);
+  fillSingleCuts(plan.keep);
+  return plan;
+}
 
+/** A cut of a single line is no cut: the line is quoted instead of `[...]`. */
+function fillSingleCuts(keep: Set<number>): void {
+  for (const l of [...keep]) if (!keep.has(l + 1) && keep.has(l + 2)) keep.add(l + 1);
+}
+
+/** What the reviewer wrote in a reply already: above the quote, and under each quoted line. */
+interface Written {
+  above: string[];
+  under: Map<number, string[]>;
+  /** A sign-off (`Thanks,` and a name, a `-- ` signature): it stays last, whatever is added above it. */
+  below: string[];
+}
+
+const SIGN_OFF = /^(?:-- |(?:thanks|thank you|cheers|regards|best regards|best|br|kind regards)\b.{0,20})$/i;
+
+/** The last paragraph of what the reviewer wrote under the last quoted line, when it is a sign-off. */
+function takeSignOff(lines: string[]): string[] {
+  let start = lines.length;
+  while (start > 0 && lines[start - 1] !== '') start--;
+  if (start === lines.length || !SIGN_OFF.test(lines[start]) || lines.length - start > 4) return [];
+  return lines.splice(start);
+}
+
+/**
+ * The body: what is above the quote, then the kept lines quoted (`[...]` where lines were cut), under each
+ * its new comments, then what the reviewer already wrote under it.
+ */
+function renderBody(series: Series, message: MailMessage, plan: QuotePlan, options: ReplyOptions, written?: Written): string[] {
+  const width = options.width ?? 72;
   const out: string[] = [];
-  for (const f of general) out.push(...wrapText(commentText(f), width), '');
-  const said = attribution(message);
-  if (said) out.push(said);
+  for (const f of plan.general) out.push(...wrapText(commentText(f), width), '');
+  if (written) out.push(...written.above);
+  else {
+    const said = attribution(message);
+    if (said) out.push(said);
+  }
   let cut = false;
   let quoted = false;
-  for (let i = message.bodyStart; i <= end; i++) {
-    if (!keep.has(i)) {
+  for (let i = message.bodyStart; i <= plan.end; i++) {
+    if (!plan.keep.has(i)) {
       // Blank lines before the first kept line are not worth a `[...]` of their own.
       if (quoted || (series.lines[i] ?? '').trim() !== '') cut = true;
       continue;
@@ -203,13 +244,73 @@ function replyBody(series: Series, message: MailMessage, patch: Patch | null, fi
     cut = false;
     out.push(quoteLine(series.lines[i] ?? ''));
     quoted = true;
-    for (const f of comments.get(i) ?? []) {
+    for (const f of plan.comments.get(i) ?? []) {
       if (out[out.length - 1] !== '') out.push('');
       out.push(...wrapText(commentText(f), width), '');
     }
+    const mine = written?.under.get(i) ?? [];
+    if (mine.length && out[out.length - 1] === '' && mine[0] === '') out.pop();
+    out.push(...mine);
+  }
+  if (written?.below.length) {
+    while (out.length && out[out.length - 1] === '') out.pop();
+    out.push('', ...written.below);
   }
   while (out.length && out[out.length - 1] === '') out.pop();
   return out;
+}
+
+function replyBody(series: Series, message: MailMessage, patch: Patch | null, findings: Finding[], options: ReplyOptions): string[] {
+  return renderBody(series, message, planQuote(series, message, patch, findings, options), options);
+}
+
+/**
+ * A reply the reviewer is editing, with one more finding in it: its lines are quoted (with the lines
+ * around them, as composeReplies quotes them) where they fall among the lines the reply quotes, and its
+ * comment goes right under its line. Everything the reviewer wrote stays, under the quoted line it
+ * followed; quoted lines are recognised as the message's lines in order. The headers are kept as they are.
+ * Null when the finding is not in the message the reply answers.
+ */
+export function addToReply(reply: string, series: Series, finding: Finding, options: ReplyOptions = {}): string | null {
+  const message = messageAt(series, finding.range.start.line);
+  if (!message) return null;
+  const lines = reply.replace(/\r\n/g, '\n').replace(/\n$/, '').split('\n');
+  const blank = lines.indexOf('');
+  const headers = blank < 0 ? [] : lines.slice(0, blank);
+  const inReplyTo = /^In-Reply-To:\s*<([^>]+)>/im.exec(headers.join('\n'))?.[1] ?? null;
+  if (inReplyTo !== (message.headers['message-id'] ?? null)) return null;
+  const body = blank < 0 ? lines : lines.slice(blank + 1);
+  const patch = series.patches.find((p) => p.startLine === message.startLine) ?? null;
+  const plan = planQuote(series, message, patch, [finding], options);
+  // Added once: a comment already in the reply is not added again.
+  if (body.includes(wrapText(commentText(finding), options.width ?? 72)[0])) return reply;
+  const written: Written = { above: [], under: new Map(), below: [] };
+  // The reply's quoted lines, matched to the message's lines in order; the rest is the reviewer's.
+  let next = message.bodyStart;
+  let last: number | null = null;
+  for (const line of body) {
+    let at = -1;
+    if (line.startsWith('>')) {
+      for (let j = next; j <= plan.end; j++) {
+        if (quoteLine(series.lines[j] ?? '') === line) {
+          at = j;
+          break;
+        }
+      }
+    }
+    if (at >= 0) {
+      plan.keep.add(at);
+      written.under.set(at, []);
+      last = at;
+      next = at + 1;
+    } else if (line === '[...]') continue;
+    else if (last === null) written.above.push(line);
+    else written.under.get(last)!.push(line);
+  }
+  if (last !== null) written.below = takeSignOff(written.under.get(last)!);
+  fillSingleCuts(plan.keep);
+  const text = [...headers, ...(blank < 0 ? [] : ['']), ...renderBody(series, message, plan, options, written)].join('\n');
+  return text + '\n';
 }
 
 /**
