@@ -18,7 +18,20 @@ const REQUESTS = {
   model: 'mmReview/model',
   runModel: 'mmReview/runModel',
   models: 'mmReview/models',
+  composeReply: 'mmReview/composeReply',
+  addToReply: 'mmReview/addToReply',
 };
+
+/** A reply the server composed (see ComposedReply in server.ts). */
+interface ComposedReply {
+  subject: string;
+  inReplyTo: string | null;
+  text: string;
+  keys: string[];
+}
+
+/** The language of reply documents: not one the server reviews (a reply quotes the patch it answers). */
+const REPLY_LANGUAGE = 'mm-reply';
 const STATUS = 'mmReview/status';
 const DOC_SCHEME = 'mm-review-doc';
 const SOURCE = 'mm-review';
@@ -91,6 +104,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     )?.label;
   };
 
+  /** The reply documents opened for each reviewed document (by its URI), for "Add to reply". */
+  const openReplies = new Map<string, vscode.TextDocument[]>();
+  /** A reply as a new, unsaved document beside the patch, for the reviewer to edit and save as .eml (From: mmReview.replyFrom). */
+  const openReply = async (source: string, r: ComposedReply, preserveFocus: boolean): Promise<void> => {
+    const reply = await vscode.workspace.openTextDocument({ language: REPLY_LANGUAGE, content: r.text });
+    openReplies.set(source, [...(openReplies.get(source) ?? []).filter((d) => !d.isClosed), reply]);
+    await vscode.window.showTextDocument(reply, { viewColumn: vscode.ViewColumn.Beside, preserveFocus, preview: false });
+  };
+
   // Plain-text documents the server found a patch or C in (the others it leaves alone).
   const reviewedText = new Set<string>();
 
@@ -144,6 +166,32 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (text === null) return void vscode.window.showInformationMessage('mm-review: no findings for this document yet');
       await vscode.env.clipboard.writeText(text);
       void vscode.window.showInformationMessage('mm-review: findings copied');
+    }),
+    vscode.commands.registerCommand('mmReview.composeReply', async () => {
+      const doc = vscode.window.activeTextEditor?.document;
+      if (!doc) return;
+      const replies = (await c.sendRequest(REQUESTS.composeReply, { uri: doc.uri.toString() })) as ComposedReply[] | null;
+      if (replies === null)
+        return void vscode.window.showInformationMessage('mm-review: this document has not been checked yet (or is being checked again); try again');
+      if (!replies.length)
+        return void vscode.window.showInformationMessage('mm-review: nothing to reply: no finding, or every one already raised in the thread');
+      for (const [i, r] of replies.entries()) await openReply(doc.uri.toString(), r, i > 0);
+    }),
+    vscode.commands.registerCommand('mmReview.addToReply', async (uri: string, key: string) => {
+      // The reply being written to the finding's message, if one is open; else a new one with this finding.
+      for (const reply of openReplies.get(uri) ?? []) {
+        if (reply.isClosed) continue;
+        const text = (await c.sendRequest(REQUESTS.addToReply, { uri, key, reply: reply.getText() })) as string | null;
+        if (text === null) continue;
+        const edit = new vscode.WorkspaceEdit();
+        edit.replace(reply.uri, new vscode.Range(reply.positionAt(0), reply.positionAt(reply.getText().length)), text);
+        await vscode.workspace.applyEdit(edit);
+        await vscode.window.showTextDocument(reply, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+        return;
+      }
+      const replies = (await c.sendRequest(REQUESTS.composeReply, { uri, keys: [key] })) as ComposedReply[] | null;
+      if (!replies?.length) return void vscode.window.showInformationMessage('mm-review: the document was checked again since; try again');
+      await openReply(uri, replies[0], false);
     }),
     vscode.commands.registerCommand('mmReview.showModel', async (uri: string, key: string) => {
       const model = (await c.sendRequest(REQUESTS.model, { uri, key })) as ModelPanel | null;

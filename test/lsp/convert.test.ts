@@ -80,6 +80,7 @@ test('settings are read tolerantly', () => {
     footprintCpus: 224,
     footprintPools: 1,
     kernelTree: '',
+    replyFrom: '',
   });
   assert.deepEqual(
     readSettings({
@@ -88,6 +89,7 @@ test('settings are read tolerantly', () => {
       run: 'onSave',
       maxDocumentSizeMiB: -3,
       kernelTree: ' /src/linux ',
+      replyFrom: ' Rev <rev@example.net>\nBcc: everyone@example.org',
     }),
     {
       rules: { 'prototype-mismatch': 'warning' },
@@ -99,6 +101,8 @@ test('settings are read tolerantly', () => {
       footprintCpus: 224,
       footprintPools: 1,
       kernelTree: '/src/linux',
+      // A line break in a header value would start another header: it is a space.
+      replyFrom: 'Rev <rev@example.net> Bcc: everyone@example.org',
     },
   );
   assert.equal(readSettings({ kernelTree: 42 }).kernelTree, '', 'not a string: the default');

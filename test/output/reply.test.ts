@@ -207,7 +207,10 @@ test('adding a finding to a reply being written: quoted in its place, the review
   assert.equal(addToReply(onlyX86.text, series, riscv), expected('pgmap-1.eml'));
   // The reviewer rewrote the comment, added a line of their own above the quote and a sign-off.
   const edited = onlyX86.text
-    .replace('kasan_populate_shadow() receives gfp but does not pass it to\nkasan_populate_pgd(), which gets its other arguments (start, end, nid).', 'gfp is dropped here; please pass it on.')
+    .replace(
+      'kasan_populate_shadow() receives gfp but does not pass it to\nkasan_populate_pgd(), which gets its other arguments (start, end, nid).',
+      'gfp is dropped here; please pass it on.',
+    )
     .replace(/wrote:\n/, 'wrote:\nTwo things below.\n')
     .replace(/\n$/, '\n\nThanks,\nTwo\n');
   const added = addToReply(edited, series, riscv)!;

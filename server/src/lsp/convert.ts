@@ -23,7 +23,7 @@ export function toDiagnostic(f: Finding, uri: string): Diagnostic {
     code: f.ruleId,
     codeDescription: { href: ruleDocUri(f.ruleId) },
     source: SOURCE,
-    message: f.origin === 'introduced' ? f.message : `${f.message} (${f.origin === 'fixed' ? 'fixed by this patch' : 'pre-existing'})`,
+    message: `${f.origin === 'introduced' ? f.message : `${f.message} (${f.origin === 'fixed' ? 'fixed by this patch' : 'pre-existing'})`}${f.raised ? ` (raised by ${f.raised.by})` : ''}`,
     relatedInformation: f.related.map((r) => ({
       location: { uri: r.file ? pathToFileURL(`${r.file.root}/${r.file.path}`).href : uri, range: r.range },
       message: r.message,
@@ -40,7 +40,11 @@ const overlaps = (a: Range, b: Range): boolean =>
     (b.end.line === a.start.line && b.end.character < a.start.character)
   );
 
-export function codeActions(findings: Finding[], uri: string, range: Range): CodeAction[] {
+/**
+ * The quick fixes of the findings in `range`; with `replies` (a client that runs the extension's commands),
+ * also "Add to reply" on each introduced finding that is about the patch.
+ */
+export function codeActions(findings: Finding[], uri: string, range: Range, replies = false): CodeAction[] {
   const out: CodeAction[] = [];
   for (const f of findings) {
     if (!overlaps(f.range, range)) continue;
@@ -53,6 +57,13 @@ export function codeActions(findings: Finding[], uri: string, range: Range): Cod
         edit: { changes: { [uri]: fix.edits.map((e) => ({ range: e.range, newText: e.newText })) } },
       });
     });
+    if (replies && f.origin === 'introduced' && f.ruleId !== 'analysis-limit')
+      out.push({
+        title: `Add to reply: ${f.ruleId}${f.raised ? ` (raised by ${f.raised.by})` : ''}`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [toDiagnostic(f, uri)],
+        command: { title: 'Add to reply', command: 'mmReview.addToReply', arguments: [uri, f.key] },
+      });
   }
   return out;
 }

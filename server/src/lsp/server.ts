@@ -36,6 +36,8 @@ import type { AnalyzeOptions, LensPatch } from './analysis-service';
 import { codeActions, codeLenses, countsText, hoverLinks, toDiagnostic } from './convert';
 import { DEFAULT_SETTINGS, readSettingsWithProblems, type Settings } from './settings';
 import { toText } from '../core/output/text';
+import { addToReply, composeReplies } from '../core/output/reply';
+import { ingest } from '../core/ingest';
 import { defaultRules } from '../core/rules';
 import { TOOL_NAME, TOOL_VERSION } from '../core/version';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -82,7 +84,17 @@ export const REQUESTS = {
   model: 'mmReview/model',
   runModel: 'mmReview/runModel',
   models: 'mmReview/models',
+  composeReply: 'mmReview/composeReply',
+  addToReply: 'mmReview/addToReply',
 } as const;
+
+/** A reply composed for the client to open: its mail text, and the findings it comments on (by key). */
+export interface ComposedReply {
+  subject: string;
+  inReplyTo: string | null;
+  text: string;
+  keys: string[];
+}
 
 /** Language ids (VS Code's and other editors') of documents that are patches or mail: always reviewed. */
 const PATCH_LANGUAGES = new Set(['diff', 'patch', 'mm-mail', 'mail']);
@@ -203,7 +215,7 @@ export class MmReviewServer {
     c.onCodeAction((params, token) => {
       const s = this.current(params.textDocument.uri);
       if (!s || token.isCancellationRequested) return [];
-      return codeActions(s.shown, params.textDocument.uri, params.range);
+      return codeActions(s.shown, params.textDocument.uri, params.range, this.commandLinks);
     });
     c.onCodeLens((params, token) => {
       const s = this.current(params.textDocument.uri);
@@ -240,6 +252,35 @@ export class MmReviewServer {
       const p = stringParams(raw, ['uri', 'key']);
       const f = this.states.get(p.uri)?.shown.find((x) => x.key === p.key);
       return f ? { title: `${f.ruleId}: ${f.message}`, markdown: f.explanation || f.message } : null;
+    });
+    // The review reply, composed from the findings shown (all introduced ones not raised in the thread,
+    // or those `keys` names): null while the document's last analysis is not of its current text.
+    c.onRequest(REQUESTS.composeReply, async (raw: unknown): Promise<ComposedReply[] | null> => {
+      const p = stringParams(raw, ['uri']);
+      const o = raw as { keys?: unknown; from?: unknown };
+      const keys = Array.isArray(o.keys) ? new Set(o.keys.filter((k): k is string => typeof k === 'string')) : null;
+      // The reviewer's address: given with the request, else the mmReview.replyFrom setting.
+      const from = (typeof o.from === 'string' ? o.from.replace(/[\r\n]+/g, ' ').trim() : (await this.settingsFor(p.uri)).replyFrom) || undefined;
+      const s = this.current(p.uri);
+      const doc = this.documents.get(p.uri);
+      if (!s?.patches || !doc) return null;
+      const findings = s.shown.filter((f) => f.origin === 'introduced' && (!keys || keys.has(f.key)));
+      // Named findings go in even when the thread raised them: the reviewer asked for them.
+      return composeReplies(ingest(doc.getText()), findings, { from, includeRaised: keys !== null }).map((r) => ({
+        subject: r.subject,
+        inReplyTo: r.inReplyTo,
+        text: r.text,
+        keys: r.findings.map((f) => f.key),
+      }));
+    });
+    // One more finding in a reply the reviewer is editing: its new text, or null when it is not that reply's.
+    c.onRequest(REQUESTS.addToReply, (raw: unknown): string | null => {
+      const p = stringParams(raw, ['uri', 'key', 'reply']);
+      const s = this.current(p.uri);
+      const doc = this.documents.get(p.uri);
+      const f = s?.shown.find((x) => x.key === p.key);
+      if (!f || !doc) return null;
+      return addToReply(p.reply, ingest(doc.getText()), f);
     });
     c.onRequest(REQUESTS.review, async (raw: unknown, token: CancellationToken) => {
       const p = stringParams(raw, ['uri']);

@@ -22,6 +22,8 @@ export interface Settings {
   footprintPools: number;
   /** The kernel tree: '' for the workspace folder when it looks like one, 'off', or a directory. */
   kernelTree: string;
+  /** The reviewer (`Name <address>`): the From of the replies composed, left out of their Cc; '' for none. */
+  replyFrom: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -34,6 +36,7 @@ export const DEFAULT_SETTINGS: Settings = {
   footprintCpus: 224,
   footprintPools: 1,
   kernelTree: '',
+  replyFrom: '',
 };
 
 const count = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : fallback);
@@ -68,6 +71,8 @@ export function readSettingsWithProblems(raw: unknown): { settings: Settings; pr
       footprintCpus: count(r.footprintCpus, DEFAULT_SETTINGS.footprintCpus),
       footprintPools: count(r.footprintPools, DEFAULT_SETTINGS.footprintPools),
       kernelTree: typeof r.kernelTree === 'string' ? r.kernelTree.trim() : '',
+      // One line: a header value may not break the mail.
+      replyFrom: typeof r.replyFrom === 'string' ? r.replyFrom.replace(/[\r\n]+/g, ' ').trim() : '',
     },
     problems: [...deprecated.map((d) => `mmReview.rules: ${d}`), ...pairs.problems],
   };

@@ -97,10 +97,12 @@ function composeReply(series: Series, message: MailMessage, findings: Finding[],
 function replyHeaders(message: MailMessage, subject: string, options: ReplyOptions): string[] {
   const h = message.headers;
   const out: string[] = [];
-  if (options.from) out.push(`From: ${options.from}`);
+  // One line: a line break in a header value would start another header.
+  const from = options.from?.replace(/[\r\n]+/g, ' ').trim();
+  if (from) out.push(`From: ${from}`);
   const to = splitAddresses(h.from);
   // Everyone the patch went to stays on the reply, the reviewer and its author once.
-  const seen = new Set([...to, ...(options.from ? [options.from] : [])].map(addressOf));
+  const seen = new Set([...to, ...(from ? [from] : [])].map(addressOf));
   const cc: string[] = [];
   for (const a of [...splitAddresses(h.to), ...splitAddresses(h.cc)]) {
     if (seen.has(addressOf(a))) continue;
