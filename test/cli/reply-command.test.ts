@@ -89,4 +89,20 @@ test('check --format github: one workflow command per finding, severity mapped, 
     ],
   );
   assert.equal(lines[3], 'mm-review: 2 errors, 0 warnings, 1 information (1 document, 3 patches)');
+  // On the kernel files' lines instead, whole lines; still one document checked.
+  const source = run(['check', '--format', 'github', '--location', 'source', '--fail-on', 'never', 'examples/pgmap-series.mbox']);
+  assert.deepEqual(
+    source.out
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split('::')[1] ?? l),
+    [
+      'error file=arch/riscv/mm/kasan_init.c,line=302,endLine=302,title=mm-review prototype-mismatch',
+      'notice file=arch/x86/mm/kasan_init_64.c,line=126,endLine=126,title=mm-review parameter-dropped',
+      'error file=mm/kasan/shadow.c,line=158,endLine=158,title=mm-review prototype-mismatch',
+      'mm-review: 2 errors, 0 warnings, 1 information (1 document, 3 patches)',
+    ],
+  );
+  const bad = run(['check', '--location', 'nowhere', 'examples/pgmap-series.mbox']);
+  assert.deepEqual([bad.code, bad.err], [2, 'mm-review: --location takes patch or source\n']);
 });

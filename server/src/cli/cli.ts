@@ -12,6 +12,7 @@ import { toJson, type DocumentFindings } from '../core/output/json';
 import { toSarif } from '../core/output/sarif';
 import { toText } from '../core/output/text';
 import { toGithub } from '../core/output/github';
+import { atSourceLines } from '../core/output/source-locations';
 import { defaultRules } from '../core/rules';
 import { canonicalRuleIds, RULE_ALIASES } from '../core/rules/aliases';
 import { TOOL_NAME, TOOL_VERSION } from '../core/version';
@@ -25,7 +26,8 @@ import { runPool, WorkerFileError, type WorkerReply } from './worker-pool';
 const USAGE = `usage:
   mm-review check [--format text|json|sarif|github] [--fail-on error|warning|information|never] [--all]
                   [--rule ID=error|warning|information|hint|off]... [--max-size MIB]
-                  [--config FILE | --no-config] [--cpus N] [--pools N] [--tree DIR] [--jobs N|auto] FILE...
+                  [--config FILE | --no-config] [--cpus N] [--pools N] [--tree DIR] [--jobs N|auto]
+                  [--location patch|source] FILE...
 ${REPLY_USAGE}
   mm-review inspect FILE
   mm-review model [NAME [--format text|json] [key=value]...]   (NAME --help: its parameters)
@@ -40,6 +42,8 @@ the default table are read from --config FILE, else from ./.mm-review.json when 
 --tree DIR: a kernel checkout; a prototype change is then also checked against the sites the series
 does not touch, and each changed file against the pre-image its index line names.
 --jobs N: check the files on N threads (auto: one per core); the output is in the files' order.
+--location source: each finding on its kernel file's line (the patched file) instead of the patch's,
+where it has one: what a pull request's annotations and code scanning show (--format github|sarif).
 reply writes the review reply for FILE's findings: a mail per patch with findings, quoting the
 patch trimmed to the lines around each finding, a comment under each; to standard output, to
 --output FILE (several replies: an mbox), or one .eml each into --output DIR. Nothing is sent.
@@ -60,6 +64,8 @@ interface CheckArgs {
   pools: number | undefined;
   /** Worker threads the files are checked on (1: this thread). */
   jobs: number;
+  /** `source`: findings on the kernel files' lines instead of the patch documents' (see source-locations.ts). */
+  location: 'patch' | 'source';
   files: string[];
 }
 
@@ -77,6 +83,7 @@ function parseCheckArgs(argv: string[]): CheckArgs {
     pools: undefined,
     tree: undefined,
     jobs: 1,
+    location: 'patch',
     files: [],
   };
   const known = new Set([...defaultRules.map((r) => r.id), ...Object.keys(RULE_ALIASES)]);
@@ -118,6 +125,10 @@ function parseCheckArgs(argv: string[]): CheckArgs {
       const n = v === 'auto' ? os.availableParallelism() : Number(v);
       if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError('--jobs takes a whole number from 1 to 256, or auto');
       a.jobs = n;
+    } else if (name === '--location') {
+      const v = value();
+      if (v !== 'patch' && v !== 'source') throw new UsageError('--location takes patch or source');
+      a.location = v;
     } else if (name === '--config') a.config = value();
     else if (name === '--tree') a.tree = value();
     else if (arg === '--no-config') a.config = null;
@@ -190,13 +201,14 @@ async function check(io: Io, argv: string[], host: CliHost): Promise<number> {
     const engine = new Engine(await loadParser());
     results = args.files.map((file) => checkFile(io, engine, file, job, tree));
   }
-  const docs = results.map((r) => r.doc);
+  const checked = results.map((r) => r.doc);
+  const docs = args.location === 'source' ? atSourceLines(checked) : checked;
   const patches = results.reduce((n, r) => n + r.patches, 0);
   if (args.format === 'json') io.stdout(toJson(docs) + '\n');
   // The rules an Engine runs by default: the workers' engines and this thread's alike.
   else if (args.format === 'sarif') io.stdout(JSON.stringify(toSarif(docs, defaultRules), null, 2) + '\n');
-  else if (args.format === 'github') io.stdout(toGithub(docs, patches));
-  else io.stdout(toText(docs, patches));
+  else if (args.format === 'github') io.stdout(toGithub(docs, patches, checked.length));
+  else io.stdout(toText(docs, patches, checked.length));
   if (args.failOn === 'never') return 0;
   const threshold = args.failOn;
   return docs.some((d) => d.findings.some((f) => atLeast(f.severity, threshold))) ? 1 : 0;

@@ -3,7 +3,7 @@
  * which the runner turns into an annotation on the patch file's line, then the text summary for the log.
  */
 import type { Finding, Severity } from '../findings';
-import type { DocumentFindings } from './json';
+import type { LineFindings } from './source-locations';
 import { summaryLine } from './text';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'notice', hint: 'notice' };
@@ -14,14 +14,14 @@ export const escapeData = (s: string): string => s.replace(/%/g, '%25').replace(
 /** A property value: also `:` and `,`, which separate the properties. */
 export const escapeProperty = (s: string): string => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
-function annotation(path: string, f: Finding): string {
+function annotation(path: string, f: Finding, lineOnly: boolean): string {
   const { start, end } = f.range;
   const props = [
     `file=${escapeProperty(path)}`,
     `line=${start.line + 1}`,
     `endLine=${end.line + 1}`,
     // Columns only make sense within one line.
-    ...(start.line === end.line ? [`col=${start.character + 1}`, `endColumn=${end.character + 1}`] : []),
+    ...(start.line === end.line && !lineOnly ? [`col=${start.character + 1}`, `endColumn=${end.character + 1}`] : []),
     `title=${escapeProperty(`mm-review ${f.ruleId}`)}`,
   ];
   const origin = f.origin === 'introduced' ? '' : f.origin === 'fixed' ? ' (fixed by this patch)' : ' (pre-existing)';
@@ -29,8 +29,8 @@ function annotation(path: string, f: Finding): string {
   return `::${COMMAND[f.severity]} ${props.join(',')}::${escapeData(f.message + origin + raised)}`;
 }
 
-export function toGithub(docs: DocumentFindings[], patches: number): string {
-  const lines = docs.flatMap((d) => d.findings.map((f) => annotation(d.path, f)));
-  lines.push(summaryLine(docs, patches));
+export function toGithub(docs: LineFindings[], patches: number, documents = docs.length): string {
+  const lines = docs.flatMap((d) => d.findings.map((f) => annotation(d.path, f, d.lineOnly === true)));
+  lines.push(summaryLine(docs, patches, documents));
   return lines.join('\n') + '\n';
 }

@@ -6,7 +6,7 @@
 import type { Finding, Severity } from '../findings';
 import type { Rule } from '../rules/rule';
 import { TOOL_NAME, TOOL_VERSION } from '../version';
-import type { DocumentFindings } from './json';
+import type { LineFindings } from './source-locations';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note' | 'none'> = { error: 'error', warning: 'warning', information: 'note', hint: 'none' };
 const BASELINE: Record<Finding['origin'], string> = { introduced: 'new', 'pre-existing': 'unchanged', fixed: 'absent' };
@@ -24,17 +24,20 @@ export function fingerprint(text: string): string {
 
 const toUri = (path: string): string => path.replace(/\\/g, '/');
 
-export function toSarif(docs: DocumentFindings[], rules: Rule[]): object {
+export function toSarif(docs: LineFindings[], rules: Rule[]): object {
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const artifacts = docs.map((d) => ({ location: { uri: toUri(d.path) } }));
   const results = docs.flatMap((d, docIndex) =>
     d.findings.map((f) => {
-      const region = (r: Finding['range']) => ({
-        startLine: r.start.line + 1,
-        startColumn: r.start.character + 1,
-        endLine: r.end.line + 1,
-        endColumn: r.end.character + 1,
-      });
+      const region = (r: Finding['range']) =>
+        d.lineOnly
+          ? { startLine: r.start.line + 1 }
+          : {
+              startLine: r.start.line + 1,
+              startColumn: r.start.character + 1,
+              endLine: r.end.line + 1,
+              endColumn: r.end.character + 1,
+            };
       return {
         ruleId: f.ruleId,
         ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId) } : {}),
@@ -51,7 +54,14 @@ export function toSarif(docs: DocumentFindings[], rules: Rule[]): object {
         })),
         partialFingerprints: { [FINGERPRINT]: fingerprint(`${f.ruleId}\u0000${f.file ?? ''}\u0000${f.key}`) },
         baselineState: BASELINE[f.origin],
-        properties: { messageId: f.messageId, origin: f.origin, kernelFile: f.file, kernelLine: f.fileLine, patch: f.patch },
+        properties: {
+          messageId: f.messageId,
+          origin: f.origin,
+          kernelFile: f.file,
+          kernelLine: f.fileLine,
+          patch: f.patch,
+          ...(f.raised ? { raisedBy: f.raised.by } : {}),
+        },
         ...(f.fixes.length
           ? {
               fixes: f.fixes.map((x) => ({

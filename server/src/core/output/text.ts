@@ -9,7 +9,8 @@ function findingLine(path: string, f: Finding): string {
   return `${path}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity}: ${f.message}${ORIGIN_NOTE[f.origin]}${raised} [${f.ruleId}]`;
 }
 
-export function summaryLine(docs: DocumentFindings[], patches: number): string {
+/** `documents`: how many documents were checked (findings may be grouped by kernel file instead). */
+export function summaryLine(docs: DocumentFindings[], patches: number, documents = docs.length): string {
   const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
   for (const d of docs) for (const f of d.findings) counts[f.severity]++;
   const parts = [
@@ -18,12 +19,12 @@ export function summaryLine(docs: DocumentFindings[], patches: number): string {
     `${counts.information} information`,
   ];
   if (counts.hint) parts.push(`${counts.hint} hint${counts.hint === 1 ? '' : 's'}`);
-  const where = `${docs.length} document${docs.length === 1 ? '' : 's'}, ${patches} patch${patches === 1 ? '' : 'es'}`;
+  const where = `${documents} document${documents === 1 ? '' : 's'}, ${patches} patch${patches === 1 ? '' : 'es'}`;
   return `mm-review: ${parts.join(', ')} (${where})`;
 }
 
-export function toText(docs: DocumentFindings[], patches: number): string {
+export function toText(docs: DocumentFindings[], patches: number, documents = docs.length): string {
   const lines = docs.flatMap((d) => d.findings.map((f) => findingLine(d.path, f)));
-  lines.push(summaryLine(docs, patches));
+  lines.push(summaryLine(docs, patches, documents));
   return lines.join('\n') + '\n';
 }
