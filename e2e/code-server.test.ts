@@ -214,6 +214,24 @@ test('VS Code: Problems lists the finding, the hover explains it, the rule link 
     };
     await review();
     await page.locator('.notifications-toasts').getByText('mm-review: 1 error, 2 information in 1 patch').waitFor({ timeout: 30_000 });
+    // The review reply: composed beside the patch, the finding's comment under its quoted line; then
+    // closed unsaved (reverted), as a reviewer who sends it from their mail client would.
+    await page.keyboard.press('F1');
+    await page.keyboard.type('mm-review: Compose review reply');
+    await page.locator('.quick-input-list').getByText('Compose review reply').first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab.active').filter({ hasText: 'Untitled' }).first().waitFor({ timeout: 30_000 });
+    const replyLine = (text: string) => page.locator('.monaco-editor .view-line').filter({ hasText: text }).first();
+    await replyLine('Subject: Re:').waitFor({ timeout: 30_000 });
+    await replyLine('vmemmap_populate() is called with 4 arguments').waitFor({ timeout: 30_000 });
+    await replyLine('> + vmemmap_populate(start, end, nid, NULL);').waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(artifactsDir, 'code-server-reply.png') });
+    await page.keyboard.press('F1');
+    await page.keyboard.type('View: Revert and Close Editor');
+    await page.locator('.quick-input-list').getByText('Revert and Close Editor').first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab').filter({ hasText: 'Untitled' }).first().waitFor({ state: 'detached', timeout: 30_000 });
     // The rule id in the Problems panel links to the rule's documentation, served by the extension.
     await page.mouse.move(5, 5);
     await page.locator('.markers-panel a').filter({ hasText: 'prototype-mismatch' }).first().click();
@@ -244,6 +262,8 @@ test('VS Code: Problems lists the finding, the hover explains it, the rule link 
     await page.keyboard.press('Control+.');
     const fix = page.locator('.action-widget').getByText('Pass `NULL` for `pgmap`').first();
     await fix.waitFor({ timeout: 30_000 });
+    // Beside the fix: the finding into the review reply.
+    assert.equal(await page.locator('.action-widget').getByText('Add to reply: prototype-mismatch').count(), 1);
     await fix.hover();
     await page.keyboard.press('Control+Enter');
     await page.locator('.panel .composite-bar').getByText('Refactor Preview').first().waitFor({ timeout: 30_000 });
@@ -309,6 +329,7 @@ test('VS Code: Problems lists the finding, the hover explains it, the rule link 
       ['code-server-quick-fix-preview.png', 'quick-fix-preview.png'],
       ['code-server-model.png', 'model-panel.png'],
       ['code-server-model-rerun.png', 'model-panel-rerun.png'],
+      ['code-server-reply.png', 'reply.png'],
     ])
       fs.copyFileSync(path.join(artifactsDir, shot), path.join(repoRoot, 'docs', 'images', image));
   } catch (e) {
