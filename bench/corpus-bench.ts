@@ -21,6 +21,7 @@ import { DiskKernelTree } from '../server/src/host/disk-tree';
 import type { Analysis } from '../server/src/core/engine';
 import { isAlarm, sitesHit, type CorpusManifest, type CorpusPatch } from './corpus-score';
 import { median } from './stats';
+import { checkReplies, type ReplyCheck } from './reply-check';
 
 const root = path.resolve(__dirname, '..', '..');
 const arg = (name: string): string | undefined => {
@@ -40,6 +41,7 @@ interface PatchResult {
   elsewhere: Finding[];
   /** Each quick fix offered on the patch, and whether it held. */
   fixes: { rule: string; title: string; holds: boolean }[];
+  replies: ReplyCheck;
 }
 
 async function main(): Promise<void> {
@@ -84,7 +86,8 @@ async function main(): Promise<void> {
     const fixes = a.findings.flatMap((f) =>
       f.fixes.map((fix) => ({ rule: f.ruleId, title: fix.title, holds: checkFix(again, text, a.findings, f, fix).holds })),
     );
-    results.push({ patch, ms, tree, onSite, infoOnSite, elsewhere, fixes });
+    const replies = checkReplies(text, again);
+    results.push({ patch, ms, tree, onSite, infoOnSite, elsewhere, fixes, replies });
   }
   const introducers = results.filter((r) => r.patch.role === 'introducer');
   const good = results.filter((r) => r.patch.role === 'good');
@@ -111,6 +114,12 @@ async function main(): Promise<void> {
       hold: results.reduce((n, r) => n + r.fixes.filter((f) => f.holds).length, 0),
       onIntroducers: introducers.reduce((n, r) => n + r.fixes.length, 0),
       onGood: good.reduce((n, r) => n + r.fixes.length, 0),
+    },
+    replies: {
+      composed: results.reduce((n, r) => n + r.replies.replies, 0),
+      comments: results.reduce((n, r) => n + r.replies.comments, 0),
+      commentsUnderTheirLine: results.reduce((n, r) => n + r.replies.underTheirLine, 0),
+      raisedWhenThreaded: results.reduce((n, r) => n + r.replies.raisedInThread, 0),
     },
     ...(trees.length
       ? {

@@ -220,9 +220,20 @@ test('VS Code: Problems lists the finding, the hover explains it, the rule link 
     await page.keyboard.type('mm-review: Compose review reply');
     await page.locator('.quick-input-list').getByText('Compose review reply').first().waitFor({ timeout: 30_000 });
     await page.keyboard.press('Enter');
-    await page.locator('.tabs-container .tab.active').filter({ hasText: 'Untitled' }).first().waitFor({ timeout: 30_000 });
+    // An untitled document's tab is named after its first line.
+    await page.locator('.tabs-container .tab.active').filter({ hasText: 'To: Muchun Song' }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.statusbar').getByText('Review reply (mm-review)').first().waitFor({ timeout: 30_000 });
     const replyLine = (text: string) => page.locator('.monaco-editor .view-line').filter({ hasText: text }).first();
-    await replyLine('Subject: Re:').waitFor({ timeout: 30_000 });
+    await replyLine('Subject: Re: [PATCH 04/49]').waitFor({ timeout: 30_000 });
+    // The editor draws only the lines in view: go to the comment's line (where the command line puts it).
+    const composed = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'reply', path.join(ws, 'stale-call.patch')], {
+      encoding: 'utf8',
+    }).stdout.split('\n');
+    const commentAt = composed.findIndex((l) => l.startsWith('vmemmap_populate() is called with 4 arguments'));
+    assert.ok(commentAt > 0 && composed[commentAt - 2] === '> + vmemmap_populate(start, end, nid, NULL);', 'the comment under the stale call');
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type(String(commentAt + 1));
+    await page.keyboard.press('Enter');
     await replyLine('vmemmap_populate() is called with 4 arguments').waitFor({ timeout: 30_000 });
     await replyLine('> + vmemmap_populate(start, end, nid, NULL);').waitFor({ timeout: 30_000 });
     await page.waitForTimeout(500);
@@ -231,7 +242,7 @@ test('VS Code: Problems lists the finding, the hover explains it, the rule link 
     await page.keyboard.type('View: Revert and Close Editor');
     await page.locator('.quick-input-list').getByText('Revert and Close Editor').first().waitFor({ timeout: 30_000 });
     await page.keyboard.press('Enter');
-    await page.locator('.tabs-container .tab').filter({ hasText: 'Untitled' }).first().waitFor({ state: 'detached', timeout: 30_000 });
+    await page.locator('.tabs-container .tab').filter({ hasText: 'To: Muchun Song' }).first().waitFor({ state: 'detached', timeout: 30_000 });
     // The rule id in the Problems panel links to the rule's documentation, served by the extension.
     await page.mouse.move(5, 5);
     await page.locator('.markers-panel a').filter({ hasText: 'prototype-mismatch' }).first().click();

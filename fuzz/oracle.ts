@@ -1,12 +1,14 @@
 /**
  * @file What must hold for any input, checked on one case: the core does not throw, no rule fails on the
  * document, every position a finding gives (its range, its related places in the document, its fixes'
- * edits) is inside the document, and every fix applies.
+ * edits) is inside the document, every fix applies, and the review reply is composed (and a finding
+ * added to it) without throwing.
  */
 import type { Engine } from '../server/src/core/engine';
 import type { Range } from '../server/src/core/ingest';
 import { splitLines } from '../server/src/core/ingest';
 import { applyTextEdits } from '../server/src/core/textedit';
+import { addToReply, composeReplies } from '../server/src/core/output/reply';
 
 export type FailureClass = 'crash' | 'rule failed' | 'position outside the document' | 'hang' | 'memory';
 export const FAILURE_CLASSES: readonly FailureClass[] = ['crash', 'rule failed', 'position outside the document', 'hang', 'memory'];
@@ -19,12 +21,20 @@ export interface Failure {
 /** Runs the analysis on `text` and returns what went wrong (nothing, for a sound run). */
 export function checkCase(engine: Engine, text: string): Failure[] {
   let findings;
+  let series;
   try {
-    findings = engine.analyze(text).findings;
+    ({ findings, series } = engine.analyze(text));
   } catch (e) {
     return [{ kind: 'crash', detail: (e as Error).stack ?? String(e) }];
   }
   const out: Failure[] = [];
+  try {
+    const replies = composeReplies(series, findings);
+    // The reply written so far, with each of its findings added again (a no-op) and the first one it lacks.
+    for (const r of replies.slice(0, 3)) for (const f of [...r.findings.slice(0, 2), ...findings.slice(0, 2)]) addToReply(r.text, series, f);
+  } catch (e) {
+    out.push({ kind: 'crash', detail: `composing the reply: ${(e as Error).stack ?? String(e)}` });
+  }
   const lines = splitLines(text);
   // A document ending in a newline has an empty last line an editor shows: positions there are inside.
   const lineCount = lines.length + 1;

@@ -245,6 +245,18 @@ test('a one-line question right after a quoted line is not taken for a wrap', ()
   assert.deepEqual(show(onlyHunk(ingest(text))), [' int a;', '+int b;', ' int c;']);
 });
 
+test('a cut marker between quoted lines is a cut, not the wrapped tail of the line above', () => {
+  // [marker, kept as it is written by reviewers]
+  for (const marker of ['[...]', '[ ... ]', '[snip]', '<snip>', '...', '…']) {
+    const text = ['> @@ -1,6 +1,6 @@ int f(void)', marker, '> int a;', '> +int b;', marker, '> int e;'].join('\n');
+    const h = onlyHunk(ingest(text));
+    assert.equal(h.section, 'int f(void)', marker);
+    assert.deepEqual(show(h), [' int a;', '+int b;', ' int e;'], marker);
+  }
+  // A wrapped tail that only looks like a word is still joined.
+  assert.deepEqual(show(onlyHunk(ingest(['> @@ -1,2 +1,2 @@', '> int a = foo(1,', '2);', '> int c;'].join('\n')))), [' int a = foo(1, 2);', ' int c;']);
+});
+
 test('the list archive footer and prose after a hunk are never swallowed', () => {
   const footer = ['next prev parent reply other threads:[~2026-04-05 12:53 UTC|newest]', 'Thread overview: 3+ messages'];
   const s = ingest(['@@ -1,4 +1,4 @@', 'int a;', '-int b;', '+int c;', 'int d;', ...footer].join('\n'));

@@ -100,3 +100,59 @@ test('nothing is raised in a document without a quoted patch, or in a reply quot
   const prose = [...PATCH, '', 'From rev@example.net Tue Nov  3 09:00:00 2026', 'From: Rev <rev@example.net>', 'Subject: Re: x', '', '> Why?', 'Because.'];
   assert.equal(raisedFindings(ingest(prose.join('\n')), [finding(11)]).size, 0);
 });
+
+test('a quoted run that reads the same in two functions is raised only where the quote places it', () => {
+  // A new file with two functions opening alike; findings on each one's `ret = lock(dev);`.
+  const body = (name: string): string[] => [
+    `+int ${name}(struct dev *dev)`,
+    '+{',
+    '+\tint ret;',
+    '+',
+    '+\tret = lock(dev);',
+    '+\tif (ret)',
+    '+\t\treturn ret;',
+    '+\treturn 0;',
+    '+}',
+  ];
+  const patch = [
+    'From 2222222222222222222222222222222222222222 Mon Sep 17 00:00:00 2001',
+    'From: Dev <dev@example.org>',
+    'Subject: [PATCH] drivers/x: two ops',
+    '',
+    '---',
+    'diff --git a/drivers/x.c b/drivers/x.c',
+    'new file mode 100644',
+    '--- /dev/null',
+    '+++ b/drivers/x.c',
+    '@@ -0,0 +1,18 @@',
+    ...body('x_open'),
+    ...body('x_close'),
+  ];
+  const inOpen = finding(patch.indexOf('+\tret = lock(dev);'));
+  const inClose = finding(patch.lastIndexOf('+\tret = lock(dev);'));
+  const quote = (signature: string | null): string[] => [
+    'From rev@example.net Tue Nov  3 09:00:00 2026',
+    'From: Rev <rev@example.net>',
+    'Subject: Re: [PATCH] drivers/x: two ops',
+    '',
+    '> diff --git a/drivers/x.c b/drivers/x.c',
+    '> @@ -0,0 +1,18 @@',
+    '[...]',
+    ...(signature ? [`> +int ${signature}(struct dev *dev)`, '[...]'] : []),
+    '> +\tint ret;',
+    '> +',
+    '> +\tret = lock(dev);',
+    '',
+    'Not unlocked on the error path.',
+  ];
+  // [the function whose first line the quote keeps, which findings are raised]
+  const cases: [string | null, Finding[]][] = [
+    [null, []],
+    ['x_open', [inOpen]],
+    ['x_close', [inClose]],
+  ];
+  for (const [signature, raised] of cases) {
+    const marks = raisedFindings(ingest([...patch, '', ...quote(signature)].join('\n')), [inOpen, inClose]);
+    assert.deepEqual([...marks.keys()], raised, String(signature));
+  }
+});

@@ -48,27 +48,106 @@ function commentUnder(series: Series, line: DiffLine, depth: number, end: number
 
 const pathOf = (f: FileDiff): string | null => f.newPath ?? f.oldPath;
 
+/** The hunks of each file path, with their patches: where a quoted line's original is looked for. */
+type HunksByPath = Map<string | null, { patch: Patch; hunk: Hunk }[]>;
+
+function hunksByPath(series: Series): HunksByPath {
+  const out: HunksByPath = new Map();
+  for (const patch of series.patches)
+    for (const file of patch.files) {
+      const list = out.get(pathOf(file)) ?? [];
+      for (const hunk of file.hunks) list.push({ patch, hunk });
+      out.set(pathOf(file), list);
+    }
+  return out;
+}
+
+/** A hunk's lines by kind and text, each with its indices in order (memoised: a thread asks of every line). */
+const linesByText = new WeakMap<Hunk, Map<string, number[]>>();
+function indicesOf(hunk: Hunk, line: DiffLine): number[] {
+  let map = linesByText.get(hunk);
+  if (!map) {
+    map = new Map();
+    hunk.lines.forEach((l, i) => {
+      const k = `${l.kind}\u0000${l.text}`;
+      const list = map!.get(k);
+      if (list) list.push(i);
+      else map!.set(k, [i]);
+    });
+    linesByText.set(hunk, map);
+  }
+  return map.get(`${line.kind}\u0000${line.text}`) ?? [];
+}
+
+const sameLine = (a: DiffLine, b: DiffLine): boolean => a.kind === b.kind && a.text === b.text;
+
+/**
+ * Each line of a quoted hunk matched to its line in the hunk it quotes. A quote keeps the lines' order but
+ * may be cut anywhere (`[...]`, comments between): each run of lines quoted together is matched where it
+ * reads the same as a whole, after the previous run (a lone line that occurs twice is otherwise taken for
+ * the wrong one); a run that reads nowhere whole, line by line.
+ */
+const alignments = new WeakMap<Hunk, (DiffLine | null)[]>();
+function alignQuote(original: Hunk, quoted: Hunk): (DiffLine | null)[] {
+  const known = alignments.get(quoted);
+  if (known) return known;
+  const out: (DiffLine | null)[] = quoted.lines.map(() => null);
+  const runs: number[][] = [];
+  quoted.lines.forEach((l, i) => {
+    const prev = quoted.lines[i - 1];
+    const run = runs[runs.length - 1];
+    if (run && prev && l.docLine <= lastDocLine(prev) + 1) run.push(i);
+    else runs.push([i]);
+  });
+  // Before any run is placed, one that reads the same in two places could be either: it is left unmatched
+  // (a finding wrongly taken for raised would be left out of a reply). After one, the first place after it.
+  let from = 0;
+  let anchored = false;
+  for (const run of runs) {
+    const places = indicesOf(original, quoted.lines[run[0]]).filter(
+      (s) => s >= from && run.every((q, k) => original.lines[s + k] !== undefined && sameLine(original.lines[s + k], quoted.lines[q])),
+    );
+    if (places.length === 1 || (places.length > 1 && anchored)) {
+      run.forEach((q, k) => (out[q] = original.lines[places[0] + k]));
+      from = places[0] + run.length;
+      anchored = true;
+      continue;
+    }
+    if (places.length > 1) continue;
+    for (const q of run) {
+      const at = indicesOf(original, quoted.lines[q]).filter((s) => s >= from);
+      if (at.length === 0 || (at.length > 1 && !anchored)) continue;
+      out[q] = original.lines[at[0]];
+      from = at[0] + 1;
+      anchored = true;
+    }
+  }
+  alignments.set(quoted, out);
+  return out;
+}
+
 /**
  * The line a quoted one copies in another patch of the document: same file, the hunk with the same header
- * numbers, the same kind and text (the first at or after its place in the quote, which may be trimmed);
- * without that hunk, the one line of that file with the same kind and text.
+ * numbers, matched as alignQuote does; without that hunk, the one line of that file with the same kind and
+ * text.
  */
-function originalOf(series: Series, quotingPatch: Patch, file: FileDiff, hunk: Hunk, index: number): DiffLine | null {
+function originalOf(byPath: HunksByPath, quotingPatch: Patch, file: FileDiff, hunk: Hunk, index: number): DiffLine | null {
   const line = hunk.lines[index];
-  const same = (l: DiffLine): boolean => l.kind === line.kind && l.text === line.text;
-  const candidates: Hunk[] = [];
-  for (const p of series.patches) {
-    if (p === quotingPatch || p.quoteDepth >= hunk.quoteDepth) continue;
-    for (const f of p.files) if (pathOf(f) === pathOf(file)) candidates.push(...f.hunks);
-  }
+  const candidates = (byPath.get(pathOf(file)) ?? []).filter((c) => c.patch !== quotingPatch && c.patch.quoteDepth < hunk.quoteDepth).map((c) => c.hunk);
   const header = candidates.find((h) => h.oldStart === hunk.oldStart && h.newStart === hunk.newStart);
-  if (header) return header.lines.find((l, i) => i >= index && same(l)) ?? header.lines.find(same) ?? null;
-  const matches = candidates.flatMap((h) => h.lines.filter(same));
-  return matches.length === 1 ? matches[0] : null;
+  if (header) return alignQuote(header, hunk)[index];
+  let found: DiffLine | null = null;
+  for (const h of candidates) {
+    const at = indicesOf(h, line);
+    if (at.length > 1 || (at.length === 1 && found)) return null;
+    if (at.length === 1) found = h.lines[at[0]];
+  }
+  return found;
 }
 
 function commentedLines(series: Series): CommentedLine[] {
   const out: CommentedLine[] = [];
+  const byPath = hunksByPath(series);
   for (const patch of series.patches) {
     if (patch.quoteDepth < 1) continue;
     const by = patch.from ?? 'a reply';
@@ -78,7 +157,7 @@ function commentedLines(series: Series): CommentedLine[] {
           if (line.restored) return;
           const at = commentUnder(series, line, hunk.quoteDepth, patch.endLine);
           if (at === null) return;
-          out.push({ quoted: line, original: originalOf(series, patch, file, hunk, i), raised: { by, line: at } });
+          out.push({ quoted: line, original: originalOf(byPath, patch, file, hunk, i), raised: { by, line: at } });
         });
       }
     }
@@ -119,12 +198,14 @@ export function raisedFindings(series: Series, findings: readonly Finding[]): Ma
  */
 export function copiedLines(series: Series): Set<number> {
   const out = new Set<number>();
+  if (!series.patches.some((p) => p.quoteDepth >= 1)) return out;
+  const byPath = hunksByPath(series);
   for (const patch of series.patches) {
     if (patch.quoteDepth < 1) continue;
     for (const file of patch.files)
       for (const hunk of file.hunks)
         hunk.lines.forEach((line, i) => {
-          if (line.restored || !originalOf(series, patch, file, hunk, i)) return;
+          if (line.restored || !originalOf(byPath, patch, file, hunk, i)) return;
           for (const s of line.segments) out.add(s.docLine);
         });
   }

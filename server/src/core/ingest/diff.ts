@@ -12,6 +12,8 @@ import type { DiffLine, FileDiff, Hunk, IngestProblem, ProblemSeverity } from '.
 
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(?: ?(.*))?$/;
 const MAX_WRAP_LINES = 3;
+/** What a reviewer writes where they cut quoted lines: `[...]`, `[ ... ]`, `[snip]`, `<snip>`, `...`. */
+const CUT_MARKER = /^\s*(?:\[\s*(?:\.\.\.|…|snip(?:ped)?)\s*\]|<\s*snip(?:ped)?\s*>|\.\.\.|…)\s*$/i;
 
 /**
  * Reads the diffs of one message: lines [start, end] of the document (absolute indices). Records which
@@ -339,6 +341,8 @@ export class DiffReader {
       k++;
     }
     if (parts.length === 0 || parts.length > MAX_WRAP_LINES || k > end) return null;
+    // A cut is no wrapped tail: the quote resumes further on.
+    if (parts.some((p) => CUT_MARKER.test(p.text))) return null;
     if (this.quote(k).depth < d) return null;
     if (!prevIsComment && parts.some((p) => looksLikeReplyText(p.text))) return null;
     return { parts, next: k };

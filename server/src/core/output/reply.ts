@@ -4,7 +4,8 @@
  * (`[...]` where lines were cut; the commit message, diffstat and files without findings go), and each
  * finding is a plain-text comment right under its line. Nothing is sent: the text is an `.eml`.
  */
-import type { FileDiff, MailMessage, Patch, Series } from '../ingest';
+import type { DiffLine, FileDiff, Hunk, MailMessage, Patch, Series } from '../ingest';
+import { definitionStartName } from '../c/syntax/scan';
 import type { Finding } from '../findings';
 import { parseQuote } from '../ingest/quote';
 import { copiedLines, lastLineOf } from '../raised';
@@ -34,8 +35,11 @@ export interface ReplyMail {
   text: string;
 }
 
-/** Findings that are notes about the analysis itself, not about the patch: nothing to tell its author. */
-const NOT_FOR_THE_LIST = new Set(['analysis-limit']);
+/**
+ * Findings about the analysis itself or the reviewer's own kernel tree, not about the patch: nothing to
+ * tell its author.
+ */
+const NOT_FOR_THE_LIST = new Set(['analysis-limit', 'tree-base']);
 
 /**
  * Whether a finding is for the list: not a note about the analysis, and not damage in somebody's quote of
@@ -46,9 +50,39 @@ function forTheList(series: Series, f: Finding): boolean {
   return f.ruleId !== 'malformed-patch' || parseQuote(series.lines[f.range.start.line] ?? '').depth === 0;
 }
 
-/** A finding as a comment: its sentence, and the model's key figure where it adds one. */
-export function commentText(f: Finding): string {
-  let text = plainText(f.message).trim();
+/** Where a document line of a hunk is in its kernel file: the patched file's line, the old one for a removed line. */
+export type FileLines = Map<number, { path: string; line: number }>;
+
+/** The file line of every hunk line of the document (each line a wrapped one was rejoined from, too). */
+export function fileLinesOf(series: Series): FileLines {
+  const out: FileLines = new Map();
+  for (const p of series.patches)
+    for (const file of p.files) {
+      const path = file.newPath ?? file.oldPath;
+      if (path === null) continue;
+      for (const h of file.hunks)
+        for (const l of h.lines) {
+          const line = l.kind === 'remove' ? l.oldLine : l.newLine;
+          if (line === null || l.restored) continue;
+          for (const s of l.segments) out.set(s.docLine, { path, line });
+        }
+    }
+  return out;
+}
+
+/**
+ * A finding as a comment: its sentence, and the model's key figure where it adds one. `lines`: the
+ * document's hunk lines in their files, so that `line 611` of the reviewer's mailbox reads as the line of
+ * the file the list knows (`line 283`, or `mm/foo.c:283` in another file).
+ */
+export function commentText(f: Finding, lines?: FileLines): string {
+  const message = lines
+    ? f.message.replace(/\bline (\d+)\b/g, (whole, n: string) => {
+        const at = lines.get(Number(n) - 1);
+        return !at ? whole : at.path === f.file ? `line ${at.line}` : `${at.path}:${at.line}`;
+      })
+    : f.message;
+  let text = plainText(message).trim();
   if (!f.message.startsWith('`')) text = text.charAt(0).toUpperCase() + text.slice(1);
   if (!/[.!?]$/.test(text)) text += '.';
   const figure = f.model?.figure ? plainText(f.model.figure).trim() : '';
@@ -136,6 +170,7 @@ interface Unit {
   to: number;
   /** Lines kept with any line of the unit: its hunk header, its file's header. */
   withIt: number[];
+  hunk?: Hunk;
 }
 
 function diffUnits(files: readonly FileDiff[]): Unit[] {
@@ -144,7 +179,7 @@ function diffUnits(files: readonly FileDiff[]): Unit[] {
     const first = file.hunks[0]?.headerLine ?? file.headerLine + 1;
     const header = range(file.headerLine, first - 1);
     units.push({ from: file.headerLine, to: first - 1, withIt: header });
-    for (const h of file.hunks) units.push({ from: h.headerLine + 1, to: h.endLine, withIt: [...header, h.headerLine] });
+    for (const h of file.hunks) units.push({ from: h.headerLine + 1, to: h.endLine, withIt: [...header, h.headerLine], hunk: h });
   }
   return units;
 }
@@ -181,6 +216,10 @@ function planQuote(series: Series, message: MailMessage, patch: Patch | null, fi
     if (unit) {
       range(Math.max(unit.from, first - context), Math.min(unit.to, last + context)).forEach((l) => plan.keep.add(l));
       unit.withIt.forEach((l) => plan.keep.add(l));
+      // The first line of the function the finding is in, when the hunk shows it: which function it is,
+      // for the reader, and where in the hunk, for whoever matches the quote to the patch.
+      const start = unit.hunk ? enclosingDefinition(unit.hunk, first) : null;
+      start?.segments.forEach((seg) => plan.keep.add(seg.docLine));
     } else {
       // In the prose (a commit message, a cover letter): as far as the diff, no further.
       let lo = first;
@@ -196,6 +235,18 @@ function planQuote(series: Series, message: MailMessage, patch: Patch | null, fi
   }
   fillSingleCuts(plan.keep);
   return plan;
+}
+
+/** The line of a hunk that starts the function still open at document line `line` (kernel layout), if shown. */
+function enclosingDefinition(hunk: Hunk, line: number): DiffLine | null {
+  let open: DiffLine | null = null;
+  for (const l of hunk.lines) {
+    if (l.docLine >= line) break;
+    if (l.restored) continue;
+    if (definitionStartName(l.text)) open = l;
+    else if (/^}/.test(l.text)) open = null;
+  }
+  return open;
 }
 
 /** A cut of a single line is no cut: the line is quoted instead of `[...]`. */
@@ -227,8 +278,9 @@ function takeSignOff(lines: string[]): string[] {
  */
 function renderBody(series: Series, message: MailMessage, plan: QuotePlan, options: ReplyOptions, written?: Written): string[] {
   const width = options.width ?? 72;
+  const lines = fileLinesOf(series);
   const out: string[] = [];
-  for (const f of plan.general) out.push(...wrapText(commentText(f), width), '');
+  for (const f of plan.general) out.push(...wrapText(commentText(f, lines), width), '');
   if (written) out.push(...written.above);
   else {
     const said = attribution(message);
@@ -248,7 +300,7 @@ function renderBody(series: Series, message: MailMessage, plan: QuotePlan, optio
     quoted = true;
     for (const f of plan.comments.get(i) ?? []) {
       if (out[out.length - 1] !== '') out.push('');
-      out.push(...wrapText(commentText(f), width), '');
+      out.push(...wrapText(commentText(f, lines), width), '');
     }
     const mine = written?.under.get(i) ?? [];
     if (mine.length && out[out.length - 1] === '' && mine[0] === '') out.pop();
@@ -285,21 +337,22 @@ export function addToReply(reply: string, series: Series, finding: Finding, opti
   const patch = series.patches.find((p) => p.startLine === message.startLine) ?? null;
   const plan = planQuote(series, message, patch, [finding], options);
   // Added once: a comment already in the reply is not added again.
-  if (body.includes(wrapText(commentText(finding), options.width ?? 72)[0])) return reply;
+  if (body.includes(wrapText(commentText(finding, fileLinesOf(series)), options.width ?? 72)[0])) return reply;
   const written: Written = { above: [], under: new Map(), below: [] };
   // The reply's quoted lines, matched to the message's lines in order; the rest is the reviewer's.
+  // Where each quoted form occurs in the message, in order: a long reply of a long message is matched in
+  // one pass over each, not a search of the message per line.
+  const places = new Map<string, number[]>();
+  for (let j = message.bodyStart; j <= plan.end; j++) {
+    const q = quoteLine(series.lines[j] ?? '');
+    const list = places.get(q);
+    if (list) list.push(j);
+    else places.set(q, [j]);
+  }
   let next = message.bodyStart;
   let last: number | null = null;
   for (const line of body) {
-    let at = -1;
-    if (line.startsWith('>')) {
-      for (let j = next; j <= plan.end; j++) {
-        if (quoteLine(series.lines[j] ?? '') === line) {
-          at = j;
-          break;
-        }
-      }
-    }
+    const at = line.startsWith('>') ? firstAtOrAfter(places.get(line), next) : -1;
     if (at >= 0) {
       plan.keep.add(at);
       written.under.set(at, []);
@@ -313,6 +366,19 @@ export function addToReply(reply: string, series: Series, finding: Finding, opti
   fillSingleCuts(plan.keep);
   const text = [...headers, ...(blank < 0 ? [] : ['']), ...renderBody(series, message, plan, options, written)].join('\n');
   return text + '\n';
+}
+
+/** The first of ascending `list` at or after `from`, or -1. */
+function firstAtOrAfter(list: number[] | undefined, from: number): number {
+  if (!list) return -1;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid] < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < list.length ? list[lo] : -1;
 }
 
 /**
