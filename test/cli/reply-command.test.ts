@@ -106,3 +106,32 @@ test('check --format github: one workflow command per finding, severity mapped, 
   const bad = run(['check', '--location', 'nowhere', 'examples/pgmap-series.mbox']);
   assert.deepEqual([bad.code, bad.err], [2, 'mm-review: --location takes patch or source\n']);
 });
+
+test('a reply read back by inspect: the patch quoted once, the commented line a line of its quoted hunk', () => {
+  const out = path.join(tmp, 'back.eml');
+  // Reviewer One raised it already: nothing to say, unless asked.
+  assert.equal(
+    run(['reply', '--rule', 'prototype-mismatch', fixture('kasan-review.eml')]).err,
+    `mm-review: nothing to reply: every finding in ${fixture('kasan-review.eml')} was already raised in the thread (--include-raised puts them in)\n`,
+  );
+  assert.equal(run(['reply', '--rule', 'prototype-mismatch', '--include-raised', '--output', out, fixture('kasan-review.eml')]).code, 0);
+  // kasan-review.eml answers Reviewer One, who quotes the patch: the reply quotes it at depth 2.
+  const r = run(['inspect', out]);
+  assert.equal(r.code, 0, r.err);
+  const back = JSON.parse(r.out) as {
+    patches: { quoteDepth: number; files: { newPath: string; hunks: { quoteDepth: number; lines: { kind: string; text: string; line: number }[] }[] }[] }[];
+  };
+  assert.equal(back.patches.length, 1);
+  const lines = fs.readFileSync(out, 'utf8').split('\n');
+  const comment = lines.findIndex((l) => l.startsWith("kasan_populate_shadow() is missing parameter 'gfp_t gfp'"));
+  assert.ok(comment > 0);
+  const hunkLines = back.patches[0].files.flatMap((f) => f.hunks.flatMap((h) => h.lines.map((l) => ({ ...l, depth: h.quoteDepth, path: f.newPath }))));
+  const above = hunkLines.find((l) => l.line === comment - 1);
+  assert.deepEqual(above, {
+    kind: 'context',
+    text: 'int kasan_populate_shadow(unsigned long start, unsigned long end, int nid)',
+    line: comment - 1,
+    depth: 2,
+    path: 'arch/riscv/mm/kasan_init.c',
+  });
+});

@@ -93,7 +93,12 @@ export async function reply(io: Io, argv: string[]): Promise<number> {
   const raised = findings.filter((f) => f.raised).length;
   const left = raised && !args.includeRaised ? `; ${raised} already raised in the thread left out (--include-raised puts them in)` : '';
   if (replies.length === 0) {
-    io.stderr(`mm-review: nothing to reply: no finding in ${args.file === '-' ? 'standard input' : args.file}${left}\n`);
+    const where = args.file === '-' ? 'standard input' : args.file;
+    io.stderr(
+      raised && !args.includeRaised
+        ? `mm-review: nothing to reply: every finding in ${where} was already raised in the thread (--include-raised puts them in)\n`
+        : `mm-review: nothing to reply: no finding in ${where}\n`,
+    );
     return 0;
   }
   const commented = replies.reduce((n, r) => n + r.findings.length, 0);
