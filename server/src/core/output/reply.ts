@@ -53,9 +53,14 @@ function forTheList(series: Series, f: Finding): boolean {
 /** Where a document line of a hunk is in its kernel file: the patched file's line, the old one for a removed line. */
 export type FileLines = Map<number, { path: string; line: number }>;
 
-/** The file line of every hunk line of the document (each line a wrapped one was rejoined from, too). */
+const fileLinesMemo = new WeakMap<Series, FileLines>();
+
+/** The file line of every hunk line of the document (each line a wrapped one was rejoined from, too); once per series. */
 export function fileLinesOf(series: Series): FileLines {
+  const known = fileLinesMemo.get(series);
+  if (known) return known;
   const out: FileLines = new Map();
+  fileLinesMemo.set(series, out);
   for (const p of series.patches)
     for (const file of p.files) {
       const path = file.newPath ?? file.oldPath;
