@@ -48,6 +48,33 @@ test('quick fixes are offered where the requested range touches the finding', ()
   assert.deepEqual([action.title, action.kind, action.isPreferred, action.edit?.changes?.u], ['Pass `NULL`', 'quickfix', true, fix.edits]);
 });
 
+test('"Add to reply" for a client that runs the command: on introduced findings about the patch, after the fixes', () => {
+  const fix = { title: 'Pass `NULL`', edits: [{ range: range(3, 8, 8), newText: ', NULL' }] };
+  // [the finding, the titles offered]
+  const cases: [Partial<Finding>, string[]][] = [
+    [{ fixes: [fix] }, ['Pass `NULL`', 'Add to reply: prototype-mismatch']],
+    [{ raised: { by: 'Rev <rev@example.net>', line: 40 } }, ['Add to reply: prototype-mismatch (raised by Rev <rev@example.net>)']],
+    [{ origin: 'pre-existing', severity: 'hint' }, []],
+    [{ ruleId: 'analysis-limit' }, []],
+    [{ ruleId: 'tree-base' }, []],
+  ];
+  for (const [over, titles] of cases) {
+    const actions = codeActions([finding(over)], 'u', range(3, 0, 20), true);
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      titles,
+      JSON.stringify(over),
+    );
+    const add = actions.find((a) => a.title.startsWith('Add to reply'));
+    if (add) assert.deepEqual(add.command, { title: 'Add to reply', command: 'mmReview.addToReply', arguments: ['u', 'k'] });
+  }
+  assert.deepEqual(
+    codeActions([finding({})], 'u', range(3, 0, 20)).map((a) => a.title),
+    [],
+    'not for a client that cannot run it',
+  );
+});
+
 test('code lenses: counts on each patch subject, "Show model" on model-backed findings', () => {
   const patches = [
     { index: 1, anchorLine: 3 },

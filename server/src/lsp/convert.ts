@@ -1,6 +1,7 @@
 /** @file Findings as LSP diagnostics, code actions and code lenses. */
 import { CodeActionKind, DiagnosticSeverity, type CodeAction, type CodeLens, type Diagnostic } from 'vscode-languageserver/node';
 import type { Finding, Severity } from '../core/findings';
+import { aboutThePatch } from '../core/output/reply';
 import type { HoverLink } from '../core/describe';
 import type { Patch, Range } from '../core/ingest';
 import { pathToFileURL } from 'node:url';
@@ -57,7 +58,7 @@ export function codeActions(findings: Finding[], uri: string, range: Range, repl
         edit: { changes: { [uri]: fix.edits.map((e) => ({ range: e.range, newText: e.newText })) } },
       });
     });
-    if (replies && f.origin === 'introduced' && f.ruleId !== 'analysis-limit')
+    if (replies && f.origin === 'introduced' && aboutThePatch(f))
       out.push({
         title: `Add to reply: ${f.ruleId}${f.raised ? ` (raised by ${f.raised.by})` : ''}`,
         kind: CodeActionKind.QuickFix,

@@ -41,12 +41,15 @@ export interface ReplyMail {
  */
 const NOT_FOR_THE_LIST = new Set(['analysis-limit', 'tree-base']);
 
+/** Whether a finding's rule speaks about the patch (not the analysis, not the reviewer's tree): one a reply may carry. */
+export const aboutThePatch = (f: Finding): boolean => !NOT_FOR_THE_LIST.has(f.ruleId);
+
 /**
  * Whether a finding is for the list: not a note about the analysis, and not damage in somebody's quote of
  * a patch (a quote cut short or rewrapped by a mail client says nothing about the patch).
  */
 function forTheList(series: Series, f: Finding): boolean {
-  if (NOT_FOR_THE_LIST.has(f.ruleId)) return false;
+  if (!aboutThePatch(f)) return false;
   return f.ruleId !== 'malformed-patch' || parseQuote(series.lines[f.range.start.line] ?? '').depth === 0;
 }
 
