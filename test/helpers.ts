@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
+import type { Finding } from '../server/src/core/findings';
 
 /** The repository root: the nearest folder above this file holding package.json. */
 export const repoRoot: string = (() => {
@@ -215,3 +216,21 @@ export const ONE_LINE_PATCH = doc`
   |+	return 1;
   | }
 `;
+
+/** A finding for tests of what consumes findings (outputs, the reply, thread marks): an introduced error on `line`. */
+export const aFinding = (line: number, over: Partial<Finding> = {}): Finding => ({
+  ruleId: 'test-rule',
+  messageId: 'm',
+  severity: 'error',
+  origin: 'introduced',
+  message: 'm',
+  range: { start: { line, character: 1 }, end: { line, character: 5 } },
+  file: null,
+  fileLine: null,
+  patch: null,
+  explanation: '',
+  fixes: [],
+  related: [],
+  key: `k${line}`,
+  ...over,
+});

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { codeOf, functionAt, isAlarm, sitesHit } from '../../bench/corpus-score';
 import type { Finding } from '../../server/src/core/findings';
+import { aFinding } from '../helpers';
 
 const mail = [
   'Subject: [PATCH] drv: add a probe', // 0
@@ -30,22 +31,7 @@ const mail = [
 ];
 
 const at = (line: number, over: Partial<Finding> = {}): Finding =>
-  ({
-    ruleId: 'r',
-    messageId: 'm',
-    severity: 'error',
-    origin: 'introduced',
-    message: '',
-    range: { start: { line, character: 0 }, end: { line, character: 1 } },
-    file: null,
-    fileLine: null,
-    patch: null,
-    explanation: '',
-    fixes: [],
-    related: [],
-    key: 'k',
-    ...over,
-  }) as Finding;
+  aFinding(line, { ruleId: 'r', message: '', range: { start: { line, character: 0 }, end: { line, character: 1 } }, key: 'k', ...over });
 
 test('code of a line: without its quote prefix and diff marker, trimmed', () => {
   assert.equal(codeOf('+\t\treturn ret;'), 'return ret;');

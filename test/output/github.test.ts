@@ -3,23 +3,17 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { Finding } from '../../server/src/core/findings';
 import { escapeData, escapeProperty, toGithub } from '../../server/src/core/output/github';
+import { aFinding } from '../helpers';
 
-const finding = (over: Partial<Finding>): Finding => ({
-  ruleId: 'unwind-leak',
-  messageId: 'm',
-  severity: 'warning',
-  origin: 'introduced',
-  message: 'a leak',
-  range: { start: { line: 9, character: 2 }, end: { line: 9, character: 8 } },
-  file: null,
-  fileLine: null,
-  patch: null,
-  explanation: '',
-  fixes: [],
-  related: [],
-  key: 'k',
-  ...over,
-});
+const finding = (over: Partial<Finding>): Finding =>
+  aFinding(9, {
+    ruleId: 'unwind-leak',
+    severity: 'warning',
+    message: 'a leak',
+    range: { start: { line: 9, character: 2 }, end: { line: 9, character: 8 } },
+    key: 'k',
+    ...over,
+  });
 
 test('data escapes %, CR and LF; properties also : and ,', () => {
   assert.equal(escapeData('50% of a\r\nb'), '50%25 of a%0D%0Ab');

@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { ingest } from '../../server/src/core/ingest';
 import type { Finding } from '../../server/src/core/findings';
 import { raisedFindings } from '../../server/src/core/raised';
+import { aFinding } from '../helpers';
 
 const PATCH = [
   'From 1111111111111111111111111111111111111111 Mon Sep 17 00:00:00 2001',
@@ -38,21 +39,7 @@ function reply(index: number, after: string[]): string[] {
   ];
 }
 
-const finding = (line: number): Finding => ({
-  ruleId: 'r',
-  messageId: 'm',
-  severity: 'warning',
-  origin: 'introduced',
-  message: 'm',
-  range: { start: { line, character: 1 }, end: { line, character: 5 } },
-  file: 'mm/a.c',
-  fileLine: null,
-  patch: null,
-  explanation: '',
-  fixes: [],
-  related: [],
-  key: `k${line}`,
-});
+const finding = (line: number): Finding => aFinding(line, { ruleId: 'r', severity: 'warning', file: 'mm/a.c' });
 
 test('a comment right under a quoted line raises the findings on that line, in the patch and in the quote', () => {
   // [what follows the quoted line, index of the hunk line commented, raised?]

@@ -13,7 +13,7 @@ import type { Finding } from '../../server/src/core/findings';
 import { addToReply, commentText, composeReplies, repliesAsMbox } from '../../server/src/core/output/reply';
 import { wrapText } from '../../server/src/core/output/mail-text';
 import { loadParser } from '../../server/src/host/grammar';
-import { addedCodePatch, doc, repoRoot } from '../helpers';
+import { addedCodePatch, aFinding, doc, repoRoot } from '../helpers';
 
 const read = (...p: string[]): string => fs.readFileSync(path.join(repoRoot, ...p), 'utf8');
 const example = read('examples', 'pgmap-series.mbox');
@@ -119,21 +119,13 @@ test('a message without Message-ID or Date; a finding on its headers; a single c
     | }
   `;
   const { series } = await analysed(text);
-  const at = (line: number, character = 0, end = line): Finding => ({
-    ruleId: 'test-rule',
-    messageId: 'm',
-    severity: 'warning',
-    origin: 'introduced',
-    message: 'if `x()` fails, nothing frees `y`',
-    range: { start: { line, character }, end: { line: end, character: 4 } },
-    file: null,
-    fileLine: null,
-    patch: null,
-    explanation: '',
-    fixes: [],
-    related: [],
-    key: `k${line}`,
-  });
+  const at = (line: number): Finding =>
+    aFinding(line, {
+      severity: 'warning',
+      message: 'if `x()` fails, nothing frees `y`',
+      range: { start: { line, character: 0 }, end: { line, character: 4 } },
+    });
+
   const [reply] = composeReplies(series, [at(1), at(11), at(15)], { context: 1 });
   const body = reply.text.split('\n\n').slice(1).join('\n\n');
   assert.ok(!/^In-Reply-To:/m.test(reply.text) && !/^References:/m.test(reply.text));

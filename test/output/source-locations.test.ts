@@ -4,27 +4,22 @@ import * as assert from 'node:assert/strict';
 import type { Finding } from '../../server/src/core/findings';
 import { atSourceLines } from '../../server/src/core/output/source-locations';
 import { toSarif } from '../../server/src/core/output/sarif';
+import { aFinding } from '../helpers';
 
 const at = (line: number, character: number) => ({ start: { line, character }, end: { line, character: character + 3 } });
-const finding = (over: Partial<Finding>): Finding => ({
-  ruleId: 'r',
-  messageId: 'm',
-  severity: 'error',
-  origin: 'introduced',
-  message: 'm',
-  range: at(40, 5),
-  file: 'mm/b.c',
-  fileLine: 120,
-  patch: null,
-  explanation: '',
-  fixes: [{ title: 'fix', edits: [{ range: at(40, 0), newText: 'x' }] }],
-  related: [
-    { range: at(10, 0), message: 'in the patch' },
-    { range: at(7, 0), message: 'in the tree', file: { root: '/src/linux', path: 'mm/c.c' } },
-  ],
-  key: 'k',
-  ...over,
-});
+const finding = (over: Partial<Finding>): Finding =>
+  aFinding(40, {
+    range: at(40, 5),
+    file: 'mm/b.c',
+    fileLine: 120,
+    fixes: [{ title: 'fix', edits: [{ range: at(40, 0), newText: 'x' }] }],
+    related: [
+      { range: at(10, 0), message: 'in the patch' },
+      { range: at(7, 0), message: 'in the tree', file: { root: '/src/linux', path: 'mm/c.c' } },
+    ],
+    key: 'k',
+    ...over,
+  });
 
 test('each finding with a file line moves to its file, sorted by path and line; the rest stays on its patch', () => {
   const later = finding({ fileLine: 300, key: 'later' });

@@ -12,6 +12,33 @@ import { errnoWords, FileReadError, MAX_CONFIG_BYTES, readAtMost, readRegularFil
 
 export class UsageError extends Error {}
 
+/** A command's arguments read one at a time; an option's value is `--name=value` or the next argument. */
+export class Arguments {
+  private at = -1;
+  constructor(private readonly argv: readonly string[]) {}
+
+  /** The next argument, or undefined after the last. */
+  next(): string | undefined {
+    return this.argv[++this.at];
+  }
+
+  /** The current argument's option name: `--name` of `--name=value`; the argument itself otherwise. */
+  name(): string {
+    const arg = this.argv[this.at];
+    return arg.startsWith('--') ? arg.split('=')[0] : arg;
+  }
+
+  /** The current option's value: after its `=`, else the next argument (taken); bad usage when there is none. */
+  value(): string {
+    const arg = this.argv[this.at];
+    const eq = arg.indexOf('=');
+    if (arg.startsWith('--') && eq > 0) return arg.slice(eq + 1);
+    const v = this.argv[++this.at];
+    if (v === undefined) throw new UsageError(`${arg} needs a value`);
+    return v;
+  }
+}
+
 /** What a read found: the bytes, or that there are more than the bound (and how many, when a stat told). */
 export type InputBytes = { bytes: Buffer } | { over: number | null };
 

@@ -18,7 +18,7 @@ import { canonicalRuleIds, RULE_ALIASES } from '../core/rules/aliases';
 import { TOOL_NAME, TOOL_VERSION } from '../core/version';
 import { MODELS, ModelArgumentError, runModel } from '../core/models/registry';
 import type { DiskKernelTree } from '../host/disk-tree';
-import { collectGarbage, nodeIo, openTree, readConfig, readDocument, readInput, UsageError, type Io } from './cli-io';
+import { Arguments, collectGarbage, nodeIo, openTree, readConfig, readDocument, readInput, UsageError, type Io } from './cli-io';
 export { decode, UsageError, type Io } from './cli-io';
 import { reply, REPLY_USAGE } from './reply-command';
 import { runPool, WorkerFileError, type WorkerReply } from './worker-pool';
@@ -87,16 +87,10 @@ function parseCheckArgs(argv: string[]): CheckArgs {
     files: [],
   };
   const known = new Set([...defaultRules.map((r) => r.id), ...Object.keys(RULE_ALIASES)]);
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = (): string => {
-      const eq = arg.indexOf('=');
-      if (arg.startsWith('--') && eq > 0) return arg.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${arg} needs a value`);
-      return v;
-    };
-    const name = arg.startsWith('--') ? arg.split('=')[0] : arg;
+  const args = new Arguments(argv);
+  for (let arg = args.next(); arg !== undefined; arg = args.next()) {
+    const name = args.name();
+    const value = (): string => args.value();
     if (name === '--format') {
       const v = value();
       if (v !== 'text' && v !== 'json' && v !== 'sarif' && v !== 'github') throw new UsageError(`unknown format ${v}`);

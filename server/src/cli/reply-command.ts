@@ -7,7 +7,7 @@ import { defaultRules } from '../core/rules';
 import { RULE_ALIASES } from '../core/rules/aliases';
 import { loadParser } from '../host/grammar';
 import { errnoWords } from '../host/files';
-import { openTree, readConfig, readInput, UsageError, type Io } from './cli-io';
+import { Arguments, openTree, readConfig, readInput, UsageError, type Io } from './cli-io';
 
 export const REPLY_USAGE = `  mm-review reply [--rule ID]... [--output FILE|DIR] [--from ADDRESS] [--include-raised]
                   [--context N] [--config FILE | --no-config] [--tree DIR] FILE`;
@@ -27,16 +27,10 @@ function parseReplyArgs(argv: string[]): ReplyArgs {
   const a: ReplyArgs = { file: '', rules: null, output: null, from: undefined, includeRaised: false, context: undefined, config: undefined, tree: undefined };
   const files: string[] = [];
   const known = new Set(defaultRules.map((r) => r.id));
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = (): string => {
-      const eq = arg.indexOf('=');
-      if (arg.startsWith('--') && eq > 0) return arg.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${arg} needs a value`);
-      return v;
-    };
-    const name = arg.startsWith('--') ? arg.split('=')[0] : arg;
+  const args = new Arguments(argv);
+  for (let arg = args.next(); arg !== undefined; arg = args.next()) {
+    const name = args.name();
+    const value = (): string => args.value();
     if (name === '--rule') {
       const given = value();
       const id = RULE_ALIASES[given] ?? given;
