@@ -334,6 +334,20 @@ test('VS Code: Problems lists the finding, the hover explains it, the rule link 
     await rerun.getByText('up to 4 events').first().waitFor({ timeout: 30_000 });
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(artifactsDir, 'code-server-model-rerun.png') });
+    // "Add to reply" from the quick-fix menu on the model's finding: a reply to the xe patch opens with it.
+    await page.locator('.tabs-container .tab').filter({ hasText: 'purgeable.mbox' }).first().click();
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type(String(noteLine));
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Control+.');
+    const addToReply = page.locator('.action-widget').getByText('Add to reply: xe-bo-purgeability').first();
+    await addToReply.waitFor({ timeout: 30_000 });
+    await addToReply.click();
+    await page.locator('.tabs-container .tab.active').filter({ hasText: /^To: / }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.statusbar').getByText('Review reply (mm-review)').first().waitFor({ timeout: 30_000 });
+    await page.locator('.monaco-editor .view-line').filter({ hasText: 'Subject: Re: ' }).first().waitFor({ timeout: 30_000 });
     // The README shows this run's pictures.
     for (const [shot, image] of [
       ['code-server-hover.png', 'hover.png'],
