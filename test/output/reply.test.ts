@@ -259,3 +259,8 @@ test('adding a finding to a reply being written: quoted in its place, the review
   const other = findings.find((f) => f.patch?.index === 2)!;
   assert.equal(addToReply(added, series, other), null);
 });
+
+test('the README shows a reply as the tool writes it', () => {
+  const body = expected('pgmap-2.eml').split('\n\n').slice(1).join('\n\n');
+  assert.ok(read('README.md').includes('```\n' + body + '```\n'), 'the README quotes the reply to patch 2/3 of the example whole');
+});
