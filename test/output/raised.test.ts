@@ -48,6 +48,8 @@ test('a comment right under a quoted line raises the findings on that line, in t
     ['a blank line, then the comment', ['', 'Why 2?'], true],
     ['an empty quote line, then the comment (the quote goes on)', ['>', 'Why 2?'], false],
     ['a deeper quote (somebody else quoted), then the comment', ['> > earlier words'], false],
+    ['a tag for the whole patch', ['', 'Reviewed-by: Rev <rev@example.net>'], false],
+    ['a sign-off', ['', 'Thanks,', 'Rev'], false],
   ];
   for (const [what, after, raised] of cases) {
     const lines = [...PATCH, '', ...reply(2, after)];

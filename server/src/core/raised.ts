@@ -30,9 +30,14 @@ export function lastLineOf(f: Finding): number {
   return end.line > start.line && end.character === 0 ? end.line - 1 : end.line;
 }
 
+/** What ends a reply rather than comments on a line: a tag, a sign-off, a signature. */
+const NOT_A_COMMENT =
+  /^\s*(?:(?:Reviewed|Acked|Tested|Signed-off|Reported|Suggested)-by:|(?:thanks|thank you|cheers|regards|best regards|kind regards)\b|-- $)/i;
+
 /**
  * The reply's own text under a quoted line: the first line after it, blank lines skipped, quoted less
- * deeply than the hunk; its document line, or null when the quote goes on.
+ * deeply than the hunk, and not a tag or a sign-off (`Reviewed-by:` under the last line quoted is about
+ * the patch, not that line); its document line, or null when the quote goes on.
  */
 function commentUnder(series: Series, line: DiffLine, depth: number, end: number): number | null {
   for (let j = lastDocLine(line) + 1; j <= end; j++) {
@@ -41,7 +46,7 @@ function commentUnder(series: Series, line: DiffLine, depth: number, end: number
       if (q.depth >= depth) return null;
       continue;
     }
-    return q.depth < depth ? j : null;
+    return q.depth < depth && !NOT_A_COMMENT.test(q.content) ? j : null;
   }
   return null;
 }
