@@ -45,5 +45,6 @@ test('the .vsix holds only the bundles, the wasm files, the grammar, README, LIC
     'extension/package.json',
     'extension/readme.md',
     'extension/syntaxes/mail.tmLanguage.json',
+    'extension/syntaxes/reply.tmLanguage.json',
   ]);
 });

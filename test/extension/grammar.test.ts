@@ -7,7 +7,9 @@ import * as oniguruma from 'vscode-oniguruma';
 import * as textmate from 'vscode-textmate';
 import { repoRoot } from '../helpers';
 
-async function registry(): Promise<textmate.IGrammar> {
+const GRAMMAR_FILES: Record<string, string> = { 'text.mail.patch': 'mail.tmLanguage.json', 'text.mail.reply': 'reply.tmLanguage.json' };
+
+async function registry(scopeName = 'text.mail.patch'): Promise<textmate.IGrammar> {
   const wasm = fs.readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm'));
   await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer);
   const reg = new textmate.Registry({
@@ -15,9 +17,12 @@ async function registry(): Promise<textmate.IGrammar> {
       createOnigScanner: (p: string[]) => new oniguruma.OnigScanner(p),
       createOnigString: (s: string) => new oniguruma.OnigString(s),
     }),
-    loadGrammar: async () => textmate.parseRawGrammar(fs.readFileSync(path.join(repoRoot, 'syntaxes/mail.tmLanguage.json'), 'utf8'), 'mail.tmLanguage.json'),
+    loadGrammar: async (scope) =>
+      GRAMMAR_FILES[scope]
+        ? textmate.parseRawGrammar(fs.readFileSync(path.join(repoRoot, 'syntaxes', GRAMMAR_FILES[scope]), 'utf8'), GRAMMAR_FILES[scope])
+        : null,
   });
-  const g = await reg.loadGrammar('text.mail.patch');
+  const g = await reg.loadGrammar(scopeName);
   assert.ok(g);
   return g;
 }
@@ -92,4 +97,16 @@ test('diff markers only inside a hunk: a commit message bullet is prose, the sig
     [[], [], ['markup.quote.depth-1.mail'], ['meta.diff.hunk.mail', 'markup.deleted.diff'], ['meta.diff.hunk.mail', 'markup.inserted.diff'], [], []],
   );
   assert.deepEqual(scopes[7], ['meta.diff.header.git']);
+});
+
+test('a review reply is coloured as mail: its quote of the patch, the diff lines in it, the reviewer`s text plain', async () => {
+  const g = await registry('text.mail.reply');
+  const lines = ['Subject: Re: [PATCH 1/3] kasan: x', '> @@ -120,7 +120,8 @@ static void f(void)', '> +\treturn 0;', 'Please pass gfp on.'];
+  const scopes = scopesAt(g, lines, ['Subject', '@@ -120', 'return 0', 'Please']);
+  assert.deepEqual(scopes, [
+    ['keyword.other.header.mail'],
+    ['meta.diff.hunk.mail', 'meta.diff.range.unified'],
+    ['meta.diff.hunk.mail', 'markup.inserted.diff'],
+    [],
+  ]);
 });
