@@ -5,7 +5,7 @@
  * finding is a plain-text comment right under its line. Nothing is sent: the text is an `.eml`.
  */
 import type { DiffLine, FileDiff, Hunk, MailMessage, Patch, Series } from '../ingest';
-import { definitionStartName } from '../c/syntax/scan';
+import { openDefinition } from '../c/syntax/scan';
 import type { Finding } from '../findings';
 import { parseQuote } from '../ingest/quote';
 import { copiedLines, lastLineOf } from '../raised';
@@ -247,14 +247,9 @@ function planQuote(series: Series, message: MailMessage, patch: Patch | null, fi
 
 /** The line of a hunk that starts the function still open at document line `line` (kernel layout), if shown. */
 function enclosingDefinition(hunk: Hunk, line: number): DiffLine | null {
-  let open: DiffLine | null = null;
-  for (const l of hunk.lines) {
-    if (l.docLine >= line) break;
-    if (l.restored) continue;
-    if (definitionStartName(l.text)) open = l;
-    else if (/^}/.test(l.text)) open = null;
-  }
-  return open;
+  const before = hunk.lines.filter((l) => l.docLine < line && !l.restored);
+  const at = openDefinition(before.map((l) => l.text));
+  return typeof at === 'number' ? before[at] : null;
 }
 
 /** A cut of a single line is no cut: the line is quoted instead of `[...]`. */

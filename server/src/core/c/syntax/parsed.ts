@@ -16,7 +16,7 @@ import { blankCutComments, maskKernelAnnotations } from './mask';
 import type { CParser } from './parser';
 import type { KernelTree } from '../../kernel/kernel-tree';
 import { wholeGroups, type WholeGroup } from './whole-functions';
-import { definitionStartName, scanImage, type Scan } from './scan';
+import { definitionStartName, openDefinition, scanImage, type Scan } from './scan';
 import { readSnippet } from './snippet-reader';
 import { NameIndex } from './name-index';
 
@@ -574,12 +574,9 @@ const openAtEnd = new WeakMap<Hunk, string | null>();
 function openFunctionAtEnd(hunk: HunkView): string | null {
   const known = openAtEnd.get(hunk.hunk);
   if (known !== undefined) return known;
-  let open = sectionFunctionName(hunk.hunk.section);
-  for (const line of hunk.new.image.text.split('\n')) {
-    const def = definitionStartName(line);
-    if (def) open = def;
-    else if (/^}/.test(line)) open = null;
-  }
+  const lines = hunk.new.image.text.split('\n');
+  const at = openDefinition(lines);
+  const open = at === null ? sectionFunctionName(hunk.hunk.section) : at === 'closed' ? null : definitionStartName(lines[at]);
   openAtEnd.set(hunk.hunk, open);
   return open;
 }

@@ -154,3 +154,17 @@ export function definitionStartName(line: string): string | null {
   if (/^\s/.test(line) || /^(?:if|for|while|switch|return|else)\b/.test(line) || /;\s*$/.test(line)) return null;
   return DEFINITION_START.exec(line)?.[1] ?? null;
 }
+
+/**
+ * The definition still open after `lines`, by kernel layout: the index of the last line that starts one
+ * (definitionStartName) with no `}` at column 0 after it; `closed` when such a `}` ends the last one;
+ * null when no line starts or ends a definition.
+ */
+export function openDefinition(lines: readonly string[]): number | 'closed' | null {
+  let open: number | 'closed' | null = null;
+  lines.forEach((line, i) => {
+    if (definitionStartName(line)) open = i;
+    else if (/^}/.test(line)) open = 'closed';
+  });
+  return open;
+}
