@@ -2,6 +2,7 @@
 import { CodeActionKind, DiagnosticSeverity, type CodeAction, type CodeLens, type Diagnostic } from 'vscode-languageserver/node';
 import type { Finding, Severity } from '../core/findings';
 import { aboutThePatch } from '../core/output/reply';
+import { originNote, raisedNote } from '../core/output/text';
 import type { HoverLink } from '../core/describe';
 import type { Patch, Range } from '../core/ingest';
 import { pathToFileURL } from 'node:url';
@@ -24,7 +25,7 @@ export function toDiagnostic(f: Finding, uri: string): Diagnostic {
     code: f.ruleId,
     codeDescription: { href: ruleDocUri(f.ruleId) },
     source: SOURCE,
-    message: `${f.origin === 'introduced' ? f.message : `${f.message} (${f.origin === 'fixed' ? 'fixed by this patch' : 'pre-existing'})`}${f.raised ? ` (raised by ${f.raised.by})` : ''}`,
+    message: `${f.message}${originNote(f)}${raisedNote(f, false)}`,
     relatedInformation: f.related.map((r) => ({
       location: { uri: r.file ? pathToFileURL(`${r.file.root}/${r.file.path}`).href : uri, range: r.range },
       message: r.message,
@@ -60,7 +61,7 @@ export function codeActions(findings: Finding[], uri: string, range: Range, repl
     });
     if (replies && f.origin === 'introduced' && aboutThePatch(f))
       out.push({
-        title: `Add to reply: ${f.ruleId}${f.raised ? ` (raised by ${f.raised.by})` : ''}`,
+        title: `Add to reply: ${f.ruleId}${raisedNote(f, false)}`,
         kind: CodeActionKind.QuickFix,
         diagnostics: [toDiagnostic(f, uri)],
         command: { title: 'Add to reply', command: 'mmReview.addToReply', arguments: [uri, f.key] },

@@ -4,7 +4,7 @@
  */
 import type { Finding, Severity } from '../findings';
 import type { LineFindings } from './source-locations';
-import { summaryLine } from './text';
+import { originNote, raisedNote, summaryLine } from './text';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'notice', hint: 'notice' };
 
@@ -24,9 +24,7 @@ function annotation(path: string, f: Finding, lineOnly: boolean): string {
     ...(start.line === end.line && !lineOnly ? [`col=${start.character + 1}`, `endColumn=${end.character + 1}`] : []),
     `title=${escapeProperty(`mm-review ${f.ruleId}`)}`,
   ];
-  const origin = f.origin === 'introduced' ? '' : f.origin === 'fixed' ? ' (fixed by this patch)' : ' (pre-existing)';
-  const raised = f.raised ? ` (raised by ${f.raised.by} on line ${f.raised.line + 1})` : '';
-  return `::${COMMAND[f.severity]} ${props.join(',')}::${escapeData(f.message + origin + raised)}`;
+  return `::${COMMAND[f.severity]} ${props.join(',')}::${escapeData(f.message + originNote(f) + raisedNote(f, true))}`;
 }
 
 export function toGithub(docs: LineFindings[], patches: number, documents = docs.length): string {

@@ -4,9 +4,15 @@ import type { DocumentFindings } from './json';
 
 const ORIGIN_NOTE: Record<Finding['origin'], string> = { introduced: '', 'pre-existing': ' (pre-existing)', fixed: ' (fixed by this patch)' };
 
+/** What follows a finding's message in every output: ` (pre-existing)`, ` (fixed by this patch)`, or nothing. */
+export const originNote = (f: Finding): string => ORIGIN_NOTE[f.origin];
+
+/** ` (raised by WHO)` for a finding a reply in the thread raised (` on line N` with `withLine`), else nothing. */
+export const raisedNote = (f: Finding, withLine: boolean): string =>
+  f.raised ? ` (raised by ${f.raised.by}${withLine ? ` on line ${f.raised.line + 1}` : ''})` : '';
+
 function findingLine(path: string, f: Finding): string {
-  const raised = f.raised ? ` (raised by ${f.raised.by} on line ${f.raised.line + 1})` : '';
-  return `${path}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity}: ${f.message}${ORIGIN_NOTE[f.origin]}${raised} [${f.ruleId}]`;
+  return `${path}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity}: ${f.message}${originNote(f)}${raisedNote(f, true)} [${f.ruleId}]`;
 }
 
 /** `documents`: how many documents were checked (findings may be grouped by kernel file instead). */
