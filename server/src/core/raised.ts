@@ -150,22 +150,22 @@ function originalOf(byPath: HunksByPath, quotingPatch: Patch, file: FileDiff, hu
   return found;
 }
 
+/** Each line of a patch quoted in a reply (not one restored from the counts), with where it is. */
+function* quotedLines(series: Series): Generator<{ patch: Patch; file: FileDiff; hunk: Hunk; line: DiffLine; index: number }> {
+  for (const patch of series.patches) {
+    if (patch.quoteDepth < 1) continue;
+    for (const file of patch.files)
+      for (const hunk of file.hunks) for (const [index, line] of hunk.lines.entries()) if (!line.restored) yield { patch, file, hunk, line, index };
+  }
+}
+
 function commentedLines(series: Series): CommentedLine[] {
   const out: CommentedLine[] = [];
   const byPath = hunksByPath(series);
-  for (const patch of series.patches) {
-    if (patch.quoteDepth < 1) continue;
-    const by = patch.from ?? 'a reply';
-    for (const file of patch.files) {
-      for (const hunk of file.hunks) {
-        hunk.lines.forEach((line, i) => {
-          if (line.restored) return;
-          const at = commentUnder(series, line, hunk.quoteDepth, patch.endLine);
-          if (at === null) return;
-          out.push({ quoted: line, original: originalOf(byPath, patch, file, hunk, i), raised: { by, line: at } });
-        });
-      }
-    }
+  for (const { patch, file, hunk, line, index } of quotedLines(series)) {
+    const at = commentUnder(series, line, hunk.quoteDepth, patch.endLine);
+    if (at === null) continue;
+    out.push({ quoted: line, original: originalOf(byPath, patch, file, hunk, index), raised: { by: patch.from ?? 'a reply', line: at } });
   }
   return out;
 }
@@ -205,14 +205,8 @@ export function copiedLines(series: Series): Set<number> {
   const out = new Set<number>();
   if (!series.patches.some((p) => p.quoteDepth >= 1)) return out;
   const byPath = hunksByPath(series);
-  for (const patch of series.patches) {
-    if (patch.quoteDepth < 1) continue;
-    for (const file of patch.files)
-      for (const hunk of file.hunks)
-        hunk.lines.forEach((line, i) => {
-          if (line.restored || !originalOf(byPath, patch, file, hunk, i)) return;
-          for (const s of line.segments) out.add(s.docLine);
-        });
+  for (const { patch, file, hunk, line, index } of quotedLines(series)) {
+    if (originalOf(byPath, patch, file, hunk, index)) for (const seg of line.segments) out.add(seg.docLine);
   }
   return out;
 }

@@ -259,8 +259,8 @@ export class MmReviewServer {
       const p = stringParams(raw, ['uri']);
       const o = raw as { keys?: unknown; from?: unknown };
       const keys = Array.isArray(o.keys) ? new Set(o.keys.filter((k): k is string => typeof k === 'string')) : null;
-      // The reviewer's address: given with the request, else the mmReview.replyFrom setting.
-      const from = (typeof o.from === 'string' ? o.from.replace(/[\r\n]+/g, ' ').trim() : (await this.settingsFor(p.uri)).replyFrom) || undefined;
+      // The reviewer's address: given with the request, else the mmReview.replyFrom setting (made one line by the reply).
+      const from = (typeof o.from === 'string' ? o.from : (await this.settingsFor(p.uri)).replyFrom) || undefined;
       const s = this.current(p.uri);
       const doc = this.documents.get(p.uri);
       if (!s?.patches || !doc) return null;

@@ -4,6 +4,7 @@ import type { LifecyclePair, PairSpec } from '../core/kernel/pairs';
 import type { RuleSetting } from '../core/engine';
 import { defaultRules } from '../core/rules';
 import { canonicalRuleIds, RULE_ALIASES } from '../core/rules/aliases';
+import { oneLine } from '../core/output/mail-text';
 
 export interface Settings {
   /** Per rule: a severity or `off`. */
@@ -71,8 +72,7 @@ export function readSettingsWithProblems(raw: unknown): { settings: Settings; pr
       footprintCpus: count(r.footprintCpus, DEFAULT_SETTINGS.footprintCpus),
       footprintPools: count(r.footprintPools, DEFAULT_SETTINGS.footprintPools),
       kernelTree: typeof r.kernelTree === 'string' ? r.kernelTree.trim() : '',
-      // One line: a header value may not break the mail.
-      replyFrom: typeof r.replyFrom === 'string' ? r.replyFrom.replace(/[\r\n]+/g, ' ').trim() : '',
+      replyFrom: typeof r.replyFrom === 'string' ? oneLine(r.replyFrom) : '',
     },
     problems: [...deprecated.map((d) => `mmReview.rules: ${d}`), ...pairs.problems],
   };

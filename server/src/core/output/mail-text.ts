@@ -1,5 +1,8 @@
 /** @file Plain-text mail conventions a reply follows: quoting, wrapping, header folding, Markdown dropped. */
 
+/** A header value on one line: a line break in it would start another header. */
+export const oneLine = (value: string): string => value.replace(/[\r\n]+/g, ' ').trim();
+
 /** One more quote level: `> ` before text, a bare `>` on an empty line (no trailing space). */
 export function quoteLine(line: string): string {
   return line === '' ? '>' : `> ${line}`;

@@ -9,7 +9,7 @@ import { openDefinition } from '../c/syntax/scan';
 import type { Finding } from '../findings';
 import { parseQuote } from '../ingest/quote';
 import { copiedLines, lastLineOf } from '../raised';
-import { addressOf, foldHeader, plainText, quoteLine, replySubject, splitAddresses, wrapText } from './mail-text';
+import { addressOf, foldHeader, oneLine, plainText, quoteLine, replySubject, splitAddresses, wrapText } from './mail-text';
 
 export interface ReplyOptions {
   /** Lines of the patch kept above and below a finding's line (default 3). */
@@ -98,6 +98,12 @@ export function commentText(f: Finding, lines?: FileLines): string {
   return text;
 }
 
+/** The patch a message carries, if any. */
+const patchOf = (series: Series, message: MailMessage): Patch | null => series.patches.find((p) => p.startLine === message.startLine) ?? null;
+
+/** A finding's comment as the lines a reply writes it in. */
+const commentLines = (f: Finding, lines: FileLines, options: ReplyOptions): string[] => wrapText(commentText(f, lines), options.width ?? 72);
+
 /** The message a document line is in. */
 function messageAt(series: Series, line: number): MailMessage | null {
   for (const m of series.messages) if (m.startLine <= line && line <= m.endLine) return m;
@@ -128,7 +134,7 @@ export function composeReplies(series: Series, findings: readonly Finding[], opt
 }
 
 function composeReply(series: Series, message: MailMessage, findings: Finding[], options: ReplyOptions): ReplyMail {
-  const patch = series.patches.find((p) => p.startLine === message.startLine) ?? null;
+  const patch = patchOf(series, message);
   const sorted = [...findings].sort((a, b) => lastLineOf(a) - lastLineOf(b) || a.range.start.line - b.range.start.line);
   const subject = replySubject(message.headers.subject ?? patch?.subject ?? null);
   const body = replyBody(series, message, patch, sorted, options);
@@ -139,8 +145,7 @@ function composeReply(series: Series, message: MailMessage, findings: Finding[],
 function replyHeaders(message: MailMessage, subject: string, options: ReplyOptions): string[] {
   const h = message.headers;
   const out: string[] = [];
-  // One line: a line break in a header value would start another header.
-  const from = options.from?.replace(/[\r\n]+/g, ' ').trim();
+  const from = options.from === undefined ? undefined : oneLine(options.from);
   if (from) out.push(`From: ${from}`);
   const to = splitAddresses(h.from);
   // Everyone the patch went to stays on the reply, the reviewer and its author once.
@@ -280,10 +285,9 @@ function takeSignOff(lines: string[]): string[] {
  * its new comments, then what the reviewer already wrote under it.
  */
 function renderBody(series: Series, message: MailMessage, plan: QuotePlan, options: ReplyOptions, written?: Written): string[] {
-  const width = options.width ?? 72;
   const lines = fileLinesOf(series);
   const out: string[] = [];
-  for (const f of plan.general) out.push(...wrapText(commentText(f, lines), width), '');
+  for (const f of plan.general) out.push(...commentLines(f, lines, options), '');
   if (written) out.push(...written.above);
   else {
     const said = attribution(message);
@@ -303,7 +307,7 @@ function renderBody(series: Series, message: MailMessage, plan: QuotePlan, optio
     quoted = true;
     for (const f of plan.comments.get(i) ?? []) {
       if (out[out.length - 1] !== '') out.push('');
-      out.push(...wrapText(commentText(f, lines), width), '');
+      out.push(...commentLines(f, lines, options), '');
     }
     const mine = written?.under.get(i) ?? [];
     if (mine.length && out[out.length - 1] === '' && mine[0] === '') out.pop();
@@ -337,10 +341,10 @@ export function addToReply(reply: string, series: Series, finding: Finding, opti
   const inReplyTo = /^In-Reply-To:\s*<([^>]+)>/im.exec(headers.join('\n'))?.[1] ?? null;
   if (inReplyTo !== (message.headers['message-id'] ?? null)) return null;
   const body = blank < 0 ? lines : lines.slice(blank + 1);
-  const patch = series.patches.find((p) => p.startLine === message.startLine) ?? null;
+  const patch = patchOf(series, message);
   const plan = planQuote(series, message, patch, [finding], options);
   // Added once: a comment already in the reply is not added again.
-  if (body.includes(wrapText(commentText(finding, fileLinesOf(series)), options.width ?? 72)[0])) return reply;
+  if (body.includes(commentLines(finding, fileLinesOf(series), options)[0])) return reply;
   const written: Written = { above: [], under: new Map(), below: [] };
   // The reply's quoted lines, matched to the message's lines in order; the rest is the reviewer's.
   // Where each quoted form occurs in the message, in order: a long reply of a long message is matched in
