@@ -13,7 +13,8 @@ import type { Finding } from '../../server/src/core/findings';
 import { addToReply, commentText, composeReplies, repliesAsMbox } from '../../server/src/core/output/reply';
 import { wrapText } from '../../server/src/core/output/mail-text';
 import { loadParser } from '../../server/src/host/grammar';
-import { addedCodePatch, aFinding, doc, repoRoot } from '../helpers';
+import { addedCodePatch, aFinding, doc, readSeed, repoRoot, seedNames, seedTest } from '../helpers';
+import { checkReplies } from '../../bench/reply-check';
 
 const read = (...p: string[]): string => fs.readFileSync(path.join(repoRoot, ...p), 'utf8');
 const example = read('examples', 'pgmap-series.mbox');
@@ -263,4 +264,16 @@ test('adding a finding to a reply being written: quoted in its place, the review
 test('the README shows a reply as the tool writes it', () => {
   const body = expected('pgmap-2.eml').split('\n\n').slice(1).join('\n\n');
   assert.ok(read('README.md').includes('```\n' + body + '```\n'), 'the README quotes the reply to patch 2/3 of the example whole');
+});
+
+seedTest('the seed mails: every reply comments under its finding`s quoted line', async () => {
+  const parser = await loadParser();
+  let comments = 0;
+  for (const name of seedNames()) {
+    const engine = new Engine(parser);
+    const r = checkReplies(readSeed(name.slice(0, 3)), (t) => engine.analyze(t, { findings: 'introduced' }));
+    assert.equal(r.underTheirLine, r.comments, name);
+    comments += r.comments;
+  }
+  assert.ok(comments >= 5, `${comments} comments checked`);
 });
